@@ -1,0 +1,166 @@
+"""The data layer: loads, validates and joins catalogue, geometry and observations once per process."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+
+import geopandas as gpd
+import pandas as pd
+
+from . import geo, store
+from .catalogue import Catalogue, Indicator, load_catalogue
+
+CITY_MAP_ID = "hn_city"
+CITY_CODE = "01"
+# Data up to mid-2025 belongs to the 30-district map; later periods to the 2025 commune map.
+DISTRICT_MAP_LAST_PERIOD = 2025
+
+
+@dataclasses.dataclass(frozen=True)
+class CityValue:
+    """The city-level value of an indicator for one period, with how it was obtained."""
+
+    value: float
+    numerator: float | None
+    denominator: float | None
+    status: str
+    source: str
+    # True when computed from district figures rather than published as a city figure.
+    derived: bool
+    units_reporting: int | None = None
+
+
+def combined_status(statuses: pd.Series) -> str:
+    """The weakest status among the parts: one illustrative value makes the whole illustrative."""
+    for status in ("illustrative", "provisional"):
+        if (statuses == status).any():
+            return status
+    return "official"
+
+
+def resolve_period(periods: list[int], wanted: int) -> int | None:
+    """The period to show for `wanted`: itself, else the latest before it, else the earliest.
+
+    A year inside an election term resolves to that term (2019 -> 2016-2021).
+    """
+    if not periods:
+        return None
+    earlier = [period for period in periods if period <= wanted]
+    return max(earlier) if earlier else min(periods)
+
+
+def map_id_for_period(period: int) -> str | None:
+    """Which administrative map a period is drawn on, or None when no map for it is loaded."""
+    return geo.DISTRICT_MAP_ID if period <= DISTRICT_MAP_LAST_PERIOD else None
+
+
+class DashboardData:
+    """Everything the views read: catalogue, display geometry and observations, joined."""
+
+    def __init__(self, catalogue: Catalogue, districts: gpd.GeoDataFrame, observations: pd.DataFrame):
+        self.catalogue = catalogue
+        self.districts = districts
+        self.observations = observations
+        self._by_cell = observations.set_index(["indicator_id", "map_id", "period"]).sort_index()
+
+    @property
+    def updated_at(self) -> pd.Timestamp | None:
+        return self.observations["updated_at"].max() if len(self.observations) else None
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self.catalogue.get(indicator_id)
+
+    def _rows(self, indicator_id: str, map_id: str, period: int) -> pd.DataFrame:
+        key = (indicator_id, map_id, period)
+        if key not in self._by_cell.index:
+            return self.observations.iloc[0:0]
+        return self._by_cell.loc[[key]].reset_index()
+
+    def periods(self, indicator_id: str) -> list[int]:
+        """Periods with any observation of the indicator, oldest first."""
+        rows = self.observations[self.observations["indicator_id"] == indicator_id]
+        return sorted(int(period) for period in rows["period"].unique())
+
+    def district_periods(self, indicator_id: str) -> list[int]:
+        """Periods with district observations, which the map can show."""
+        rows = self.observations[
+            (self.observations["indicator_id"] == indicator_id)
+            & (self.observations["map_id"] == geo.DISTRICT_MAP_ID)
+        ]
+        return sorted(int(period) for period in rows["period"].unique())
+
+    def district_values(self, indicator_id: str) -> pd.Series:
+        """Every district value of the indicator, across all periods."""
+        rows = self.observations[
+            (self.observations["indicator_id"] == indicator_id)
+            & (self.observations["map_id"] == geo.DISTRICT_MAP_ID)
+        ]
+        return rows["value"]
+
+    def district_table(self, indicator_id: str, period: int) -> pd.DataFrame:
+        """One row per district, in map order; districts without data keep NaN values."""
+        rows = self._rows(indicator_id, geo.DISTRICT_MAP_ID, period)
+        values = rows.set_index("unit_code")[["value", "numerator", "denominator", "status", "source"]]
+        table = self.districts[["code", "name_vi", "name_en", "full_name_vi", "unit_type"]].join(
+            values, on="code"
+        )
+        return pd.DataFrame(table)
+
+    def city_value(self, indicator_id: str, period: int) -> CityValue | None:
+        """The published city figure when there is one, else the one derived from districts."""
+        published = self._rows(indicator_id, CITY_MAP_ID, period)
+        if len(published):
+            row = published.iloc[0]
+            return CityValue(
+                value=float(row["value"]), numerator=_optional(row["numerator"]),
+                denominator=_optional(row["denominator"]), status=row["status"],
+                source=row["source"], derived=False,
+            )
+        return self._derived_city_value(self.indicator(indicator_id), period)
+
+    def _derived_city_value(self, indicator: Indicator, period: int) -> CityValue | None:
+        rows = self._rows(indicator.id, geo.DISTRICT_MAP_ID, period).dropna(subset=["value"])
+        if rows.empty or indicator.city_aggregate == "none":
+            return None
+        if indicator.city_aggregate == "ratio_of_sums":
+            numerator, denominator = rows["numerator"].sum(), rows["denominator"].sum()
+            value = 100.0 * numerator / denominator if denominator else math.nan
+        elif indicator.city_aggregate == "share_of_units":
+            numerator, denominator = float((rows["value"] >= 0.5).sum()), float(len(rows))
+            value = 100.0 * numerator / denominator
+        else:  # "sum"
+            numerator = denominator = None
+            value = float(rows["value"].sum())
+        sources = sorted(set(rows["source"]))
+        return CityValue(
+            value=value, numerator=numerator, denominator=denominator,
+            status=combined_status(rows["status"]), source="; ".join(sources), derived=True,
+            units_reporting=len(rows),
+        )
+
+
+def _optional(number: float) -> float | None:
+    return None if pd.isna(number) else float(number)
+
+
+def load_data(db_url: str | None = None) -> DashboardData:
+    """Load and join everything from the database at `db_url` (default: the configured one)."""
+    engine = store.create_db_engine(db_url)
+    try:
+        observations = store.read_observations(engine)
+    finally:
+        engine.dispose()
+    return DashboardData(load_catalogue(), geo.display_districts(), observations)
+
+
+@functools.lru_cache(maxsize=2)
+def cached_data(db_url: str) -> DashboardData:
+    """The process-wide data, loaded once per database URL."""
+    return load_data(db_url)
+
+
+def get_data() -> DashboardData:
+    """Data for the configured database, loaded once per process."""
+    return cached_data(store.database_url())

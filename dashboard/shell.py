@@ -1,0 +1,94 @@
+"""The served application: header, navigation, URL sync and the current page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import holoviews as hv
+import panel as pn
+
+from .data import DashboardData, get_data
+from .i18n import t
+from .pages import registered_pages
+from .state import URL_PARAMETERS, DashboardState
+
+STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
+
+
+def configure() -> None:
+    """Load Panel and HoloViews extensions with the dashboard's own inline stylesheet."""
+    hv.extension("bokeh", logo=False)
+    pn.extension(raw_css=[STYLESHEET.read_text(encoding="utf-8")], notifications=False)
+
+
+def new_state(data: DashboardData, **params) -> DashboardState:
+    """A fresh state whose indicator choices are the catalogue's."""
+    return DashboardState(indicator_ids=list(data.catalogue.indicators), **params)
+
+
+def sync_url(state: DashboardState, data: DashboardData) -> None:
+    """Keep every state parameter in the query string; invalid values from a link are ignored."""
+    if not pn.state.location:
+        return
+    pn.state.location.sync(state, {name: name for name in URL_PARAMETERS}, on_error=lambda *_: None)
+    if state.district and state.district not in set(data.districts["code"]):
+        state.district = ""
+
+
+class DashboardApp:
+    """Header and navigation around the page named by `state.page`."""
+
+    def __init__(self, state: DashboardState, data: DashboardData):
+        self.state = state
+        self.data = data
+        self._pages = {page.slug: page for page in registered_pages()}
+        self._page_views: dict[str, object] = {}
+        self._header = pn.pane.HTML(pn.bind(self._header_html, state.param.lang, state.param.page),
+                                    sizing_mode="stretch_width", margin=0)
+        self._language = pn.widgets.Button(
+            name=t("switch_language", state.lang), button_type="light", width=110,
+            css_classes=["language-switch"],
+        )
+        self._language.on_click(self._toggle_language)
+        state.param.watch(lambda e: setattr(self._language, "name", t("switch_language", e.new)), "lang")
+        self._content = pn.Column(self._page_view(), sizing_mode="stretch_width", margin=0)
+        state.param.watch(lambda _e: setattr(self._content, "objects", [self._page_view()]), "page")
+
+    def _page_view(self):
+        # Each page is built once per session and kept, so switching back is instant.
+        slug = self.state.page
+        if slug not in self._page_views:
+            self._page_views[slug] = self._pages[slug].factory(state=self.state, data=self.data)
+        return self._page_views[slug]
+
+    def _toggle_language(self, _event) -> None:
+        self.state.lang = "en" if self.state.lang == "vi" else "vi"
+
+    def _header_html(self, lang: str, page: str) -> str:
+        links = "".join(
+            f'<a class="{"active" if slug == page else ""}" href="?page={slug}&lang={lang}">'
+            f"{record.title[lang]}</a>"
+            for slug, record in self._pages.items()
+        )
+        return (
+            f'<header class="app-header"><h1>{t("app_title", lang)}</h1>'
+            f'<div class="subtitle">{t("app_subtitle", lang)}</div></header>'
+            f'<nav class="nav">{links}</nav>'
+        )
+
+    def __panel__(self):
+        return pn.Column(
+            pn.Row(self._header, self._language, sizing_mode="stretch_width", align="center"),
+            self._content,
+            sizing_mode="stretch_width",
+            css_classes=["dashboard-app"],
+        )
+
+
+def build_app(data: DashboardData | None = None) -> pn.viewable.Viewable:
+    """The whole dashboard for one session, with its state synced to the URL."""
+    data = data or get_data()
+    state = new_state(data)
+    sync_url(state, data)
+    app = DashboardApp(state, data)
+    return pn.panel(app.__panel__())

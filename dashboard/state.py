@@ -1,0 +1,40 @@
+"""The single view state shared by every page: page, indicator, period, district and language."""
+
+from __future__ import annotations
+
+import param
+
+from .i18n import LANGUAGES
+
+PAGE_SLUGS = ("map",)
+DEFAULT_INDICATOR = "women_district_council_pct"
+DEFAULT_YEAR = 2016
+# The plan started in 2016; election terms reach back to 2011 and forward to 2026-2031.
+YEAR_BOUNDS = (2000, 2035)
+# Parameters that live in the query string, under the same names.
+URL_PARAMETERS = ("page", "indicator", "year", "district", "lang")
+
+
+class DashboardState(param.Parameterized):
+    """What the user is looking at. Views read it, widgets and the URL write it."""
+
+    page = param.Selector(default="map", objects=list(PAGE_SLUGS), doc="Slug of the page shown.")
+    indicator = param.Selector(
+        default=DEFAULT_INDICATOR, objects=[DEFAULT_INDICATOR],
+        doc="Catalogue id of the indicator shown.",
+    )
+    year = param.Integer(
+        default=DEFAULT_YEAR, bounds=YEAR_BOUNDS,
+        doc="Period shown: a calendar year, or the first year of an election term.",
+    )
+    district = param.String(
+        default="", regex=r"^(\d{3})?$",
+        doc="GSO code of the selected district (e.g. '271'), or empty when none is selected.",
+    )
+    lang = param.Selector(default="vi", objects=list(LANGUAGES), doc="Interface language.")
+
+    def __init__(self, indicator_ids: list[str] | None = None, **params):
+        if indicator_ids:
+            # The catalogue is the same for every session of a process.
+            type(self).param.indicator.objects = list(indicator_ids)
+        super().__init__(**params)

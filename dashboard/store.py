@@ -1,0 +1,142 @@
+"""The observation store: one tidy table in SQLite by default, or any SQLAlchemy database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DB_PATH = DATA_DIR / "dashboard.sqlite"
+DB_URL_ENV = "DASHBOARD_DB_URL"
+
+STATUSES = ("official", "provisional", "illustrative")
+
+metadata = sa.MetaData()
+
+# Each write (seed, import, rollback) is a batch, so every value can be traced to its origin.
+batches = sa.Table(
+    "batches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("user_name", sa.String(200), nullable=False),
+    sa.Column("file_name", sa.String(500)),
+    sa.Column("sha256", sa.String(64)),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.Column("comment", sa.Text),
+)
+
+# An observation belongs to a unit of a given map (map_id, unit_code), not to a bare code,
+# because the city changed its administrative map in 2025.
+observations = sa.Table(
+    "observations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("map_id", sa.String(40), nullable=False),
+    sa.Column("unit_code", sa.String(10), nullable=False),
+    sa.Column("period", sa.Integer, nullable=False),
+    sa.Column("indicator_id", sa.String(80), nullable=False),
+    sa.Column("value", sa.Float),
+    sa.Column("numerator", sa.Float),
+    sa.Column("denominator", sa.Float),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id"), nullable=False),
+    # Older values are kept, not overwritten: only the current row of a cell is active.
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.CheckConstraint(f"status IN {STATUSES}", name="known_status"),
+    sa.Index("ix_observation_cell", "map_id", "unit_code", "period", "indicator_id", "active"),
+)
+
+OBSERVATION_COLUMNS = [
+    "map_id", "unit_code", "period", "indicator_id", "value", "numerator", "denominator",
+    "status", "source",
+]
+
+
+def database_url() -> str:
+    """`DASHBOARD_DB_URL` when set, else the embedded SQLite file under data/."""
+    return os.environ.get(DB_URL_ENV) or f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def create_db_engine(url: str | None = None) -> sa.Engine:
+    return sa.create_engine(url or database_url(), future=True)
+
+
+def database_exists(url: str | None = None) -> bool:
+    """True when the schema is present and holds observations."""
+    engine = create_db_engine(url)
+    try:
+        if not sa.inspect(engine).has_table("observations"):
+            return False
+        with engine.connect() as connection:
+            return bool(connection.execute(sa.select(sa.func.count()).select_from(observations)).scalar())
+    finally:
+        engine.dispose()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def rebuild(engine: sa.Engine, frames: list[tuple[str, pd.DataFrame]], user_name: str) -> int:
+    """Drop and recreate the schema, then write each (source label, frame) as a seed batch.
+
+    Runs in one transaction, so a failure leaves the previous database untouched.
+    Returns the number of observations written.
+    """
+    total = 0
+    with engine.begin() as connection:
+        metadata.drop_all(connection)
+        metadata.create_all(connection)
+        for label, frame in frames:
+            total += _insert_batch(connection, frame, kind="seed", user_name=user_name, file_name=label)
+    return total
+
+
+def _insert_batch(
+    connection: sa.Connection, frame: pd.DataFrame, *, kind: str, user_name: str, file_name: str
+) -> int:
+    created = now()
+    batch_id = connection.execute(
+        batches.insert().values(
+            kind=kind, created_at=created, user_name=user_name, file_name=file_name,
+            row_count=len(frame),
+        )
+    ).inserted_primary_key[0]
+    records = frame[OBSERVATION_COLUMNS].astype(object).where(frame[OBSERVATION_COLUMNS].notna(), None)
+    rows = [
+        {**record, "period": int(record["period"]), "updated_at": created, "batch_id": batch_id,
+         "active": True}
+        for record in records.to_dict("records")
+    ]
+    if rows:
+        connection.execute(observations.insert(), rows)
+    return len(rows)
+
+
+def read_observations(engine: sa.Engine) -> pd.DataFrame:
+    """All active observations, with codes as text and numbers as floats."""
+    query = sa.select(
+        *[observations.c[name] for name in OBSERVATION_COLUMNS], observations.c.updated_at
+    ).where(observations.c.active)
+    with engine.connect() as connection:
+        frame = pd.read_sql(query, connection)
+    frame = frame.astype(
+        {"map_id": str, "unit_code": str, "indicator_id": str, "status": str, "source": str,
+         "period": int, "value": float, "numerator": float, "denominator": float}
+    )
+    frame["updated_at"] = pd.to_datetime(frame["updated_at"], utc=True)
+    return frame
+
+
+def data_version(engine: sa.Engine) -> int:
+    """The latest batch id: a cheap stamp that changes whenever the data changes."""
+    with engine.connect() as connection:
+        return int(connection.execute(sa.select(sa.func.max(batches.c.id))).scalar() or 0)

@@ -1,0 +1,1 @@
+"""Reusable views: each takes data and state, and builds its panes once."""

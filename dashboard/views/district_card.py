@@ -1,0 +1,70 @@
+"""The district card: the selected district's value, n/N, rank and status against the target."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import panel as pn
+import param
+from panel.viewable import Viewer
+
+from ..catalogue import Indicator, Target
+from ..i18n import format_period, t
+from .frames import meets_target, ranked
+from .snapshot import IndicatorSnapshot
+
+
+def district_card_html(
+    display: pd.DataFrame, code: str, indicator: Indicator, period: int, lang: str,
+    target: Target | None,
+) -> str:
+    """HTML for one district, or a hint to tap one when none is selected."""
+    rows = display[display["code"] == code]
+    if rows.empty:
+        return f'<div class="district-card empty">{t("select_district_hint", lang)}</div>'
+    row = rows.iloc[0]
+    lines = [
+        f'<div class="card-title">{html.escape(row["name"])}</div>',
+        f'<div class="card-indicator">{html.escape(indicator.short_name[lang])} · '
+        f'{format_period(period, indicator.frequency, lang)}</div>',
+        f'<div class="card-value">{html.escape(row["value_label"])}'
+        + (f' <span class="card-ratio">({row["ratio"]})</span>' if row["ratio"] else "")
+        + "</div>",
+    ]
+    if not pd.isna(row["value"]):
+        order = ranked(display)["code"].tolist()[::-1]
+        if indicator.kind != "boolean":
+            lines.append(f'<div>{t("rank", lang)}: <b>{order.index(code) + 1}</b> '
+                         f'{t("of", lang)} {len(order)}</div>')
+        if target is not None and indicator.kind != "boolean":
+            met = meets_target(row["value"], target, indicator.polarity)
+            status = t("met" if met else "not_met", lang)
+            lines.append(
+                f'<div class="card-target {"met" if met else "not-met"}">{t("target", lang)} '
+                f'{target.value:g}% ({target.year}): <b>{status}</b></div>'
+            )
+        lines.append(f'<div class="card-status">{t("status", lang)}: '
+                     f'{html.escape(row["status_label"])}</div>')
+    return '<div class="district-card">' + "".join(lines) + "</div>"
+
+
+class DistrictCard(Viewer):
+    """A small card that follows the selected district, indicator and period."""
+
+    snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values to show.")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self._pane = pn.pane.HTML(
+            pn.bind(self._html, self.snapshot.param.display, self.snapshot.state.param.district),
+            sizing_mode="stretch_width", css_classes=["district-card-pane"],
+        )
+
+    def _html(self, display: pd.DataFrame, district: str) -> str:
+        snapshot = self.snapshot
+        return district_card_html(display, district, snapshot.indicator, snapshot.state.year,
+                                  snapshot.state.lang, snapshot.target)
+
+    def __panel__(self):
+        return self._pane

@@ -1,0 +1,61 @@
+"""Display tables shared by the map, the chart and the exports: labels, colours, targets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import Indicator, Target
+from ..classify import Classification, classify, nice_bins
+from ..data import DashboardData
+from ..i18n import format_ratio, format_value, t
+
+# Columns that change when the indicator, period or language changes; geometry never does.
+VALUE_COLUMNS = ["name", "value", "value_label", "ratio", "status_label", "color"]
+
+
+def indicator_bins(data: DashboardData, indicator: Indicator) -> list[float]:
+    """Class edges over every period, so a colour keeps its meaning across years."""
+    values = data.district_values(indicator.id)
+    return nice_bins(values, integer=indicator.kind == "count")
+
+
+def district_display(
+    data: DashboardData, indicator: Indicator, period: int, lang: str
+) -> tuple[pd.DataFrame, Classification]:
+    """One row per district with formatted labels and its fill colour, in map order."""
+    table = data.district_table(indicator.id, period)
+    classification = classify(table["value"], indicator.kind, indicator_bins(data, indicator), lang)
+    display = pd.DataFrame(
+        {
+            "code": table["code"].to_numpy(),
+            "name": (table["full_name_vi"] if lang == "vi" else table["name_en"]).to_numpy(),
+            "value": table["value"].to_numpy(dtype=float),
+            "value_label": [format_value(v, indicator.kind, lang) for v in table["value"]],
+            "ratio": [format_ratio(n, d, lang) for n, d in zip(table["numerator"], table["denominator"])],
+            "status_label": [
+                t(f"status_{status}", lang) if isinstance(status, str) else t("no_data", lang)
+                for status in table["status"]
+            ],
+            "status": table["status"].to_numpy(),
+            "source": table["source"].to_numpy(),
+            "color": classification.colours,
+        }
+    )
+    return display, classification
+
+
+def ranked(display: pd.DataFrame) -> pd.DataFrame:
+    """Districts with data, best at the top of a horizontal chart (HoloViews draws the first row lowest)."""
+    return display.dropna(subset=["value"]).sort_values(["value", "name"], ascending=[True, False])
+
+
+def target_for(indicator: Indicator, period: int) -> Target | None:
+    """The target a district is held to, else the city's, for the period shown."""
+    return indicator.target_for(period, "district") or indicator.target_for(period, "city")
+
+
+def meets_target(value: float, target: Target, polarity: str) -> bool | None:
+    if value is None or np.isnan(value):
+        return None
+    return value <= target.value if polarity == "lower_is_better" else value >= target.value

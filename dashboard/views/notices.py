@@ -1,0 +1,43 @@
+"""Notices that must stay visible: illustrative data, missing district data, boundary attribution."""
+
+from __future__ import annotations
+
+import pandas as pd
+import panel as pn
+
+from ..geo import BOUNDARY_ATTRIBUTION
+from ..i18n import t
+from .snapshot import IndicatorSnapshot
+
+
+def illustrative_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:
+    """Shown whenever any value on screen is illustrative."""
+
+    def visible(display: pd.DataFrame) -> bool:
+        return snapshot.shows_illustrative
+
+    return pn.pane.Alert(
+        pn.bind(lambda lang: f"⚠ **{t('illustrative_notice', lang)}**", snapshot.state.param.lang),
+        alert_type="warning",
+        visible=pn.bind(visible, snapshot.param.display),
+        sizing_mode="stretch_width",
+        css_classes=["illustrative-notice"],
+    )
+
+
+def no_district_data_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:
+    """Explains an all-grey map instead of leaving the user to guess."""
+    return pn.pane.Alert(
+        pn.bind(lambda lang: t("no_district_data", lang), snapshot.state.param.lang),
+        alert_type="info",
+        visible=pn.bind(lambda display: bool(display["value"].isna().all()), snapshot.param.display),
+        sizing_mode="stretch_width",
+    )
+
+
+def attribution(lang_param) -> pn.pane.HTML:
+    """The boundary licence attribution, required wherever the map is shown."""
+    return pn.pane.HTML(
+        pn.bind(lambda lang: f'<div class="attribution">{BOUNDARY_ATTRIBUTION[lang]}</div>', lang_param),
+        sizing_mode="stretch_width",
+    )

@@ -1,0 +1,46 @@
+"""Values derived once per state change and read by every view of a page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import param
+
+from ..catalogue import Indicator, Target
+from ..classify import LegendEntry
+from ..data import CityValue, DashboardData
+from ..state import DashboardState
+from .frames import district_display, target_for
+
+
+class IndicatorSnapshot(param.Parameterized):
+    """The indicator, period and language of the state, resolved into display-ready values."""
+
+    state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
+    data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
+    indicator = param.ClassSelector(class_=Indicator, doc="Catalogue entry shown.", precedence=-1)
+    display = param.DataFrame(doc="One row per district, in map order.", precedence=-1)
+    legend = param.List(item_type=LegendEntry, doc="Colour classes, no-data last.", precedence=-1)
+    city = param.ClassSelector(class_=CityValue, allow_None=True, doc="City value.", precedence=-1)
+    target = param.ClassSelector(class_=Target, allow_None=True, doc="Target shown.", precedence=-1)
+
+    @param.depends("state.indicator", "state.year", "state.lang", watch=True, on_init=True)
+    def _resolve(self) -> None:
+        indicator = self.data.indicator(self.state.indicator)
+        display, classification = district_display(self.data, indicator, self.state.year, self.state.lang)
+        self.param.update(
+            indicator=indicator,
+            display=display,
+            legend=classification.legend,
+            city=self.data.city_value(indicator.id, self.state.year),
+            target=target_for(indicator, self.state.year),
+        )
+
+    @property
+    def shows_illustrative(self) -> bool:
+        """True when any value on screen, district or city, is illustrative."""
+        city_illustrative = self.city is not None and self.city.status == "illustrative"
+        return city_illustrative or bool((self.display["status"] == "illustrative").any())
+
+    def selected_row(self) -> pd.Series | None:
+        rows = self.display[self.display["code"] == self.state.district]
+        return None if rows.empty else rows.iloc[0]

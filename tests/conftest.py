@@ -1,0 +1,237 @@
+"""Shared pytest fixtures.
+
+Browser tests (tests/ui, auto-marked ``ui``) use pytest-playwright's ``page`` fixture,
+driving Debian's chromium at /usr/bin/chromium (override with $CHROMIUM_PATH).
+Playwright's own browser download is never used: do not run ``playwright install``.
+
+Panel's test helpers come from the installed package::
+
+    from panel.tests.util import serve_component, wait_until, run_panel_serve
+
+    def test_hello(page, port):
+        msgs, port = serve_component(page, pn.pane.Markdown("# xin chào"), port=port)
+        expect(page.locator("h1")).to_have_text("xin chào")
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+UI_DIR = Path(__file__).resolve().parent / "ui"
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"}
+
+# Panel's own test-suite strips BOKEH_*/PANEL_* settings so a developer's shell
+# cannot change how test servers behave; do the same.
+for _var in list(os.environ):
+    if _var.startswith(("BOKEH_", "PANEL_")) and _var != "PANEL_LOG_LEVEL":
+        os.environ.pop(_var)
+
+
+# --------------------------------------------------------------------------- markers
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test under tests/ui as ``ui`` (select with ``-m ui`` / ``-m 'not ui'``)."""
+    for item in items:
+        try:
+            Path(item.path).resolve().relative_to(UI_DIR)
+        except ValueError:
+            continue
+        item.add_marker(pytest.mark.ui)
+
+
+# --------------------------------------------------------------------- playwright
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Launch Debian's chromium headless (pytest-playwright override, session scoped).
+
+    ``--headed`` / ``--slowmo`` from the pytest-playwright command line still apply.
+    """
+    if not os.path.exists(CHROMIUM_PATH):
+        pytest.fail(
+            f"{CHROMIUM_PATH} not found: install Debian's chromium "
+            "(`make test` does this with apt-get); never `playwright install`."
+        )
+    headless = browser_type_launch_args.get("headless", True)
+    args = (["--headless"] if headless else []) + CHROMIUM_ARGS
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM_PATH,
+        "headless": headless,
+        "args": args,
+    }
+
+
+@pytest.fixture
+def context(context):
+    """pytest-playwright's context with a 20 s default timeout (as in Panel's suite)."""
+    context.set_default_timeout(20_000)
+    return context
+
+
+@pytest.fixture
+def offsite_requests(page) -> list[str]:
+    """URLs of every request ``page`` makes to a host other than localhost/127.0.0.1.
+
+    Register before navigating; tests assert the list is empty (the app must work
+    on an intranet with no CDN access).
+    """
+    seen: list[str] = []
+
+    def _on_request(request) -> None:
+        url = request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about", "chrome", "chrome-extension"):
+            return
+        if (parts.hostname or "") not in LOCAL_HOSTS:
+            seen.append(url)
+
+    page.on("request", _on_request)
+    return seen
+
+
+@pytest.fixture
+def console_errors(page) -> list[str]:
+    """Console messages of type ``error`` plus uncaught page errors, as strings."""
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda msg: errors.append(f"console.error: {msg.text}") if msg.type == "error" else None,
+    )
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    return errors
+
+
+# --------------------------------------------------------------------------- panel
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def port() -> int:
+    """A currently free TCP port on 127.0.0.1 (pass as ``serve_component(..., port=port)``)."""
+    return _free_port()
+
+
+@pytest.fixture(autouse=True)
+def panel_state_cleanup() -> Iterator[None]:
+    """After each test: stop servers started in-process and reset Panel's global state.
+
+    Mirrors ``server_cleanup``/``cache_cleanup`` in panel/tests/conftest.py. Panel is
+    only touched if the test (or something it imported) already imported it.
+    """
+    yield
+    if "panel" not in sys.modules:
+        return
+    from bokeh.document import Document
+    from bokeh.io.doc import _PATCHED_CURDOCS
+    from bokeh.io.state import _STATE
+    from panel.io.state import state
+
+    state.kill_all_servers()
+    _PATCHED_CURDOCS.clear()
+    _STATE.document = Document()
+    state.reset()
+    state.clear_caches()
+
+
+def _wait_http_ok(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"panel serve exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+@pytest.fixture
+def panel_server(tmp_path) -> Iterator[Callable[..., str]]:
+    """Factory: start ``panel serve`` in a subprocess the way ``make run`` does.
+
+    ``url = panel_server("app.py", *extra_args, env=None, timeout=60)`` serves the
+    script (relative to the repo root, or absolute) with ``--index <name>`` on a free
+    port and returns ``http://localhost:PORT``; the app answers at ``/`` and
+    ``/<name>``. ``env`` entries are added to the environment (e.g. DASHBOARD_DB_URL).
+    Servers are terminated at teardown; their output is in ``tmp_path``.
+    """
+    procs: list[tuple[subprocess.Popen, Path]] = []
+
+    def start(
+        script: str | os.PathLike = "app.py",
+        *extra_args: str,
+        env: dict[str, str] | None = None,
+        timeout: float = 60,
+    ) -> str:
+        script = Path(script)
+        if not script.is_absolute():
+            script = REPO_ROOT / script
+        port = _free_port()
+        log = tmp_path / f"panel-serve-{port}.log"
+        cmd = [
+            sys.executable, "-m", "panel", "serve", str(script),
+            "--index", script.stem,
+            "--port", str(port), "--address", "127.0.0.1",
+            "--allow-websocket-origin", f"localhost:{port}",
+            "--allow-websocket-origin", f"127.0.0.1:{port}",
+            "--liveness",
+            *extra_args,
+        ]
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                cmd, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+                env={**os.environ, **(env or {})},
+            )
+        procs.append((proc, log))
+        try:
+            _wait_http_ok(f"http://127.0.0.1:{port}/liveness", proc, timeout)
+        except Exception as exc:
+            proc.kill()
+            proc.wait()
+            raise RuntimeError(f"{exc}\n--- {log} ---\n{log.read_text(errors='replace')}") from exc
+        return f"http://localhost:{port}"
+
+    yield start
+
+    for proc, _log in procs:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
