@@ -8,7 +8,7 @@ import holoviews as hv
 import panel as pn
 
 from .data import DashboardData, get_data
-from .i18n import t
+from .i18n import LANGUAGES, t
 from .pages import registered_pages
 from .state import URL_PARAMETERS, DashboardState
 
@@ -26,13 +26,40 @@ def new_state(data: DashboardData, **params) -> DashboardState:
     return DashboardState(indicator_ids=list(data.catalogue.indicators), **params)
 
 
+def state_from_query(query: dict, data: DashboardData) -> dict:
+    """The valid state values in a query string; anything unknown or malformed is dropped.
+
+    Query values arrive JSON-decoded (`district=001` becomes the number 1), so codes are
+    re-padded to the 3-digit GSO form.
+    """
+    values: dict = {}
+    pages = set(DashboardState.param.page.objects)
+    if str(query.get("page")) in pages:
+        values["page"] = str(query["page"])
+    if str(query.get("indicator")) in data.catalogue:
+        values["indicator"] = str(query["indicator"])
+    try:
+        year = int(str(query.get("year")))
+        low, high = DashboardState.param.year.bounds
+        if low <= year <= high:
+            values["year"] = year
+    except ValueError:
+        pass
+    district = str(query.get("district", "")).strip()
+    if district.isdigit() and district.zfill(3) in set(data.districts["code"]):
+        values["district"] = district.zfill(3)
+    if query.get("lang") in LANGUAGES:
+        values["lang"] = query["lang"]
+    return values
+
+
 def sync_url(state: DashboardState, data: DashboardData) -> None:
-    """Keep every state parameter in the query string; invalid values from a link are ignored."""
+    """Restore the state from the query string, then keep every parameter in it."""
     if not pn.state.location:
         return
-    pn.state.location.sync(state, {name: name for name in URL_PARAMETERS}, on_error=lambda *_: None)
-    if state.district and state.district not in set(data.districts["code"]):
-        state.district = ""
+    state.param.update(**state_from_query(pn.state.location.query_params, data))
+    # Values already applied above; what Panel cannot parse itself is simply left alone.
+    pn.state.location.sync(state, {name: name for name in URL_PARAMETERS}, on_error=lambda _: None)
 
 
 class DashboardApp:
@@ -78,7 +105,7 @@ class DashboardApp:
 
     def __panel__(self):
         return pn.Column(
-            pn.Row(self._header, self._language, sizing_mode="stretch_width", align="center"),
+            pn.Row(self._header, self._language, sizing_mode="stretch_width"),
             self._content,
             sizing_mode="stretch_width",
             css_classes=["dashboard-app"],

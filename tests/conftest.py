@@ -203,17 +203,30 @@ def panel_server(tmp_path) -> Iterator[Callable[..., str]]:
         port = _free_port()
         log = tmp_path / f"panel-serve-{port}.log"
         cmd = [
-            sys.executable, "-m", "panel", "serve", str(script),
-            "--index", script.stem,
-            "--port", str(port), "--address", "127.0.0.1",
-            "--allow-websocket-origin", f"localhost:{port}",
-            "--allow-websocket-origin", f"127.0.0.1:{port}",
+            sys.executable,
+            "-m",
+            "panel",
+            "serve",
+            str(script),
+            "--index",
+            script.stem,
+            "--port",
+            str(port),
+            "--address",
+            "127.0.0.1",
+            "--allow-websocket-origin",
+            f"localhost:{port}",
+            "--allow-websocket-origin",
+            f"127.0.0.1:{port}",
             "--liveness",
             *extra_args,
         ]
         with open(log, "wb") as out:
             proc = subprocess.Popen(
-                cmd, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+                cmd,
+                cwd=REPO_ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 env={**os.environ, **(env or {})},
             )
         procs.append((proc, log))

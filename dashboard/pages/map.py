@@ -35,8 +35,8 @@ class MapPage(Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
+        controls = IndicatorControls(state=self.state, data=self.data)  # first: it settles the period
         snapshot = IndicatorSnapshot(state=self.state, data=self.data)
-        controls = IndicatorControls(state=self.state, data=self.data)
         map_view = ChoroplethView(snapshot=snapshot)
         self._layout = pn.Column(
             controls,

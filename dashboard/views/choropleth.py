@@ -16,7 +16,7 @@ from .frames import VALUE_COLUMNS
 from .legend import legend_html
 from .snapshot import IndicatorSnapshot
 
-MAP_MIN_HEIGHT = 420
+MAP_MIN_HEIGHT = 560
 
 
 def polygon_records(districts: gpd.GeoDataFrame, display: pd.DataFrame) -> list[dict]:

@@ -36,8 +36,13 @@ class IndicatorControls(Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self._indicator = pn.widgets.Select(sizing_mode="stretch_width", css_classes=["indicator-select"])
-        self._period = pn.widgets.Select(width=150, css_classes=["period-select"])
+        self._indicator = pn.widgets.Select(
+            sizing_mode="stretch_width", max_width=460, min_width=200, css_classes=["indicator-select"]
+        )
+        self._period = pn.widgets.Select(width=160, css_classes=["period-select"])
+        periods = list(period_options(self.data, self.state.indicator, self.state.lang).values())
+        # A link may name a year the indicator lacks: show the period that contains it.
+        self.state.year = resolve_period(periods, self.state.year) or self.state.year
         self._relabel()
         self._indicator.param.watch(self._on_indicator_widget, "value")
         self._period.param.watch(self._on_period_widget, "value")

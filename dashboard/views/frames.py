@@ -29,7 +29,8 @@ def district_display(
     display = pd.DataFrame(
         {
             "code": table["code"].to_numpy(),
-            "name": (table["full_name_vi"] if lang == "vi" else table["name_en"]).to_numpy(),
+            # Place names keep their diacritics in English too; only the unit prefix is Vietnamese.
+            "name": (table["full_name_vi"] if lang == "vi" else table["name_vi"]).to_numpy(),
             "value": table["value"].to_numpy(dtype=float),
             "value_label": [format_value(v, indicator.kind, lang) for v in table["value"]],
             "ratio": [format_ratio(n, d, lang) for n, d in zip(table["numerator"], table["denominator"])],
