@@ -66,7 +66,26 @@ def database_url() -> str:
 
 
 def create_db_engine(url: str | None = None) -> sa.Engine:
-    return sa.create_engine(url or database_url(), future=True)
+    engine = sa.create_engine(url or database_url())
+    if engine.dialect.name == "sqlite":
+        _make_sqlite_transactional(engine)
+    return engine
+
+
+def _make_sqlite_transactional(engine: sa.Engine) -> None:
+    """Let SQLAlchemy, not the sqlite3 driver, open transactions, so DDL rolls back too.
+
+    By default the driver commits before DROP/CREATE, which would make a failed rebuild or
+    import lose data. This is SQLAlchemy's documented recipe for pysqlite.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _disable_driver_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
 
 
 def database_exists(url: str | None = None) -> bool:

@@ -248,3 +248,31 @@ def panel_server(tmp_path) -> Iterator[Callable[..., str]]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+# --------------------------------------------------------------------- dashboard data
+
+
+@pytest.fixture(scope="session")
+def seeded_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A freshly seeded SQLite database, built the way `python -m dashboard seed` builds it."""
+    from dashboard.seed import seed_database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'dashboard.sqlite'}"
+    seed_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def dashboard_data(seeded_db_url: str):
+    """The joined data layer over the seeded database."""
+    from dashboard.data import load_data
+
+    return load_data(seeded_db_url)
+
+
+@pytest.fixture
+def use_seeded_db(seeded_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the app's configured database (DASHBOARD_DB_URL) at the seeded test database."""
+    monkeypatch.setenv("DASHBOARD_DB_URL", seeded_db_url)
+    return seeded_db_url
