@@ -1,49 +1,35 @@
-"""Command line: `python -m dashboard seed` and friends."""
+"""Command line: `python -m dashboard <command>`; each command lives in the module that owns it."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
-from . import store
-from .errors import DataError
+# command name -> module with `add_arguments(parser)` and `run(args) -> int`. Modules are
+# imported only when their command runs, so `seed` stays fast.
+COMMANDS = {
+    "seed": "dashboard.seed",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="Bảng theo dõi bình đẳng giới Hà Nội / Hà Nội gender-equality dashboard.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        sub = commands.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0])
+        module.add_arguments(sub)
+        sub.set_defaults(handler=module.run)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m dashboard",
-        description="Hà Nội gender-equality dashboard: data management.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    seed = commands.add_parser("seed", help="(re)build the database from the repository files")
-    seed.add_argument(
-        "--if-missing", action="store_true",
-        help="do nothing when the database already holds observations",
-    )
-    args = parser.parse_args(argv)
-
-    if args.command == "seed":
-        from .seed import seed_database
-
-        url = store.database_url()
-        if args.if_missing and store.database_exists(url):
-            print(f"Cơ sở dữ liệu đã có / database already present: {_safe(url)}")
-            return 0
-        try:
-            rows = seed_database(url)
-        except DataError as error:
-            print(error.message("vi"), file=sys.stderr)
-            print(error.message("en"), file=sys.stderr)
-            return 1
-        print(f"Đã tạo {rows} quan sát / wrote {rows} observations: {_safe(url)}")
-    return 0
-
-
-def _safe(url: str) -> str:
-    """The URL without its password, fit to print."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args) or 0)
 
 
 if __name__ == "__main__":

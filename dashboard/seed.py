@@ -1,9 +1,15 @@
-"""Build the embedded database: official facts, census population and illustrative district data."""
+"""(Re)build the database: official facts, census population and illustrative district data."""
 
 from __future__ import annotations
 
+import argparse
+import sys
+
+from sqlalchemy.engine import make_url
+
 from . import geo, illustrative, store
 from .catalogue import FACTS_PATH, load_catalogue, load_facts
+from .errors import DataError
 
 SEED_USER = "seed"
 
@@ -30,3 +36,27 @@ def seed_database(db_url: str | None = None) -> int:
         )
     finally:
         engine.dispose()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--if-missing", action="store_true",
+        help="do nothing when the database already holds observations",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """`python -m dashboard seed [--if-missing]`."""
+    url = store.database_url()
+    shown = make_url(url).render_as_string(hide_password=True)
+    if args.if_missing and store.database_exists(url):
+        print(f"Cơ sở dữ liệu đã có / database already present: {shown}")
+        return 0
+    try:
+        rows = seed_database(url)
+    except DataError as error:
+        print(error.message("vi"), file=sys.stderr)
+        print(error.message("en"), file=sys.stderr)
+        return 1
+    print(f"Đã tạo {rows} quan sát / wrote {rows} observations: {shown}")
+    return 0
