@@ -10,7 +10,7 @@ import panel as pn
 from .data import DashboardData, get_data
 from .i18n import LANGUAGES, t
 from .pages import registered_pages
-from .state import URL_PARAMETERS, DashboardState
+from .state import URL_PARAMETERS, VIEWS, DashboardState
 
 STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
 
@@ -48,6 +48,10 @@ def state_from_query(query: dict, data: DashboardData) -> dict:
     district = str(query.get("district", "")).strip()
     if district.isdigit() and district.zfill(3) in set(data.districts["code"]):
         values["district"] = district.zfill(3)
+    if query.get("view") in VIEWS:
+        values["view"] = query["view"]
+    if str(query.get("gap")).lower() in ("true", "1"):
+        values["gap"] = True
     if query.get("lang") in LANGUAGES:
         values["lang"] = query["lang"]
     return values

@@ -6,13 +6,15 @@ import param
 
 from .i18n import LANGUAGES
 
-PAGE_SLUGS = ("map",)
+# Navigation order; `/` opens the first.
+PAGE_SLUGS = ("overview", "map", "committees", "leadership", "capacity", "health", "district", "methods")
+VIEWS = ("map", "chart", "table")
 DEFAULT_INDICATOR = "women_district_council_pct"
 DEFAULT_YEAR = 2016
 # The plan started in 2016; election terms reach back to 2011 and forward to 2026-2031.
 YEAR_BOUNDS = (2000, 2035)
 # Parameters that live in the query string, under the same names.
-URL_PARAMETERS = ("page", "indicator", "year", "district", "lang")
+URL_PARAMETERS = ("page", "indicator", "year", "district", "view", "gap", "lang")
 
 
 class DashboardState(param.Parameterized):
@@ -31,6 +33,8 @@ class DashboardState(param.Parameterized):
         default="", regex=r"^(\d{3})?$",
         doc="GSO code of the selected district (e.g. '271'), or empty when none is selected.",
     )
+    view = param.Selector(default="map", objects=list(VIEWS), doc="Map, chart or table view of an indicator.")
+    gap = param.Boolean(default=False, doc="Colour districts by their gap to the target instead of the value.")
     lang = param.Selector(default="vi", objects=list(LANGUAGES), doc="Interface language.")
 
     def __init__(self, indicator_ids: list[str] | None = None, **params):
