@@ -17,6 +17,11 @@ YES_COLOUR = "#2c7fb8"
 NO_COLOUR = "#fdae61"
 NO_DATA_COLOUR = "#d0d0d0"
 CLASS_COUNT = len(SEQUENTIAL_PALETTE)
+# ColorBrewer PuOr, 6 classes: orange below the target, purple at or above it; no white
+# middle class, so "exactly on target" never looks like missing data.
+DIVERGING_PALETTE = ("#b35806", "#f1a340", "#fee0b6", "#d8daeb", "#998ec3", "#542788")
+# Percentage points from the target; 5-point steps match how targets are discussed (35%, 40%).
+GAP_EDGES = (-10.0, -5.0, 0.0, 5.0, 10.0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,6 +85,26 @@ def classify(values: pd.Series, kind: str, bins: list[float], lang: str) -> Clas
             for colour, low, high in zip(palette, bins[:-1], bins[1:])
         ]
     colours = np.where(missing, NO_DATA_COLOUR, colours)
+    legend.append(LegendEntry(NO_DATA_COLOUR, t("no_data", lang)))
+    return Classification(colours=[str(colour) for colour in colours], legend=legend)
+
+
+def classify_gap(values: pd.Series, target: float, polarity: str, lang: str) -> Classification:
+    """Colour by distance to the target on a diverging scale centred on it.
+
+    For indicators where lower is better the sign is flipped, so purple always means
+    "meets the target".
+    """
+    values = pd.Series(values, dtype=float)
+    gaps = (target - values) if polarity == "lower_is_better" else (values - target)
+    indices = np.searchsorted(GAP_EDGES, gaps.fillna(0), side="right")
+    colours = np.where(values.isna(), NO_DATA_COLOUR, np.array(DIVERGING_PALETTE)[indices])
+    unit = " " + t("points", lang)
+    edges = [format_number(edge, lang) for edge in GAP_EDGES]
+    labels = [f"< {edges[0]}{unit}"]
+    labels += [f"{low} … {high}{unit}" for low, high in zip(edges[:-1], edges[1:])]
+    labels += [f"≥ {edges[-1]}{unit}"]
+    legend = [LegendEntry(colour, label) for colour, label in zip(DIVERGING_PALETTE, labels)]
     legend.append(LegendEntry(NO_DATA_COLOUR, t("no_data", lang)))
     return Classification(colours=[str(colour) for colour in colours], legend=legend)
 

@@ -69,6 +69,23 @@ STRINGS: dict[str, dict[str, str]] = {
     "district": {"vi": "Quận, huyện", "en": "District"},
     "value": {"vi": "Giá trị", "en": "Value"},
     "switch_language": {"vi": "English", "en": "Tiếng Việt"},
+    "view_map": {"vi": "Bản đồ", "en": "Map"},
+    "view_chart": {"vi": "Biểu đồ", "en": "Chart"},
+    "view_table": {"vi": "Bảng", "en": "Table"},
+    "gap_to_target": {"vi": "Khoảng cách đến mục tiêu", "en": "Gap to target"},
+    "gap_unavailable": {
+        "vi": "Chỉ tiêu này không có mục tiêu định lượng cho từng quận, huyện: bản đồ hiển thị giá trị.",
+        "en": "This indicator has no numeric target per district: the map shows values.",
+    },
+    "points": {"vi": "điểm %", "en": "pp"},
+    "below_target": {"vi": "dưới mục tiêu", "en": "below target"},
+    "above_target": {"vi": "đạt hoặc vượt mục tiêu", "en": "at or above target"},
+    "trend_title": {"vi": "Diễn biến qua các kỳ", "en": "Trend over time"},
+    "download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
+    "download_excel": {"vi": "Tải Excel", "en": "Download Excel"},
+    "numerator": {"vi": "Tử số (n)", "en": "Numerator (n)"},
+    "denominator": {"vi": "Mẫu số (N)", "en": "Denominator (N)"},
+    "last_updated": {"vi": "Cập nhật số liệu lần cuối", "en": "Data last updated"},
 }
 
 

@@ -3,23 +3,17 @@
 Reads the indicator's district values, city value and target for one period. Tapping a
 district on the map or a bar in the ranking selects it everywhere and fills the district card.
 
-URL parameters synced (by the app): page=map, indicator, year, district, lang.
+URL parameters synced (by the app): page=map, indicator, year, district, view, gap, lang.
 """
 
 from __future__ import annotations
 
-import panel as pn
 import param
 from panel.viewable import Viewer
 
 from ..data import DashboardData
 from ..state import DashboardState
-from ..views.choropleth import ChoroplethView, legend_pane
-from ..views.controls import IndicatorControls
-from ..views.district_card import DistrictCard
-from ..views.notices import attribution, illustrative_notice, no_district_data_notice
-from ..views.ranking import RankingView
-from ..views.snapshot import IndicatorSnapshot
+from ..views.explorer import IndicatorExplorer
 from . import PageRecord
 
 SLUG = "map"
@@ -28,33 +22,17 @@ ICON = "map"
 
 
 class MapPage(Viewer):
-    """Controls, a linked map and ranking, the district card and the notices."""
+    """Every district indicator in one explorer: map, ranking, trend, card and table."""
 
     state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
     data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
 
     def __init__(self, **params):
         super().__init__(**params)
-        controls = IndicatorControls(state=self.state, data=self.data)  # first: it settles the period
-        snapshot = IndicatorSnapshot(state=self.state, data=self.data)
-        map_view = ChoroplethView(snapshot=snapshot)
-        self._layout = pn.Column(
-            controls,
-            illustrative_notice(snapshot),
-            no_district_data_notice(snapshot),
-            pn.FlexBox(
-                pn.Column(map_view, legend_pane(snapshot), attribution(self.state.param.lang),
-                          css_classes=["map-column"], sizing_mode="stretch_width"),
-                pn.Column(DistrictCard(snapshot=snapshot), RankingView(snapshot=snapshot),
-                          css_classes=["chart-column"], sizing_mode="stretch_width"),
-                css_classes=["map-and-chart"], sizing_mode="stretch_width",
-            ),
-            sizing_mode="stretch_width",
-            css_classes=["page", "page-map"],
-        )
+        self.explorer = IndicatorExplorer(state=self.state, data=self.data)
 
     def __panel__(self):
-        return self._layout
+        return self.explorer
 
 
 PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=MapPage)

@@ -1,4 +1,4 @@
-"""Indicator and period selectors, kept in two-way sync with the shared state."""
+"""Indicator, period, view and colour-scale controls, kept in two-way sync with the shared state."""
 
 from __future__ import annotations
 
@@ -8,16 +8,30 @@ from panel.viewable import Viewer
 
 from ..data import DashboardData, resolve_period
 from ..i18n import format_period, t
-from ..state import DashboardState
+from ..state import VIEWS, DashboardState
+
+# Seconds between periods when playing through time: long enough to read the map.
+PLAY_INTERVAL_MS = 1500
 
 
-def indicator_groups(data: DashboardData, lang: str, level: str = "district") -> dict[str, dict[str, str]]:
+def explorer_indicators(data: DashboardData, theme: str | None = None) -> list[str]:
+    """District indicators with data, in catalogue order, optionally of one theme."""
+    return [
+        indicator.id
+        for indicator in data.catalogue.indicators.values()
+        if "district" in indicator.levels
+        and (theme is None or indicator.theme == theme)
+        and data.district_periods(indicator.id)
+    ]
+
+
+def indicator_groups(data: DashboardData, lang: str, theme: str | None = None) -> dict[str, dict[str, str]]:
     """Selector options grouped by theme: {theme name: {indicator name: id}}."""
     groups: dict[str, dict[str, str]] = {}
-    for theme_id, indicators in data.catalogue.by_theme().items():
-        options = {i.short_name[lang]: i.id for i in indicators if level in i.levels}
-        if options:
-            groups[data.catalogue.theme(theme_id).name[lang]] = options
+    for indicator_id in explorer_indicators(data, theme):
+        indicator = data.indicator(indicator_id)
+        theme_name = data.catalogue.theme(indicator.theme).name[lang]
+        groups.setdefault(theme_name, {})[indicator.short_name[lang]] = indicator_id
     return groups
 
 
@@ -29,37 +43,58 @@ def period_options(data: DashboardData, indicator_id: str, lang: str) -> dict[st
 
 
 class IndicatorControls(Viewer):
-    """The two selectors of an indicator page; widgets are created once and relabelled in place."""
+    """The selectors of an indicator page; widgets are created once and relabelled in place."""
 
     state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
     data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
+    theme = param.String(default=None, allow_None=True, doc="Only this theme's indicators.")
 
     def __init__(self, **params):
         super().__init__(**params)
+        self._indicator_ids = set(explorer_indicators(self.data, self.theme))
         self._indicator = pn.widgets.Select(
             sizing_mode="stretch_width", max_width=460, min_width=200, css_classes=["indicator-select"]
         )
-        self._period = pn.widgets.Select(width=160, css_classes=["period-select"])
-        periods = list(period_options(self.data, self.state.indicator, self.state.lang).values())
-        # A link may name a year the indicator lacks: show the period that contains it.
-        self.state.year = resolve_period(periods, self.state.year) or self.state.year
+        self._period = pn.widgets.Select(width=140, css_classes=["period-select"])
+        self._play = pn.widgets.Toggle(width=56, align="end", css_classes=["play-button"])
+        self._view = pn.widgets.RadioButtonGroup(
+            options=list(VIEWS), value=self.state.view, align="end", css_classes=["view-switch"]
+        )
+        self._gap = pn.widgets.Switch(value=self.state.gap, align="center", css_classes=["gap-switch"])
+        self._gap_label = pn.pane.HTML(align="center", margin=(5, 0))
+        self._player = None
+        if self.state.indicator in self._indicator_ids:
+            periods = list(period_options(self.data, self.state.indicator, self.state.lang).values())
+            # A link may name a year the indicator lacks: show the period that contains it.
+            self.state.year = resolve_period(periods, self.state.year) or self.state.year
         self._relabel()
         self._indicator.param.watch(self._on_indicator_widget, "value")
         self._period.param.watch(self._on_period_widget, "value")
+        self._play.param.watch(self._on_play, "value")
+        self._view.param.watch(lambda event: setattr(self.state, "view", event.new), "value")
+        self._gap.param.watch(lambda event: setattr(self.state, "gap", event.new), "value")
         self.state.param.watch(self._on_indicator, "indicator")
-        self.state.param.watch(lambda event: setattr(self._period, "value", event.new), "year")
+        self.state.param.watch(self._on_year, "year")
+        self.state.param.watch(lambda event: setattr(self._view, "value", event.new), "view")
+        self.state.param.watch(lambda event: setattr(self._gap, "value", event.new), "gap")
         self.state.param.watch(lambda _event: self._relabel(), "lang")
 
     def _relabel(self) -> None:
         lang = self.state.lang
+        value = self.state.indicator if self.state.indicator in self._indicator_ids else None
+        groups = indicator_groups(self.data, lang, self.theme)
         self._indicator.param.update(
-            name=t("indicator", lang), groups=indicator_groups(self.data, lang), value=self.state.indicator
+            name=t("indicator", lang), groups=groups,
+            value=value or next(iter(next(iter(groups.values())).values())),
         )
         self._period.param.update(
             name=t("period", lang),
-            options=period_options(self.data, self.state.indicator, lang),
+            options=period_options(self.data, self._indicator.value, lang),
             value=self.state.year,
         )
+        self._play.name = "▶"
+        self._view.options = {t(f"view_{view}", lang): view for view in VIEWS}
+        self._gap_label.object = f'<span class="gap-label">{t("gap_to_target", lang)}</span>'
 
     def _on_indicator_widget(self, event) -> None:
         periods = list(period_options(self.data, event.new, self.state.lang).values())
@@ -67,16 +102,47 @@ class IndicatorControls(Viewer):
         self.state.param.update(indicator=event.new, year=resolve_period(periods, self.state.year))
 
     def _on_indicator(self, event) -> None:
+        if event.new not in self._indicator_ids:
+            return  # another page's indicator: this page keeps its own selection
         options = period_options(self.data, event.new, self.state.lang)
         # Options first, so the period widget never holds a period the indicator lacks.
         self._period.param.update(options=options, value=resolve_period(list(options.values()), self.state.year))
         self._indicator.value = event.new
         self.state.year = self._period.value
 
+    def _on_year(self, event) -> None:
+        if event.new in self._period.options.values():
+            self._period.value = event.new
+
     def _on_period_widget(self, event) -> None:
         if event.new is not None:
             self.state.year = event.new
 
+    def _on_play(self, event) -> None:
+        """Step through the periods oldest to newest, then stop on the newest."""
+        if self._player is not None:
+            self._player.stop()
+            self._player = None
+        if not event.new:
+            self._play.name = "▶"
+            return
+        periods = sorted(self._period.options.values())
+        self._play.name = "⏸"
+        self.state.year = periods[0]
+        remaining = iter(periods[1:])
+
+        def step():
+            period = next(remaining, None)
+            if period is None:
+                self._play.value = False
+            else:
+                self.state.year = period
+
+        self._player = pn.state.add_periodic_callback(step, period=PLAY_INTERVAL_MS, count=len(periods))
+
     def __panel__(self):
-        return pn.FlexBox(self._indicator, self._period, sizing_mode="stretch_width",
-                          css_classes=["controls"])
+        return pn.FlexBox(
+            self._indicator, pn.Row(self._period, self._play, margin=0),
+            self._view, pn.Row(self._gap, self._gap_label, margin=0, align="end"),
+            sizing_mode="stretch_width", css_classes=["controls"],
+        )

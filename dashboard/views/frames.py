@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Indicator, Target
-from ..classify import Classification, classify, nice_bins
+from ..classify import Classification, classify, classify_gap, nice_bins
 from ..data import DashboardData
 from ..i18n import format_ratio, format_value, t
 
@@ -20,12 +20,24 @@ def indicator_bins(data: DashboardData, indicator: Indicator) -> list[float]:
     return nice_bins(values, integer=indicator.kind == "count")
 
 
+def gap_target(indicator: Indicator, period: int) -> Target | None:
+    """The target a gap can be measured against: numeric indicators with a target only."""
+    return None if indicator.kind == "boolean" else target_for(indicator, period)
+
+
 def district_display(
-    data: DashboardData, indicator: Indicator, period: int, lang: str
+    data: DashboardData, indicator: Indicator, period: int, lang: str, gap: bool = False
 ) -> tuple[pd.DataFrame, Classification]:
-    """One row per district with formatted labels and its fill colour, in map order."""
+    """One row per district with formatted labels and its fill colour, in map order.
+
+    With `gap`, colours show the distance to the target where the indicator has one.
+    """
     table = data.district_table(indicator.id, period)
-    classification = classify(table["value"], indicator.kind, indicator_bins(data, indicator), lang)
+    target = gap_target(indicator, period) if gap else None
+    if target is not None:
+        classification = classify_gap(table["value"], target.value, indicator.polarity, lang)
+    else:
+        classification = classify(table["value"], indicator.kind, indicator_bins(data, indicator), lang)
     display = pd.DataFrame(
         {
             "code": table["code"].to_numpy(),
@@ -33,6 +45,8 @@ def district_display(
             "name": (table["full_name_vi"] if lang == "vi" else table["name_vi"]).to_numpy(),
             "value": table["value"].to_numpy(dtype=float),
             "value_label": [format_value(v, indicator.kind, lang) for v in table["value"]],
+            "numerator": table["numerator"].to_numpy(dtype=float),
+            "denominator": table["denominator"].to_numpy(dtype=float),
             "ratio": [format_ratio(n, d, lang) for n, d in zip(table["numerator"], table["denominator"])],
             "status_label": [
                 t(f"status_{status}", lang) if isinstance(status, str) else t("no_data", lang)

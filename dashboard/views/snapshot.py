@@ -23,10 +23,12 @@ class IndicatorSnapshot(param.Parameterized):
     city = param.ClassSelector(class_=CityValue, allow_None=True, doc="City value.", precedence=-1)
     target = param.ClassSelector(class_=Target, allow_None=True, doc="Target shown.", precedence=-1)
 
-    @param.depends("state.indicator", "state.year", "state.lang", watch=True, on_init=True)
+    @param.depends("state.indicator", "state.year", "state.lang", "state.gap", watch=True, on_init=True)
     def _resolve(self) -> None:
         indicator = self.data.indicator(self.state.indicator)
-        display, classification = district_display(self.data, indicator, self.state.year, self.state.lang)
+        display, classification = district_display(
+            self.data, indicator, self.state.year, self.state.lang, gap=self.state.gap
+        )
         self.param.update(
             indicator=indicator,
             display=display,

@@ -1,0 +1,67 @@
+"""The indicator explorer: controls with map, chart and table views of one indicator, all linked."""
+
+from __future__ import annotations
+
+import panel as pn
+import param
+from panel.viewable import Viewer
+
+from ..data import DashboardData
+from ..i18n import t
+from ..state import DashboardState
+from .choropleth import ChoroplethView, legend_pane
+from .controls import IndicatorControls
+from .district_card import DistrictCard
+from .frames import gap_target
+from .notices import attribution, illustrative_notice, no_district_data_notice
+from .ranking import RankingView
+from .snapshot import IndicatorSnapshot
+from .table import TableView
+from .trend import TrendView
+
+
+class IndicatorExplorer(Viewer):
+    """Map, ranking, trend, card and table of the state's indicator; `theme` narrows the choice."""
+
+    state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
+    data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
+    theme = param.String(default=None, allow_None=True, doc="Offer only this theme's indicators.")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        state = self.state
+        # Controls first: they settle the period before anything is drawn.
+        self.controls = IndicatorControls(state=state, data=self.data, theme=self.theme)
+        self.snapshot = snapshot = IndicatorSnapshot(state=state, data=self.data)
+        in_view = {view: pn.bind(lambda current, view=view: current == view, state.param.view)
+                   for view in ("map", "chart", "table")}
+        map_column = pn.Column(
+            ChoroplethView(snapshot=snapshot), legend_pane(snapshot), attribution(state.param.lang),
+            css_classes=["map-column"], sizing_mode="stretch_width", visible=in_view["map"],
+        )
+        side_column = pn.Column(
+            DistrictCard(snapshot=snapshot), TrendView(snapshot=snapshot), RankingView(snapshot=snapshot),
+            css_classes=["chart-column"], sizing_mode="stretch_width",
+            visible=pn.bind(lambda view: view != "table", state.param.view),
+        )
+        gap_note = pn.pane.Alert(
+            pn.bind(lambda lang: t("gap_unavailable", lang), state.param.lang), alert_type="info",
+            visible=pn.bind(self._gap_unavailable, snapshot.param.display, state.param.gap),
+            sizing_mode="stretch_width",
+        )
+        self._layout = pn.Column(
+            self.controls,
+            illustrative_notice(snapshot),
+            no_district_data_notice(snapshot),
+            gap_note,
+            pn.FlexBox(map_column, side_column, css_classes=["map-and-chart"], sizing_mode="stretch_width"),
+            pn.Column(TableView(snapshot=snapshot), visible=in_view["table"], sizing_mode="stretch_width"),
+            sizing_mode="stretch_width",
+            css_classes=["indicator-explorer"],
+        )
+
+    def _gap_unavailable(self, _display, gap: bool) -> bool:
+        return gap and gap_target(self.snapshot.indicator, self.state.year) is None
+
+    def __panel__(self):
+        return self._layout
