@@ -10,6 +10,10 @@ import sys
 # imported only when their command runs, so `seed` stays fast.
 COMMANDS = {
     "seed": "dashboard.seed",
+    "template": "dashboard.importer.cmd_template",
+    "import": "dashboard.importer.cmd_import",
+    "history": "dashboard.importer.cmd_history",
+    "rollback": "dashboard.importer.cmd_rollback",
 }
 
 

@@ -29,6 +29,8 @@ batches = sa.Table(
     sa.Column("sha256", sa.String(64)),
     sa.Column("row_count", sa.Integer, nullable=False),
     sa.Column("comment", sa.Text),
+    # Set on an import batch when it is rolled back: the id of the rollback batch.
+    sa.Column("rolled_back_by", sa.Integer, sa.ForeignKey("batches.id")),
 )
 
 # An observation belongs to a unit of a given map (map_id, unit_code), not to a bare code,
@@ -50,9 +52,23 @@ observations = sa.Table(
     sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id"), nullable=False),
     # Older values are kept, not overwritten: only the current row of a cell is active.
     sa.Column("active", sa.Boolean, nullable=False, default=True),
+    # The batch that deactivated this row (a later import, or the rollback of its own batch).
+    sa.Column("superseded_by", sa.Integer, sa.ForeignKey("batches.id")),
     sa.CheckConstraint(f"status IN {STATUSES}", name="known_status"),
     sa.Index("ix_observation_cell", "map_id", "unit_code", "period", "indicator_id", "active"),
 )
+
+# At most one active row per cell, enforced by the database itself where it supports partial
+# indexes; elsewhere the importer's single transaction keeps the rule.
+ACTIVE_CELL_INDEX = sa.Index(
+    "ux_observation_active_cell",
+    observations.c.map_id, observations.c.unit_code, observations.c.period,
+    observations.c.indicator_id,
+    unique=True,
+    sqlite_where=observations.c.active,
+    postgresql_where=observations.c.active,
+).ddl_if(dialect=("sqlite", "postgresql"))
+PARTIAL_INDEX_DIALECTS = ("sqlite", "postgresql")
 
 OBSERVATION_COLUMNS = [
     "map_id", "unit_code", "period", "indicator_id", "value", "numerator", "denominator",
@@ -95,9 +111,35 @@ def database_exists(url: str | None = None) -> bool:
         if not sa.inspect(engine).has_table("observations"):
             return False
         with engine.connect() as connection:
-            return bool(connection.execute(sa.select(sa.func.count()).select_from(observations)).scalar())
+            count = sa.select(sa.func.count()).select_from(observations)
+            return bool(connection.execute(count).scalar())
     finally:
         engine.dispose()
+
+
+def upgrade_schema(engine: sa.Engine) -> None:
+    """Create missing tables and add columns that newer versions need; safe to run every time.
+
+    Databases seeded before imports existed lack `batches.rolled_back_by`,
+    `observations.superseded_by` and the one-active-row-per-cell index.
+    """
+    with engine.begin() as connection:
+        metadata.create_all(connection, checkfirst=True)
+        inspector = sa.inspect(connection)
+        if_not_exists = "IF NOT EXISTS " if connection.dialect.name == "postgresql" else ""
+        for table, column in ((batches, "rolled_back_by"), (observations, "superseded_by")):
+            present = {info["name"] for info in inspector.get_columns(table.name)}
+            if column not in present:
+                connection.exec_driver_sql(
+                    f"ALTER TABLE {table.name} ADD COLUMN {if_not_exists}{column} "
+                    "INTEGER REFERENCES batches(id)"
+                )
+        indexes = {info["name"] for info in inspector.get_indexes(observations.name)}
+        if (
+            connection.dialect.name in PARTIAL_INDEX_DIALECTS
+            and ACTIVE_CELL_INDEX.name not in indexes
+        ):
+            ACTIVE_CELL_INDEX.create(connection)
 
 
 def now() -> dt.datetime:
@@ -115,7 +157,9 @@ def rebuild(engine: sa.Engine, frames: list[tuple[str, pd.DataFrame]], user_name
         metadata.drop_all(connection)
         metadata.create_all(connection)
         for label, frame in frames:
-            total += _insert_batch(connection, frame, kind="seed", user_name=user_name, file_name=label)
+            total += _insert_batch(
+                connection, frame, kind="seed", user_name=user_name, file_name=label
+            )
     return total
 
 
@@ -129,7 +173,8 @@ def _insert_batch(
             row_count=len(frame),
         )
     ).inserted_primary_key[0]
-    records = frame[OBSERVATION_COLUMNS].astype(object).where(frame[OBSERVATION_COLUMNS].notna(), None)
+    columns = frame[OBSERVATION_COLUMNS]
+    records = columns.astype(object).where(columns.notna(), None)
     rows = [
         {**record, "period": int(record["period"]), "updated_at": created, "batch_id": batch_id,
          "active": True}
