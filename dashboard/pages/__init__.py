@@ -18,6 +18,7 @@ class PageRecord:
 
 def registered_pages() -> list[PageRecord]:
     """Pages in navigation order; imported lazily so importing one page stays cheap."""
+    from . import district, methods
     from . import map as map_page
 
-    return [map_page.PAGE]
+    return [map_page.PAGE, district.PAGE, methods.PAGE]

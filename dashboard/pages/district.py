@@ -1,0 +1,631 @@
+"""District profile: how does one district stand on every indicator, against the city and the target?
+
+Reads, for the chosen district, every district-level indicator of the catalogue that has a
+figure for it: the latest value reported with n/N, the whole city in the same period, the
+target and its legal basis, whether a district target is met, the rank among the districts
+reporting, the change since the previous period and the data status; and, per indicator,
+the trend over every period against the city and the target line. Built to be printed.
+
+URL parameters synced (by the app): page=district, district, lang.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import math
+
+import holoviews as hv
+import pandas as pd
+import panel as pn
+import param
+from bokeh.models import CustomJSTickFormatter
+from panel.viewable import Viewer
+
+from ..catalogue import Indicator, Target
+from ..data import CITY_MAP_ID, DashboardData
+from ..geo import DISTRICT_MAP_ID, UNIT_TYPES_EN
+from ..i18n import format_number, format_period, format_ratio, format_value, t
+from ..state import DashboardState
+from ..views.ranking import CITY_COLOUR, TARGET_COLOUR
+from . import PageRecord
+
+SLUG = "district"
+TITLE = {"vi": "Hồ sơ quận/huyện", "en": "District profile"}
+ICON = "building"
+
+# The district's own line, distinct from the grey city line and the magenta target.
+DISTRICT_COLOUR = "#2c7fb8"
+# Pixels. Small enough that two indicator blocks fit on one printed A4 page.
+CHART_HEIGHT = 210
+# Statuses from the weakest to the strongest: a block shows the weakest of its parts.
+ILLUSTRATIVE = "illustrative"
+# Columns of the profile table whose missing values must stay None, never NaN or 0.
+OPTIONAL_COLUMNS = ("met", "rank", "previous_period", "previous_value", "change", "city_value")
+PROFILE_COLUMNS = [
+    "indicator_id", "theme", "kind", "period", "latest_period", "value", "numerator", "denominator",
+    "status", "source", "city_value", "city_status", "target_value", "target_year", "target_scope",
+    "met", "rank", "reporting", "previous_period", "previous_value", "change", "name", "period_label",
+    "value_label", "ratio_label", "status_label", "city_label", "target_label", "met_label",
+    "rank_label", "change_label",
+]
+
+
+# ----------------------------------------------------------------------------- builders
+
+# The caches below are keyed by the DashboardData object itself (hashed by identity): its
+# figures never change within a process, and every session asks for the same cells.
+
+
+@functools.lru_cache(maxsize=256)
+def district_cells(data: DashboardData, indicator_id: str) -> dict[int, pd.DataFrame]:
+    """{period: district rows of the indicator indexed by code}, oldest period first."""
+    observations = data.observations
+    rows = observations[(observations["indicator_id"] == indicator_id)
+                        & (observations["map_id"] == DISTRICT_MAP_ID)]
+    return {int(period): group.set_index("unit_code") for period, group in sorted(rows.groupby("period"))}
+
+
+@functools.lru_cache(maxsize=4096)
+def cached_city_value(data: DashboardData, indicator_id: str, period: int):
+    """DashboardData.city_value, computed once per process."""
+    return data.city_value(indicator_id, period)
+
+
+@functools.lru_cache(maxsize=256)
+def chart_periods(data: DashboardData, indicator_id: str) -> tuple[int, ...]:
+    """Periods with a district or a published city figure: the x axis of the trend chart."""
+    observations = data.observations
+    city = observations[(observations["indicator_id"] == indicator_id) & (observations["map_id"] == CITY_MAP_ID)]
+    return tuple(sorted(set(district_cells(data, indicator_id)) | set(city["period"].astype(int))))
+
+
+
+def district_options(districts: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Chooser options {label: code}: a prompt first, then the districts by Vietnamese name.
+
+    Place names keep their diacritics in English; only the unit type is translated.
+    """
+    options = {t("profile_placeholder", lang): ""}
+    for row in districts.sort_values("name_vi", key=_vietnamese_sort_key).itertuples():
+        unit = row.unit_type if lang == "vi" else UNIT_TYPES_EN[row.unit_type]
+        options[f"{row.name_vi} ({unit})"] = row.code
+    return options
+
+
+def _vietnamese_sort_key(names: pd.Series) -> pd.Series:
+    # Đ sorts after D in Vietnamese; plain code-point order would put it after Z.
+    return names.str.replace("Đ", "D~", regex=False).str.normalize("NFD")
+
+
+def district_name(districts: pd.DataFrame, code: str, lang: str) -> str:
+    """'Huyện Ba Vì' in Vietnamese, 'Ba Vì (rural district)' in English; '' for no district."""
+    rows = districts[districts["code"] == code]
+    if rows.empty:
+        return ""
+    row = rows.iloc[0]
+    return row["full_name_vi"] if lang == "vi" else f'{row["name_vi"]} ({UNIT_TYPES_EN[row["unit_type"]]})'
+
+
+def district_indicators(data: DashboardData) -> list[Indicator]:
+    """District-level indicators with any district figure, in catalogue order."""
+    return [i for i in data.catalogue.for_level("district") if district_cells(data, i.id)]
+
+
+def rank_among(values: pd.Series, value: float, polarity: str) -> int | None:
+    """Rank of `value` among the reported `values`: 1 is best; ties share the better rank.
+
+    None for a missing value and for neutral indicators, where no order is better.
+    """
+    values = values.dropna()
+    if value is None or math.isnan(value) or polarity == "neutral" or values.empty:
+        return None
+    better = values < value if polarity == "lower_is_better" else values > value
+    return int(better.sum()) + 1
+
+
+def meets_target(value: float, target: Target, polarity: str) -> bool | None:
+    """True when the value reaches the target in the indicator's direction; None when unknown."""
+    if value is None or math.isnan(value):
+        return None
+    return value <= target.value if polarity == "lower_is_better" else value >= target.value
+
+
+def applicable_target(indicator: Indicator, period: int) -> Target | None:
+    """The district's own target for the period, else the city's as a reference."""
+    return indicator.target_for(period, "district") or indicator.target_for(period, "city")
+
+
+def profile_table(data: DashboardData, code: str, lang: str) -> pd.DataFrame:
+    """One row per indicator the district has a figure for: raw values and their labels.
+
+    The period of a row is the latest in which the district reported; the previous period
+    is the indicator's district period just before it, so a skipped period gives no change.
+    """
+    records = []
+    for indicator in district_indicators(data):
+        cells = district_cells(data, indicator.id)
+        reported = [p for p, rows in cells.items() if code in rows.index and not pd.isna(rows.at[code, "value"])]
+        if not reported:
+            continue
+        periods = list(cells)
+        period = max(reported)
+        position = periods.index(period)
+        previous_period = periods[position - 1] if position > 0 else None
+        records.append(_profile_record(data, indicator, code, period, previous_period, periods[-1], lang))
+    table = pd.DataFrame.from_records(records, columns=PROFILE_COLUMNS)
+    for column in OPTIONAL_COLUMNS:
+        if column in table:
+            table[column] = table[column].astype(object).where(table[column].notna(), None)
+    return table
+
+
+def _profile_record(
+    data: DashboardData, indicator: Indicator, code: str, period: int,
+    previous_period: int | None, latest_period: int, lang: str,
+) -> dict:
+    cells = district_cells(data, indicator.id)
+    table = cells[period]
+    row = table.loc[code]
+    value = float(row["value"])
+    reporting = int(table["value"].notna().sum())
+    previous_value = None
+    if previous_period is not None:
+        previous = cells[previous_period]
+        if code in previous.index and not pd.isna(previous.at[code, "value"]):
+            previous_value = float(previous.at[code, "value"])
+    change = None if previous_value is None else value - previous_value
+
+    city = cached_city_value(data, indicator.id, period)
+    target = applicable_target(indicator, period)
+    district_target = target is not None and target.scope == "district" and not indicator.is_boolean
+    met = meets_target(value, target, indicator.polarity) if district_target else None
+    rank = None if indicator.is_boolean else rank_among(table["value"], value, indicator.polarity)
+    city_average = None
+    if city is not None and indicator.is_count:
+        city_average = city.value / (city.units_reporting or len(data.districts))
+
+    return {
+        "indicator_id": indicator.id,
+        "theme": indicator.theme,
+        "kind": indicator.kind,
+        "period": period,
+        "latest_period": latest_period,
+        "value": value,
+        "numerator": _optional(row["numerator"]),
+        "denominator": _optional(row["denominator"]),
+        "status": row["status"],
+        "source": row["source"],
+        "city_value": None if city is None else float(city.value),
+        "city_status": None if city is None else city.status,
+        "target_value": None if target is None else target.value,
+        "target_year": None if target is None else target.year,
+        "target_scope": None if target is None else target.scope,
+        "met": met,
+        "rank": rank,
+        "reporting": reporting,
+        "previous_period": previous_period,
+        "previous_value": previous_value,
+        "change": change,
+        # Labels in the page language; missing values read "chưa có số liệu", never 0.
+        "name": indicator.short_name[lang],
+        "period_label": format_period(period, indicator.frequency, lang),
+        "value_label": format_value(value, indicator.kind, lang),
+        "ratio_label": format_ratio(row["numerator"], row["denominator"], lang),
+        "status_label": t(f"status_{row['status']}", lang),
+        "city_label": city_label(city, indicator, city_average, lang),
+        "target_label": target_label(target, indicator, lang),
+        "met_label": met_label(met, target, indicator, lang),
+        "rank_label": rank_label(rank, reporting, indicator, lang),
+        "change_label": change_label(change, previous_value, previous_period, indicator, lang),
+    }
+
+
+def _optional(number) -> float | None:
+    return None if number is None or pd.isna(number) else float(number)
+
+
+def city_label(city, indicator: Indicator, average: float | None, lang: str) -> str:
+    """The city value in the indicator's terms: a share of districts for yes/no indicators."""
+    if city is None:
+        return t("no_data", lang)
+    ratio = format_ratio(city.numerator, city.denominator, lang)
+    if indicator.is_boolean:
+        text = format_value(city.value, "percent", lang)
+        text += f" ({ratio} {t('districts_with_yes', lang)})" if ratio else ""
+    else:
+        text = format_value(city.value, indicator.kind, lang) + (f" ({ratio})" if ratio else "")
+    if average is not None:
+        text += f"; {t('profile_city_average', lang)} {format_number(average, lang, 1 if average < 100 else 0)}"
+    return f"{text} · {t('status_' + city.status, lang)}"
+
+
+def target_label(target: Target | None, indicator: Indicator, lang: str) -> str:
+    """'≥ 35% (2016), applies to each district' or the no-target label."""
+    if target is None:
+        return t("no_target", lang)
+    sign = "≤" if indicator.polarity == "lower_is_better" else "≥"
+    unit = "%" if indicator.kind in ("percent", "boolean") else ""
+    value = format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)
+    scope = t("profile_district_target" if target.scope == "district" else "profile_city_target", lang)
+    yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
+    return f"{sign} {value}{unit}{yes} ({target.year}), {scope}"
+
+
+def met_label(met: bool | None, target: Target | None, indicator: Indicator, lang: str) -> str:
+    if target is None:
+        return "—"
+    if met is None:
+        return t("profile_assessed_city_only", lang)
+    return t("met" if met else "not_met", lang)
+
+
+def rank_label(rank: int | None, reporting: int, indicator: Indicator, lang: str) -> str:
+    if indicator.is_boolean:
+        return t("profile_not_ranked_boolean", lang)
+    if indicator.polarity == "neutral":
+        return t("profile_not_ranked_neutral", lang)
+    if rank is None:
+        return t("no_data", lang)
+    return t("profile_rank_of", lang).format(rank=rank, count=reporting)
+
+
+def change_label(
+    change: float | None, previous_value: float | None, previous_period: int | None,
+    indicator: Indicator, lang: str,
+) -> str:
+    """'+2,1 điểm %' for percentages, 'Không → Có' for yes/no, a signed count otherwise."""
+    if previous_period is None:
+        return t("profile_first_period", lang)
+    since = t("profile_since", lang).format(period=format_period(previous_period, indicator.frequency, lang))
+    if change is None:
+        return f"{t('profile_no_previous_data', lang)} ({since})"
+    if change == 0:
+        return f"{t('profile_no_change', lang)} ({since})"
+    if indicator.is_boolean:
+        before, after = (format_value(v, "boolean", lang) for v in (previous_value, previous_value + change))
+        return f"{before} → {after} ({since})"
+    decimals = 1 if indicator.is_percent or not float(change).is_integer() else 0
+    sign = "+" if change > 0 else "−"
+    unit = f" {t('profile_points', lang)}" if indicator.is_percent else ""
+    return f"{sign}{format_number(abs(change), lang, decimals)}{unit} ({since})"
+
+
+def change_direction(change: float | None, polarity: str) -> str:
+    """'better', 'worse' or '' (no change, unknown, or no better direction)."""
+    if change is None or change == 0 or polarity == "neutral":
+        return ""
+    improved = change < 0 if polarity == "lower_is_better" else change > 0
+    return "better" if improved else "worse"
+
+
+def shows_illustrative(table: pd.DataFrame) -> bool:
+    """True when any value of the profile, district or city, is illustrative."""
+    if table.empty:
+        return False
+    return bool((table["status"] == ILLUSTRATIVE).any() or (table["city_status"] == ILLUSTRATIVE).any())
+
+
+def indicator_block_html(row: pd.Series, indicator: Indicator, code: str, lang: str) -> str:
+    """The facts of one indicator for one district, as a definition list."""
+    esc = html.escape
+    status = row["status"]
+    ratio = f' <span class="profile-ratio">({esc(row["ratio_label"])})</span>' if row["ratio_label"] else ""
+    met_class = {True: " profile-met", False: " profile-not-met"}.get(row["met"], "")
+    direction = change_direction(row["change"], indicator.polarity)
+    facts = [
+        (t("profile_city_same_period", lang), esc(row["city_label"]), ""),
+        (t("target", lang), esc(row["target_label"]), ""),
+    ]
+    target = applicable_target(indicator, int(row["period"]))
+    if target is not None:
+        facts.append((t("basis", lang), esc(target.basis[lang]), ""))
+    facts += [
+        (t("profile_assessment", lang), esc(row["met_label"]), met_class),
+        (t("rank", lang), esc(row["rank_label"]), ""),
+        (t("profile_change", lang), esc(row["change_label"]), f" profile-{direction}" if direction else ""),
+        (t("source", lang), esc(row["source"]), " profile-source"),
+    ]
+    rows = "".join(f'<dt>{label}</dt><dd class="{css.strip()}">{text}</dd>' for label, text, css in facts)
+    stale = ""
+    if row["latest_period"] != row["period"]:
+        latest = format_period(int(row["latest_period"]), indicator.frequency, lang)
+        stale = f'<p class="profile-stale">{esc(t("profile_not_reported_latest", lang).format(period=latest))}</p>'
+    link = (f'<a class="profile-map-link" href="?page=map&amp;indicator={indicator.id}&amp;year={row["period"]}'
+            f'&amp;district={code}&amp;lang={lang}">{t("profile_see_on_map", lang)} →</a>')
+    return (
+        f'<div class="profile-facts-block">'
+        f'<h4 class="profile-indicator-title">{esc(indicator.short_name[lang])} '
+        f'<span class="profile-period">{esc(row["period_label"])}</span></h4>'
+        f'<div class="profile-value">{esc(row["value_label"])}{ratio} '
+        f'<span class="profile-flag profile-flag-{status}">{esc(row["status_label"])}</span></div>'
+        f'{stale}<dl class="profile-facts">{rows}</dl>{link}</div>'
+    )
+
+
+def trend_frame(data: DashboardData, indicator: Indicator, code: str, lang: str) -> pd.DataFrame:
+    """One row per period: the district, the city and the target; NaN where there is no figure.
+
+    For counts the city line is the average per reporting district, since the city total
+    dwarfs any single district. Yes/no indicators compare nothing on the same axis: their
+    city value is a share of districts, so only the district's own answer is drawn.
+    """
+    cells = district_cells(data, indicator.id)
+    rows = []
+    for period in chart_periods(data, indicator.id):
+        district = math.nan
+        if period in cells and code in cells[period].index:
+            district = float(cells[period].at[code, "value"])
+        city = cached_city_value(data, indicator.id, period)
+        city_value, target_value = math.nan, math.nan
+        if not indicator.is_boolean:
+            if city is not None:
+                city_value = city.value
+                if indicator.is_count:
+                    city_value = city.value / (city.units_reporting or len(data.districts))
+            target = applicable_target(indicator, period)
+            target_value = math.nan if target is None else target.value
+        rows.append({
+            "period": period,
+            "period_label": format_period(period, indicator.frequency, lang),
+            "district": district,
+            "city": city_value,
+            "target": target_value,
+            "district_label": format_value(district, indicator.kind, lang),
+            "target_label": format_value(target_value, indicator.kind, lang),
+            "city_label": (format_number(city_value, lang, 1 if city_value < 100 else 0)
+                           if indicator.is_count and not math.isnan(city_value)
+                           else format_value(city_value, indicator.kind, lang)),
+        })
+    return pd.DataFrame(rows, columns=["period", "period_label", "district", "city", "target",
+                                       "district_label", "target_label", "city_label"])
+
+
+def _tick_formatter(lang: str, suffix: str) -> CustomJSTickFormatter:
+    # Axis ticks follow the page language too: 1.234,5 in Vietnamese, 1,234.5 in English.
+    locale = "vi-VN" if lang == "vi" else "en-GB"
+    return CustomJSTickFormatter(
+        code=f"return tick.toLocaleString('{locale}', {{maximumFractionDigits: 1}}) + '{suffix}';"
+    )
+
+
+def trend_element(frame: pd.DataFrame, indicator: Indicator, district_label: str, lang: str) -> hv.Overlay:
+    """The district (solid), the city (dashed) and the target (magenta) over every period.
+
+    Periods without a figure are NaN, which Bokeh draws as a gap: a missing year is never 0.
+    """
+    period = hv.Dimension("period", label=t("period", lang))
+    ticks = [(int(p), label) for p, label in zip(frame["period"], frame["period_label"])]
+    rotate = 40 if len(ticks) > 5 or indicator.frequency == "term" else 0
+    common = dict(responsive=True, height=CHART_HEIGHT, toolbar=None, default_tools=[], show_legend=False,
+                  title="", xticks=ticks, xrotation=rotate, xlabel="", fontscale=0.95, padding=(0.08, 0.1))
+
+    def series(column: str, label_column: str, name: str) -> pd.DataFrame:
+        return pd.DataFrame({"period": frame["period"], "value": frame[column],
+                             "label": frame[label_column], "period_label": frame["period_label"],
+                             "series": name})
+
+    tooltips = [("", "@series"), (t("period", lang), "@period_label"), (t("value", lang), "@label")]
+    if indicator.is_boolean:
+        value = hv.Dimension("value", label=t("value", lang))
+        own = series("district", "district_label", district_label)
+        line = hv.Curve(own, period, value).opts(color=DISTRICT_COLOUR, line_width=3, interpolation="steps-mid")
+        points = hv.Scatter(own, period, [value, "label", "period_label", "series"]).opts(
+            color=DISTRICT_COLOUR, size=10, tools=["hover"], hover_tooltips=tooltips)
+        return (line * points).opts(
+            hv.opts.Overlay(**common, yticks=[(0, t("no", lang)), (1, t("yes", lang))], ylim=(-0.3, 1.3),
+                            ylabel=""))
+
+    unit = "%" if indicator.is_percent else ""
+    value = hv.Dimension("value", label=indicator.unit[lang] if indicator.is_count else "%")
+    city_name = t("profile_districts_average" if indicator.is_count else "city", lang)
+    target = series("target", "target_label", t("target", lang))
+    city = series("city", "city_label", city_name)
+    own = series("district", "district_label", district_label)
+    vdims = [value, "label", "period_label", "series"]
+    # One scatter for both series keeps the Bokeh model small: sixteen charts share a page.
+    points = pd.concat([city.assign(colour=CITY_COLOUR, size=6), own.assign(colour=DISTRICT_COLOUR, size=9)])
+    layers = [
+        hv.Curve(city, period, value).opts(color=CITY_COLOUR, line_width=2, line_dash="dashed"),
+        hv.Curve(own, period, value).opts(color=DISTRICT_COLOUR, line_width=3),
+        hv.Scatter(points, period, [*vdims, "colour", "size"]).opts(
+            color="colour", size="size", tools=["hover"], hover_tooltips=tooltips),
+    ]
+    if indicator.targets:
+        layers.insert(0, hv.Curve(target, period, value).opts(color=TARGET_COLOUR, line_width=2.5,
+                                                              line_dash="dotted"))
+    return hv.Overlay(layers).opts(
+        hv.opts.Overlay(**common, ylim=(0, None), yformatter=_tick_formatter(lang, unit), ylabel=value.label))
+
+
+def chart_key_html(indicator: Indicator, district_label: str, lang: str) -> str:
+    """What each line means, as text: the chart itself has no legend to fit on a phone."""
+    own = f'<span class="profile-key profile-key-district">━</span> {html.escape(district_label)}'
+    if indicator.is_boolean:
+        return f'<div class="profile-chart-key">{own}</div>'
+    city = t("profile_districts_average" if indicator.is_count else "city", lang)
+    parts = [own, f'<span class="profile-key profile-key-city">╌</span> {city}']
+    if any(indicator.target_for(target.year, target.scope) for target in indicator.targets):
+        parts.append(f'<span class="profile-key profile-key-target">┈</span> {t("target", lang)}')
+    return '<div class="profile-chart-key">' + " &nbsp; ".join(parts) + "</div>"
+
+
+def heading_html(districts: pd.DataFrame, code: str, lang: str) -> str:
+    """The page heading: the district's name with its population and number of communes."""
+    name = district_name(districts, code, lang)
+    if not name:
+        return f'<h2 class="profile-heading">{t("profile_heading", lang)}</h2>'
+    row = districts[districts["code"] == code].iloc[0]
+    facts = (f'{t("profile_population", lang)}: <b>{format_number(row["population_2019"], lang)}</b> '
+             f'{t("profile_people", lang)} · <b>{format_number(row["communes_2020"], lang)}</b> '
+             f'{t("profile_communes", lang)}')
+    return (f'<h2 class="profile-heading"><span class="profile-kicker">{t("profile_heading", lang)}</span>'
+            f'{html.escape(name)}</h2>'
+            f'<div class="profile-context">{facts}<br><span class="profile-census">'
+            f'{t("profile_census_source", lang)}</span></div>')
+
+
+# ------------------------------------------------------------------------------- views
+
+
+class DistrictProfile(param.Parameterized):
+    """The profile table of the selected district, computed once per change while the page is shown."""
+
+    state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
+    data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
+    code = param.String(default="", doc="District the table describes.", precedence=-1)
+    lang = param.String(default="vi", doc="Language of the table's labels.", precedence=-1)
+    table = param.DataFrame(doc="One row per indicator, see profile_table().", precedence=-1)
+
+    @param.depends("state.district", "state.lang", "state.page", watch=True, on_init=True)
+    def _resolve(self) -> None:
+        # Other pages change the district too: refresh only when this page is shown.
+        if self.table is not None and self.state.page != SLUG:
+            return
+        code, lang = self.state.district, self.state.lang
+        if self.table is not None and (code, lang) == (self.code, self.lang):
+            return
+        table = profile_table(self.data, code, lang)
+        self.param.update(code=code, lang=lang, table=table)
+
+    def row(self, indicator_id: str) -> pd.Series | None:
+        rows = self.table[self.table["indicator_id"] == indicator_id] if len(self.table) else self.table
+        return None if rows.empty else rows.iloc[0]
+
+    def district_label(self) -> str:
+        return district_name(self.data.districts, self.code, self.lang)
+
+
+class IndicatorBlock(Viewer):
+    """One indicator of the profile: its facts and its trend chart, kept together when printed."""
+
+    profile = param.ClassSelector(class_=DistrictProfile, doc="Profile to show.")
+    indicator = param.ClassSelector(class_=Indicator, doc="Indicator of this block.")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        table = self.profile.param.table
+        facts = pn.pane.HTML(pn.bind(self._facts_html, table), sizing_mode="stretch_width",
+                             css_classes=["profile-info"], margin=(0, 8))
+        chart = pn.pane.HoloViews(hv.DynamicMap(pn.bind(self._element, table)), sizing_mode="stretch_width",
+                                  css_classes=["profile-chart"], margin=(0, 4))
+        key = pn.pane.HTML(pn.bind(self._key_html, table), sizing_mode="stretch_width", margin=(0, 8))
+        self._layout = pn.FlexBox(
+            facts, pn.Column(chart, key, sizing_mode="stretch_width", css_classes=["profile-chart-column"],
+                             margin=0),
+            visible=pn.bind(self._has_row, table),
+            sizing_mode="stretch_width", css_classes=["profile-indicator"], margin=(6, 0),
+        )
+
+    def _has_row(self, table: pd.DataFrame) -> bool:
+        return self.profile.row(self.indicator.id) is not None
+
+    def _facts_html(self, table: pd.DataFrame) -> str:
+        row = self.profile.row(self.indicator.id)
+        if row is None:
+            return ""
+        return indicator_block_html(row, self.indicator, self.profile.code, self.profile.lang)
+
+    def _element(self, table: pd.DataFrame) -> hv.Overlay:
+        profile = self.profile
+        frame = trend_frame(profile.data, self.indicator, profile.code, profile.lang)
+        return trend_element(frame, self.indicator, profile.district_label(), profile.lang)
+
+    def _key_html(self, table: pd.DataFrame) -> str:
+        return chart_key_html(self.indicator, self.profile.district_label(), self.profile.lang)
+
+    def __panel__(self):
+        return self._layout
+
+
+class DistrictPage(Viewer):
+    """The chooser, the heading, the notices and one block per indicator, grouped by theme.
+
+    With no district selected the page shows a prompt rather than picking one: the
+    selection is shared, so choosing for the user would also change every other page.
+    """
+
+    state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
+    data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        state = self.state
+        self._profile = DistrictProfile(state=state, data=self.data)
+        self._chooser = pn.widgets.Select(
+            label=t("profile_choose", state.lang), options=district_options(self.data.districts, state.lang),
+            value=state.district, sizing_mode="stretch_width", max_width=420, min_width=220,
+            css_classes=["profile-chooser"],
+        )
+        self._print = pn.widgets.Button(label=t("profile_print", state.lang), color="default",
+                                        icon="printer", width=150, align="end", css_classes=["profile-print"])
+        self._print.js_on_click(code="window.print()")
+        self._chooser.param.watch(self._on_chooser, "value")
+        state.param.watch(lambda event: setattr(self._chooser, "value", event.new), "district")
+        state.param.watch(self._relabel, "lang")
+
+        table = self._profile.param.table
+        code = self._profile.param.code
+        sections = [self._theme_section(theme_id, indicators)
+                    for theme_id, indicators in self._indicators_by_theme().items()]
+        self._layout = pn.Column(
+            pn.FlexBox(self._chooser, self._print, sizing_mode="stretch_width",
+                       css_classes=["profile-controls"], align_items="flex-end"),
+            pn.pane.HTML(pn.bind(self._heading, code, state.param.lang), sizing_mode="stretch_width"),
+            pn.pane.Alert(pn.bind(lambda _t: t("profile_prompt", self._profile.lang), table),
+                          alert_type="info", visible=pn.bind(lambda c: not c, code), sizing_mode="stretch_width"),
+            pn.pane.Alert(pn.bind(lambda _t: f"⚠ **{t('illustrative_notice', self._profile.lang)}**", table),
+                          alert_type="warning", visible=pn.bind(shows_illustrative, table),
+                          sizing_mode="stretch_width", css_classes=["illustrative-notice", "profile-notice"]),
+            pn.pane.HTML(pn.bind(self._intro, table), sizing_mode="stretch_width",
+                         visible=pn.bind(lambda c: bool(c), code)),
+            pn.pane.Alert(pn.bind(lambda _t: t("profile_no_indicators", self._profile.lang), table),
+                          alert_type="info", sizing_mode="stretch_width",
+                          visible=pn.bind(lambda tb: bool(self._profile.code) and tb.empty, table)),
+            *sections,
+            sizing_mode="stretch_width",
+            css_classes=["page", "page-district", "profile-page"],
+        )
+
+    def _indicators_by_theme(self) -> dict[str, list[Indicator]]:
+        shown = {i.id for i in district_indicators(self.data)}
+        groups = {theme: [i for i in indicators if i.id in shown]
+                  for theme, indicators in self.data.catalogue.by_theme().items()}
+        return {theme: indicators for theme, indicators in groups.items() if indicators}
+
+    def _theme_section(self, theme_id: str, indicators: list[Indicator]) -> pn.Column:
+        theme = self.data.catalogue.theme(theme_id)
+        ids = {i.id for i in indicators}
+        heading = pn.pane.HTML(
+            pn.bind(lambda lang: f'<h3 class="profile-theme">{html.escape(theme.name[lang])}</h3>',
+                    self.state.param.lang),
+            sizing_mode="stretch_width", margin=(10, 0, 0, 0),
+        )
+        blocks = [IndicatorBlock(profile=self._profile, indicator=indicator) for indicator in indicators]
+        return pn.Column(
+            heading, pn.FlexBox(*blocks, sizing_mode="stretch_width", css_classes=["profile-blocks"]),
+            visible=pn.bind(lambda table: bool(ids & set(table.get("indicator_id", ()))), self._profile.param.table),
+            sizing_mode="stretch_width", css_classes=["profile-theme-section"],
+        )
+
+    def _heading(self, code: str, lang: str) -> str:
+        return heading_html(self.data.districts, code, lang)
+
+    def _intro(self, table: pd.DataFrame) -> str:
+        return f'<p class="profile-intro">{t("profile_intro", self._profile.lang)}</p>'
+
+    def _on_chooser(self, event) -> None:
+        if event.new is not None and event.new != self.state.district:
+            self.state.district = event.new
+
+    def _relabel(self, event) -> None:
+        self._chooser.param.update(label=t("profile_choose", event.new),
+                                   options=district_options(self.data.districts, event.new),
+                                   value=self.state.district)
+        self._print.label = t("profile_print", event.new)
+
+    def __panel__(self):
+        return self._layout
+
+
+PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=DistrictPage)
