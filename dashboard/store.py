@@ -121,8 +121,12 @@ def upgrade_schema(engine: sa.Engine) -> None:
     """Create missing tables and add columns that newer versions need; safe to run every time.
 
     Databases seeded before imports existed lack `batches.rolled_back_by`,
-    `observations.superseded_by` and the one-active-row-per-cell index.
+    `observations.superseded_by` and the one-active-row-per-cell index. Each database is
+    checked once per process.
     """
+    key = engine.url.render_as_string(hide_password=False)
+    if key in _UPGRADED:
+        return
     with engine.begin() as connection:
         metadata.create_all(connection, checkfirst=True)
         inspector = sa.inspect(connection)
@@ -140,6 +144,10 @@ def upgrade_schema(engine: sa.Engine) -> None:
             and ACTIVE_CELL_INDEX.name not in indexes
         ):
             ACTIVE_CELL_INDEX.create(connection)
+    _UPGRADED.add(key)
+
+
+_UPGRADED: set[str] = set()
 
 
 def now() -> dt.datetime:
@@ -153,6 +161,7 @@ def rebuild(engine: sa.Engine, frames: list[tuple[str, pd.DataFrame]], user_name
     Returns the number of observations written.
     """
     total = 0
+    _UPGRADED.discard(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         metadata.drop_all(connection)
         metadata.create_all(connection)

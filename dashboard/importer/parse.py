@@ -402,7 +402,10 @@ class Parser:
                       f"the name does not match code {by_code.code} ({by_code.full_name_vi})")
             return None
         if by_code is None and by_name is None and not failed:
-            self._add("missing_district", Located(sheet.name, number, None),
+            column = next((columns[name] for name in ("district", "unit_code") if name in columns),
+                          None)
+            where = at(column) if column is not None else Located(sheet.name, number, None)
+            self._add("missing_district", where,
                       "dòng có số liệu nhưng thiếu mã hoặc tên quận, huyện, thị xã",
                       "a row with figures but no district code or name")
         return by_code or by_name

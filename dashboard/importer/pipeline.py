@@ -44,6 +44,9 @@ class ImportResult:
     indicators: tuple[str, ...] = ()
     periods: tuple[int, ...] = ()
     districts: int = 0
+    # The observations written (or, in a dry run, that would be): map_id, unit_code, period,
+    # indicator_id, value, numerator, denominator, status, source. Empty on problems.
+    observations: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -127,6 +130,7 @@ def import_bytes(
     result.problems = sorted(problems.problems, key=ImportProblem.sort_key)
     if result.problems:
         result.batch_id, result.rows, result.replaced = None, 0, 0
+        result.observations = []
     return result
 
 
@@ -176,6 +180,7 @@ def _run(data, problems, result, *, user, comment, status, dry_run, db_url, engi
     result.indicators = tuple(sorted({row["indicator_id"] for row in rows}))
     result.periods = tuple(sorted({row["period"] for row in rows}))
     result.districts = len({row["unit_code"] for row in rows})
+    result.observations = rows
 
 
 def _row(candidate: Candidate, status: str, default_source: str) -> dict:

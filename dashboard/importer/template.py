@@ -241,32 +241,9 @@ def _validations(columns, letters, year, lang, last_row, urban_rows) -> list:
         if indicator is None:
             continue
         letter = letters[column["key"]]
-        cell = f"{letter}{first}"
-        if indicator.is_boolean:
-            yes, no = YES_NO[lang]
-            item = validation("list", f'"{yes},{no}"', "Chọn Có hoặc Không.",
-                              "Choose Yes or No.")
-        else:
-            conditions = [f"ISNUMBER({cell})", f"{cell}>=0", f"{cell}=INT({cell})"]
-            if column["part"] == "denominator":
-                conditions[1] = f"{cell}>0"
-                other = f"{letters[indicator.id + '.numerator']}{first}"
-                conditions.append(f"OR(ISBLANK({other}),{other}<={cell})")
-            elif column["part"] == "numerator":
-                other = f"{letters[indicator.id + '.denominator']}{first}"
-                conditions.append(f"OR(ISBLANK({other}),{cell}<={other})")
-            for large in comparisons.get(column["key"], []):
-                conditions.append(f"OR(ISBLANK({large}{first}),{cell}<={large}{first})")
-            item = validation(
-                "custom", "AND(" + ",".join(conditions) + ")",
-                "Nhập số nguyên không âm; tử số không lớn hơn mẫu số, phần không lớn hơn tổng.",
-                "Enter a whole number ≥ 0; numerator not above denominator, part not above "
-                "total.",
-            )
-        rows = range(first, last_row + 1)
+        rows = list(range(first, last_row + 1))
         if indicator.id in COUNCIL_INDICATORS and year >= NO_URBAN_COUNCIL_FROM and urban_rows:
-            # Urban districts elect no council from 2021: their cells must stay empty. The
-            # formula is relative to the first cell of each range.
+            # Urban districts elect no council from 2021: their cells must stay empty.
             rows = [row for row in rows if row not in urban_rows]
             blank = validation(
                 "custom", f"LEN({letter}{urban_rows[0]})=0",
@@ -276,6 +253,31 @@ def _validations(columns, letters, year, lang, last_row, urban_rows) -> list:
             for area in _areas(letter, urban_rows):
                 blank.add(area)
             result.append(blank)
+        # Relative references in a validation formula are relative to the top-left cell of
+        # its first range.
+        anchor = rows[0]
+        cell = f"{letter}{anchor}"
+        if indicator.is_boolean:
+            yes, no = YES_NO[lang]
+            item = validation("list", f'"{yes},{no}"', "Chọn Có hoặc Không.",
+                              "Choose Yes or No.")
+        else:
+            conditions = [f"ISNUMBER({cell})", f"{cell}>=0", f"{cell}=INT({cell})"]
+            if column["part"] == "denominator":
+                conditions[1] = f"{cell}>0"
+                other = f"{letters[indicator.id + '.numerator']}{anchor}"
+                conditions.append(f"OR(ISBLANK({other}),{other}<={cell})")
+            elif column["part"] == "numerator":
+                other = f"{letters[indicator.id + '.denominator']}{anchor}"
+                conditions.append(f"OR(ISBLANK({other}),{cell}<={other})")
+            for large in comparisons.get(column["key"], []):
+                conditions.append(f"OR(ISBLANK({large}{anchor}),{cell}<={large}{anchor})")
+            item = validation(
+                "custom", "AND(" + ",".join(conditions) + ")",
+                "Nhập số nguyên không âm; tử số không lớn hơn mẫu số, phần không lớn hơn tổng.",
+                "Enter a whole number ≥ 0; numerator not above denominator, part not above "
+                "total.",
+            )
         for area in _areas(letter, rows):
             item.add(area)
         result.append(item)
