@@ -14,6 +14,7 @@ COMMANDS = {
     "import": "dashboard.importer.cmd_import",
     "history": "dashboard.importer.cmd_history",
     "rollback": "dashboard.importer.cmd_rollback",
+    "export": "dashboard.export.cli",
 }
 
 

@@ -9,6 +9,185 @@ LANGUAGES = ("vi", "en")
 # Every visible interface string, keyed by a stable name; both languages are required
 # (a test fails when one is missing).
 STRINGS: dict[str, dict[str, str]] = {
+    # Exports
+    "export_heading": {"vi": "Tải xuống cho cuộc họp", "en": "Downloads for meetings"},
+    "export_button_map": {"vi": "Ảnh bản đồ (PNG)", "en": "Map image (PNG)"},
+    "export_button_chart": {"vi": "Ảnh biểu đồ (PNG)", "en": "Chart image (PNG)"},
+    "export_button_deck": {"vi": "Bài trình chiếu (PPTX)", "en": "Slide deck (PPTX)"},
+    "export_button_html": {"vi": "Bản HTML ngoại tuyến", "en": "Offline HTML copy"},
+    "snapshot_offline_note": {
+        "vi": "Bản sao ngoại tuyến, xuất ngày {date}. Di chuột lên bản đồ hoặc biểu đồ để xem giá trị, "
+        "chạm vào một quận, huyện để xem chi tiết. Muốn đổi chỉ tiêu, kỳ số liệu hoặc ngôn ngữ, hãy "
+        "mở bảng theo dõi trực tuyến.",
+        "en": "Offline copy exported on {date}. Hover over the map or the chart to see values, tap a "
+        "district for its details. To change the indicator, period or language, open the live "
+        "dashboard.",
+    },
+    "deck_subtitle": {
+        "vi": "Tài liệu họp sơ kết, tổng kết · Số liệu đến năm {period}",
+        "en": "Review meeting · Figures up to {period}",
+    },
+    "deck_made_on": {"vi": "Ngày lập: {date}", "en": "Prepared on {date}"},
+    "deck_data_updated": {"vi": "Cơ sở dữ liệu cập nhật ngày {date}", "en": "Database updated on {date}"},
+    "deck_status_illustrative": {
+        "vi": "có số liệu minh họa (số liệu cấp quận, huyện chưa được công bố); các trang có số liệu "
+        "minh họa đều ghi rõ",
+        "en": "includes illustrative figures (district figures are not public); every slide showing "
+        "them says so",
+    },
+    "deck_status_published": {
+        "vi": "số liệu chính thức hoặc sơ bộ đã công bố",
+        "en": "official or provisional published figures",
+    },
+    "deck_notes_title": {
+        "vi": "Bộ trình chiếu tóm tắt {count} chỉ tiêu chính đến năm {period}, lập ngày {date}: "
+        "{names}. Trạng thái số liệu: {status}.",
+        "en": "This deck sums up {count} headline indicators up to {period}, prepared on {date}: "
+        "{names}. Data status: {status}.",
+    },
+    "deck_behind_title": {"vi": "Quận, huyện chưa đạt mục tiêu", "en": "Districts behind target"},
+    "deck_behind_no_target": {
+        "vi": "Kỳ này không có chỉ tiêu cấp quận, huyện nào có mục tiêu để so sánh.",
+        "en": "No district indicator has a target to compare with in this period.",
+    },
+    "deck_behind_count": {"vi": "Chưa đạt hoặc «không»", "en": "Behind or “no”"},
+    "deck_behind_districts": {"vi": "Quận, huyện", "en": "Districts"},
+    "deck_scope_district": {"vi": "từng quận, huyện", "en": "each district"},
+    "deck_scope_city": {"vi": "toàn thành phố", "en": "whole city"},
+    "deck_behind_none": {"vi": "không có quận, huyện nào", "en": "none"},
+    "deck_behind_target": {
+        "vi": "mục tiêu cấp quận, huyện {target} ({year})",
+        "en": "district target {target} ({year})",
+    },
+    "deck_sources_title": {"vi": "Nguồn số liệu và phương pháp", "en": "Sources and methods"},
+    "deck_published_sources": {"vi": "Số liệu đã công bố", "en": "Published figures"},
+    "deck_boundaries": {"vi": "Bản đồ", "en": "Maps"},
+    "deck_legal_bases": {"vi": "Căn cứ của các mục tiêu", "en": "Legal bases of the targets"},
+    "deck_illustrative_heading": {"vi": "Số liệu minh họa", "en": "Illustrative data"},
+    "deck_illustrative_method": {
+        "vi": "Số liệu minh họa được sinh tự động với một hạt giống cố định, nên mọi bản xuất đều "
+        "giống nhau; không dùng chúng để đánh giá quận, huyện cụ thể.",
+        "en": "Illustrative figures are generated with a fixed seed, so every export shows the same "
+        "values; do not use them to judge any particular district.",
+    },
+    "deck_methods_heading": {"vi": "Phương pháp", "en": "Methods"},
+    "deck_methods_city": {
+        "vi": "Giá trị toàn thành phố: số liệu đã công bố khi có; nếu không, tính từ số liệu quận, "
+        "huyện (tỷ lệ: tổng tử số ÷ tổng mẫu số; có/không: tỷ lệ quận, huyện trả lời có; số lượng: "
+        "tổng).",
+        "en": "City values: the published figure where there is one; otherwise computed from the "
+        "district figures (shares: sum of numerators ÷ sum of denominators; yes/no: share of "
+        "districts answering yes; counts: the sum).",
+    },
+    "deck_methods_targets": {
+        "vi": "Mục tiêu: mục tiêu của kỳ gần nhất sắp đến hạn; sau hạn cuối, mục tiêu cuối cùng vẫn "
+        "áp dụng. Quận, huyện chưa đạt: so với mục tiêu cấp quận, huyện; chỉ tiêu có/không: quận, "
+        "huyện trả lời không.",
+        "en": "Targets: the nearest upcoming deadline applies; after the last deadline the last "
+        "target still stands. Districts behind: compared with the district target; yes/no "
+        "indicators: districts answering no.",
+    },
+    "deck_methods_map": {
+        "vi": "Màu bản đồ và biểu đồ theo các khoảng cố định cho mọi kỳ, để so sánh được giữa các "
+        "năm; màu xám là chưa có số liệu, không phải 0.",
+        "en": "Map and chart colours use the same classes in every period, so years can be "
+        "compared; grey means no data, never 0.",
+    },
+    "deck_notes_sources": {
+        "vi": "Trang này liệt kê {sources} nguồn số liệu đã công bố và {bases} văn bản làm căn cứ "
+        "cho các mục tiêu, cùng cách tính và ý nghĩa của số liệu minh họa.",
+        "en": "This slide lists {sources} published sources and {bases} documents the targets are "
+        "based on, with the methods and what illustrative figures mean.",
+    },
+    "kpi_year_label": {"vi": "năm {period}", "en": "{period}"},
+    "kpi_term_label": {"vi": "nhiệm kỳ {period}", "en": "term {period}"},
+    "kpi_points": {"vi": "điểm phần trăm", "en": "percentage points"},
+    "kpi_no_change": {"vi": "không đổi", "en": "no change"},
+    "kpi_say_unchanged": {
+        "vi": "Không đổi so với {period} ({previous}).",
+        "en": "Unchanged since {period} ({previous}).",
+    },
+    "kpi_no_data_any_period": {
+        "vi": "Chỉ tiêu này chưa có số liệu.",
+        "en": "This indicator has no figures yet.",
+    },
+    "kpi_city_line": {"vi": "Toàn thành phố, {period}: {value}", "en": "Whole city, {period}: {value}"},
+    "kpi_latest_period": {
+        "vi": "Số liệu mới nhất: {period} (kỳ đã chọn: {requested})",
+        "en": "Latest figures: {period} (period selected: {requested})",
+    },
+    "kpi_change_line": {"vi": "So với {period}: {change}", "en": "Compared with {period}: {change}"},
+    "kpi_districts_behind": {
+        "vi": "Quận, huyện chưa đạt mục tiêu: {count}/{reporting}",
+        "en": "Districts not meeting the target: {count} of {reporting}",
+    },
+    "kpi_districts_no": {
+        "vi": "Quận, huyện chưa có: {count}/{reporting}",
+        "en": "Districts answering no: {count} of {reporting}",
+    },
+    "kpi_reporting": {
+        "vi": "Quận, huyện có số liệu: {count}/{total}",
+        "en": "Districts reporting: {count} of {total}",
+    },
+    "kpi_derived": {"vi": "tính từ số liệu quận, huyện", "en": "computed from district figures"},
+    "kpi_say_no_data": {
+        "vi": "Chỉ tiêu «{name}» chưa có số liệu.",
+        "en": "There are no figures yet for “{name}”.",
+    },
+    "kpi_say_no_city_value": {
+        "vi": "Chỉ tiêu «{name}» chưa có giá trị toàn thành phố cho {period}.",
+        "en": "“{name}” has no city-wide value for {period}.",
+    },
+    "kpi_say_share_yes": {
+        "vi": "{name}: {period}, {yes} trên {total} quận, huyện trả lời có, tức {value}.",
+        "en": "{name}: in {period}, {yes} of {total} districts answer yes, that is {value}.",
+    },
+    "kpi_say_value": {
+        "vi": "{name}, {period}: toàn thành phố đạt {value}",
+        "en": "{name}, {period}: the city-wide value is {value}",
+    },
+    "kpi_say_ratio": {"vi": ", tức {ratio}", "en": ", that is {ratio}"},
+    "kpi_say_latest": {
+        "vi": "Không có số liệu cho năm {requested}; đây là số liệu {period}, kỳ gần nhất có số liệu.",
+        "en": "There are no figures for {requested}; these are for {period}, the latest period with figures.",
+    },
+    "kpi_say_met": {
+        "vi": "Kết quả này đạt mục tiêu {target} đến năm {year} ({basis}).",
+        "en": "This meets the target of {target} by {year} ({basis}).",
+    },
+    "kpi_say_not_met": {
+        "vi": "Kết quả này chưa đạt mục tiêu {target} đến năm {year} ({basis}).",
+        "en": "This does not yet meet the target of {target} by {year} ({basis}).",
+    },
+    "kpi_say_no_target": {
+        "vi": "Chỉ tiêu này không có mục tiêu định lượng.",
+        "en": "This indicator has no numeric target.",
+    },
+    "kpi_say_change": {
+        "vi": "So với {period} ({previous}), thay đổi {change}.",
+        "en": "Compared with {period} ({previous}), the change is {change}.",
+    },
+    "kpi_say_districts_behind": {
+        "vi": "{count} trên {reporting} quận, huyện có số liệu chưa đạt mục tiêu cấp quận, huyện.",
+        "en": "{count} of the {reporting} districts reporting do not meet the district target.",
+    },
+    "kpi_say_districts_no": {
+        "vi": "{count} trên {reporting} quận, huyện có số liệu trả lời «không».",
+        "en": "{count} of the {reporting} districts reporting answer no.",
+    },
+    "kpi_say_missing": {
+        "vi": "{missing} trên {total} quận, huyện chưa có số liệu.",
+        "en": "{missing} of {total} districts have no figures.",
+    },
+    "kpi_say_illustrative": {
+        "vi": "Lưu ý: các số liệu này có phần minh họa, không phải số liệu chính thức.",
+        "en": "Note: some of these figures are illustrative, not official.",
+    },
+    "export_unit": {"vi": "Đơn vị", "en": "Unit"},
+    "export_illustrative_source": {
+        "vi": "số liệu cấp quận, huyện: minh họa, sinh tự động",
+        "en": "district figures: illustrative, generated",
+    },
     # District profile and methods pages
     "profile_heading": {"vi": "Hồ sơ quận, huyện", "en": "District profile"},
     "profile_choose": {"vi": "Chọn quận, huyện", "en": "Choose a district"},

@@ -1,0 +1,105 @@
+"""Export slide-ready PNGs, a PowerPoint deck or an offline HTML snapshot.
+
+    python -m dashboard export png  --indicator ID --period P --view map|chart [--lang en] --out FILE.png
+    python -m dashboard export pptx --period P [--lang en] --out deck.pptx
+    python -m dashboard export html --page map --indicator ID --period P [--district CODE] [--lang en]
+                                    --out snapshot.html
+
+Reads the configured database (DASHBOARD_DB_URL); needs no browser and no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+# Only the standard library here: `python -m dashboard` imports every command's module
+# to build its parser, and the export libraries take seconds to load.
+FORMATS = ("png", "pptx", "html")
+LANGUAGES = ("vi", "en")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    formats = parser.add_subparsers(dest="format", required=True, metavar="{png,pptx,html}")
+
+    png = formats.add_parser("png", help="1920×1080 PNG of the map or the ranking chart")
+    _indicator_arguments(png)
+    png.add_argument("--view", choices=("map", "chart"), required=True, help="map or ranking chart")
+    _common_arguments(png)
+
+    pptx = formats.add_parser("pptx", help="16:9 PowerPoint deck of the headline indicators")
+    pptx.add_argument("--period", type=int, required=True, help="year, e.g. 2024")
+    _common_arguments(pptx)
+
+    html = formats.add_parser("html", help="self-contained HTML page that opens offline")
+    html.add_argument("--page", choices=("map",), default="map", help="page to copy (default: map)")
+    _indicator_arguments(html)
+    html.add_argument("--district", default="", help="GSO code of a district to select, e.g. 271")
+    _common_arguments(html)
+
+
+def _indicator_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--indicator", required=True, help="indicator id from data/indicators.yaml")
+    parser.add_argument("--period", type=int, required=True,
+                        help="year; a year inside an election term selects that term")
+
+
+def _common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default="vi", help="language (default: vi)")
+    parser.add_argument("--out", type=Path, required=True, help="file to write")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..data import get_data
+    from ..errors import DataError
+
+    try:
+        data = get_data()
+    except DataError as error:
+        print(error.message("vi"), file=sys.stderr)
+        print(error.message("en"), file=sys.stderr)
+        return 1
+    indicator = getattr(args, "indicator", None)
+    if indicator is not None and indicator not in data.catalogue:
+        print(f"Không có chỉ tiêu / unknown indicator: {indicator!r}", file=sys.stderr)
+        return 2
+    district = getattr(args, "district", "")
+    if district and district.zfill(3) not in set(data.districts["code"]):
+        print(f"Không có quận, huyện / unknown district code: {district!r}", file=sys.stderr)
+        return 2
+
+    content, note = _export(data, args)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        args.out.write_text(content, encoding="utf-8")
+    else:
+        args.out.write_bytes(content)
+    if note:
+        print(note)
+    print(f"Đã ghi / wrote {args.out} ({args.out.stat().st_size:,} bytes)")
+    return 0
+
+
+def _export(data, args: argparse.Namespace) -> tuple[bytes | str, str]:
+    """The file's content, and a note when the period shown is not the one asked for."""
+    from . import common
+
+    if args.format == "pptx":
+        from .deck import deck_bytes
+
+        return deck_bytes(data, args.period, args.lang), ""
+    district = getattr(args, "district", "")
+    snapshot = common.snapshot_for(data, args.indicator, args.period, args.lang,
+                                   district=district.zfill(3) if district else "")
+    note = ""
+    if snapshot.state.year != args.period:
+        note = (f"Kỳ hiển thị / period shown: {snapshot.state.year} "
+                f"(yêu cầu / requested {args.period})")
+    if args.format == "png":
+        from .images import render_png
+
+        return render_png(snapshot, args.view), note
+    from .snapshot import snapshot_html
+
+    return snapshot_html(snapshot, page=args.page), note

@@ -1,0 +1,160 @@
+"""What every export shares: a snapshot for an indicator and period, headings, sources, file names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import unicodedata
+
+import pandas as pd
+
+from ..catalogue import Indicator
+from ..data import DashboardData, resolve_period
+from ..geo import BOUNDARY_ATTRIBUTION
+from ..i18n import format_ratio, format_value, t
+from ..kpi import period_label, target_text
+from ..state import DashboardState
+from ..views.snapshot import IndicatorSnapshot
+
+# Matplotlib's pyplot and HoloViews' option store are not thread-safe; a server may
+# render for two sessions at once.
+RENDER_LOCK = threading.RLock()
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+
+def ensure_backends() -> None:
+    """Load HoloViews' bokeh and matplotlib plotting, with bokeh as the current backend.
+
+    The view builders set their options for the current backend, which the dashboard
+    makes bokeh; a command-line process must do the same before building elements.
+    """
+    import holoviews as hv
+    import holoviews.plotting.bokeh  # noqa: F401
+    import holoviews.plotting.mpl  # noqa: F401
+
+    if hv.Store.current_backend != "bokeh":
+        hv.Store.set_current_backend("bokeh")
+
+
+def nfc(text: str) -> str:
+    """Vietnamese text in composed form (NFC), as Office and browsers expect."""
+    return unicodedata.normalize("NFC", text)
+
+
+def map_period(data: DashboardData, indicator_id: str, period: int) -> int:
+    """The period the map shows for `period`: the one containing it, as the period selector does."""
+    periods = data.district_periods(indicator_id) or data.periods(indicator_id)
+    return resolve_period(periods, period) or period
+
+
+def snapshot_for(
+    data: DashboardData, indicator_id: str, period: int, lang: str = "vi", district: str = ""
+) -> IndicatorSnapshot:
+    """A snapshot as a page would hold it, for `indicator_id` at the map period of `period`."""
+    state = DashboardState(
+        indicator_ids=list(data.catalogue.indicators),
+        indicator=indicator_id,
+        year=map_period(data, indicator_id, period),
+        lang=lang,
+        district=district,
+    )
+    return IndicatorSnapshot(state=state, data=data)
+
+
+def heading(snapshot: IndicatorSnapshot) -> str:
+    """The indicator's full name."""
+    return nfc(snapshot.indicator.name[snapshot.state.lang])
+
+
+def period_heading(snapshot: IndicatorSnapshot) -> str:
+    """"Năm 2016" or "Nhiệm kỳ 2016–2021"."""
+    text = period_label(snapshot.indicator, snapshot.state.year, snapshot.state.lang)
+    return text[:1].upper() + text[1:]
+
+
+def unit_text(indicator: Indicator, lang: str) -> str:
+    return f"{t('export_unit', lang)}: {indicator.unit[lang]}"
+
+
+def city_text(snapshot: IndicatorSnapshot) -> str:
+    """"Toàn thành phố: 30,1% (356/1.183) · chính thức", or "" without a city value."""
+    city, lang, indicator = snapshot.city, snapshot.state.lang, snapshot.indicator
+    if city is None:
+        return ""
+    kind = "percent" if indicator.is_boolean else indicator.kind
+    ratio = format_ratio(city.numerator, city.denominator, lang)
+    yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
+    return (f"{t('city', lang)}: {format_value(city.value, kind, lang)}"
+            + (f" ({ratio}{yes})" if ratio else "") + f" · {t('status_' + city.status, lang)}")
+
+
+def target_line(snapshot: IndicatorSnapshot) -> str:
+    """"Mục tiêu 35% (2016) · Căn cứ: ...", or the no-target label."""
+    target, lang = snapshot.target, snapshot.state.lang
+    if target is None:
+        return f"{t('target', lang)}: {t('no_target', lang)}"
+    return (f"{t('target', lang)} {target_text(target, snapshot.indicator, lang)} ({target.year})"
+            f" · {t('basis', lang)}: {target.basis[lang]}")
+
+
+def subheading(snapshot: IndicatorSnapshot) -> str:
+    """Period, unit, city value and target on one line."""
+    parts = [period_heading(snapshot), unit_text(snapshot.indicator, snapshot.state.lang)]
+    if snapshot.city is not None:
+        parts.append(city_text(snapshot))
+    return nfc(" · ".join(parts))
+
+
+def has_district_values(snapshot: IndicatorSnapshot) -> bool:
+    return bool(snapshot.display["value"].notna().any())
+
+
+def missing_districts(snapshot: IndicatorSnapshot) -> list[str]:
+    return snapshot.display.loc[snapshot.display["value"].isna(), "name"].tolist()
+
+
+def sources(snapshot: IndicatorSnapshot) -> list[str]:
+    """Where the figures shown come from: the catalogue's source, published figures, illustrative."""
+    lang = snapshot.state.lang
+    items = [snapshot.indicator.source[lang].rstrip(".")]
+    statuses = snapshot.display["status"]
+    published = snapshot.display.loc[statuses.isin(["official", "provisional"]), "source"]
+    city = snapshot.city
+    if city is not None and not city.derived:
+        published = pd.concat([published, pd.Series([city.source])])
+    for source in dict.fromkeys(str(s) for s in published.dropna()):
+        items.append(source)
+    if snapshot.shows_illustrative:
+        items.append(t("export_illustrative_source", lang))
+    return [nfc(item) for item in dict.fromkeys(items)]
+
+
+def source_line(snapshot: IndicatorSnapshot, with_boundaries: bool = False) -> str:
+    """"Nguồn: ...", with the boundary attribution when a map is shown."""
+    lang = snapshot.state.lang
+    line = f"{t('source', lang)}: " + "; ".join(sources(snapshot)) + "."
+    if with_boundaries:
+        line += " " + BOUNDARY_ATTRIBUTION[lang]
+    return nfc(line)
+
+
+def illustrative_notice(lang: str) -> str:
+    return nfc(t("illustrative_notice", lang))
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    """dd/mm/yyyy in Vietnamese; "5 June 2026" in English."""
+    if lang == "vi":
+        return day.strftime("%d/%m/%Y")
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def export_filename(kind: str, lang: str, period: int, indicator_id: str | None = None) -> str:
+    """File names that say what they hold: `women_district_council_pct_2016_map_vi.png`."""
+    extension = {"map": "png", "chart": "png", "deck": "pptx", "html": "html"}[kind]
+    stem = f"{indicator_id}_{period}_{kind}" if indicator_id else f"hanoi_gender_{period}_{kind}"
+    if kind == "html":
+        stem = f"{indicator_id}_{period}"
+    return f"{stem}_{lang}.{extension}"
