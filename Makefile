@@ -44,12 +44,12 @@ PANEL_SERVE = $(PY) -m panel serve app.py --index app \
 	$(foreach o,$(ALLOW_ORIGIN),--allow-websocket-origin '$(o)') \
 	--liveness $(PANEL_ARGS)
 
-.PHONY: help venv install install-test run test chromium bench lint seed constraints clean distclean
+.PHONY: help venv install install-test run test chromium postgresql bench lint seed constraints clean distclean
 
 help:
 	@echo "Targets:"
 	@echo "  run          install, seed data/dashboard.sqlite if missing, serve on :$(PORT) (/ and /app)"
-	@echo "  test         install test extras (+ Debian chromium if missing), run pytest"
+	@echo "  test         install test extras (+ Debian chromium, postgresql if missing), run pytest"
 	@echo "  bench        run benchmarks/run.py"
 	@echo "  lint         ruff check"
 	@echo "  seed         (re)build the embedded database"
@@ -103,8 +103,17 @@ bench: $(STAMP_RUN)
 
 # --- quality -----------------------------------------------------------------
 
-test: $(STAMP_TEST) chromium
+# The import tests also run against a real PostgreSQL server: Debian's package provides
+# initdb/pg_ctl, and tests/conftest.py starts a throwaway cluster (unix socket in a temp
+# dir, free port, as the `postgres` user when run as root) and stops it afterwards.
+test: $(STAMP_TEST) chromium postgresql
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo ">> installing Debian postgresql"; \
+	  $(APT_GET) update && $(APT_GET) install -y --no-install-recommends postgresql; \
+	fi
 
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check .

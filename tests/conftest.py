@@ -276,3 +276,179 @@ def use_seeded_db(seeded_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Point the app's configured database (DASHBOARD_DB_URL) at the seeded test database."""
     monkeypatch.setenv("DASHBOARD_DB_URL", seeded_db_url)
     return seeded_db_url
+
+
+# ------------------------------------------------------ importer: SQLite and PostgreSQL
+
+# The import tests run against both backends. PostgreSQL is Debian's package (`make test`
+# installs it); each test session starts a throwaway cluster of its own and stops it.
+IMPORT_BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_bindir() -> Path | None:
+    import glob
+
+    def version(path: str) -> int:
+        name = Path(path).parent.name
+        return int(name) if name.isdigit() else 0
+
+    for bindir in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version, reverse=True):
+        if os.access(Path(bindir) / "initdb", os.X_OK) and os.access(Path(bindir) / "pg_ctl",
+                                                                     os.X_OK):
+            return Path(bindir)
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[dict]:
+    """A throwaway PostgreSQL cluster: initdb into a temporary directory, started with
+    pg_ctl on a free port, reachable only through a unix socket in that directory.
+
+    PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user
+    (runuser). Yields {"host": socket dir, "port": port}; stopped and deleted at the end.
+    """
+    import pwd
+    import shutil
+    import tempfile
+
+    bindir = _postgres_bindir()
+    if bindir is None:
+        pytest.skip("Debian's postgresql is not installed (`make test` installs it)")
+    prefix: list[str] = []
+    base = Path(tempfile.mkdtemp(prefix="dashboard-pg-"))
+    data, sockets = base / "data", base / "sockets"
+    sockets.mkdir()
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root without a `postgres` user to run the server")
+        prefix = ["runuser", "-u", "postgres", "--"]
+        for path in (base, sockets):
+            shutil.chown(path, "postgres", "postgres")
+    port = _free_port()
+    log = base / "server.log"
+
+    def run(*args: str) -> None:
+        completed = subprocess.run([*prefix, *args], capture_output=True, text=True, timeout=120)
+        if completed.returncode:
+            extra = log.read_text(errors="replace") if log.exists() else ""
+            raise RuntimeError(
+                f"{args[0]} failed:\n{completed.stdout}\n{completed.stderr}\n{extra}"
+            )
+
+    run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+        "--encoding=UTF8", "--locale=C", "--no-sync")
+    options = (f"-p {port} -k {sockets} -c listen_addresses='' -c fsync=off "
+               "-c synchronous_commit=off -c full_page_writes=off")
+    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "-t",
+        "60", "start")
+    try:
+        yield {"host": str(sockets), "port": port}
+    finally:
+        try:
+            run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def postgres_url(server: dict, database: str) -> str:
+    return (f"postgresql+psycopg://postgres@/{database}"
+            f"?host={server['host']}&port={server['port']}")
+
+
+def _postgres_admin(server: dict, *statements: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(postgres_url(server, "postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            for statement in statements:
+                connection.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_seeded_template(postgres_server: dict) -> str:
+    """A seeded PostgreSQL database used only as the template of per-test databases."""
+    from dashboard.seed import seed_database
+
+    _postgres_admin(postgres_server, "CREATE DATABASE seeded_template")
+    seed_database(postgres_url(postgres_server, "seeded_template"))
+    return "seeded_template"
+
+
+_database_counter = iter(range(1, 1_000_000))
+
+
+def _fresh_database(backend: str, request: pytest.FixtureRequest, directory: Path) -> str:
+    if backend == "sqlite":
+        import shutil
+
+        seeded = request.getfixturevalue("seeded_db_url").removeprefix("sqlite:///")
+        target = directory / f"import-{next(_database_counter)}.sqlite"
+        shutil.copyfile(seeded, target)
+        return f"sqlite:///{target}"
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_seeded_template")
+    name = f"import_test_{next(_database_counter)}"
+    _postgres_admin(server, f"CREATE DATABASE {name} TEMPLATE {template}")
+    return postgres_url(server, name)
+
+
+@pytest.fixture(params=IMPORT_BACKENDS)
+def fresh_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A seeded database of its own for one test, on SQLite and on PostgreSQL."""
+    return _fresh_database(request.param, request, tmp_path)
+
+
+@pytest.fixture(scope="session", params=IMPORT_BACKENDS)
+def shared_import_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A seeded database per backend shared by tests that must not write to it (rejected
+    imports); each such test checks that it is unchanged."""
+    return _fresh_database(request.param, request, tmp_path_factory.mktemp("shared-import"))
+
+
+@pytest.fixture(scope="module", params=IMPORT_BACKENDS)
+def module_import_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A seeded database per backend for one test module (e.g. property tests, which may
+    write and cannot use function-scoped fixtures)."""
+    return _fresh_database(request.param, request, tmp_path_factory.mktemp("module-import"))
+
+
+_fingerprint_engines: dict = {}
+
+
+def db_fingerprint(url: str) -> tuple:
+    """Everything an import could change: row and batch counts and every active value."""
+    import sqlalchemy as sa
+
+    from dashboard import store
+
+    if url not in _fingerprint_engines:  # one engine per database: reconnecting is slow
+        _fingerprint_engines[url] = store.create_db_engine(url)
+    observations = store.observations
+    with _fingerprint_engines[url].connect() as connection:
+        counts = connection.execute(
+            sa.select(sa.func.count(), sa.func.max(observations.c.id))
+        ).one()
+        batches = connection.execute(
+            sa.select(sa.func.count(), sa.func.max(store.batches.c.id))
+        ).one()
+        active = connection.execute(
+            sa.select(observations.c.id, observations.c.value, observations.c.numerator,
+                      observations.c.denominator, observations.c.status)
+            .where(observations.c.active).order_by(observations.c.id)
+        ).all()
+    return tuple(counts), tuple(batches), tuple(tuple(row) for row in active)
+
+
+@pytest.fixture(scope="session")
+def fingerprint():
+    """`fingerprint(url)`: compare before and after to prove that nothing was written."""
+    return db_fingerprint
