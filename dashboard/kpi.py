@@ -89,8 +89,12 @@ def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
     periods = data.periods(indicator_id)
     resolved = resolve_period(periods, period)
     if resolved is None:
-        return Kpi(indicator=indicator, requested_period=period, period=None,
-                   districts_total=len(data.districts))
+        return Kpi(
+            indicator=indicator,
+            requested_period=period,
+            period=None,
+            districts_total=len(data.districts),
+        )
 
     city = data.city_value(indicator_id, resolved)
     target = indicator.target_for(resolved, "city") or display_target_for(indicator, resolved)
@@ -99,7 +103,9 @@ def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
 
     earlier = [p for p in periods if p < resolved]
     previous_period = max(earlier) if earlier else None
-    previous = data.city_value(indicator_id, previous_period) if previous_period is not None else None
+    previous = (
+        data.city_value(indicator_id, previous_period) if previous_period is not None else None
+    )
     previous_value = _finite(previous.value) if previous is not None else None
     change = value - previous_value if value is not None and previous_value is not None else None
 
@@ -147,7 +153,9 @@ def _finite(number: float | None) -> float | None:
     return None if number is None or math.isnan(number) else float(number)
 
 
-def _behind(reporting: pd.DataFrame, indicator: Indicator, target: Target | None) -> tuple[str, ...] | None:
+def _behind(
+    reporting: pd.DataFrame, indicator: Indicator, target: Target | None
+) -> tuple[str, ...] | None:
     if reporting.empty:
         return None
     if indicator.is_boolean:
@@ -155,7 +163,9 @@ def _behind(reporting: pd.DataFrame, indicator: Indicator, target: Target | None
     elif target is None:
         return None
     else:
-        misses = ~reporting["value"].map(lambda v: bool(meets_target(v, target, indicator.polarity)))
+        misses = ~reporting["value"].map(
+            lambda v: bool(meets_target(v, target, indicator.polarity))
+        )
     return tuple(str(code) for code in reporting.loc[misses, "code"])
 
 
@@ -163,7 +173,7 @@ def _behind(reporting: pd.DataFrame, indicator: Indicator, target: Target | None
 
 
 def period_label(indicator: Indicator, period: int, lang: str) -> str:
-    """"năm 2016" or "nhiệm kỳ 2016–2021"; English "2016" or "term 2016–2021"."""
+    """ "năm 2016" or "nhiệm kỳ 2016–2021"; English "2016" or "term 2016–2021"."""
     key = "kpi_term_label" if indicator.frequency == "term" else "kpi_year_label"
     return t(key, lang).format(period=format_period(period, indicator.frequency, lang))
 
@@ -178,7 +188,9 @@ def value_text(kpi: Kpi, lang: str) -> str:
 
 def target_text(target: Target, indicator: Indicator, lang: str) -> str:
     unit = "%" if indicator.kind in ("percent", "boolean") else ""
-    return f"{format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)}{unit}"
+    return (
+        f"{format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)}{unit}"
+    )
 
 
 def change_text(kpi: Kpi, lang: str) -> str:
@@ -209,12 +221,13 @@ def summary_lines(kpi: Kpi, lang: str) -> list[str]:
         + (f" ({ratio}{yes})" if ratio else "")
     )
     if not kpi.covers_requested:
-        lines.append(t("kpi_latest_period", lang).format(period=label, requested=kpi.requested_period))
+        lines.append(
+            t("kpi_latest_period", lang).format(period=label, requested=kpi.requested_period)
+        )
     if kpi.target is not None:
         verdict = "" if kpi.met is None else f": {t('met' if kpi.met else 'not_met', lang)}"
-        lines.append(
-            f"{t('target', lang)} {target_text(kpi.target, indicator, lang)} ({kpi.target.year}){verdict}"
-        )
+        target = target_text(kpi.target, indicator, lang)
+        lines.append(f"{t('target', lang)} {target} ({kpi.target.year}){verdict}")
     else:
         lines.append(f"{t('target', lang)}: {t('no_target', lang)}")
     if kpi.previous_period is not None:
@@ -223,11 +236,17 @@ def summary_lines(kpi: Kpi, lang: str) -> list[str]:
         lines.append(t("kpi_change_line", lang).format(period=previous, change=change))
     if kpi.districts_behind is not None:
         key = "kpi_districts_no" if indicator.is_boolean else "kpi_districts_behind"
-        lines.append(t(key, lang).format(count=kpi.districts_behind, reporting=kpi.districts_reporting))
-    lines.append(t("kpi_reporting", lang).format(count=kpi.districts_reporting, total=kpi.districts_total))
+        lines.append(
+            t(key, lang).format(count=kpi.districts_behind, reporting=kpi.districts_reporting)
+        )
+    lines.append(
+        t("kpi_reporting", lang).format(count=kpi.districts_reporting, total=kpi.districts_total)
+    )
     if kpi.status is not None:
-        lines.append(f"{t('status', lang)}: {t('status_' + kpi.status, lang)}"
-                     + (f" · {t('kpi_derived', lang)}" if kpi.derived else ""))
+        lines.append(
+            f"{t('status', lang)}: {t('status_' + kpi.status, lang)}"
+            + (f" · {t('kpi_derived', lang)}" if kpi.derived else "")
+        )
     return lines
 
 
@@ -243,36 +262,59 @@ def spoken_summary(kpi: Kpi, lang: str) -> str:
     if kpi.value is None:
         sentences.append(t("kpi_say_no_city_value", lang).format(name=name, period=label))
     elif indicator.is_boolean:
-        sentences.append(t("kpi_say_share_yes", lang).format(
-            name=name, period=label, value=value_text(kpi, lang),
-            yes=format_number(kpi.numerator, lang), total=format_number(kpi.denominator, lang)))
+        sentences.append(
+            t("kpi_say_share_yes", lang).format(
+                name=name,
+                period=label,
+                value=value_text(kpi, lang),
+                yes=format_number(kpi.numerator, lang),
+                total=format_number(kpi.denominator, lang),
+            )
+        )
     else:
-        sentences.append(t("kpi_say_value", lang).format(
-            name=name, period=label, value=value_text(kpi, lang))
-            + (t("kpi_say_ratio", lang).format(ratio=ratio) if ratio else "") + ".")
+        sentences.append(
+            t("kpi_say_value", lang).format(name=name, period=label, value=value_text(kpi, lang))
+            + (t("kpi_say_ratio", lang).format(ratio=ratio) if ratio else "")
+            + "."
+        )
     if not kpi.covers_requested:
-        sentences.append(t("kpi_say_latest", lang).format(requested=kpi.requested_period, period=label))
+        sentences.append(
+            t("kpi_say_latest", lang).format(requested=kpi.requested_period, period=label)
+        )
     if kpi.target is not None and kpi.met is not None:
         key = "kpi_say_met" if kpi.met else "kpi_say_not_met"
-        sentences.append(t(key, lang).format(target=target_text(kpi.target, indicator, lang),
-                                             year=kpi.target.year, basis=kpi.target.basis[lang]))
+        sentences.append(
+            t(key, lang).format(
+                target=target_text(kpi.target, indicator, lang),
+                year=kpi.target.year,
+                basis=kpi.target.basis[lang],
+            )
+        )
     elif kpi.target is None:
         sentences.append(t("kpi_say_no_target", lang))
     if kpi.change is not None and kpi.previous_period is not None:
         change = change_text(kpi, lang)
         key = "kpi_say_unchanged" if change == t("kpi_no_change", lang) else "kpi_say_change"
-        sentences.append(t(key, lang).format(
-            change=change,
-            period=period_label(indicator, kpi.previous_period, lang),
-            previous=format_value(kpi.previous_value, "percent" if indicator.is_boolean else indicator.kind,
-                                  lang)))
+        sentences.append(
+            t(key, lang).format(
+                change=change,
+                period=period_label(indicator, kpi.previous_period, lang),
+                previous=format_value(
+                    kpi.previous_value, "percent" if indicator.is_boolean else indicator.kind, lang
+                ),
+            )
+        )
     if kpi.districts_behind is not None:
         key = "kpi_say_districts_no" if indicator.is_boolean else "kpi_say_districts_behind"
-        sentences.append(t(key, lang).format(count=kpi.districts_behind,
-                                             reporting=kpi.districts_reporting))
+        sentences.append(
+            t(key, lang).format(count=kpi.districts_behind, reporting=kpi.districts_reporting)
+        )
     if kpi.districts_reporting < kpi.districts_total:
-        sentences.append(t("kpi_say_missing", lang).format(
-            missing=kpi.districts_total - kpi.districts_reporting, total=kpi.districts_total))
+        sentences.append(
+            t("kpi_say_missing", lang).format(
+                missing=kpi.districts_total - kpi.districts_reporting, total=kpi.districts_total
+            )
+        )
     if kpi.illustrative:
         sentences.append(t("kpi_say_illustrative", lang))
     return " ".join(sentences)

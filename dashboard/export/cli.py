@@ -1,9 +1,10 @@
 """Export slide-ready PNGs, a PowerPoint deck or an offline HTML snapshot.
 
-    python -m dashboard export png  --indicator ID --period P --view map|chart [--lang en] --out FILE.png
+    python -m dashboard export png --indicator ID --period P --view map|chart [--lang en]
+                                   --out FILE.png
     python -m dashboard export pptx --period P [--lang en] --out deck.pptx
-    python -m dashboard export html --page map --indicator ID --period P [--district CODE] [--lang en]
-                                    --out snapshot.html
+    python -m dashboard export html --page map --indicator ID --period P [--district CODE]
+                                    [--lang en] --out snapshot.html
 
 Reads the configured database (DASHBOARD_DB_URL); needs no browser and no network.
 """
@@ -41,8 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _indicator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--indicator", required=True, help="indicator id from data/indicators.yaml")
-    parser.add_argument("--period", type=int, required=True,
-                        help="year; a year inside an election term selects that term")
+    parser.add_argument(
+        "--period",
+        type=int,
+        required=True,
+        help="year; a year inside an election term selects that term",
+    )
 
 
 def _common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -90,12 +95,14 @@ def _export(data, args: argparse.Namespace) -> tuple[bytes | str, str]:
 
         return deck_bytes(data, args.period, args.lang), ""
     district = getattr(args, "district", "")
-    snapshot = common.snapshot_for(data, args.indicator, args.period, args.lang,
-                                   district=district.zfill(3) if district else "")
+    snapshot = common.snapshot_for(
+        data, args.indicator, args.period, args.lang, district=district.zfill(3) if district else ""
+    )
     note = ""
     if snapshot.state.year != args.period:
-        note = (f"Kỳ hiển thị / period shown: {snapshot.state.year} "
-                f"(yêu cầu / requested {args.period})")
+        note = (
+            f"Kỳ hiển thị / period shown: {snapshot.state.year} (yêu cầu / requested {args.period})"
+        )
     if args.format == "png":
         from .images import render_png
 

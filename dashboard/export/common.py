@@ -1,4 +1,4 @@
-"""What every export shares: a snapshot for an indicator and period, headings, sources, file names."""
+"""What every export shares: a snapshot of an indicator and period, headings, sources, names."""
 
 from __future__ import annotations
 
@@ -20,8 +20,20 @@ from ..views.snapshot import IndicatorSnapshot
 # render for two sessions at once.
 RENDER_LOCK = threading.RLock()
 
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def ensure_backends() -> None:
@@ -69,7 +81,7 @@ def heading(snapshot: IndicatorSnapshot) -> str:
 
 
 def period_heading(snapshot: IndicatorSnapshot) -> str:
-    """"Năm 2016" or "Nhiệm kỳ 2016–2021"."""
+    """ "Năm 2016" or "Nhiệm kỳ 2016–2021"."""
     text = period_label(snapshot.indicator, snapshot.state.year, snapshot.state.lang)
     return text[:1].upper() + text[1:]
 
@@ -79,24 +91,29 @@ def unit_text(indicator: Indicator, lang: str) -> str:
 
 
 def city_text(snapshot: IndicatorSnapshot) -> str:
-    """"Toàn thành phố: 30,1% (356/1.183) · chính thức", or "" without a city value."""
+    """ "Toàn thành phố: 30,1% (356/1.183) · chính thức", or "" without a city value."""
     city, lang, indicator = snapshot.city, snapshot.state.lang, snapshot.indicator
     if city is None:
         return ""
     kind = "percent" if indicator.is_boolean else indicator.kind
     ratio = format_ratio(city.numerator, city.denominator, lang)
     yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
-    return (f"{t('city', lang)}: {format_value(city.value, kind, lang)}"
-            + (f" ({ratio}{yes})" if ratio else "") + f" · {t('status_' + city.status, lang)}")
+    return (
+        f"{t('city', lang)}: {format_value(city.value, kind, lang)}"
+        + (f" ({ratio}{yes})" if ratio else "")
+        + f" · {t('status_' + city.status, lang)}"
+    )
 
 
 def target_line(snapshot: IndicatorSnapshot) -> str:
-    """"Mục tiêu 35% (2016) · Căn cứ: ...", or the no-target label."""
+    """ "Mục tiêu 35% (2016) · Căn cứ: ...", or the no-target label."""
     target, lang = snapshot.target, snapshot.state.lang
     if target is None:
         return f"{t('target', lang)}: {t('no_target', lang)}"
-    return (f"{t('target', lang)} {target_text(target, snapshot.indicator, lang)} ({target.year})"
-            f" · {t('basis', lang)}: {target.basis[lang]}")
+    return (
+        f"{t('target', lang)} {target_text(target, snapshot.indicator, lang)} ({target.year})"
+        f" · {t('basis', lang)}: {target.basis[lang]}"
+    )
 
 
 def subheading(snapshot: IndicatorSnapshot) -> str:
@@ -116,7 +133,7 @@ def missing_districts(snapshot: IndicatorSnapshot) -> list[str]:
 
 
 def sources(snapshot: IndicatorSnapshot) -> list[str]:
-    """Where the figures shown come from: the catalogue's source, published figures, illustrative."""
+    """Where the figures shown come from: catalogue source, published figures, illustrative."""
     lang = snapshot.state.lang
     items = [snapshot.indicator.source[lang].rstrip(".")]
     statuses = snapshot.display["status"]
@@ -132,7 +149,7 @@ def sources(snapshot: IndicatorSnapshot) -> list[str]:
 
 
 def source_line(snapshot: IndicatorSnapshot, with_boundaries: bool = False) -> str:
-    """"Nguồn: ...", with the boundary attribution when a map is shown."""
+    """ "Nguồn: ...", with the boundary attribution when a map is shown."""
     lang = snapshot.state.lang
     line = f"{t('source', lang)}: " + "; ".join(sources(snapshot)) + "."
     if with_boundaries:

@@ -71,7 +71,9 @@ SHAPE_BODY = "Body"
 LANGUAGE_IDS = {"vi": MSO_LANGUAGE_ID.VIETNAMESE, "en": MSO_LANGUAGE_ID.ENGLISH_UK}
 
 
-def deck_bytes(data: DashboardData, period: int, lang: str = "vi", today: dt.date | None = None) -> bytes:
+def deck_bytes(
+    data: DashboardData, period: int, lang: str = "vi", today: dt.date | None = None
+) -> bytes:
     """The deck for `period` as .pptx bytes."""
     buffer = io.BytesIO()
     build_deck(data, period, lang, today).save(buffer)
@@ -110,8 +112,11 @@ class _DeckBuilder:
         slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[0])
         title = slide.shapes.title
         _place(title, MARGIN_IN, 1.5, SLIDE_WIDTH_IN - 2 * MARGIN_IN, 1.6)
-        _write(title.text_frame, [[(t("app_title", lang), {"size": 36, "bold": True,
-                                                          "colour": TITLE_COLOUR})]], lang)
+        _write(
+            title.text_frame,
+            [[(t("app_title", lang), {"size": 36, "bold": True, "colour": TITLE_COLOUR})]],
+            lang,
+        )
         illustrative = any(kpi.illustrative for kpi in self.kpis)
         status = t("deck_status_illustrative" if illustrative else "deck_status_published", lang)
         lines = [
@@ -121,19 +126,33 @@ class _DeckBuilder:
         ]
         updated = self.data.updated_at
         if updated is not None:
-            lines.append(t("deck_data_updated", lang).format(
-                date=common.format_date(updated.date(), lang)))
+            lines.append(
+                t("deck_data_updated", lang).format(date=common.format_date(updated.date(), lang))
+            )
         subtitle = slide.placeholders[1]
         _place(subtitle, MARGIN_IN, 3.25, SLIDE_WIDTH_IN - 2 * MARGIN_IN, 2.0)
-        _write(subtitle.text_frame, [[(line, {"size": 20 if i == 0 else 16, "colour": TEXT_COLOUR})]
-                                     for i, line in enumerate(lines)], lang)
+        _write(
+            subtitle.text_frame,
+            [
+                [(line, {"size": 20 if i == 0 else 16, "colour": TEXT_COLOUR})]
+                for i, line in enumerate(lines)
+            ],
+            lang,
+        )
         if illustrative:
             self._notice(slide, top=5.4)
         self._footer(slide, self._all_sources_line())
         names = ", ".join(kpi.indicator.short_name[lang] for kpi in self.kpis)
-        self._notes(slide, t("deck_notes_title", lang).format(
-            period=self.period, date=common.format_date(self.today, lang), count=len(self.kpis),
-            names=names, status=status))
+        self._notes(
+            slide,
+            t("deck_notes_title", lang).format(
+                period=self.period,
+                date=common.format_date(self.today, lang),
+                count=len(self.kpis),
+                names=names,
+                status=status,
+            ),
+        )
 
     def _kpi_slide(self, kpi: Kpi) -> None:
         lang, indicator = self.lang, kpi.indicator
@@ -146,22 +165,34 @@ class _DeckBuilder:
             self._notice(slide)
         self._kpi_text(slide, kpi)
         if kpi.period is not None and common.has_district_values(snapshot):
-            for view, box, name in (("map", MAP_BOX_IN, SHAPE_MAP), ("chart", CHART_BOX_IN, SHAPE_CHART)):
+            for view, box, name in (
+                ("map", MAP_BOX_IN, SHAPE_MAP),
+                ("chart", CHART_BOX_IN, SHAPE_CHART),
+            ):
                 left, top, width, height = box
                 png = images.render_png(
-                    snapshot, view, size=(round(width * PICTURE_DPI), round(height * PICTURE_DPI)),
-                    dpi=PICTURE_DPI, layout=images.SLIDE_PANEL,
+                    snapshot,
+                    view,
+                    size=(round(width * PICTURE_DPI), round(height * PICTURE_DPI)),
+                    dpi=PICTURE_DPI,
+                    layout=images.SLIDE_PANEL,
                 )
-                picture = slide.shapes.add_picture(io.BytesIO(png), Inches(left), Inches(top),
-                                                   Inches(width), Inches(height))
+                picture = slide.shapes.add_picture(
+                    io.BytesIO(png), Inches(left), Inches(top), Inches(width), Inches(height)
+                )
                 picture.name = name
                 alt = f"{common.heading(snapshot)} · {common.period_heading(snapshot)}"
                 picture._element.nvPicPr.cNvPr.set("descr", alt)
         else:
             left, top, _w, _h = MAP_BOX_IN
-            box = self._text_box(slide, left, top, CHART_BOX_IN[0] + CHART_BOX_IN[2] - left, 1.0, SHAPE_BODY)
-            _write(box.text_frame, [[(t("no_district_data", lang), {"size": 16, "colour": MUTED_COLOUR})]],
-                   lang)
+            box = self._text_box(
+                slide, left, top, CHART_BOX_IN[0] + CHART_BOX_IN[2] - left, 1.0, SHAPE_BODY
+            )
+            _write(
+                box.text_frame,
+                [[(t("no_district_data", lang), {"size": 16, "colour": MUTED_COLOUR})]],
+                lang,
+            )
         self._footer(slide, common.source_line(snapshot, with_boundaries=True))
         self._notes(slide, spoken_summary(kpi, lang))
 
@@ -169,24 +200,39 @@ class _DeckBuilder:
         lang = self.lang
         left, top, width, height = KPI_BOX_IN
         box = self._text_box(slide, left, top, width, height, SHAPE_KPI)
-        paragraphs = [[(kpi.indicator.name[lang], {"size": 14, "bold": True, "colour": TITLE_COLOUR})]]
+        paragraphs = [
+            [(kpi.indicator.name[lang], {"size": 14, "bold": True, "colour": TITLE_COLOUR})]
+        ]
         for index, line in enumerate(summary_lines(kpi, lang)):
             style = {"size": 13, "colour": TEXT_COLOUR}
             if index == 0:
                 style = {"size": 17, "bold": True, "colour": TEXT_COLOUR}
-            elif kpi.target is not None and line.startswith(t("target", lang)) and kpi.met is not None:
-                style = {"size": 14, "bold": True, "colour": MET_COLOUR if kpi.met else NOT_MET_COLOUR}
+            elif (
+                kpi.target is not None
+                and line.startswith(t("target", lang))
+                and kpi.met is not None
+            ):
+                style = {
+                    "size": 14,
+                    "bold": True,
+                    "colour": MET_COLOUR if kpi.met else NOT_MET_COLOUR,
+                }
             paragraphs.append([(line, style)])
         _write(box.text_frame, paragraphs, lang, space_after=6)
 
     def _behind_kpis(self) -> list[Kpi]:
         """Every district indicator judged against a target: headline ones first, then the rest."""
         headline = {kpi.indicator.id for kpi in self.kpis}
-        others = [indicator_kpi(self.data, indicator.id, self.period)
-                  for indicator in self.data.catalogue.for_level("district")
-                  if indicator.id not in headline and indicator.targets]
-        return [kpi for kpi in [*self.kpis, *others]
-                if kpi.districts_behind is not None and (kpi.target or kpi.district_target)]
+        others = [
+            indicator_kpi(self.data, indicator.id, self.period)
+            for indicator in self.data.catalogue.for_level("district")
+            if indicator.id not in headline and indicator.targets
+        ]
+        return [
+            kpi
+            for kpi in [*self.kpis, *others]
+            if kpi.districts_behind is not None and (kpi.target or kpi.district_target)
+        ]
 
     def _behind_slide(self) -> None:
         lang = self.lang
@@ -195,8 +241,12 @@ class _DeckBuilder:
         if any(kpi.illustrative for kpi in kpis):
             self._notice(slide)
         names = self._district_names()
-        header = [t("indicator", lang), t("target", lang), t("deck_behind_count", lang),
-                  t("deck_behind_districts", lang)]
+        header = [
+            t("indicator", lang),
+            t("target", lang),
+            t("deck_behind_count", lang),
+            t("deck_behind_districts", lang),
+        ]
         widths = (3.3, 1.9, 1.3, SLIDE_WIDTH_IN - 2 * MARGIN_IN - 6.5)
         rows = [header]
         notes = []
@@ -205,18 +255,29 @@ class _DeckBuilder:
             heading = f"{indicator.short_name[lang]} ({period_label(indicator, kpi.period, lang)})"
             target = kpi.district_target or kpi.target
             scope = t("deck_scope_district" if kpi.district_target else "deck_scope_city", lang)
-            rows.append([
-                heading,
-                f"{target_text(target, indicator, lang)} ({target.year}), {scope}",
-                f"{kpi.districts_behind}/{kpi.districts_reporting}",
-                ", ".join(names[code] for code in kpi.behind_codes) or t("deck_behind_none", lang),
-            ])
+            rows.append(
+                [
+                    heading,
+                    f"{target_text(target, indicator, lang)} ({target.year}), {scope}",
+                    f"{kpi.districts_behind}/{kpi.districts_reporting}",
+                    ", ".join(names[code] for code in kpi.behind_codes)
+                    or t("deck_behind_none", lang),
+                ]
+            )
             said = "kpi_say_districts_no" if indicator.is_boolean else "kpi_say_districts_behind"
-            notes.append(f"{heading}: " + t(said, lang).format(
-                count=kpi.districts_behind, reporting=kpi.districts_reporting))
+            notes.append(
+                f"{heading}: "
+                + t(said, lang).format(
+                    count=kpi.districts_behind, reporting=kpi.districts_reporting
+                )
+            )
         table = slide.shapes.add_table(
-            len(rows), len(header), Inches(MARGIN_IN), Inches(CONTENT_TOP_IN),
-            Inches(sum(widths)), Inches(0.3 * len(rows)),
+            len(rows),
+            len(header),
+            Inches(MARGIN_IN),
+            Inches(CONTENT_TOP_IN),
+            Inches(sum(widths)),
+            Inches(0.3 * len(rows)),
         )
         table.name = SHAPE_BODY
         for index, width in enumerate(widths):
@@ -225,8 +286,11 @@ class _DeckBuilder:
             for column_index, text in enumerate(row):
                 cell = table.table.cell(row_index, column_index)
                 cell.margin_top = cell.margin_bottom = Inches(0.04)
-                style = {"size": 11, "bold": row_index == 0 or column_index == 0,
-                         "colour": RGBColor(0xFF, 0xFF, 0xFF) if row_index == 0 else TEXT_COLOUR}
+                style = {
+                    "size": 11,
+                    "bold": row_index == 0 or column_index == 0,
+                    "colour": RGBColor(0xFF, 0xFF, 0xFF) if row_index == 0 else TEXT_COLOUR,
+                }
                 _write(cell.text_frame, [[(text, style)]], lang)
         if not kpis:
             notes.append(t("deck_behind_no_target", lang))
@@ -240,13 +304,17 @@ class _DeckBuilder:
         lang = self.lang
         slide = self._slide(t("deck_sources_title", lang))
         published = self._published_sources()
-        bases = dict.fromkeys(target.basis[lang] for indicator in self.data.catalogue
-                              for target in indicator.targets)
+        bases = dict.fromkeys(
+            target.basis[lang] for indicator in self.data.catalogue for target in indicator.targets
+        )
         heading = {"size": 13, "bold": True, "colour": TITLE_COLOUR}
         body = {"size": 11, "colour": TEXT_COLOUR}
         left_column = [[(t("deck_published_sources", lang), heading)]]
         left_column += [[("• " + source, body)] for source in published]
-        left_column += [[(t("deck_boundaries", lang), heading)], [(BOUNDARY_ATTRIBUTION[lang], body)]]
+        left_column += [
+            [(t("deck_boundaries", lang), heading)],
+            [(BOUNDARY_ATTRIBUTION[lang], body)],
+        ]
         left_column += [[(t("deck_legal_bases", lang), heading)]]
         left_column += [[("• " + basis, body)] for basis in bases]
         right_column = [
@@ -261,12 +329,19 @@ class _DeckBuilder:
         width = (SLIDE_WIDTH_IN - 2 * MARGIN_IN - 0.3) / 2
         height = FOOTER_TOP_IN - 1.25 - 0.1
         for index, paragraphs in enumerate((left_column, right_column)):
-            box = self._text_box(slide, MARGIN_IN + index * (width + 0.3), 1.25, width, height,
-                                 f"{SHAPE_BODY} {index + 1}")
+            box = self._text_box(
+                slide,
+                MARGIN_IN + index * (width + 0.3),
+                1.25,
+                width,
+                height,
+                f"{SHAPE_BODY} {index + 1}",
+            )
             _write(box.text_frame, paragraphs, lang, space_after=4)
         self._footer(slide, self._all_sources_line())
-        self._notes(slide, t("deck_notes_sources", lang).format(
-            sources=len(published), bases=len(bases)))
+        self._notes(
+            slide, t("deck_notes_sources", lang).format(sources=len(published), bases=len(bases))
+        )
 
     # -------------------------------------------------------------- helpers
 
@@ -276,8 +351,12 @@ class _DeckBuilder:
         _place(shape, MARGIN_IN, 0.25, SLIDE_WIDTH_IN - 2 * MARGIN_IN, 0.8)
         shape.text_frame.word_wrap = True
         shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-        _write(shape.text_frame, [[(title, {"size": 24, "bold": True, "colour": TITLE_COLOUR})]],
-               self.lang, align=PP_ALIGN.LEFT)
+        _write(
+            shape.text_frame,
+            [[(title, {"size": 24, "bold": True, "colour": TITLE_COLOUR})]],
+            self.lang,
+            align=PP_ALIGN.LEFT,
+        )
         return slide
 
     def _text_box(self, slide, left: float, top: float, width: float, height: float, name: str):
@@ -288,8 +367,11 @@ class _DeckBuilder:
 
     def _notice(self, slide, top: float = 1.07) -> None:
         shape = slide.shapes.add_shape(
-            MSO_SHAPE.ROUNDED_RECTANGLE, Inches(MARGIN_IN), Inches(top),
-            Inches(SLIDE_WIDTH_IN - 2 * MARGIN_IN), Inches(0.48),
+            MSO_SHAPE.ROUNDED_RECTANGLE,
+            Inches(MARGIN_IN),
+            Inches(top),
+            Inches(SLIDE_WIDTH_IN - 2 * MARGIN_IN),
+            Inches(0.48),
         )
         shape.name = SHAPE_NOTICE
         shape.fill.solid()
@@ -302,13 +384,29 @@ class _DeckBuilder:
         for side in ("margin_left", "margin_right"):
             setattr(frame, side, Inches(0.12))
         frame.margin_top = frame.margin_bottom = Inches(0.03)
-        _write(frame, [[(common.illustrative_notice(self.lang), {"size": 10.5, "bold": True,
-                                                                   "colour": TEXT_COLOUR})]],
-               self.lang, align=PP_ALIGN.LEFT)
+        _write(
+            frame,
+            [
+                [
+                    (
+                        common.illustrative_notice(self.lang),
+                        {"size": 10.5, "bold": True, "colour": TEXT_COLOUR},
+                    )
+                ]
+            ],
+            self.lang,
+            align=PP_ALIGN.LEFT,
+        )
 
     def _footer(self, slide, text: str) -> None:
-        box = self._text_box(slide, MARGIN_IN, FOOTER_TOP_IN, SLIDE_WIDTH_IN - 2 * MARGIN_IN,
-                             SLIDE_HEIGHT_IN - FOOTER_TOP_IN - 0.1, SHAPE_FOOTER)
+        box = self._text_box(
+            slide,
+            MARGIN_IN,
+            FOOTER_TOP_IN,
+            SLIDE_WIDTH_IN - 2 * MARGIN_IN,
+            SLIDE_HEIGHT_IN - FOOTER_TOP_IN - 0.1,
+            SHAPE_FOOTER,
+        )
         box.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
         _write(box.text_frame, [[(text, {"size": 9, "colour": MUTED_COLOUR})]], self.lang)
 
@@ -330,7 +428,7 @@ class _DeckBuilder:
         parts = self._published_sources()
         if any(kpi.illustrative for kpi in self.kpis):
             parts.append(t("export_illustrative_source", lang))
-        return (f"{t('source', lang)}: " + "; ".join(parts) + ". " + BOUNDARY_ATTRIBUTION[lang])
+        return f"{t('source', lang)}: " + "; ".join(parts) + ". " + BOUNDARY_ATTRIBUTION[lang]
 
 
 def _place(shape, left: float, top: float, width: float, height: float) -> None:
@@ -338,8 +436,9 @@ def _place(shape, left: float, top: float, width: float, height: float) -> None:
     shape.width, shape.height = Inches(width), Inches(height)
 
 
-def _write(frame, paragraphs: list[list[tuple[str, dict]]], lang: str, align=None,
-           space_after: float = 0) -> None:
+def _write(
+    frame, paragraphs: list[list[tuple[str, dict]]], lang: str, align=None, space_after: float = 0
+) -> None:
     """Replace the text of `frame`: one list of (text, style) runs per paragraph."""
     frame.clear()
     for index, runs in enumerate(paragraphs):
@@ -358,4 +457,3 @@ def _write(frame, paragraphs: list[list[tuple[str, dict]]], lang: str, align=Non
             font.bold = style.get("bold", False)
             if "colour" in style:
                 font.color.rgb = style["colour"]
-

@@ -14,15 +14,18 @@ Fonts: DejaVu Sans ships with matplotlib and has every Vietnamese diacritic.
 from __future__ import annotations
 
 import io
-import textwrap
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import holoviews as hv
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter
 
 from ..i18n import format_number, format_value, t
@@ -38,6 +41,8 @@ PNG_SIZE = (1920, 1080)
 # read on the projector as they would in PowerPoint.
 PNG_DPI = 150
 FONT_FAMILY = "DejaVu Sans"
+# Rendered PNGs kept per data object; a deck is ten of them.
+PNG_CACHE_SIZE = 48
 TEXT_COLOUR = "#222222"
 MUTED_COLOUR = "#555555"
 NOTICE_FACE = "#fff3cd"
@@ -54,7 +59,13 @@ _STYLE_TO_MPL = {
 # Bokeh plot options that mean the same under matplotlib.
 _SHARED_PLOT_OPTIONS = ("invert_axes", "xaxis", "yaxis", "show_frame")
 # Bokeh style options that name a column, applied per shape by a hook.
-_COLUMN_SETTERS = {"color": "set_facecolor", "line_color": "set_edgecolor", "line_width": "set_linewidth"}
+_TEXT_TO_PATH = TextToPath()
+_PNG_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_COLUMN_SETTERS = {
+    "color": "set_facecolor",
+    "line_color": "set_edgecolor",
+    "line_width": "set_linewidth",
+}
 
 
 @dataclass(frozen=True)
@@ -84,8 +95,14 @@ def view_element(snapshot: IndicatorSnapshot, view: str) -> hv.Element:
     if view == "map":
         return choropleth_element(snapshot.data.districts, snapshot.display, lang)
     if view == "chart":
-        return ranking_element(snapshot.display, snapshot.indicator, lang, snapshot.state.district,
-                               snapshot.city, snapshot.target)
+        return ranking_element(
+            snapshot.display,
+            snapshot.indicator,
+            lang,
+            snapshot.state.district,
+            snapshot.city,
+            snapshot.target,
+        )
     raise ValueError(f"Unknown view {view!r}; expected one of {', '.join(VIEWS)}")
 
 
@@ -120,13 +137,28 @@ def to_matplotlib(element: hv.Element) -> hv.Element:
     return element
 
 
+def _drawn_columns_only(element: hv.Element) -> hv.Element:
+    """Polygons without the tooltip-only columns, which a static image never shows.
+
+    HoloViews processes every column of every polygon; dropping the unused ones halves
+    the time to draw the map. The clone keeps the element's id, so its options stay.
+    """
+    if not isinstance(element, hv.Polygons):
+        return element
+    style = hv.Store.lookup_options("bokeh", element, "style").kwargs
+    used = {value for value in style.values() if isinstance(value, str)}
+    return element.clone(vdims=[d for d in element.vdims if d.name in used])
+
+
 def _column_style_hook(columns: dict[str, str]):
     """Set each bar's or polygon's colours and line widths from the element's columns."""
 
     def hook(plot, element) -> None:
         artist = plot.handles.get("artist")
         if isinstance(element, hv.Bars) or artist is None:
-            shapes = [patch for patch in plot.handles["axis"].patches if isinstance(patch, Rectangle)]
+            shapes = [
+                patch for patch in plot.handles["axis"].patches if isinstance(patch, Rectangle)
+            ]
             expanded = True
         else:
             shapes = None
@@ -150,11 +182,14 @@ def _column_style_hook(columns: dict[str, str]):
 
 
 def render_figure(
-    snapshot: IndicatorSnapshot, view: str, width_in: float, height_in: float,
+    snapshot: IndicatorSnapshot,
+    view: str,
+    width_in: float,
+    height_in: float,
     layout: Layout = STANDALONE,
 ) -> Figure:
     """A matplotlib figure of `view` with legend and, when standalone, title and sources."""
-    element = to_matplotlib(view_element(snapshot, view))
+    element = _drawn_columns_only(to_matplotlib(view_element(snapshot, view)))
     with common.RENDER_LOCK, matplotlib.rc_context(_rc(layout)):
         # hv.render would build the plot twice (get_plot, then get_plot_state); build it once.
         figure = hv.renderer("matplotlib").get_plot(element).state
@@ -165,17 +200,48 @@ def render_figure(
 
 
 def render_png(
-    snapshot: IndicatorSnapshot, view: str, size: tuple[int, int] = PNG_SIZE, dpi: int = PNG_DPI,
+    snapshot: IndicatorSnapshot,
+    view: str,
+    size: tuple[int, int] = PNG_SIZE,
+    dpi: int = PNG_DPI,
     layout: Layout = STANDALONE,
 ) -> bytes:
-    """PNG bytes of exactly `size` pixels."""
+    """PNG bytes of exactly `size` pixels.
+
+    Images are kept per data object (a few dozen, least recently used dropped first): the
+    same deck or image asked for again, by another session or another button, is not
+    drawn twice. New data is a new object, so it never gets an old image.
+    """
+    state = snapshot.state
+    key = (
+        state.indicator,
+        state.year,
+        state.lang,
+        state.district,
+        getattr(state, "gap", False),
+        view,
+        tuple(size),
+        dpi,
+        layout,
+    )
+    cache = _PNG_CACHE.setdefault(snapshot.data, OrderedDict())
+    with common.RENDER_LOCK:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
     width, height = size
     figure = render_figure(snapshot, view, width / dpi, height / dpi, layout)
     buffer = io.BytesIO()
     with common.RENDER_LOCK, matplotlib.rc_context(_rc(layout)):
-        figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    _close(figure)
-    return buffer.getvalue()
+        # Light compression: a third faster to write, and still small (flat colours).
+        figure.savefig(
+            buffer, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 3}
+        )
+        _close(figure)
+        cache[key] = png = buffer.getvalue()
+        while len(cache) > PNG_CACHE_SIZE:
+            cache.popitem(last=False)
+    return png
 
 
 def _rc(layout: Layout) -> dict:
@@ -196,10 +262,39 @@ def _close(figure: Figure) -> None:
     plt.close(figure)
 
 
-def _wrap(text: str, width_in: float, font_pt: float) -> str:
-    """Wrap to the width available; DejaVu Sans (bold) averages under 0.6 em per character."""
-    chars = max(20, int(width_in * 72 / (font_pt * 0.6)))
-    return "\n".join(textwrap.wrap(text, chars, break_long_words=False))
+def _text_width_in(text: str, font_pt: float, bold: bool = False) -> float:
+    """The width `text` takes in DejaVu Sans at `font_pt`, in inches."""
+    prop = FontProperties(family=FONT_FAMILY, size=font_pt, weight="bold" if bold else "normal")
+    width, _height, _descent = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=False)
+    return width / 72
+
+
+def _wrap(text: str, width_in: float, font_pt: float, bold: bool = False) -> str:
+    """Break `text` into lines that fit `width_in`, measuring the words in the real font."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and _text_width_in(candidate, font_pt, bold) > width_in:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return "\n".join(lines)
+
+
+def _fit(
+    text: str, width_in: float, font_pt: float, bold: bool = False, shrink: float = 0.85
+) -> tuple[str, float]:
+    """One line if the text fits at up to `shrink` times the size, else wrapped at full size."""
+    width = _text_width_in(text, font_pt, bold)
+    if width <= width_in:
+        return text, font_pt
+    if width * shrink <= width_in:
+        return text, font_pt * width_in / width
+    return _wrap(text, width_in, font_pt, bold), font_pt
 
 
 class _Decorator:
@@ -207,7 +302,9 @@ class _Decorator:
 
     MARGIN = 0.35
 
-    def __init__(self, figure: Figure, snapshot: IndicatorSnapshot, view: str, element, layout: Layout):
+    def __init__(
+        self, figure: Figure, snapshot: IndicatorSnapshot, view: str, element, layout: Layout
+    ):
         self.figure = figure
         self.snapshot = snapshot
         self.view = view
@@ -227,8 +324,9 @@ class _Decorator:
 
     def _text(self, x_in: float, top_in: float, text: str, size: float, **kwargs) -> float:
         """Draw `text` with its top at `top_in`; returns the inches it takes."""
-        self.figure.text(self._x(x_in), self._y(top_in), text, fontsize=size, va="top", ha="left",
-                         **kwargs)
+        self.figure.text(
+            self._x(x_in), self._y(top_in), text, fontsize=size, va="top", ha="left", **kwargs
+        )
         return (text.count("\n") + 1) * size * 1.3 / 72
 
     def draw(self) -> None:
@@ -236,25 +334,37 @@ class _Decorator:
         bottom = self.height - self.MARGIN * (1 if self.layout.standalone else 0.3)
         usable = self.width - 2 * self.MARGIN
         if self.layout.standalone:
-            top += self._text(self.MARGIN, top, _wrap(common.heading(self.snapshot), usable, self.font * 1.6),
-                              self.font * 1.6, fontweight="bold")
+            title, size = _fit(common.heading(self.snapshot), usable, self.font * 1.6, bold=True)
+            top += self._text(self.MARGIN, top, title, size, fontweight="bold")
             top += 0.06
-            top += self._text(self.MARGIN, top, _wrap(common.subheading(self.snapshot), usable, self.font),
-                              self.font, color=MUTED_COLOUR)
+            subtitle, size = _fit(common.subheading(self.snapshot), usable, self.font)
+            top += self._text(self.MARGIN, top, subtitle, size, color=MUTED_COLOUR)
             if self.snapshot.shows_illustrative:
                 top += 0.18
-                notice = _wrap(common.illustrative_notice(self.lang), usable - 0.4, self.font * 0.85)
-                self._text(self.MARGIN + 0.08, top, notice, self.font * 0.85, fontweight="bold",
-                           bbox={"boxstyle": "round,pad=0.45", "facecolor": NOTICE_FACE,
-                                 "edgecolor": NOTICE_EDGE})
-                top += (notice.count("\n") + 1) * self.font * 0.85 * 1.3 / 72 + 0.12
+                size = self.font * 0.85
+                notice = _wrap(common.illustrative_notice(self.lang), usable - 0.3, size, bold=True)
+                self._text(
+                    self.MARGIN + 0.08,
+                    top,
+                    notice,
+                    size,
+                    fontweight="bold",
+                    bbox={
+                        "boxstyle": "round,pad=0.45",
+                        "facecolor": NOTICE_FACE,
+                        "edgecolor": NOTICE_EDGE,
+                    },
+                )
+                top += (notice.count("\n") + 1) * size * 1.3 / 72 + 0.12
             top += 0.2
             bottom -= self._footer(bottom, usable)
         self._place(top, bottom)
 
     def _footer(self, bottom: float, usable: float) -> float:
         size = self.font * 0.7
-        text = _wrap(common.source_line(self.snapshot, with_boundaries=self.view == "map"), usable, size)
+        text = _wrap(
+            common.source_line(self.snapshot, with_boundaries=self.view == "map"), usable, size
+        )
         lines = text.count("\n") + 1
         height = lines * size * 1.3 / 72
         self._text(self.MARGIN, bottom - height, text, size, color=MUTED_COLOUR)
@@ -275,9 +385,16 @@ class _Decorator:
             left = 0.1 if self.view == "map" else self._label_width()
             self._set_axes(left, top, self.width - 0.15, bottom - legend_height - self._axis_room())
             self.figure.legend(
-                handles, labels, loc="lower left", ncol=columns, frameon=False, fontsize=self.font,
-                bbox_to_anchor=(self._x(0.05), 1 - bottom / self.height), handlelength=1.6,
-                columnspacing=1.2, borderaxespad=0,
+                handles,
+                labels,
+                loc="lower left",
+                ncol=columns,
+                frameon=False,
+                fontsize=self.font,
+                bbox_to_anchor=(self._x(0.05), 1 - bottom / self.height),
+                handlelength=1.6,
+                columnspacing=1.2,
+                borderaxespad=0,
             )
             return
         split = self.width * (0.62 if self.view == "map" else 0.66)
@@ -287,9 +404,17 @@ class _Decorator:
             split = min(split, left + (bottom - top) * self._map_aspect())
         self._set_axes(left, top, split, bottom - self._axis_room())
         legend = self.figure.legend(
-            handles, labels, loc="upper left", frameon=False, fontsize=self.font,
-            title=t("legend", self.lang), title_fontsize=self.font, alignment="left",
-            bbox_to_anchor=(self._x(split + 0.3), self._y(top)), handlelength=1.8, borderaxespad=0,
+            handles,
+            labels,
+            loc="upper left",
+            frameon=False,
+            fontsize=self.font,
+            title=t("legend", self.lang),
+            title_fontsize=self.font,
+            alignment="left",
+            bbox_to_anchor=(self._x(split + 0.3), self._y(top)),
+            handlelength=1.8,
+            borderaxespad=0,
         )
         legend.get_title().set_fontweight("bold")
         rows = len(handles) + 1
@@ -318,8 +443,14 @@ class _Decorator:
         return float(min(self.font * 0.85, available * 72 / rows * 0.72))
 
     def _set_axes(self, left: float, top: float, right: float, bottom: float) -> None:
-        self.axes.set_position([self._x(left), self._y(bottom), (right - left) / self.width,
-                                (bottom - top) / self.height])
+        self.axes.set_position(
+            [
+                self._x(left),
+                self._y(bottom),
+                (right - left) / self.width,
+                (bottom - top) / self.height,
+            ]
+        )
         if self.view == "map":
             self.axes.set_anchor("W" if self.layout.standalone else "C")
 
@@ -335,7 +466,8 @@ class _Decorator:
         if not indicator.is_boolean:
             decimals = 0
             axes.xaxis.set_major_formatter(
-                FuncFormatter(lambda value, _pos: format_number(value, self.lang, decimals)))
+                FuncFormatter(lambda value, _pos: format_number(value, self.lang, decimals))
+            )
             axes.grid(axis="x", color="#e5e5e5", linewidth=0.8)
             axes.set_axisbelow(True)
             # Keep the target and city lines inside the plot even when every bar is shorter.
@@ -354,8 +486,15 @@ class _Decorator:
             return
         style = hv.Store.lookup_options("bokeh", self.element, "style").kwargs
         path = collections[0].get_paths()[codes.index(self.snapshot.state.district)]
-        self.axes.add_patch(PathPatch(path, fill=False, edgecolor=style.get("selection_line_color", "#111111"),
-                                      linewidth=style.get("selection_line_width", 3), zorder=10))
+        self.axes.add_patch(
+            PathPatch(
+                path,
+                fill=False,
+                edgecolor=style.get("selection_line_color", "#111111"),
+                linewidth=style.get("selection_line_width", 3),
+                zorder=10,
+            )
+        )
 
     def _hlines(self) -> list[hv.HLine]:
         return list(self.element.traverse(lambda x: x, [hv.HLine]))
@@ -370,9 +509,15 @@ class _Decorator:
             target, city = self.snapshot.target, self.snapshot.city
             for line in self._hlines():
                 style = hv.Store.lookup_options("bokeh", line, "style").kwargs
-                handles.append(Line2D([], [], color=style.get("color", "#000000"),
-                                      linewidth=style.get("line_width", 2),
-                                      linestyle=style.get("line_dash", "solid")))
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        color=style.get("color", "#000000"),
+                        linewidth=style.get("line_width", 2),
+                        linestyle=style.get("line_dash", "solid"),
+                    )
+                )
                 labels.append(self._line_label(float(line.data), target, city))
         return handles, labels
 

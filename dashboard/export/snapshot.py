@@ -46,8 +46,12 @@ class _BokehInline(Resources):
 
     def clone(self, *, components=None) -> _BokehInline:
         # Bokeh's clone() builds a plain Resources, which would bring the external files back.
-        return _BokehInline(mode=self.mode, minified=self.minified, log_level=self.log_level,
-                            components=components if components is not None else list(self.components))
+        return _BokehInline(
+            mode=self.mode,
+            minified=self.minified,
+            log_level=self.log_level,
+            components=components if components is not None else list(self.components),
+        )
 
 
 INLINE_RESOURCES = _BokehInline(mode="inline")
@@ -87,7 +91,9 @@ card.text = cards[code] !== undefined ? cards[code] : cards[""];
 """
 
 
-def snapshot_html(snapshot: IndicatorSnapshot, page: str = "map", today: dt.date | None = None) -> str:
+def snapshot_html(
+    snapshot: IndicatorSnapshot, page: str = "map", today: dt.date | None = None
+) -> str:
     """The page of `snapshot` as one self-contained HTML document."""
     if page not in PAGES:
         raise ValueError(f"Unknown page {page!r}; expected one of {', '.join(PAGES)}")
@@ -95,7 +101,9 @@ def snapshot_html(snapshot: IndicatorSnapshot, page: str = "map", today: dt.date
     today = today or dt.date.today()
     lang = snapshot.state.lang
     # The chart is built without a fixed selected bar: selection lives in the browser here.
-    chart = ranking_element(snapshot.display, snapshot.indicator, lang, "", snapshot.city, snapshot.target)
+    chart = ranking_element(
+        snapshot.display, snapshot.indicator, lang, "", snapshot.city, snapshot.target
+    )
     with common.RENDER_LOCK:
         map_figure = hv.render(images.view_element(snapshot, "map"), backend="bokeh")
         chart_figure = hv.render(chart, backend="bokeh")
@@ -113,7 +121,9 @@ def snapshot_html(snapshot: IndicatorSnapshot, page: str = "map", today: dt.date
     indicator, period, district = snapshot.indicator, snapshot.state.year, snapshot.state.district
     cards = {"": district_card_html(snapshot.display, "", indicator, period, lang, snapshot.target)}
     for code in snapshot.display["code"]:
-        cards[code] = district_card_html(snapshot.display, code, indicator, period, lang, snapshot.target)
+        cards[code] = district_card_html(
+            snapshot.display, code, indicator, period, lang, snapshot.target
+        )
     card = div(cards.get(district, cards[""]))
     codes = snapshot.display["code"].tolist()
     if district in codes:
@@ -123,14 +133,23 @@ def snapshot_html(snapshot: IndicatorSnapshot, page: str = "map", today: dt.date
             chart_source.selected.indices = [chart_codes.index(district)]
     if chart_source is not None:
         for source, other in ((map_source, chart_source), (chart_source, map_source)):
-            source.selected.js_on_change("indices", CustomJS(
-                args={"source": source, "other": other, "card": card, "cards": cards}, code=LINK_JS))
+            source.selected.js_on_change(
+                "indices",
+                CustomJS(
+                    args={"source": source, "other": other, "card": card, "cards": cards},
+                    code=LINK_JS,
+                ),
+            )
 
-    header = (f"<h1>{html.escape(common.heading(snapshot))}</h1>"
-              f'<div class="subtitle">{html.escape(common.subheading(snapshot))}</div>')
+    header = (
+        f"<h1>{html.escape(common.heading(snapshot))}</h1>"
+        f'<div class="subtitle">{html.escape(common.subheading(snapshot))}</div>'
+    )
     parts = [div(header)]
     if snapshot.shows_illustrative:
-        parts.append(div(f'<div class="notice">⚠ {html.escape(common.illustrative_notice(lang))}</div>'))
+        parts.append(
+            div(f'<div class="notice">⚠ {html.escape(common.illustrative_notice(lang))}</div>')
+        )
     if not common.has_district_values(snapshot):
         parts.append(div(f'<div class="notice">{html.escape(t("no_district_data", lang))}</div>'))
     map_column = column(
@@ -139,18 +158,25 @@ def snapshot_html(snapshot: IndicatorSnapshot, page: str = "map", today: dt.date
         div(f'<div class="attribution">{html.escape(BOUNDARY_ATTRIBUTION[lang])}</div>'),
         sizing_mode="stretch_width",
     )
-    note = ranking_note_html(snapshot.display, indicator, period, lang, snapshot.city, snapshot.target)
+    note = ranking_note_html(
+        snapshot.display, indicator, period, lang, snapshot.city, snapshot.target
+    )
     chart_column = column(card, chart_figure, div(note), sizing_mode="stretch_width")
     parts.append(row(map_column, chart_column, sizing_mode="stretch_width"))
-    parts.append(div(
-        f'<div class="sources">{html.escape(common.source_line(snapshot))}</div>'
-        f'<div class="offline">{html.escape(t("snapshot_offline_note", lang).format(date=common.format_date(today, lang)))}</div>'
-    ))
-    layout = column(*parts, sizing_mode="stretch_width", styles={"padding": "12px", "max-width": "1400px"})
+    offline_note = t("snapshot_offline_note", lang).format(date=common.format_date(today, lang))
+    parts.append(
+        div(
+            f'<div class="sources">{html.escape(common.source_line(snapshot))}</div>'
+            f'<div class="offline">{html.escape(offline_note)}</div>'
+        )
+    )
+    layout = column(
+        *parts, sizing_mode="stretch_width", styles={"padding": "12px", "max-width": "1400px"}
+    )
     title = f"{common.heading(snapshot)} · {common.period_heading(snapshot)}"
     document = file_html(layout, resources=INLINE_RESOURCES, title=title)
     # Bokeh's template declares no language; screen readers and hyphenation need it.
-    return document.replace("<html lang=\"en\">", f'<html lang="{lang}">', 1)
+    return document.replace('<html lang="en">', f'<html lang="{lang}">', 1)
 
 
 def _size(*figures) -> None:
@@ -162,7 +188,7 @@ def _size(*figures) -> None:
 
 
 def _repair_tooltips(figure, source: ColumnDataSource | None) -> None:
-    """Undo HoloViews splitting `@value_label` into `@{value}_label` when `value` is a column too."""
+    """Undo HoloViews turning `@value_label` into `@{value}_label` when `value` is a column too."""
     if source is None:
         return
     columns = set(source.data)

@@ -36,13 +36,22 @@ class ExportButtons(Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        callbacks = {"map": self.map_png, "chart": self.chart_png, "deck": self.deck_pptx,
-                     "html": self.snapshot_html}
+        callbacks = {
+            "map": self.map_png,
+            "chart": self.chart_png,
+            "deck": self.deck_pptx,
+            "html": self.snapshot_html,
+        }
         self._downloads = {
             key: pn.widgets.FileDownload(
-                callback=callbacks[key], embed=False, button_type="light", icon=icon,
-                filename=self.filename(key), label=t(label, self.snapshot.state.lang),
-                css_classes=["export-button", f"export-{key}"], margin=(4, 6),
+                callback=callbacks[key],
+                embed=False,
+                button_type="light",
+                icon=icon,
+                filename=self.filename(key),
+                label=t(label, self.snapshot.state.lang),
+                css_classes=["export-button", f"export-{key}"],
+                margin=(4, 6),
             )
             for key, label, icon in DOWNLOADS
         }
@@ -50,7 +59,8 @@ class ExportButtons(Viewer):
         self._layout = pn.Column(
             self._heading,
             pn.FlexBox(*self._downloads.values(), sizing_mode="stretch_width"),
-            sizing_mode="stretch_width", css_classes=["export-buttons"],
+            sizing_mode="stretch_width",
+            css_classes=["export-buttons"],
         )
         self.snapshot.param.watch(self._refresh, ["display"])
 
