@@ -46,7 +46,6 @@ class ExportButtons(Viewer):
             key: pn.widgets.FileDownload(
                 callback=callbacks[key],
                 embed=False,
-                button_type="light",
                 icon=icon,
                 filename=self.filename(key),
                 label=t(label, self.snapshot.state.lang),
