@@ -299,14 +299,13 @@ def _postgres_bindir() -> Path | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[dict]:
-    """A throwaway PostgreSQL cluster: initdb into a temporary directory, started with
-    pg_ctl on a free port, reachable only through a unix socket in that directory.
+# The running throwaway cluster, if any: started on first use, stopped when the test
+# session ends (pytest_sessionfinish below). Kept outside pytest's fixture cache so that
+# re-ordering of parametrized fixtures can never restart it.
+_postgres: dict = {}
 
-    PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user
-    (runuser). Yields {"host": socket dir, "port": port}; stopped and deleted at the end.
-    """
+
+def _start_postgres() -> dict:
     import pwd
     import shutil
     import tempfile
@@ -315,19 +314,19 @@ def postgres_server() -> Iterator[dict]:
     if bindir is None:
         pytest.skip("Debian's postgresql is not installed (`make test` installs it)")
     prefix: list[str] = []
-    base = Path(tempfile.mkdtemp(prefix="dashboard-pg-"))
-    data, sockets = base / "data", base / "sockets"
-    sockets.mkdir()
     if os.geteuid() == 0:
         try:
             pwd.getpwnam("postgres")
         except KeyError:
             pytest.skip("running as root without a `postgres` user to run the server")
         prefix = ["runuser", "-u", "postgres", "--"]
+    base = Path(tempfile.mkdtemp(prefix="dashboard-pg-"))
+    data, sockets, log = base / "data", base / "sockets", base / "server.log"
+    sockets.mkdir()
+    if prefix:
         for path in (base, sockets):
             shutil.chown(path, "postgres", "postgres")
     port = _free_port()
-    log = base / "server.log"
 
     def run(*args: str) -> None:
         completed = subprocess.run([*prefix, *args], capture_output=True, text=True, timeout=120)
@@ -337,19 +336,44 @@ def postgres_server() -> Iterator[dict]:
                 f"{args[0]} failed:\n{completed.stdout}\n{completed.stderr}\n{extra}"
             )
 
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-        "--encoding=UTF8", "--locale=C", "--no-sync")
-    options = (f"-p {port} -k {sockets} -c listen_addresses='' -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off")
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "-t",
-        "60", "start")
-    try:
-        yield {"host": str(sockets), "port": port}
-    finally:
+    def stop() -> None:
         try:
             run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
         finally:
             shutil.rmtree(base, ignore_errors=True)
+
+    try:
+        run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+            "--encoding=UTF8", "--locale=C", "--no-sync")
+        options = (f"-p {port} -k {sockets} -c listen_addresses='' -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off")
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w",
+            "-t", "60", "start")
+    except BaseException:
+        shutil.rmtree(base, ignore_errors=True)
+        raise
+    return {"host": str(sockets), "port": port, "stop": stop}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the throwaway PostgreSQL cluster, if one was started."""
+    server = _postgres.pop("server", None)
+    if server is not None:
+        server["stop"]()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> dict:
+    """A throwaway PostgreSQL cluster: initdb into a temporary directory, started with
+    pg_ctl on a free port, reachable only through a unix socket in that directory, and
+    stopped (and deleted) when the test session ends.
+
+    PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user
+    (runuser). Returns {"host": socket dir, "port": port}.
+    """
+    if "server" not in _postgres:
+        _postgres["server"] = _start_postgres()
+    return _postgres["server"]
 
 
 def postgres_url(server: dict, database: str) -> str:
@@ -374,9 +398,11 @@ def postgres_seeded_template(postgres_server: dict) -> str:
     """A seeded PostgreSQL database used only as the template of per-test databases."""
     from dashboard.seed import seed_database
 
-    _postgres_admin(postgres_server, "CREATE DATABASE seeded_template")
-    seed_database(postgres_url(postgres_server, "seeded_template"))
-    return "seeded_template"
+    if "template" not in postgres_server:
+        _postgres_admin(postgres_server, "CREATE DATABASE seeded_template")
+        seed_database(postgres_url(postgres_server, "seeded_template"))
+        postgres_server["template"] = "seeded_template"
+    return postgres_server["template"]
 
 
 _database_counter = iter(range(1, 1_000_000))

@@ -238,3 +238,25 @@ def test_databases_seeded_before_imports_are_upgraded(fresh_db_url):
     assert result.replaced == 1
     assert rollback_batch(result.batch_id, user="x", db_url=fresh_db_url).ok
     assert active_frame(fresh_db_url)["value"].tolist() == [1.0]
+
+
+def test_concurrent_imports_are_serialised(fresh_db_url):
+    """Imports from two sessions at once (e.g. two editors, or --num-procs 2) never leave two
+    active values for one cell, and none fails."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = [csv(f"Ba Vì,2024,trainees,{300 + n},,,", f"Mỹ Đức,2024,trainees,{400 + n},,,")
+             for n in range(6)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(
+            lambda data: import_bytes(data, "song-song.csv", user="x", db_url=fresh_db_url),
+            files))
+    assert all(result.ok for result in results), [r.messages("en") for r in results]
+    assert len({result.batch_id for result in results}) == 6
+    frame = active_frame(fresh_db_url)
+    trainees = frame[(frame["indicator_id"] == "trainees") & (frame["period"] == 2024)]
+    assert trainees["unit_code"].is_unique and len(trainees) == 30
+    rows = table(fresh_db_url, store.observations)
+    cell = rows[(rows["unit_code"] == "271") & (rows["indicator_id"] == "trainees")
+                & (rows["period"] == 2024)]
+    assert len(cell) == 7 and cell["active"].sum() == 1  # the seed value and six imports

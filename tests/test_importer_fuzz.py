@@ -16,7 +16,7 @@ from dashboard import store
 from dashboard.catalogue import load_catalogue
 from dashboard.importer import import_bytes
 
-FUZZ = settings(max_examples=30, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 DISTRICT_IDS = [indicator.id for indicator in load_catalogue().for_level("district")]

@@ -238,6 +238,15 @@ def test_percentage_that_does_not_match_its_counts(db, fingerprint):
                    "50.00", en="does not match numerator/denominator × 100 = 50.00")
 
 
+def test_a_percentage_without_its_counts(db, fingerprint):
+    result = rejected(db, fingerprint,
+                      long_csv('Ba Vì,2024,female_cadres_in_planning_pct,"35,5 %",,,'))
+    assert_located(problem(result, "missing_counts"), file="bad.csv", row=2,
+                   column="D (value)", value="35,5 %", vi="cần nhập tử số và mẫu số",
+                   en="give the numerator and the denominator")
+    assert {p.code for p in result.problems} == {"missing_counts"}
+
+
 def test_text_where_a_number_belongs(db, fingerprint):
     result = rejected(db, fingerprint, long_csv("Ba Vì,2024,trainees,khoảng 300,,,"))
     assert_located(problem(result, "not_a_number"), file="bad.csv", row=2, column="D (value)",
@@ -435,3 +444,36 @@ def test_every_problem_is_reported_at_once_in_file_order(db, fingerprint):
     assert rows == sorted(rows) and set(rows) == set(range(3, 12))
     assert len(result.messages("vi")) == len(result.messages("en")) == len(result.problems)
     assert "có 9 lỗi" in result.summary("vi") and "9 problems" in result.summary("en")
+
+
+# --------------------------------------------------------- what is understood
+
+
+def test_what_officers_type_is_understood(db, fingerprint):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Huyện Ba Vì")
+    data = "\ufeff" + "\n".join([
+        "Quận/huyện;Năm;Chỉ tiêu;Giá trị;Tử số;Mẫu số;Nguồn",
+        "Q. Hoàn Kiếm;2024;trainees;1.234;;;Báo cáo 5",
+        f"{nfd};2024;female_cadres_in_planning_pct;35,5 %;71;200;",
+        "tx son tay;2024;committee_established;Không;;;",
+        "1;2024;key_leader_female;Yes;;;",
+        ";;;;;;",
+        "H.Sóc Sơn;Nhiệm kỳ 2021-2026;women_district_council_pct;;12;38;",
+    ]) + "\n"
+    before = fingerprint(db)
+    result = import_bytes(data.encode(), "nhap.csv", user="can.bo", db_url=db, dry_run=True)
+    assert result.ok, result.messages("en")
+    assert fingerprint(db) == before
+    got = {(o["unit_code"], o["indicator_id"]): o for o in result.observations}
+    assert got[("002", "trainees")]["value"] == 1234
+    assert got[("002", "trainees")]["source"] == "Báo cáo 5"
+    cadres = got[("271", "female_cadres_in_planning_pct")]
+    assert (cadres["value"], cadres["numerator"], cadres["denominator"]) == (35.5, 71, 200)
+    assert got[("269", "committee_established")]["value"] == 0.0
+    assert got[("001", "key_leader_female")]["value"] == 1.0
+    council = got[("016", "women_district_council_pct")]
+    assert (council["period"], council["value"]) == (2021, round(1200 / 38, 2))
+    assert {o["status"] for o in result.observations} == {"official"}
+    assert result.rows == 5 and result.districts == 5

@@ -173,6 +173,14 @@ class Checker:
             )
             return
         if numerator is None:
+            if value is not None and indicator.city_aggregate == "ratio_of_sums":
+                self._add(
+                    "missing_counts", value[1],
+                    "cần nhập tử số và mẫu số: số liệu toàn thành phố được tính từ các số này, "
+                    "tỷ lệ thôi là chưa đủ",
+                    "give the numerator and the denominator: the city figure is computed from "
+                    "them, the percentage alone is not enough",
+                )
             return
         ok = self._count(numerator[0].value, numerator[1], "numerator")
         ok = self._count(denominator[0].value, denominator[1], "denominator") and ok
