@@ -7,10 +7,11 @@ from pathlib import Path
 import holoviews as hv
 import panel as pn
 
-from .data import DashboardData, get_data
+from .data import DashboardData, get_data, resolve_period
 from .i18n import LANGUAGES, t
 from .pages import registered_pages
 from .state import URL_PARAMETERS, VIEWS, DashboardState
+from .views.controls import explorer_indicators
 
 STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
 
@@ -18,7 +19,11 @@ STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
 def configure() -> None:
     """Load Panel and HoloViews extensions with the dashboard's own inline stylesheet."""
     hv.extension("bokeh", logo=False)
-    pn.extension(raw_css=[STYLESHEET.read_text(encoding="utf-8")], notifications=False)
+    # Panel links axes of HoloViews panes that share dimension names; here maps, rankings and
+    # trends are independent plots, and linking a categorical axis to the map blanks the map.
+    pn.pane.HoloViews.param.linked_axes.default = False
+    # Extensions whose JavaScript must be in the page before any session creates such a widget.
+    pn.extension("tabulator", raw_css=[STYLESHEET.read_text(encoding="utf-8")], notifications=False)
 
 
 def new_state(data: DashboardData, **params) -> DashboardState:
@@ -67,23 +72,48 @@ def sync_url(state: DashboardState, data: DashboardData) -> None:
 
 
 class DashboardApp:
-    """Header and navigation around the page named by `state.page`."""
+    """Header, navigation and the page named by `state.page`; nothing here depends on hover."""
 
     def __init__(self, state: DashboardState, data: DashboardData):
         self.state = state
         self.data = data
         self._pages = {page.slug: page for page in registered_pages()}
+        if state.page not in self._pages:
+            state.page = next(iter(self._pages))
         self._page_views: dict[str, object] = {}
-        self._header = pn.pane.HTML(pn.bind(self._header_html, state.param.lang, state.param.page),
+        self._header = pn.pane.HTML(pn.bind(self._header_html, state.param.lang),
                                     sizing_mode="stretch_width", margin=0)
         self._language = pn.widgets.Button(
             name=t("switch_language", state.lang), button_type="light", width=110,
-            css_classes=["language-switch"],
+            css_classes=["language-switch"], align="center",
         )
         self._language.on_click(self._toggle_language)
-        state.param.watch(lambda e: setattr(self._language, "name", t("switch_language", e.new)), "lang")
+        self._nav_buttons = {
+            slug: pn.widgets.Button(name=record.title[state.lang], css_classes=["nav-button", f"nav-{slug}"],
+                                    margin=(4, 4))
+            for slug, record in self._pages.items()
+        }
+        for slug, button in self._nav_buttons.items():
+            button.on_click(lambda _event, slug=slug: setattr(self.state, "page", slug))
+        self._relabel()
+        state.param.watch(lambda _e: self._relabel(), ["lang", "page"])
+        self._fit_indicator_to_page()
         self._content = pn.Column(self._page_view(), sizing_mode="stretch_width", margin=0)
-        state.param.watch(lambda _e: setattr(self._content, "objects", [self._page_view()]), "page")
+        state.param.watch(self._on_page, "page")
+
+    def _on_page(self, _event) -> None:
+        self._fit_indicator_to_page()
+        self._content.objects = [self._page_view()]
+
+    def _fit_indicator_to_page(self) -> None:
+        """A theme page shows its own indicators: keep the current one if it belongs, else its first."""
+        theme = self._pages[self.state.page].theme
+        if theme is None or self.data.indicator(self.state.indicator).theme == theme:
+            return
+        choices = explorer_indicators(self.data, theme)
+        if choices:
+            periods = self.data.district_periods(choices[0])
+            self.state.param.update(indicator=choices[0], year=resolve_period(periods, self.state.year))
 
     def _page_view(self):
         # Each page is built once per session and kept, so switching back is instant.
@@ -95,21 +125,26 @@ class DashboardApp:
     def _toggle_language(self, _event) -> None:
         self.state.lang = "en" if self.state.lang == "vi" else "vi"
 
-    def _header_html(self, lang: str, page: str) -> str:
-        links = "".join(
-            f'<a class="{"active" if slug == page else ""}" href="?page={slug}&lang={lang}">'
-            f"{record.title[lang]}</a>"
-            for slug, record in self._pages.items()
-        )
+    def _relabel(self) -> None:
+        lang = self.state.lang
+        self._language.name = t("switch_language", lang)
+        for slug, button in self._nav_buttons.items():
+            button.param.update(
+                name=self._pages[slug].title[lang],
+                button_type="primary" if slug == self.state.page else "default",
+            )
+
+    def _header_html(self, lang: str) -> str:
         return (
             f'<header class="app-header"><h1>{t("app_title", lang)}</h1>'
             f'<div class="subtitle">{t("app_subtitle", lang)}</div></header>'
-            f'<nav class="nav">{links}</nav>'
         )
 
     def __panel__(self):
         return pn.Column(
-            pn.Row(self._header, self._language, sizing_mode="stretch_width"),
+            self._header,
+            pn.FlexBox(*self._nav_buttons.values(), self._language, sizing_mode="stretch_width",
+                       css_classes=["nav"]),
             self._content,
             sizing_mode="stretch_width",
             css_classes=["dashboard-app"],

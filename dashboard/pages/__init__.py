@@ -14,11 +14,14 @@ class PageRecord:
     title: dict[str, str]
     icon: str
     factory: Callable  # called with state= and data=, returns a Viewer
+    # The catalogue theme a page explores; opening the page picks one of its indicators.
+    theme: str | None = None
 
 
 def registered_pages() -> list[PageRecord]:
     """Pages in navigation order; imported lazily so importing one page stays cheap."""
-    from . import district, methods
+    from . import capacity, committees, district, health, leadership, methods
     from . import map as map_page
 
-    return [map_page.PAGE, district.PAGE, methods.PAGE]
+    return [map_page.PAGE, committees.PAGE, leadership.PAGE, capacity.PAGE, health.PAGE,
+            district.PAGE, methods.PAGE]

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
+from bokeh.models import DataRange1d
 from panel.viewable import Viewer
 
 from ..i18n import t
@@ -16,7 +17,8 @@ from .frames import VALUE_COLUMNS
 from .legend import legend_html
 from .snapshot import IndicatorSnapshot
 
-MAP_MIN_HEIGHT = 560
+# Pixels. Tall enough to tell the small inner-city districts apart on a laptop.
+MAP_HEIGHT = 560
 
 
 def polygon_records(districts: gpd.GeoDataFrame, display: pd.DataFrame) -> list[dict]:
@@ -49,7 +51,6 @@ def choropleth_element(districts: gpd.GeoDataFrame, display: pd.DataFrame, lang:
         selection_line_width=3,
         nonselection_fill_alpha=0.55,
         nonselection_line_alpha=0.8,
-        data_aspect=1,
         xaxis=None,
         yaxis=None,
         show_frame=False,
@@ -57,7 +58,7 @@ def choropleth_element(districts: gpd.GeoDataFrame, display: pd.DataFrame, lang:
         active_tools=["tap"],
         default_tools=["pan", "wheel_zoom", "reset"],
         responsive=True,
-        min_height=MAP_MIN_HEIGHT,
+        height=MAP_HEIGHT,
         title="",
     )
 
@@ -74,7 +75,9 @@ class ChoroplethView(Viewer):
         self._selection = hv.streams.Selection1D()
         self._selection.param.watch(self._on_tap, "index")
         self._pane = pn.pane.HoloViews(
-            self._element(), sizing_mode="stretch_both", min_height=MAP_MIN_HEIGHT,
+            # stretch_width, not stretch_both: a height-stretching pane inside a scrolling page
+            # collapses every plot around it to zero height.
+            self._element(), sizing_mode="stretch_width", height=MAP_HEIGHT,
             css_classes=["district-map"],
         )
         self._language = self.state.lang
@@ -93,6 +96,13 @@ class ChoroplethView(Viewer):
         return element
 
     def _remember_source(self, plot, element) -> None:
+        figure = plot.state
+        if not figure.match_aspect:
+            # Keep metres square by widening the ranges, not by resizing the plot, so one map
+            # fits a 390 px phone and a 1920 px screen alike.
+            figure.x_range = DataRange1d(range_padding=0.02)
+            figure.y_range = DataRange1d(range_padding=0.02)
+            figure.match_aspect = True
         source = plot.handles["source"]
         if source not in self._sources:
             self._sources.append(source)

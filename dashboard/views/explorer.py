@@ -20,6 +20,11 @@ from .table import TableView
 from .trend import TrendView
 
 
+# Side by side from about 900 px, stacked below. A CSS flex basis rather than min_width, which
+# Panel would add up into a minimum width for the whole row and overflow a phone.
+WRAPPING_COLUMN = {"flex": "1 1 440px", "min-width": "0"}
+
+
 class IndicatorExplorer(Viewer):
     """Map, ranking, trend, card and table of the state's indicator; `theme` narrows the choice."""
 
@@ -37,11 +42,12 @@ class IndicatorExplorer(Viewer):
                    for view in ("map", "chart", "table")}
         map_column = pn.Column(
             ChoroplethView(snapshot=snapshot), legend_pane(snapshot), attribution(state.param.lang),
-            css_classes=["map-column"], sizing_mode="stretch_width", visible=in_view["map"],
+            css_classes=["map-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
+            visible=in_view["map"],
         )
         side_column = pn.Column(
             DistrictCard(snapshot=snapshot), TrendView(snapshot=snapshot), RankingView(snapshot=snapshot),
-            css_classes=["chart-column"], sizing_mode="stretch_width",
+            css_classes=["chart-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
             visible=pn.bind(lambda view: view != "table", state.param.view),
         )
         gap_note = pn.pane.Alert(
@@ -54,7 +60,9 @@ class IndicatorExplorer(Viewer):
             illustrative_notice(snapshot),
             no_district_data_notice(snapshot),
             gap_note,
-            pn.FlexBox(map_column, side_column, css_classes=["map-and-chart"], sizing_mode="stretch_width"),
+            # A wrapping Row rather than a FlexBox: nested FlexBoxes collapse Bokeh plots to zero size.
+            pn.Row(map_column, side_column, sizing_mode="stretch_width", css_classes=["map-and-chart"],
+                   stylesheets=[":host { flex-wrap: wrap; gap: 16px; }"]),
             pn.Column(TableView(snapshot=snapshot), visible=in_view["table"], sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
             css_classes=["indicator-explorer"],
