@@ -445,6 +445,8 @@ def _instruction_text(year: int, lang: str, columns: list[dict]) -> list[tuple[s
                 "count": "số nguyên ≥ 0" if vi else "whole number ≥ 0",
                 "percent": "số nguyên ≥ 0" if vi else "whole number ≥ 0",
             }[indicator.kind]
+            if column["part"] == "denominator":
+                kind = "số nguyên > 0" if vi else "whole number > 0"
             term = (" Theo nhiệm kỳ." if vi else " Per election term.") if (
                 indicator.frequency == "term") else ""
             text = (f"{column['header']} — {kind}.{term} "
