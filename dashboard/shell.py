@@ -23,7 +23,12 @@ def configure() -> None:
     # trends are independent plots, and linking a categorical axis to the map blanks the map.
     pn.pane.HoloViews.param.linked_axes.default = False
     # Extensions whose JavaScript must be in the page before any session creates such a widget.
-    pn.extension("tabulator", raw_css=[STYLESHEET.read_text(encoding="utf-8")], notifications=False)
+    # In a notebook, inline JavaScript and CSS: the intranet has no CDN to load them from.
+    # A served app gets them from its own server instead.
+    pn.extension(
+        "tabulator", raw_css=[STYLESHEET.read_text(encoding="utf-8")], notifications=False,
+        inline=not pn.state.served,
+    )
 
 
 def new_state(data: DashboardData, **params) -> DashboardState:

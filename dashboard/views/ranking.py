@@ -16,6 +16,7 @@ from ..i18n import format_period, format_ratio, format_value, t
 from .frames import ranked
 from .snapshot import IndicatorSnapshot
 
+BAR_COLUMNS = ["value_label", "ratio", "status_label", "color", "line", "width", "code"]
 TARGET_COLOUR = "#c2185b"
 CITY_COLOUR = "#444444"
 SELECTED_LINE = "#111111"
@@ -37,15 +38,12 @@ def ranking_element(
         length=lambda frame: 1.0 if indicator.kind == "boolean" else frame["value"],
     )
     value_label = indicator.short_name[lang] + (" (%)" if indicator.kind == "percent" else "")
-    bars = hv.Bars(
-        rows, kdims=[hv.Dimension("name", label=t("district", lang))],
-        vdims=[hv.Dimension("length", label=value_label), "value_label", "ratio", "status_label",
-               "color", "line", "width", "code"],
-    ).opts(
+    # Dimension names and labels stay fixed across indicators and languages: HoloViews keys
+    # the ranges of a DynamicMap by them. Axis titles are set as plot options instead.
+    bars = hv.Bars(rows, kdims=["name"], vdims=["length", *BAR_COLUMNS]).opts(
         invert_axes=True,
-        color="color",
-        line_color="line",
-        line_width="width",
+        xlabel=t("district", lang),  # with inverted axes, xlabel names the district axis
+        ylabel=value_label,
         tools=["tap", "hover"],
         active_tools=["tap"],
         default_tools=["reset"],
@@ -59,6 +57,9 @@ def ranking_element(
         title="",
         fontscale=1.05,
     )
+    if len(rows):
+        # Styling by column needs at least one row to map over.
+        bars = bars.opts(color="color", line_color="line", line_width="width")
     overlay = hv.Overlay([bars])
     if indicator.kind != "boolean":
         if target is not None:
