@@ -220,8 +220,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "profile_district_target": {"vi": "áp dụng cho từng quận, huyện", "en": "applies to each district"},
     "profile_assessment": {"vi": "Đánh giá", "en": "Assessment"},
     "profile_assessed_city_only": {
-        "vi": "không đánh giá riêng từng quận, huyện (mục tiêu chung của thành phố)",
-        "en": "not assessed per district (a city-wide target)",
+        "vi": "không đánh giá riêng từng quận, huyện",
+        "en": "not assessed per district",
     },
     "profile_rank_of": {
         "vi": "{rank} trên {count} quận, huyện có số liệu (1 = tốt nhất)",

@@ -25,6 +25,7 @@ from panel.viewable import Viewer
 from ..catalogue import Indicator, Target
 from ..data import CITY_MAP_ID, DashboardData
 from ..geo import DISTRICT_MAP_ID, UNIT_TYPES_EN
+from ..illustrative import ILLUSTRATIVE_SOURCE
 from ..i18n import format_number, format_period, format_ratio, format_value, t
 from ..state import DashboardState
 from ..views.ranking import CITY_COLOUR, TARGET_COLOUR
@@ -291,6 +292,14 @@ def change_label(
     return f"{sign}{format_number(abs(change), lang, decimals)}{unit} ({since})"
 
 
+def source_text(source: str, lang: str) -> str:
+    """The source in the page language: the generator's bilingual label is split in two."""
+    if source == ILLUSTRATIVE_SOURCE:
+        vi, _, en = source.partition(" / ")
+        return vi if lang == "vi" else en
+    return source
+
+
 def change_direction(change: float | None, polarity: str) -> str:
     """'better', 'worse' or '' (no change, unknown, or no better direction)."""
     if change is None or change == 0 or polarity == "neutral":
@@ -324,7 +333,7 @@ def indicator_block_html(row: pd.Series, indicator: Indicator, code: str, lang: 
         (t("profile_assessment", lang), esc(row["met_label"]), met_class),
         (t("rank", lang), esc(row["rank_label"]), ""),
         (t("profile_change", lang), esc(row["change_label"]), f" profile-{direction}" if direction else ""),
-        (t("source", lang), esc(row["source"]), " profile-source"),
+        (t("source", lang), esc(source_text(row["source"], lang)), " profile-source"),
     ]
     rows = "".join(f'<dt>{label}</dt><dd class="{css.strip()}">{text}</dd>' for label, text, css in facts)
     stale = ""
@@ -381,11 +390,13 @@ def trend_frame(data: DashboardData, indicator: Indicator, code: str, lang: str)
                                        "district_label", "target_label", "city_label"])
 
 
-def _tick_formatter(lang: str, suffix: str) -> CustomJSTickFormatter:
+def _tick_formatter(lang: str, suffix: str, integer: bool) -> CustomJSTickFormatter:
     # Axis ticks follow the page language too: 1.234,5 in Vietnamese, 1,234.5 in English.
+    # Counts of people or events get no half ticks.
     locale = "vi-VN" if lang == "vi" else "en-GB"
+    skip = "if (!Number.isInteger(tick)) return '';" if integer else ""
     return CustomJSTickFormatter(
-        code=f"return tick.toLocaleString('{locale}', {{maximumFractionDigits: 1}}) + '{suffix}';"
+        code=f"{skip} return tick.toLocaleString('{locale}', {{maximumFractionDigits: 1}}) + '{suffix}';"
     )
 
 
@@ -397,8 +408,8 @@ def trend_element(frame: pd.DataFrame, indicator: Indicator, district_label: str
     period = hv.Dimension("period", label=t("period", lang))
     ticks = [(int(p), label) for p, label in zip(frame["period"], frame["period_label"])]
     rotate = 40 if len(ticks) > 5 or indicator.frequency == "term" else 0
-    common = dict(responsive=True, height=CHART_HEIGHT, toolbar=None, default_tools=[], show_legend=False,
-                  title="", xticks=ticks, xrotation=rotate, xlabel="", fontscale=0.95, padding=(0.08, 0.1))
+    common = dict(framewise=True, responsive=True, height=CHART_HEIGHT, toolbar=None, default_tools=[], show_legend=False,
+                  title="", xticks=ticks, xrotation=rotate, xlabel="", fontscale=0.95, padding=(0.12, 0.1))
 
     def series(column: str, label_column: str, name: str) -> pd.DataFrame:
         return pd.DataFrame({"period": frame["period"], "value": frame[column],
@@ -413,6 +424,7 @@ def trend_element(frame: pd.DataFrame, indicator: Indicator, district_label: str
         points = hv.Scatter(own, period, [value, "label", "period_label", "series"]).opts(
             color=DISTRICT_COLOUR, size=10, tools=["hover"], hover_tooltips=tooltips)
         return (line * points).opts(
+            hv.opts.Curve(default_tools=[]), hv.opts.Scatter(default_tools=[]),
             hv.opts.Overlay(**common, yticks=[(0, t("no", lang)), (1, t("yes", lang))], ylim=(-0.3, 1.3),
                             ylabel=""))
 
@@ -434,8 +446,13 @@ def trend_element(frame: pd.DataFrame, indicator: Indicator, district_label: str
     if indicator.targets:
         layers.insert(0, hv.Curve(target, period, value).opts(color=TARGET_COLOUR, line_width=2.5,
                                                               line_dash="dotted"))
-    return hv.Overlay(layers).opts(
-        hv.opts.Overlay(**common, ylim=(0, None), yformatter=_tick_formatter(lang, unit), ylabel=value.label))
+    # Explicit limits: HoloViews pads no upper bound for a single period, which clips its point.
+    highest = pd.concat([frame["district"], frame["city"], frame["target"]]).max()
+    top = 1.0 if pd.isna(highest) or highest <= 0 else highest * 1.12
+    # A dimension range, unlike ylim, is recomputed for every frame of the DynamicMap.
+    return hv.Overlay(layers).redim.range(value=(0, top)).opts(
+        hv.opts.Curve(framewise=True, default_tools=[]), hv.opts.Scatter(framewise=True, default_tools=[]),
+        hv.opts.Overlay(**common, yformatter=_tick_formatter(lang, unit, indicator.is_count), ylabel=value.label))
 
 
 def chart_key_html(indicator: Indicator, district_label: str, lang: str) -> str:
@@ -507,14 +524,15 @@ class IndicatorBlock(Viewer):
         table = self.profile.param.table
         facts = pn.pane.HTML(pn.bind(self._facts_html, table), sizing_mode="stretch_width",
                              css_classes=["profile-info"], margin=(0, 8))
+        # Each indicator has its own scales: never link the axes of the sixteen charts.
         chart = pn.pane.HoloViews(hv.DynamicMap(pn.bind(self._element, table)), sizing_mode="stretch_width",
-                                  css_classes=["profile-chart"], margin=(0, 4))
+                                  linked_axes=False, css_classes=["profile-chart"], margin=(0, 4))
         key = pn.pane.HTML(pn.bind(self._key_html, table), sizing_mode="stretch_width", margin=(0, 8))
         self._layout = pn.FlexBox(
             facts, pn.Column(chart, key, sizing_mode="stretch_width", css_classes=["profile-chart-column"],
                              margin=0),
             visible=pn.bind(self._has_row, table),
-            sizing_mode="stretch_width", css_classes=["profile-indicator"], margin=(6, 0),
+            sizing_mode="stretch_width", css_classes=["profile-indicator"], margin=(6, 5),
         )
 
     def _has_row(self, table: pd.DataFrame) -> bool:
@@ -558,8 +576,11 @@ class DistrictPage(Viewer):
             css_classes=["profile-chooser"],
         )
         self._print = pn.widgets.Button(label=t("profile_print", state.lang), color="default",
-                                        icon="printer", width=150, align="end", css_classes=["profile-print"])
+                                        width=150, align="end", css_classes=["profile-print"])
         self._print.js_on_click(code="window.print()")
+        # Nothing to print before a district is chosen.
+        self._print.visible = bool(state.district)
+        state.param.watch(lambda event: setattr(self._print, "visible", bool(event.new)), "district")
         self._chooser.param.watch(self._on_chooser, "value")
         state.param.watch(lambda event: setattr(self._chooser, "value", event.new), "district")
         state.param.watch(self._relabel, "lang")
@@ -599,7 +620,7 @@ class DistrictPage(Viewer):
         heading = pn.pane.HTML(
             pn.bind(lambda lang: f'<h3 class="profile-theme">{html.escape(theme.name[lang])}</h3>',
                     self.state.param.lang),
-            sizing_mode="stretch_width", margin=(10, 0, 0, 0),
+            sizing_mode="stretch_width", margin=(10, 5, 0, 5),
         )
         blocks = [IndicatorBlock(profile=self._profile, indicator=indicator) for indicator in indicators]
         return pn.Column(

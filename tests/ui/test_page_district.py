@@ -1,0 +1,127 @@
+"""The district profile as a user meets it: `panel serve app.py` (seeded database) in Chromium."""
+
+from __future__ import annotations
+
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from dashboard.i18n import STRINGS
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DESKTOP = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+# Sixteen small charts render after the facts; allow for a slow CI machine.
+RENDER_TIMEOUT_MS = 60_000
+
+# True when Bokeh has drawn `count` plots and has no server round-trip pending.
+_PLOTS_DRAWN = """(count) => {
+  if (!window.Bokeh || !Bokeh.documents || !Bokeh.documents.length) return false;
+  if (Bokeh.documents[0].is_idle === false) return false;
+  return Array.from(Bokeh.index.all_views()).filter((view) => view.model.type === 'Figure').length >= count;
+}"""
+
+# The text of every element the user can see, through Panel's shadow roots.
+PAGE_TEXT = """() => {
+  const out = [];
+  const walk = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) walk(el.shadowRoot);
+      for (const node of el.childNodes) {
+        if (node.nodeType === Node.TEXT_NODE && node.textContent.trim()
+            && el.checkVisibility({checkVisibilityCSS: true})) out.push(node.textContent.trim());
+      }
+    }
+  };
+  walk(document.body);
+  return out.join('\\n');
+}"""
+
+# Profile strings that must not survive on an English page (place names excepted).
+PROFILE_VI = sorted(texts["vi"] for key, texts in STRINGS.items()
+                    if key.startswith("profile_") and "{" not in texts["vi"] and texts["vi"] != texts["en"])
+
+
+@pytest.fixture
+def open_page(page, panel_server, seeded_db_url, console_errors, offsite_requests):
+    """Serve the real app over the seeded database; open a path at a size, wait for the charts.
+
+    At teardown, asserts that the page logged no console error and asked no other host.
+    """
+    base = panel_server("app.py", env={"DASHBOARD_DB_URL": seeded_db_url})
+    # A throw-away session loads the process-wide data, so the timed page does not pay for it.
+    urllib.request.urlopen(f"{base}/?page=methods", timeout=RENDER_TIMEOUT_MS / 1000).read()
+
+    def _open(path: str, viewport: dict = DESKTOP, plots: int = 16):
+        page.set_viewport_size(viewport)
+        page.goto(base + path, timeout=RENDER_TIMEOUT_MS)
+        page.wait_for_function(_PLOTS_DRAWN, arg=plots, timeout=RENDER_TIMEOUT_MS)
+        return page
+
+    yield _open
+    assert offsite_requests == [], f"requests to other hosts: {offsite_requests}"
+    assert console_errors == [], f"browser console errors: {console_errors}"
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / name, full_page=True)
+
+
+def block(page, indicator_short_name: str):
+    """The facts block of one indicator, found by its title."""
+    return page.locator(".profile-facts-block").filter(
+        has=page.locator(".profile-indicator-title", has_text=indicator_short_name))
+
+
+def test_choosing_a_district_fills_and_then_changes_the_profile(open_page):
+    page = open_page("/?page=district", plots=0)
+    expect(page.get_by_text(STRINGS["profile_prompt"]["vi"])).to_be_visible()
+    expect(page.locator(".profile-facts-block")).to_have_count(0)
+
+    chooser = page.locator(".profile-chooser select")
+    chooser.select_option(label="Ba Vì (huyện)")
+    expect(page.locator(".profile-heading")).to_contain_text("Huyện Ba Vì")
+    expect(page.locator(".illustrative-notice")).to_contain_text("Số liệu minh họa")
+    page.wait_for_function(_PLOTS_DRAWN, arg=16, timeout=RENDER_TIMEOUT_MS)
+    population = block(page, "Dân số")
+    expect(population.locator(".profile-value")).to_contain_text("290.580")
+    expect(population).to_contain_text("chưa có kỳ trước")
+    planning = block(page, "Nữ trong quy hoạch cán bộ")
+    expect(planning).to_contain_text("trên 30 quận, huyện có số liệu")
+    ba_vi_text = planning.inner_text()
+    page.wait_for_function("() => window.location.search.includes('district=271')")
+
+    chooser.select_option(label="Sóc Sơn (huyện)")
+    expect(page.locator(".profile-heading")).to_contain_text("Huyện Sóc Sơn")
+    expect(population.locator(".profile-value")).not_to_contain_text("290.580")
+    expect(planning).not_to_have_text(ba_vi_text)
+    page.wait_for_function("() => window.location.search.includes('district=016')")
+    shoot(page, "district-1920.png")
+
+
+def test_english_deep_link_on_a_phone(open_page):
+    page = open_page("/?page=district&district=001&lang=en", viewport=PHONE)
+    expect(page.locator(".profile-heading")).to_contain_text("Ba Đình (urban district)")
+    expect(page.locator(".profile-chooser select")).to_have_value("Ba Đình (urban district)")
+    council = block(page, "Women district-council deputies")
+    # Urban districts have had no district council since 2021: the 2016 term is shown.
+    expect(council).to_contain_text("2016–2021")
+    expect(council).to_contain_text("No figure for 2021–2026")
+    expect(page.locator(".illustrative-notice")).to_contain_text("Illustrative data")
+
+    text = page.evaluate(PAGE_TEXT)
+    assert "Whole city, same period" in text and "Change since the previous period" in text
+    leftovers = [word for word in PROFILE_VI if word in text]
+    assert leftovers == [], f"Vietnamese profile text on the English page: {leftovers}"
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width} px)"
+    shoot(page, "district-390.png")
+
+    # Printed, the profile keeps its content and drops the controls.
+    page.emulate_media(media="print")
+    expect(page.locator(".profile-controls")).to_be_hidden()
+    expect(page.locator(".profile-heading")).to_be_visible()
+    page.emulate_media(media="screen")
