@@ -20,7 +20,7 @@ URL_PARAMETERS = ("page", "indicator", "year", "district", "view", "gap", "lang"
 class DashboardState(param.Parameterized):
     """What the user is looking at. Views read it, widgets and the URL write it."""
 
-    page = param.Selector(default="map", objects=list(PAGE_SLUGS), doc="Slug of the page shown.")
+    page = param.Selector(default=PAGE_SLUGS[0], objects=list(PAGE_SLUGS), doc="Slug of the page shown.")
     indicator = param.Selector(
         default=DEFAULT_INDICATOR, objects=[DEFAULT_INDICATOR],
         doc="Catalogue id of the indicator shown.",
