@@ -59,10 +59,18 @@ def map_id_for_period(period: int) -> str | None:
 class DashboardData:
     """Everything the views read: catalogue, display geometry and observations, joined."""
 
-    def __init__(self, catalogue: Catalogue, districts: gpd.GeoDataFrame, observations: pd.DataFrame):
+    def __init__(
+        self, catalogue: Catalogue, districts: gpd.GeoDataFrame, observations: pd.DataFrame,
+        version: int = 0,
+    ):
         self.catalogue = catalogue
         self.districts = districts
+        self.replace_observations(observations, version)
+
+    def replace_observations(self, observations: pd.DataFrame, version: int) -> None:
+        """Swap in newer observations; geometry and catalogue stay, so sessions keep their plots."""
         self.observations = observations
+        self.version = version
         self._by_cell = observations.set_index(["indicator_id", "map_id", "period"]).sort_index()
 
     @property
@@ -149,10 +157,31 @@ def load_data(db_url: str | None = None) -> DashboardData:
     """Load and join everything from the database at `db_url` (default: the configured one)."""
     engine = store.create_db_engine(db_url)
     try:
+        version = store.data_version(engine)
         observations = store.read_observations(engine)
     finally:
         engine.dispose()
-    return DashboardData(load_catalogue(), geo.display_districts(), observations)
+    return DashboardData(load_catalogue(), geo.display_districts(), observations, version)
+
+
+def refresh_if_changed(data: DashboardData, db_url: str | None = None) -> bool:
+    """Reload observations when another process or import changed the database.
+
+    One cheap query per call; the full read happens only when the version moved. Every
+    session of this process shares `data`, so one reload serves them all.
+    """
+    engine = shared_engine(db_url or store.database_url())
+    version = store.data_version(engine)
+    if version == data.version:
+        return False
+    data.replace_observations(store.read_observations(engine), version)
+    return True
+
+
+@functools.lru_cache(maxsize=4)
+def shared_engine(db_url: str):
+    """One connection pool per database for the periodic version checks of all sessions."""
+    return store.create_db_engine(db_url)
 
 
 @functools.lru_cache(maxsize=2)

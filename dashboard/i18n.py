@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 LANGUAGES = ("vi", "en")
@@ -468,6 +469,16 @@ def format_value(value: float | None, kind: str, lang: str) -> str:
     if kind == "boolean":
         return t("yes" if value >= 0.5 else "no", lang)
     return format_number(value, lang, 0 if float(value).is_integer() else 1)
+
+
+# Việt Nam keeps UTC+7 all year, so a fixed offset is exact.
+VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))
+
+
+def format_datetime(moment: dt.datetime, lang: str) -> str:
+    """28/11/2026 12:05 in Vietnamese, 28 Nov 2026 12:05 in English, in Vietnam time."""
+    local = moment.astimezone(VIETNAM_TIME)
+    return local.strftime("%d/%m/%Y %H:%M") if lang == "vi" else local.strftime("%d %b %Y %H:%M")
 
 
 def format_period(period: int, frequency: str, lang: str) -> str:

@@ -7,13 +7,15 @@ from pathlib import Path
 import holoviews as hv
 import panel as pn
 
-from .data import DashboardData, get_data, resolve_period
-from .i18n import LANGUAGES, t
+from .data import DashboardData, get_data, refresh_if_changed, resolve_period
+from .i18n import LANGUAGES, format_datetime, t
 from .pages import registered_pages
 from .state import URL_PARAMETERS, VIEWS, DashboardState
 from .views.controls import explorer_indicators
 
 STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
+# Milliseconds between checks for new data: new figures appear within about 10 seconds.
+REFRESH_INTERVAL_MS = 5000
 
 
 def configure() -> None:
@@ -33,7 +35,30 @@ def configure() -> None:
 
 def new_state(data: DashboardData, **params) -> DashboardState:
     """A fresh state whose indicator choices are the catalogue's."""
-    return DashboardState(indicator_ids=list(data.catalogue.indicators), **params)
+    return DashboardState(indicator_ids=list(data.catalogue.indicators), data_version=data.version, **params)
+
+
+def watch_for_new_data(state: DashboardState, data: DashboardData) -> None:
+    """Show newly imported figures in an open session within seconds, without a reload.
+
+    Each process checks the shared database, so this holds with several `panel serve`
+    processes too.
+    """
+
+    def check() -> None:
+        refresh_if_changed(data)
+        if state.data_version != data.version:
+            state.data_version = data.version
+
+    pn.state.add_periodic_callback(check, period=REFRESH_INTERVAL_MS)
+
+
+def updated_html(data: DashboardData, lang: str) -> str:
+    """When the figures shown were last changed, in the user's conventions."""
+    if data.updated_at is None:
+        return ""
+    return (f'<div class="updated-notice">{t("last_updated", lang)}: '
+            f"{format_datetime(data.updated_at.to_pydatetime(), lang)}</div>")
 
 
 def state_from_query(query: dict, data: DashboardData) -> dict:
@@ -151,6 +176,9 @@ class DashboardApp:
             pn.FlexBox(*self._nav_buttons.values(), self._language, sizing_mode="stretch_width",
                        css_classes=["nav"]),
             self._content,
+            pn.pane.HTML(pn.bind(lambda lang, _version: updated_html(self.data, lang),
+                                 self.state.param.lang, self.state.param.data_version),
+                         sizing_mode="stretch_width", css_classes=["updated"]),
             sizing_mode="stretch_width",
             css_classes=["dashboard-app"],
         )
@@ -162,4 +190,6 @@ def build_app(data: DashboardData | None = None) -> pn.viewable.Viewable:
     state = new_state(data)
     sync_url(state, data)
     app = DashboardApp(state, data)
+    if pn.state.served:
+        watch_for_new_data(state, data)
     return pn.panel(app.__panel__())

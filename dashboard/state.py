@@ -36,6 +36,10 @@ class DashboardState(param.Parameterized):
     view = param.Selector(default="map", objects=list(VIEWS), doc="Map, chart or table view of an indicator.")
     gap = param.Boolean(default=False, doc="Colour districts by their gap to the target instead of the value.")
     lang = param.Selector(default="vi", objects=list(LANGUAGES), doc="Interface language.")
+    data_version = param.Integer(
+        default=0, bounds=(0, None), precedence=-1,
+        doc="Version of the data shown; moves when newly imported figures are loaded (not in the URL).",
+    )
 
     def __init__(self, indicator_ids: list[str] | None = None, **params):
         if indicator_ids:

@@ -96,7 +96,7 @@ class OverviewPage(Viewer):
         self._notice = pn.pane.Alert(
             pn.bind(lambda lang: f"⚠ **{t('illustrative_notice', lang)}**", self.state.param.lang),
             alert_type="warning", sizing_mode="stretch_width", css_classes=["illustrative-notice"],
-            visible=pn.bind(self._any_illustrative, self.state.param.year),
+            visible=pn.bind(self._any_illustrative, self.state.param.year, self.state.param.data_version),
         )
         cards = []
         for theme_id, indicator_ids in HEADLINE_INDICATORS.items():
@@ -110,16 +110,16 @@ class OverviewPage(Viewer):
         if event.new in self._year.options:
             self._year.value = event.new
 
-    def _any_illustrative(self, year: int) -> bool:
+    def _any_illustrative(self, year: int, _version: int = 0) -> bool:
         return any(indicator_kpi(self.data, i, year).illustrative
                    for ids in HEADLINE_INDICATORS.values() for i in ids)
 
     def _card(self, theme_id: str, indicator_id: str) -> pn.Column:
         theme = self.data.catalogue.theme(theme_id)
         body = pn.pane.HTML(
-            pn.bind(lambda year, lang: kpi_card_html(indicator_kpi(self.data, indicator_id, year),
-                                                     theme.name[lang], lang),
-                    self.state.param.year, self.state.param.lang),
+            pn.bind(lambda year, lang, _version: kpi_card_html(
+                        indicator_kpi(self.data, indicator_id, year), theme.name[lang], lang),
+                    self.state.param.year, self.state.param.lang, self.state.param.data_version),
             sizing_mode="stretch_width",
         )
         button = pn.widgets.Button(name=STRINGS["open"][self.state.lang], button_type="primary",

@@ -77,7 +77,7 @@ class IndicatorControls(Viewer):
         self.state.param.watch(self._on_year, "year")
         self.state.param.watch(lambda event: setattr(self._view, "value", event.new), "view")
         self.state.param.watch(lambda event: setattr(self._gap, "value", event.new), "gap")
-        self.state.param.watch(lambda _event: self._relabel(), "lang")
+        self.state.param.watch(lambda _event: self._relabel(), ["lang", "data_version"])
 
     def _relabel(self) -> None:
         lang = self.state.lang

@@ -23,7 +23,8 @@ class IndicatorSnapshot(param.Parameterized):
     city = param.ClassSelector(class_=CityValue, allow_None=True, doc="City value.", precedence=-1)
     target = param.ClassSelector(class_=Target, allow_None=True, doc="Target shown.", precedence=-1)
 
-    @param.depends("state.indicator", "state.year", "state.lang", "state.gap", watch=True, on_init=True)
+    @param.depends("state.indicator", "state.year", "state.lang", "state.gap", "state.data_version",
+                   watch=True, on_init=True)
     def _resolve(self) -> None:
         indicator = self.data.indicator(self.state.indicator)
         display, classification = district_display(
