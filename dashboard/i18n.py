@@ -200,16 +200,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "and the target, its rank among the districts and the change since the previous period.",
     },
     "profile_intro": {
-        "vi": "Mỗi chỉ tiêu: giá trị kỳ gần nhất có số liệu, toàn thành phố cùng kỳ, mục tiêu và căn "
-        "cứ, thứ hạng (1 = tốt nhất) và thay đổi so với kỳ trước. Kỳ không có số liệu để trống trên "
-        "biểu đồ, không tính là 0.",
-        "en": "For each indicator: the latest value reported, the whole city in the same period, the "
-        "target and its basis, the rank (1 = best) and the change since the previous period. Periods "
-        "without data are left blank on the charts, never drawn as 0.",
+        "vi": "Mỗi chỉ tiêu: giá trị kỳ gần nhất có số liệu, toàn thành phố cùng kỳ, mục tiêu và "
+        "căn cứ, thứ hạng (1 = tốt nhất) và thay đổi so với kỳ trước. Kỳ không có số liệu để "
+        "trống trên biểu đồ, không tính là 0.",
+        "en": "For each indicator: the latest value reported, the whole city in the same period, "
+        "the target and its basis, the rank (1 = best) and the change since the previous period. "
+        "Periods without data are left blank on the charts, never drawn as 0.",
     },
     "profile_population": {"vi": "Dân số 2019", "en": "Population 2019"},
     "profile_people": {"vi": "người", "en": "people"},
-    "profile_communes": {"vi": "xã, phường, thị trấn (2020)", "en": "communes, wards and townships (2020)"},
+    "profile_communes": {
+        "vi": "xã, phường, thị trấn (2020)",
+        "en": "communes, wards and townships (2020)",
+    },
     "profile_census_source": {
         "vi": "Nguồn dân số: Tổng điều tra dân số và nhà ở 2019, Tổng cục Thống kê.",
         "en": "Population: 2019 Population and Housing Census, General Statistics Office.",
@@ -217,8 +220,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "profile_city_same_period": {"vi": "Toàn thành phố cùng kỳ", "en": "Whole city, same period"},
     "profile_city_average": {"vi": "trung bình mỗi quận, huyện", "en": "average per district"},
     "profile_districts_average": {"vi": "Trung bình các quận, huyện", "en": "District average"},
-    "profile_city_target": {"vi": "mục tiêu chung của toàn thành phố", "en": "a target for the city as a whole"},
-    "profile_district_target": {"vi": "áp dụng cho từng quận, huyện", "en": "applies to each district"},
+    "profile_city_target": {
+        "vi": "mục tiêu chung của toàn thành phố",
+        "en": "a target for the city as a whole",
+    },
+    "profile_district_target": {
+        "vi": "áp dụng cho từng quận, huyện",
+        "en": "applies to each district",
+    },
     "profile_assessment": {"vi": "Đánh giá", "en": "Assessment"},
     "profile_assessed_city_only": {
         "vi": "không đánh giá riêng từng quận, huyện",
@@ -228,7 +237,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "{rank} trên {count} quận, huyện có số liệu (1 = tốt nhất)",
         "en": "{rank} of {count} districts reporting (1 = best)",
     },
-    "profile_not_ranked_boolean": {"vi": "không xếp hạng (chỉ tiêu có/không)", "en": "not ranked (yes/no indicator)"},
+    "profile_not_ranked_boolean": {
+        "vi": "không xếp hạng (chỉ tiêu có/không)",
+        "en": "not ranked (yes/no indicator)",
+    },
     "profile_not_ranked_neutral": {
         "vi": "không xếp hạng (cao hay thấp đều không phải là tốt hơn)",
         "en": "not ranked (neither higher nor lower is better)",
@@ -237,7 +249,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "profile_no_change": {"vi": "không đổi", "en": "no change"},
     "profile_points": {"vi": "điểm %", "en": "pp"},
     "profile_since": {"vi": "so với {period}", "en": "vs {period}"},
-    "profile_no_previous_data": {"vi": "chưa có số liệu kỳ trước", "en": "no data for the previous period"},
+    "profile_no_previous_data": {
+        "vi": "chưa có số liệu kỳ trước",
+        "en": "no data for the previous period",
+    },
     "profile_first_period": {"vi": "chưa có kỳ trước", "en": "no earlier period"},
     "profile_not_reported_latest": {
         "vi": "Không có số liệu kỳ {period}; giá trị trên là kỳ gần nhất có báo cáo.",
@@ -251,11 +266,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "methods_heading": {"vi": "Dữ liệu và phương pháp", "en": "Data and methods"},
     "methods_intro": {
-        "vi": "Siêu dữ liệu của từng chỉ tiêu theo mẫu của Tổng cục Thống kê, ý nghĩa các trạng thái "
-        "số liệu, nguồn bản đồ và giấy phép, và số giá trị chính thức, sơ bộ, minh họa của từng chỉ tiêu.",
-        "en": "GSO-style metadata for each indicator, what the data status flags mean, where the maps "
-        "come from and under which licence, and how many values of each indicator are official, "
-        "provisional or illustrative.",
+        "vi": "Siêu dữ liệu của từng chỉ tiêu theo mẫu của Tổng cục Thống kê, ý nghĩa các trạng "
+        "thái số liệu, nguồn bản đồ và giấy phép, và số giá trị chính thức, sơ bộ, minh họa của "
+        "từng chỉ tiêu.",
+        "en": "GSO-style metadata for each indicator, what the data status flags mean, where the "
+        "maps come from and under which licence, and how many values of each indicator are "
+        "official, provisional or illustrative.",
     },
     "methods_metadata": {"vi": "Siêu dữ liệu chỉ tiêu", "en": "Indicator metadata"},
     "methods_choose_indicator": {"vi": "Chọn chỉ tiêu", "en": "Choose an indicator"},
@@ -271,7 +287,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "methods_field_levels": {"vi": "Cấp có số liệu", "en": "Levels observed"},
     "methods_field_polarity": {"vi": "Chiều đánh giá", "en": "Direction"},
     "methods_field_city_aggregate": {"vi": "Số liệu toàn thành phố", "en": "City figure"},
-    "methods_field_agency": {"vi": "Cơ quan chịu trách nhiệm thu thập, tổng hợp", "en": "Responsible agency"},
+    "methods_field_agency": {
+        "vi": "Cơ quan chịu trách nhiệm thu thập, tổng hợp",
+        "en": "Responsible agency",
+    },
     "methods_field_source": {"vi": "Nguồn số liệu", "en": "Data source"},
     "methods_field_targets": {"vi": "Mục tiêu và căn cứ pháp lý", "en": "Targets and legal basis"},
     "methods_field_note": {"vi": "Ghi chú", "en": "Note"},
@@ -291,8 +310,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "methods_level_city": {"vi": "thành phố", "en": "city"},
     "methods_level_country": {"vi": "cả nước", "en": "country"},
     "methods_aggregate_ratio_of_sums": {
-        "vi": "Tổng tử số ÷ tổng mẫu số của các quận, huyện × 100 (không lấy trung bình các tỷ lệ), "
-        "trừ khi thành phố công bố số liệu riêng",
+        "vi": "Tổng tử số ÷ tổng mẫu số của các quận, huyện × 100 (không lấy trung bình các tỷ "
+        "lệ), trừ khi thành phố công bố số liệu riêng",
         "en": "Sum of the district numerators ÷ sum of the denominators × 100 (not an average of "
         "percentages), unless the city publishes its own figure",
     },
@@ -310,59 +329,70 @@ STRINGS: dict[str, dict[str, str]] = {
     "methods_by_year": {"vi": "đến năm", "en": "by"},
     "methods_statuses": {"vi": "Trạng thái số liệu", "en": "Data status flags"},
     "methods_status_official_text": {
-        "vi": "Số liệu do cơ quan có thẩm quyền công bố (Tổng cục Thống kê, Hội đồng bầu cử, Hội đồng "
-        "nhân dân, Ủy ban nhân dân…), có ghi nguồn.",
+        "vi": "Số liệu do cơ quan có thẩm quyền công bố (Tổng cục Thống kê, Hội đồng bầu cử, Hội "
+        "đồng nhân dân, Ủy ban nhân dân…), có ghi nguồn.",
         "en": "Figures published by a competent authority (General Statistics Office, election "
         "councils, People's Councils and Committees…), with their source.",
     },
     "methods_status_provisional_text": {
-        "vi": "Số liệu đã được công bố (thường qua báo chí) nhưng chưa phải kết quả cuối cùng; có thể "
-        "thay đổi khi có số liệu chính thức.",
+        "vi": "Số liệu đã được công bố (thường qua báo chí) nhưng chưa phải kết quả cuối cùng; có "
+        "thể thay đổi khi có số liệu chính thức.",
         "en": "Figures already published (often in the press) but not final; they may change when "
         "the official figures come out.",
     },
     "methods_status_illustrative_text": {
-        "vi": "Không phải số liệu thật. Được sinh tự động để trình bày khi số liệu cấp quận, huyện chưa "
-        "được công bố; tổng của chúng khớp với số liệu thật của thành phố khi có. Không dùng để đánh "
-        "giá quận, huyện nào.",
-        "en": "Not real figures. Generated for demonstration while district figures are not public; "
-        "they add up to the real city totals where these exist. Do not use them to assess any district.",
+        "vi": "Không phải số liệu thật. Được sinh tự động để trình bày khi số liệu cấp quận, "
+        "huyện chưa được công bố; tổng của chúng khớp với số liệu thật của thành phố khi có. "
+        "Không dùng để đánh giá quận, huyện nào.",
+        "en": "Not real figures. Generated for demonstration while district figures are not "
+        "public; they add up to the real city totals where these exist. Do not use them to assess "
+        "any district.",
     },
     "methods_counts": {"vi": "Số giá trị theo trạng thái", "en": "Values by status"},
     "methods_counts_intro": {
-        "vi": "Số giá trị trong cơ sở dữ liệu của bảng điều khiển, theo chỉ tiêu và trạng thái (mọi cấp, mọi kỳ).",
-        "en": "Values in the dashboard's database, by indicator and status (every level, every period).",
+        "vi": "Số giá trị trong cơ sở dữ liệu của bảng điều khiển, theo chỉ tiêu và trạng thái "
+        "(mọi cấp, mọi kỳ).",
+        "en": "Values in the dashboard's database, by indicator and status (every level, every "
+        "period).",
     },
     "methods_total": {"vi": "Tổng", "en": "Total"},
     "methods_all_indicators": {"vi": "Tất cả chỉ tiêu", "en": "All indicators"},
     "methods_real_figures": {"vi": "Số liệu thật và nguồn", "en": "Real figures and their sources"},
     "methods_real_figures_intro": {
-        "vi": "Các số liệu đã công bố cho toàn thành phố Hà Nội và cả nước, dùng trong bảng điều khiển.",
-        "en": "The published figures for the whole of Hà Nội and for Viet Nam used in the dashboard.",
+        "vi": "Các số liệu đã công bố cho toàn thành phố Hà Nội và cả nước, dùng trong bảng điều "
+        "khiển.",
+        "en": "The published figures for the whole of Hà Nội and for Viet Nam used in the "
+        "dashboard.",
     },
     "methods_area": {"vi": "Phạm vi", "en": "Area"},
     "methods_area_hn_city": {"vi": "Hà Nội", "en": "Hà Nội"},
     "methods_area_vn_country": {"vi": "Cả nước", "en": "Viet Nam"},
-    "methods_geodata": {"vi": "Bản đồ, danh mục đơn vị và giấy phép", "en": "Maps, unit lists and licences"},
+    "methods_geodata": {
+        "vi": "Bản đồ, danh mục đơn vị và giấy phép",
+        "en": "Maps, unit lists and licences",
+    },
     "methods_geodata_map": {
-        "vi": "Bản đồ 30 quận, huyện, thị xã (hiệu lực đến 30/6/2025): geoBoundaries gbOpen, Việt Nam "
-        "cấp 2 (ADM2), năm 2020; nguồn gốc OCHA ROAP / Chính phủ Việt Nam; giấy phép CC BY 3.0 IGO.",
-        "en": "Map of the 30 districts (valid until 30 June 2025): geoBoundaries gbOpen, Viet Nam ADM2, "
-        "year 2020; upstream source OCHA ROAP / Government of Viet Nam; licence CC BY 3.0 IGO.",
+        "vi": "Bản đồ 30 quận, huyện, thị xã (hiệu lực đến 30/6/2025): geoBoundaries gbOpen, Việt "
+        "Nam cấp 2 (ADM2), năm 2020; nguồn gốc OCHA ROAP / Chính phủ Việt Nam; giấy phép CC BY "
+        "3.0 IGO.",
+        "en": "Map of the 30 districts (valid until 30 June 2025): geoBoundaries gbOpen, Viet Nam "
+        "ADM2, year 2020; upstream source OCHA ROAP / Government of Viet Nam; licence CC BY 3.0 "
+        "IGO.",
     },
     "methods_geodata_units": {
-        "vi": "Mã đơn vị hành chính và số xã, phường, thị trấn (01/01/2020): danh mục đơn vị hành chính "
-        "của Tổng cục Thống kê (bản chép công khai daohoangson/dvhcvn).",
-        "en": "Administrative-unit codes and the number of communes, wards and townships (1 Jan 2020): "
-        "the General Statistics Office's list of administrative units (public copy daohoangson/dvhcvn).",
+        "vi": "Mã đơn vị hành chính và số xã, phường, thị trấn (01/01/2020): danh mục đơn vị hành "
+        "chính của Tổng cục Thống kê (bản chép công khai daohoangson/dvhcvn).",
+        "en": "Administrative-unit codes and the number of communes, wards and townships (1 Jan "
+        "2020): the General Statistics Office's list of administrative units (public copy "
+        "daohoangson/dvhcvn).",
     },
     "methods_geodata_census": {
-        "vi": "Dân số: Tổng điều tra dân số và nhà ở 2019, Tổng cục Thống kê (kết quả toàn bộ); 30 quận, "
-        "huyện cộng lại đúng 8.053.663 người. Dân số theo giới tính của từng quận, huyện chưa có trong "
-        "tệp công khai nào nên không được hiển thị.",
-        "en": "Population: 2019 Population and Housing Census, General Statistics Office (complete "
-        "results); the 30 districts add up to exactly 8,053,663 people. Population by sex per district "
-        "is in no public file, so it is not shown.",
+        "vi": "Dân số: Tổng điều tra dân số và nhà ở 2019, Tổng cục Thống kê (kết quả toàn bộ); "
+        "30 quận, huyện cộng lại đúng 8.053.663 người. Dân số theo giới tính của từng quận, huyện "
+        "chưa có trong tệp công khai nào nên không được hiển thị.",
+        "en": "Population: 2019 Population and Housing Census, General Statistics Office "
+        "(complete results); the 30 districts add up to exactly 8,053,663 people. Population by "
+        "sex per district is in no public file, so it is not shown.",
     },
     "methods_updated": {"vi": "Cơ sở dữ liệu cập nhật lần cuối", "en": "Database last updated"},
     "app_title": {

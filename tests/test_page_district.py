@@ -24,24 +24,42 @@ COUNT = "gender_officers"
 
 # ------------------------------------------------------------------------- tiny data
 
-TINY_DISTRICTS = pd.DataFrame({
-    "code": ["001", "002", "003"],
-    "name_vi": ["Ba Đình", "Hoàn Kiếm", "Tây Hồ"],
-    "name_en": ["Ba Dinh", "Hoan Kiem", "Tay Ho"],
-    "full_name_vi": ["Quận Ba Đình", "Quận Hoàn Kiếm", "Quận Tây Hồ"],
-    "unit_type": ["quận", "quận", "quận"],
-    "unit_type_en": ["urban district"] * 3,
-    "communes_2020": [14, 18, 8],
-    "population_2019": [221893, 141687, 160495],
-})
+TINY_DISTRICTS = pd.DataFrame(
+    {
+        "code": ["001", "002", "003"],
+        "name_vi": ["Ba Đình", "Hoàn Kiếm", "Tây Hồ"],
+        "name_en": ["Ba Dinh", "Hoan Kiem", "Tay Ho"],
+        "full_name_vi": ["Quận Ba Đình", "Quận Hoàn Kiếm", "Quận Tây Hồ"],
+        "unit_type": ["quận", "quận", "quận"],
+        "unit_type_en": ["urban district"] * 3,
+        "communes_2020": [14, 18, 8],
+        "population_2019": [221893, 141687, 160495],
+    }
+)
 
 
-def observation(code: str, period: int, indicator: str, value: float,
-                numerator: float | None = None, denominator: float | None = None,
-                map_id: str = DISTRICT_MAP_ID, status: str = "illustrative") -> dict:
-    return {"map_id": map_id, "unit_code": code, "period": period, "indicator_id": indicator,
-            "value": value, "numerator": numerator, "denominator": denominator, "status": status,
-            "source": "test", "updated_at": pd.Timestamp("2025-01-01", tz="UTC")}
+def observation(
+    code: str,
+    period: int,
+    indicator: str,
+    value: float,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    map_id: str = DISTRICT_MAP_ID,
+    status: str = "illustrative",
+) -> dict:
+    return {
+        "map_id": map_id,
+        "unit_code": code,
+        "period": period,
+        "indicator_id": indicator,
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "status": status,
+        "source": "test",
+        "updated_at": pd.Timestamp("2025-01-01", tz="UTC"),
+    }
 
 
 @pytest.fixture
@@ -59,8 +77,16 @@ def tiny_data() -> DashboardData:
         observation("002", 2017, "committee_established", 0.0),
         observation("001", 2017, COUNT, 3.0),
         observation("002", 2017, COUNT, 5.0),
-        observation("01", 2017, "women_city_council_pct", 25.0, 25, 100, map_id=CITY_MAP_ID,
-                    status="official"),
+        observation(
+            "01",
+            2017,
+            "women_city_council_pct",
+            25.0,
+            25,
+            100,
+            map_id=CITY_MAP_ID,
+            status="official",
+        ),
     ]
     return DashboardData(load_catalogue(), TINY_DISTRICTS, pd.DataFrame(rows))
 
@@ -87,8 +113,10 @@ def test_the_best_district_ranks_first(dashboard_data):
     best = values.idxmax()
     assert row_of(page.profile_table(dashboard_data, best, "vi"), PERCENT)["rank"] == 1
     worst = values.idxmin()
-    assert row_of(page.profile_table(dashboard_data, worst, "vi"), PERCENT)["rank"] == values.rank(
-        ascending=False, method="min")[worst]
+    assert (
+        row_of(page.profile_table(dashboard_data, worst, "vi"), PERCENT)["rank"]
+        == values.rank(ascending=False, method="min")[worst]
+    )
 
 
 def test_profile_lists_every_district_indicator_the_district_reports(dashboard_data):
@@ -129,7 +157,9 @@ def test_an_urban_district_shows_its_last_council_term(dashboard_data):
     table = page.profile_table(dashboard_data, "001", "vi")
     row = row_of(table, "women_district_council_pct")
     assert (row["period"], row["latest_period"]) == (2016, 2021)
-    html = page.indicator_block_html(row, dashboard_data.indicator("women_district_council_pct"), "001", "vi")
+    html = page.indicator_block_html(
+        row, dashboard_data.indicator("women_district_council_pct"), "001", "vi"
+    )
     assert "Không có số liệu kỳ 2021–2026" in html
 
 

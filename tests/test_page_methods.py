@@ -22,7 +22,16 @@ def test_metadata_has_every_field_in_both_languages(dashboard_data):
 
 def test_every_indicator_has_the_gso_core_fields(dashboard_data):
     frame = page.metadata_frame(dashboard_data.catalogue)
-    core = {"definition", "formula", "breakdown", "frequency", "unit", "agency", "source", "targets"}
+    core = {
+        "definition",
+        "formula",
+        "breakdown",
+        "frequency",
+        "unit",
+        "agency",
+        "source",
+        "targets",
+    }
     for indicator_id, fields in frame.groupby("indicator_id")["field"]:
         assert core <= set(fields), indicator_id
 
@@ -31,9 +40,13 @@ def test_targets_carry_year_scope_and_legal_basis(dashboard_data):
     text = page.targets_text(dashboard_data.indicator("key_leader_female"), "vi")
     lines = text.split("\n")
     assert len(lines) == 2
-    assert lines[0].startswith("≥ 60% quận, huyện có · toàn thành phố · đến năm 2025 · Căn cứ: Nghị quyết 28/NQ-CP")
+    assert lines[0].startswith(
+        "≥ 60% quận, huyện có · toàn thành phố · đến năm 2025 · Căn cứ: Nghị quyết 28/NQ-CP"
+    )
     assert "2030" in lines[1]
-    assert page.targets_text(dashboard_data.indicator("gender_officers"), "en") == "no numeric target"
+    assert (
+        page.targets_text(dashboard_data.indicator("gender_officers"), "en") == "no numeric target"
+    )
 
 
 def test_status_counts_add_up_to_the_observations(dashboard_data):
@@ -62,9 +75,19 @@ def test_real_figures_are_the_city_and_country_rows_with_sources(dashboard_data)
 
 
 def test_metadata_card_lists_fields_and_periods(dashboard_data):
-    html = page.metadata_html(dashboard_data.indicator("women_district_council_pct"), dashboard_data, "vi")
-    for label in ("Khái niệm, định nghĩa", "Phương pháp tính", "Phân tổ chủ yếu", "Kỳ công bố",
-                  "Cơ quan chịu trách nhiệm", "Nguồn số liệu", "Ghi chú", "Các kỳ có số liệu"):
+    html = page.metadata_html(
+        dashboard_data.indicator("women_district_council_pct"), dashboard_data, "vi"
+    )
+    for label in (
+        "Khái niệm, định nghĩa",
+        "Phương pháp tính",
+        "Phân tổ chủ yếu",
+        "Kỳ công bố",
+        "Cơ quan chịu trách nhiệm",
+        "Nguồn số liệu",
+        "Ghi chú",
+        "Các kỳ có số liệu",
+    ):
         assert label in html
     assert "2011–2016, 2016–2021, 2021–2026" in html
     assert "1 chính thức, 78 minh họa" in html

@@ -1,4 +1,4 @@
-"""District profile: how does one district stand on every indicator, against the city and the target?
+"""District profile: where does one district stand on every indicator, against city and target?
 
 Reads, for the chosen district, every district-level indicator of the catalogue that has a
 figure for it: the latest value reported with n/N, the whole city in the same period, the
@@ -25,8 +25,8 @@ from panel.viewable import Viewer
 from ..catalogue import Indicator, Target
 from ..data import CITY_MAP_ID, DashboardData
 from ..geo import DISTRICT_MAP_ID, UNIT_TYPES_EN
-from ..illustrative import ILLUSTRATIVE_SOURCE
 from ..i18n import format_number, format_period, format_ratio, format_value, t
+from ..illustrative import ILLUSTRATIVE_SOURCE
 from ..state import DashboardState
 from ..views.ranking import CITY_COLOUR, TARGET_COLOUR
 from . import PageRecord
@@ -44,11 +44,37 @@ ILLUSTRATIVE = "illustrative"
 # Columns of the profile table whose missing values must stay None, never NaN or 0.
 OPTIONAL_COLUMNS = ("met", "rank", "previous_period", "previous_value", "change", "city_value")
 PROFILE_COLUMNS = [
-    "indicator_id", "theme", "kind", "period", "latest_period", "value", "numerator", "denominator",
-    "status", "source", "city_value", "city_status", "target_value", "target_year", "target_scope",
-    "met", "rank", "reporting", "previous_period", "previous_value", "change", "name", "period_label",
-    "value_label", "ratio_label", "status_label", "city_label", "target_label", "met_label",
-    "rank_label", "change_label",
+    "indicator_id",
+    "theme",
+    "kind",
+    "period",
+    "latest_period",
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+    "source",
+    "city_value",
+    "city_status",
+    "target_value",
+    "target_year",
+    "target_scope",
+    "met",
+    "rank",
+    "reporting",
+    "previous_period",
+    "previous_value",
+    "change",
+    "name",
+    "period_label",
+    "value_label",
+    "ratio_label",
+    "status_label",
+    "city_label",
+    "target_label",
+    "met_label",
+    "rank_label",
+    "change_label",
 ]
 
 
@@ -62,9 +88,13 @@ PROFILE_COLUMNS = [
 def district_cells(data: DashboardData, indicator_id: str) -> dict[int, pd.DataFrame]:
     """{period: district rows of the indicator indexed by code}, oldest period first."""
     observations = data.observations
-    rows = observations[(observations["indicator_id"] == indicator_id)
-                        & (observations["map_id"] == DISTRICT_MAP_ID)]
-    return {int(period): group.set_index("unit_code") for period, group in sorted(rows.groupby("period"))}
+    rows = observations[
+        (observations["indicator_id"] == indicator_id) & (observations["map_id"] == DISTRICT_MAP_ID)
+    ]
+    return {
+        int(period): group.set_index("unit_code")
+        for period, group in sorted(rows.groupby("period"))
+    }
 
 
 @functools.lru_cache(maxsize=4096)
@@ -77,9 +107,10 @@ def cached_city_value(data: DashboardData, indicator_id: str, period: int):
 def chart_periods(data: DashboardData, indicator_id: str) -> tuple[int, ...]:
     """Periods with a district or a published city figure: the x axis of the trend chart."""
     observations = data.observations
-    city = observations[(observations["indicator_id"] == indicator_id) & (observations["map_id"] == CITY_MAP_ID)]
+    city = observations[
+        (observations["indicator_id"] == indicator_id) & (observations["map_id"] == CITY_MAP_ID)
+    ]
     return tuple(sorted(set(district_cells(data, indicator_id)) | set(city["period"].astype(int))))
-
 
 
 def district_options(districts: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -105,7 +136,11 @@ def district_name(districts: pd.DataFrame, code: str, lang: str) -> str:
     if rows.empty:
         return ""
     row = rows.iloc[0]
-    return row["full_name_vi"] if lang == "vi" else f'{row["name_vi"]} ({UNIT_TYPES_EN[row["unit_type"]]})'
+    return (
+        row["full_name_vi"]
+        if lang == "vi"
+        else f"{row['name_vi']} ({UNIT_TYPES_EN[row['unit_type']]})"
+    )
 
 
 def district_indicators(data: DashboardData) -> list[Indicator]:
@@ -146,14 +181,20 @@ def profile_table(data: DashboardData, code: str, lang: str) -> pd.DataFrame:
     records = []
     for indicator in district_indicators(data):
         cells = district_cells(data, indicator.id)
-        reported = [p for p, rows in cells.items() if code in rows.index and not pd.isna(rows.at[code, "value"])]
+        reported = [
+            p
+            for p, rows in cells.items()
+            if code in rows.index and not pd.isna(rows.at[code, "value"])
+        ]
         if not reported:
             continue
         periods = list(cells)
         period = max(reported)
         position = periods.index(period)
         previous_period = periods[position - 1] if position > 0 else None
-        records.append(_profile_record(data, indicator, code, period, previous_period, periods[-1], lang))
+        records.append(
+            _profile_record(data, indicator, code, period, previous_period, periods[-1], lang)
+        )
     table = pd.DataFrame.from_records(records, columns=PROFILE_COLUMNS)
     for column in OPTIONAL_COLUMNS:
         if column in table:
@@ -162,8 +203,13 @@ def profile_table(data: DashboardData, code: str, lang: str) -> pd.DataFrame:
 
 
 def _profile_record(
-    data: DashboardData, indicator: Indicator, code: str, period: int,
-    previous_period: int | None, latest_period: int, lang: str,
+    data: DashboardData,
+    indicator: Indicator,
+    code: str,
+    period: int,
+    previous_period: int | None,
+    latest_period: int,
+    lang: str,
 ) -> dict:
     cells = district_cells(data, indicator.id)
     table = cells[period]
@@ -237,7 +283,8 @@ def city_label(city, indicator: Indicator, average: float | None, lang: str) -> 
     else:
         text = format_value(city.value, indicator.kind, lang) + (f" ({ratio})" if ratio else "")
     if average is not None:
-        text += f"; {t('profile_city_average', lang)} {format_number(average, lang, 1 if average < 100 else 0)}"
+        decimals = 1 if average < 100 else 0
+        text += f"; {t('profile_city_average', lang)} {format_number(average, lang, decimals)}"
     return f"{text} · {t('status_' + city.status, lang)}"
 
 
@@ -248,7 +295,9 @@ def target_label(target: Target | None, indicator: Indicator, lang: str) -> str:
     sign = "≤" if indicator.polarity == "lower_is_better" else "≥"
     unit = "%" if indicator.kind in ("percent", "boolean") else ""
     value = format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)
-    scope = t("profile_district_target" if target.scope == "district" else "profile_city_target", lang)
+    scope = t(
+        "profile_district_target" if target.scope == "district" else "profile_city_target", lang
+    )
     yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
     return f"{sign} {value}{unit}{yes} ({target.year}), {scope}"
 
@@ -272,19 +321,26 @@ def rank_label(rank: int | None, reporting: int, indicator: Indicator, lang: str
 
 
 def change_label(
-    change: float | None, previous_value: float | None, previous_period: int | None,
-    indicator: Indicator, lang: str,
+    change: float | None,
+    previous_value: float | None,
+    previous_period: int | None,
+    indicator: Indicator,
+    lang: str,
 ) -> str:
     """'+2,1 điểm %' for percentages, 'Không → Có' for yes/no, a signed count otherwise."""
     if previous_period is None:
         return t("profile_first_period", lang)
-    since = t("profile_since", lang).format(period=format_period(previous_period, indicator.frequency, lang))
+    since = t("profile_since", lang).format(
+        period=format_period(previous_period, indicator.frequency, lang)
+    )
     if change is None:
         return f"{t('profile_no_previous_data', lang)} ({since})"
     if change == 0:
         return f"{t('profile_no_change', lang)} ({since})"
     if indicator.is_boolean:
-        before, after = (format_value(v, "boolean", lang) for v in (previous_value, previous_value + change))
+        before, after = (
+            format_value(v, "boolean", lang) for v in (previous_value, previous_value + change)
+        )
         return f"{before} → {after} ({since})"
     decimals = 1 if indicator.is_percent or not float(change).is_integer() else 0
     sign = "+" if change > 0 else "−"
@@ -312,14 +368,20 @@ def shows_illustrative(table: pd.DataFrame) -> bool:
     """True when any value of the profile, district or city, is illustrative."""
     if table.empty:
         return False
-    return bool((table["status"] == ILLUSTRATIVE).any() or (table["city_status"] == ILLUSTRATIVE).any())
+    return bool(
+        (table["status"] == ILLUSTRATIVE).any() or (table["city_status"] == ILLUSTRATIVE).any()
+    )
 
 
 def indicator_block_html(row: pd.Series, indicator: Indicator, code: str, lang: str) -> str:
     """The facts of one indicator for one district, as a definition list."""
     esc = html.escape
     status = row["status"]
-    ratio = f' <span class="profile-ratio">({esc(row["ratio_label"])})</span>' if row["ratio_label"] else ""
+    ratio = (
+        f' <span class="profile-ratio">({esc(row["ratio_label"])})</span>'
+        if row["ratio_label"]
+        else ""
+    )
     met_class = {True: " profile-met", False: " profile-not-met"}.get(row["met"], "")
     direction = change_direction(row["change"], indicator.polarity)
     facts = [
@@ -332,16 +394,26 @@ def indicator_block_html(row: pd.Series, indicator: Indicator, code: str, lang: 
     facts += [
         (t("profile_assessment", lang), esc(row["met_label"]), met_class),
         (t("rank", lang), esc(row["rank_label"]), ""),
-        (t("profile_change", lang), esc(row["change_label"]), f" profile-{direction}" if direction else ""),
+        (
+            t("profile_change", lang),
+            esc(row["change_label"]),
+            f" profile-{direction}" if direction else "",
+        ),
         (t("source", lang), esc(source_text(row["source"], lang)), " profile-source"),
     ]
-    rows = "".join(f'<dt>{label}</dt><dd class="{css.strip()}">{text}</dd>' for label, text, css in facts)
+    rows = "".join(
+        f'<dt>{label}</dt><dd class="{css.strip()}">{text}</dd>' for label, text, css in facts
+    )
     stale = ""
     if row["latest_period"] != row["period"]:
         latest = format_period(int(row["latest_period"]), indicator.frequency, lang)
-        stale = f'<p class="profile-stale">{esc(t("profile_not_reported_latest", lang).format(period=latest))}</p>'
-    link = (f'<a class="profile-map-link" href="?page=map&amp;indicator={indicator.id}&amp;year={row["period"]}'
-            f'&amp;district={code}&amp;lang={lang}">{t("profile_see_on_map", lang)} →</a>')
+        note = t("profile_not_reported_latest", lang).format(period=latest)
+        stale = f'<p class="profile-stale">{esc(note)}</p>'
+    link = (
+        f'<a class="profile-map-link" href="?page=map&amp;indicator={indicator.id}'
+        f"&amp;year={row['period']}"
+        f'&amp;district={code}&amp;lang={lang}">{t("profile_see_on_map", lang)} →</a>'
+    )
     return (
         f'<div class="profile-facts-block">'
         f'<h4 class="profile-indicator-title">{esc(indicator.short_name[lang])} '
@@ -374,20 +446,35 @@ def trend_frame(data: DashboardData, indicator: Indicator, code: str, lang: str)
                     city_value = city.value / (city.units_reporting or len(data.districts))
             target = applicable_target(indicator, period)
             target_value = math.nan if target is None else target.value
-        rows.append({
-            "period": period,
-            "period_label": format_period(period, indicator.frequency, lang),
-            "district": district,
-            "city": city_value,
-            "target": target_value,
-            "district_label": format_value(district, indicator.kind, lang),
-            "target_label": format_value(target_value, indicator.kind, lang),
-            "city_label": (format_number(city_value, lang, 1 if city_value < 100 else 0)
-                           if indicator.is_count and not math.isnan(city_value)
-                           else format_value(city_value, indicator.kind, lang)),
-        })
-    return pd.DataFrame(rows, columns=["period", "period_label", "district", "city", "target",
-                                       "district_label", "target_label", "city_label"])
+        rows.append(
+            {
+                "period": period,
+                "period_label": format_period(period, indicator.frequency, lang),
+                "district": district,
+                "city": city_value,
+                "target": target_value,
+                "district_label": format_value(district, indicator.kind, lang),
+                "target_label": format_value(target_value, indicator.kind, lang),
+                "city_label": (
+                    format_number(city_value, lang, 1 if city_value < 100 else 0)
+                    if indicator.is_count and not math.isnan(city_value)
+                    else format_value(city_value, indicator.kind, lang)
+                ),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "period",
+            "period_label",
+            "district",
+            "city",
+            "target",
+            "district_label",
+            "target_label",
+            "city_label",
+        ],
+    )
 
 
 def _tick_formatter(lang: str, suffix: str, integer: bool) -> CustomJSTickFormatter:
@@ -396,11 +483,14 @@ def _tick_formatter(lang: str, suffix: str, integer: bool) -> CustomJSTickFormat
     locale = "vi-VN" if lang == "vi" else "en-GB"
     skip = "if (!Number.isInteger(tick)) return '';" if integer else ""
     return CustomJSTickFormatter(
-        code=f"{skip} return tick.toLocaleString('{locale}', {{maximumFractionDigits: 1}}) + '{suffix}';"
+        code=f"{skip} return tick.toLocaleString('{locale}', {{maximumFractionDigits: 1}})"
+        f" + '{suffix}';"
     )
 
 
-def trend_element(frame: pd.DataFrame, indicator: Indicator, district_label: str, lang: str) -> hv.Overlay:
+def trend_element(
+    frame: pd.DataFrame, indicator: Indicator, district_label: str, lang: str
+) -> hv.Overlay:
     """The district (solid), the city (dashed) and the target (magenta) over every period.
 
     Periods without a figure are NaN, which Bokeh draws as a gap: a missing year is never 0.
@@ -408,25 +498,52 @@ def trend_element(frame: pd.DataFrame, indicator: Indicator, district_label: str
     period = hv.Dimension("period", label=t("period", lang))
     ticks = [(int(p), label) for p, label in zip(frame["period"], frame["period_label"])]
     rotate = 40 if len(ticks) > 5 or indicator.frequency == "term" else 0
-    common = dict(framewise=True, responsive=True, height=CHART_HEIGHT, toolbar=None, default_tools=[], show_legend=False,
-                  title="", xticks=ticks, xrotation=rotate, xlabel="", fontscale=0.95, padding=(0.12, 0.1))
+    common = dict(
+        framewise=True,
+        responsive=True,
+        height=CHART_HEIGHT,
+        toolbar=None,
+        default_tools=[],
+        show_legend=False,
+        title="",
+        xticks=ticks,
+        xrotation=rotate,
+        xlabel="",
+        fontscale=0.95,
+        padding=(0.12, 0.1),
+    )
 
     def series(column: str, label_column: str, name: str) -> pd.DataFrame:
-        return pd.DataFrame({"period": frame["period"], "value": frame[column],
-                             "label": frame[label_column], "period_label": frame["period_label"],
-                             "series": name})
+        return pd.DataFrame(
+            {
+                "period": frame["period"],
+                "value": frame[column],
+                "label": frame[label_column],
+                "period_label": frame["period_label"],
+                "series": name,
+            }
+        )
 
     tooltips = [("", "@series"), (t("period", lang), "@period_label"), (t("value", lang), "@label")]
     if indicator.is_boolean:
         value = hv.Dimension("value", label=t("value", lang))
         own = series("district", "district_label", district_label)
-        line = hv.Curve(own, period, value).opts(color=DISTRICT_COLOUR, line_width=3, interpolation="steps-mid")
+        line = hv.Curve(own, period, value).opts(
+            color=DISTRICT_COLOUR, line_width=3, interpolation="steps-mid"
+        )
         points = hv.Scatter(own, period, [value, "label", "period_label", "series"]).opts(
-            color=DISTRICT_COLOUR, size=10, tools=["hover"], hover_tooltips=tooltips)
+            color=DISTRICT_COLOUR, size=10, tools=["hover"], hover_tooltips=tooltips
+        )
         return (line * points).opts(
-            hv.opts.Curve(default_tools=[]), hv.opts.Scatter(default_tools=[]),
-            hv.opts.Overlay(**common, yticks=[(0, t("no", lang)), (1, t("yes", lang))], ylim=(-0.3, 1.3),
-                            ylabel=""))
+            hv.opts.Curve(default_tools=[]),
+            hv.opts.Scatter(default_tools=[]),
+            hv.opts.Overlay(
+                **common,
+                yticks=[(0, t("no", lang)), (1, t("yes", lang))],
+                ylim=(-0.3, 1.3),
+                ylabel="",
+            ),
+        )
 
     unit = "%" if indicator.is_percent else ""
     value = hv.Dimension("value", label=indicator.unit[lang] if indicator.is_count else "%")
@@ -436,23 +553,40 @@ def trend_element(frame: pd.DataFrame, indicator: Indicator, district_label: str
     own = series("district", "district_label", district_label)
     vdims = [value, "label", "period_label", "series"]
     # One scatter for both series keeps the Bokeh model small: sixteen charts share a page.
-    points = pd.concat([city.assign(colour=CITY_COLOUR, size=6), own.assign(colour=DISTRICT_COLOUR, size=9)])
+    points = pd.concat(
+        [city.assign(colour=CITY_COLOUR, size=6), own.assign(colour=DISTRICT_COLOUR, size=9)]
+    )
     layers = [
         hv.Curve(city, period, value).opts(color=CITY_COLOUR, line_width=2, line_dash="dashed"),
         hv.Curve(own, period, value).opts(color=DISTRICT_COLOUR, line_width=3),
         hv.Scatter(points, period, [*vdims, "colour", "size"]).opts(
-            color="colour", size="size", tools=["hover"], hover_tooltips=tooltips),
+            color="colour", size="size", tools=["hover"], hover_tooltips=tooltips
+        ),
     ]
     if indicator.targets:
-        layers.insert(0, hv.Curve(target, period, value).opts(color=TARGET_COLOUR, line_width=2.5,
-                                                              line_dash="dotted"))
+        layers.insert(
+            0,
+            hv.Curve(target, period, value).opts(
+                color=TARGET_COLOUR, line_width=2.5, line_dash="dotted"
+            ),
+        )
     # Explicit limits: HoloViews pads no upper bound for a single period, which clips its point.
     highest = pd.concat([frame["district"], frame["city"], frame["target"]]).max()
     top = 1.0 if pd.isna(highest) or highest <= 0 else highest * 1.12
     # A dimension range, unlike ylim, is recomputed for every frame of the DynamicMap.
-    return hv.Overlay(layers).redim.range(value=(0, top)).opts(
-        hv.opts.Curve(framewise=True, default_tools=[]), hv.opts.Scatter(framewise=True, default_tools=[]),
-        hv.opts.Overlay(**common, yformatter=_tick_formatter(lang, unit, indicator.is_count), ylabel=value.label))
+    return (
+        hv.Overlay(layers)
+        .redim.range(value=(0, top))
+        .opts(
+            hv.opts.Curve(framewise=True, default_tools=[]),
+            hv.opts.Scatter(framewise=True, default_tools=[]),
+            hv.opts.Overlay(
+                **common,
+                yformatter=_tick_formatter(lang, unit, indicator.is_count),
+                ylabel=value.label,
+            ),
+        )
+    )
 
 
 def chart_key_html(indicator: Indicator, district_label: str, lang: str) -> str:
@@ -473,20 +607,25 @@ def heading_html(districts: pd.DataFrame, code: str, lang: str) -> str:
     if not name:
         return f'<h2 class="profile-heading">{t("profile_heading", lang)}</h2>'
     row = districts[districts["code"] == code].iloc[0]
-    facts = (f'{t("profile_population", lang)}: <b>{format_number(row["population_2019"], lang)}</b> '
-             f'{t("profile_people", lang)} · <b>{format_number(row["communes_2020"], lang)}</b> '
-             f'{t("profile_communes", lang)}')
-    return (f'<h2 class="profile-heading"><span class="profile-kicker">{t("profile_heading", lang)}</span>'
-            f'{html.escape(name)}</h2>'
-            f'<div class="profile-context">{facts}<br><span class="profile-census">'
-            f'{t("profile_census_source", lang)}</span></div>')
+    facts = (
+        f"{t('profile_population', lang)}: <b>{format_number(row['population_2019'], lang)}</b> "
+        f"{t('profile_people', lang)} · <b>{format_number(row['communes_2020'], lang)}</b> "
+        f"{t('profile_communes', lang)}"
+    )
+    return (
+        f'<h2 class="profile-heading">'
+        f'<span class="profile-kicker">{t("profile_heading", lang)}</span>'
+        f"{html.escape(name)}</h2>"
+        f'<div class="profile-context">{facts}<br><span class="profile-census">'
+        f"{t('profile_census_source', lang)}</span></div>"
+    )
 
 
 # ------------------------------------------------------------------------------- views
 
 
 class DistrictProfile(param.Parameterized):
-    """The profile table of the selected district, computed once per change while the page is shown."""
+    """The profile table of the selected district, computed once per change while it is shown."""
 
     state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
     data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
@@ -506,7 +645,11 @@ class DistrictProfile(param.Parameterized):
         self.param.update(code=code, lang=lang, table=table)
 
     def row(self, indicator_id: str) -> pd.Series | None:
-        rows = self.table[self.table["indicator_id"] == indicator_id] if len(self.table) else self.table
+        rows = (
+            self.table[self.table["indicator_id"] == indicator_id]
+            if len(self.table)
+            else self.table
+        )
         return None if rows.empty else rows.iloc[0]
 
     def district_label(self) -> str:
@@ -522,17 +665,36 @@ class IndicatorBlock(Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         table = self.profile.param.table
-        facts = pn.pane.HTML(pn.bind(self._facts_html, table), sizing_mode="stretch_width",
-                             css_classes=["profile-info"], margin=(0, 8))
+        facts = pn.pane.HTML(
+            pn.bind(self._facts_html, table),
+            sizing_mode="stretch_width",
+            css_classes=["profile-info"],
+            margin=(0, 8),
+        )
         # Each indicator has its own scales: never link the axes of the sixteen charts.
-        chart = pn.pane.HoloViews(hv.DynamicMap(pn.bind(self._element, table)), sizing_mode="stretch_width",
-                                  linked_axes=False, css_classes=["profile-chart"], margin=(0, 4))
-        key = pn.pane.HTML(pn.bind(self._key_html, table), sizing_mode="stretch_width", margin=(0, 8))
+        chart = pn.pane.HoloViews(
+            hv.DynamicMap(pn.bind(self._element, table)),
+            sizing_mode="stretch_width",
+            linked_axes=False,
+            css_classes=["profile-chart"],
+            margin=(0, 4),
+        )
+        key = pn.pane.HTML(
+            pn.bind(self._key_html, table), sizing_mode="stretch_width", margin=(0, 8)
+        )
         self._layout = pn.FlexBox(
-            facts, pn.Column(chart, key, sizing_mode="stretch_width", css_classes=["profile-chart-column"],
-                             margin=0),
+            facts,
+            pn.Column(
+                chart,
+                key,
+                sizing_mode="stretch_width",
+                css_classes=["profile-chart-column"],
+                margin=0,
+            ),
             visible=pn.bind(self._has_row, table),
-            sizing_mode="stretch_width", css_classes=["profile-indicator"], margin=(6, 5),
+            sizing_mode="stretch_width",
+            css_classes=["profile-indicator"],
+            margin=(6, 5),
         )
 
     def _has_row(self, table: pd.DataFrame) -> bool:
@@ -571,38 +733,72 @@ class DistrictPage(Viewer):
         state = self.state
         self._profile = DistrictProfile(state=state, data=self.data)
         self._chooser = pn.widgets.Select(
-            label=t("profile_choose", state.lang), options=district_options(self.data.districts, state.lang),
-            value=state.district, sizing_mode="stretch_width", max_width=420, min_width=220,
+            label=t("profile_choose", state.lang),
+            options=district_options(self.data.districts, state.lang),
+            value=state.district,
+            sizing_mode="stretch_width",
+            max_width=420,
+            min_width=220,
             css_classes=["profile-chooser"],
         )
-        self._print = pn.widgets.Button(label=t("profile_print", state.lang), color="default",
-                                        width=150, align="end", css_classes=["profile-print"])
+        self._print = pn.widgets.Button(
+            label=t("profile_print", state.lang),
+            color="default",
+            width=150,
+            align="end",
+            css_classes=["profile-print"],
+        )
         self._print.js_on_click(code="window.print()")
         # Nothing to print before a district is chosen.
         self._print.visible = bool(state.district)
-        state.param.watch(lambda event: setattr(self._print, "visible", bool(event.new)), "district")
+        state.param.watch(
+            lambda event: setattr(self._print, "visible", bool(event.new)), "district"
+        )
         self._chooser.param.watch(self._on_chooser, "value")
         state.param.watch(lambda event: setattr(self._chooser, "value", event.new), "district")
         state.param.watch(self._relabel, "lang")
 
         table = self._profile.param.table
         code = self._profile.param.code
-        sections = [self._theme_section(theme_id, indicators)
-                    for theme_id, indicators in self._indicators_by_theme().items()]
+        sections = [
+            self._theme_section(theme_id, indicators)
+            for theme_id, indicators in self._indicators_by_theme().items()
+        ]
         self._layout = pn.Column(
-            pn.FlexBox(self._chooser, self._print, sizing_mode="stretch_width",
-                       css_classes=["profile-controls"], align_items="flex-end"),
-            pn.pane.HTML(pn.bind(self._heading, code, state.param.lang), sizing_mode="stretch_width"),
-            pn.pane.Alert(pn.bind(lambda _t: t("profile_prompt", self._profile.lang), table),
-                          alert_type="info", visible=pn.bind(lambda c: not c, code), sizing_mode="stretch_width"),
-            pn.pane.Alert(pn.bind(lambda _t: f"⚠ **{t('illustrative_notice', self._profile.lang)}**", table),
-                          alert_type="warning", visible=pn.bind(shows_illustrative, table),
-                          sizing_mode="stretch_width", css_classes=["illustrative-notice", "profile-notice"]),
-            pn.pane.HTML(pn.bind(self._intro, table), sizing_mode="stretch_width",
-                         visible=pn.bind(lambda c: bool(c), code)),
-            pn.pane.Alert(pn.bind(lambda _t: t("profile_no_indicators", self._profile.lang), table),
-                          alert_type="info", sizing_mode="stretch_width",
-                          visible=pn.bind(lambda tb: bool(self._profile.code) and tb.empty, table)),
+            pn.FlexBox(
+                self._chooser,
+                self._print,
+                sizing_mode="stretch_width",
+                css_classes=["profile-controls"],
+                align_items="flex-end",
+            ),
+            pn.pane.HTML(
+                pn.bind(self._heading, code, state.param.lang), sizing_mode="stretch_width"
+            ),
+            pn.pane.Alert(
+                pn.bind(lambda _t: t("profile_prompt", self._profile.lang), table),
+                alert_type="info",
+                visible=pn.bind(lambda c: not c, code),
+                sizing_mode="stretch_width",
+            ),
+            pn.pane.Alert(
+                pn.bind(lambda _t: f"⚠ **{t('illustrative_notice', self._profile.lang)}**", table),
+                alert_type="warning",
+                visible=pn.bind(shows_illustrative, table),
+                sizing_mode="stretch_width",
+                css_classes=["illustrative-notice", "profile-notice"],
+            ),
+            pn.pane.HTML(
+                pn.bind(self._intro, table),
+                sizing_mode="stretch_width",
+                visible=pn.bind(lambda c: bool(c), code),
+            ),
+            pn.pane.Alert(
+                pn.bind(lambda _t: t("profile_no_indicators", self._profile.lang), table),
+                alert_type="info",
+                sizing_mode="stretch_width",
+                visible=pn.bind(lambda tb: bool(self._profile.code) and tb.empty, table),
+            ),
             *sections,
             sizing_mode="stretch_width",
             css_classes=["page", "page-district", "profile-page"],
@@ -610,23 +806,35 @@ class DistrictPage(Viewer):
 
     def _indicators_by_theme(self) -> dict[str, list[Indicator]]:
         shown = {i.id for i in district_indicators(self.data)}
-        groups = {theme: [i for i in indicators if i.id in shown]
-                  for theme, indicators in self.data.catalogue.by_theme().items()}
+        groups = {
+            theme: [i for i in indicators if i.id in shown]
+            for theme, indicators in self.data.catalogue.by_theme().items()
+        }
         return {theme: indicators for theme, indicators in groups.items() if indicators}
 
     def _theme_section(self, theme_id: str, indicators: list[Indicator]) -> pn.Column:
         theme = self.data.catalogue.theme(theme_id)
         ids = {i.id for i in indicators}
         heading = pn.pane.HTML(
-            pn.bind(lambda lang: f'<h3 class="profile-theme">{html.escape(theme.name[lang])}</h3>',
-                    self.state.param.lang),
-            sizing_mode="stretch_width", margin=(10, 5, 0, 5),
+            pn.bind(
+                lambda lang: f'<h3 class="profile-theme">{html.escape(theme.name[lang])}</h3>',
+                self.state.param.lang,
+            ),
+            sizing_mode="stretch_width",
+            margin=(10, 5, 0, 5),
         )
-        blocks = [IndicatorBlock(profile=self._profile, indicator=indicator) for indicator in indicators]
+        blocks = [
+            IndicatorBlock(profile=self._profile, indicator=indicator) for indicator in indicators
+        ]
         return pn.Column(
-            heading, pn.FlexBox(*blocks, sizing_mode="stretch_width", css_classes=["profile-blocks"]),
-            visible=pn.bind(lambda table: bool(ids & set(table.get("indicator_id", ()))), self._profile.param.table),
-            sizing_mode="stretch_width", css_classes=["profile-theme-section"],
+            heading,
+            pn.FlexBox(*blocks, sizing_mode="stretch_width", css_classes=["profile-blocks"]),
+            visible=pn.bind(
+                lambda table: bool(ids & set(table.get("indicator_id", ()))),
+                self._profile.param.table,
+            ),
+            sizing_mode="stretch_width",
+            css_classes=["profile-theme-section"],
         )
 
     def _heading(self, code: str, lang: str) -> str:
@@ -640,9 +848,11 @@ class DistrictPage(Viewer):
             self.state.district = event.new
 
     def _relabel(self, event) -> None:
-        self._chooser.param.update(label=t("profile_choose", event.new),
-                                   options=district_options(self.data.districts, event.new),
-                                   value=self.state.district)
+        self._chooser.param.update(
+            label=t("profile_choose", event.new),
+            options=district_options(self.data.districts, event.new),
+            value=self.state.district,
+        )
         self._print.label = t("profile_print", event.new)
 
     def __panel__(self):

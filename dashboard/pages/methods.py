@@ -1,4 +1,4 @@
-"""Data and methods: what does each indicator mean, where do its figures come from, and which are real?
+"""Data and methods: what does each indicator mean, where do its figures come from, which are real?
 
 Reads the catalogue (GSO-style metadata of every indicator, with targets and their legal
 basis), the observations (how many values are official, provisional or illustrative, and
@@ -32,8 +32,22 @@ REAL_FIGURE_MAPS = (CITY_MAP_ID, "vn_country")
 # Order of the metadata fields, after the GSO metadata form (khái niệm, phương pháp tính,
 # phân tổ, kỳ công bố, nguồn số liệu, cơ quan chịu trách nhiệm).
 METADATA_FIELDS = (
-    "id", "theme", "definition", "formula", "numerator", "denominator", "unit", "breakdown",
-    "frequency", "levels", "city_aggregate", "polarity", "targets", "agency", "source", "note",
+    "id",
+    "theme",
+    "definition",
+    "formula",
+    "numerator",
+    "denominator",
+    "unit",
+    "breakdown",
+    "frequency",
+    "levels",
+    "city_aggregate",
+    "polarity",
+    "targets",
+    "agency",
+    "source",
+    "note",
 )
 
 
@@ -44,7 +58,8 @@ def indicator_groups(catalogue: Catalogue, lang: str) -> dict[str, dict[str, str
     """Every indicator, grouped by theme for the selector: {theme: {short name: id}}."""
     return {
         catalogue.theme(theme_id).name[lang]: {i.short_name[lang]: i.id for i in indicators}
-        for theme_id, indicators in catalogue.by_theme().items() if indicators
+        for theme_id, indicators in catalogue.by_theme().items()
+        if indicators
     }
 
 
@@ -58,13 +73,17 @@ def targets_text(indicator: Indicator, lang: str) -> str:
     lines = []
     for target in sorted(indicator.targets, key=lambda target: (target.year, target.scope)):
         value = format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)
-        lines.append(f"{sign} {value}{unit}{yes} · {t('methods_scope_' + target.scope, lang)} · "
-                     f"{t('methods_by_year', lang)} {target.year} · {t('basis', lang)}: {target.basis[lang]}")
+        lines.append(
+            f"{sign} {value}{unit}{yes} · {t('methods_scope_' + target.scope, lang)} · "
+            f"{t('methods_by_year', lang)} {target.year} · {t('basis', lang)}: {target.basis[lang]}"
+        )
     return "\n".join(lines)
 
 
-def metadata_fields(indicator: Indicator, catalogue: Catalogue, lang: str) -> list[tuple[str, str, str]]:
-    """(field key, label, text) for every metadata field the indicator has, in METADATA_FIELDS order."""
+def metadata_fields(
+    indicator: Indicator, catalogue: Catalogue, lang: str
+) -> list[tuple[str, str, str]]:
+    """(key, label, text) of each metadata field the indicator has, in METADATA_FIELDS order."""
     texts = {
         "id": indicator.id,
         "theme": catalogue.theme(indicator.theme).name[lang],
@@ -83,25 +102,42 @@ def metadata_fields(indicator: Indicator, catalogue: Catalogue, lang: str) -> li
         "source": indicator.source[lang],
         "note": indicator.text("note", lang),
     }
-    return [(key, t(f"methods_field_{key}", lang), texts[key]) for key in METADATA_FIELDS if texts[key]]
+    return [
+        (key, t(f"methods_field_{key}", lang), texts[key]) for key in METADATA_FIELDS if texts[key]
+    ]
 
 
 def metadata_frame(catalogue: Catalogue) -> pd.DataFrame:
-    """Every metadata field of every indicator in both languages: indicator_id, field, label_*, vi, en."""
+    """Every metadata field of every indicator in both languages (vi, en) with its labels."""
     rows = []
     for indicator in catalogue:
         vi = metadata_fields(indicator, catalogue, "vi")
-        en = {key: (label, text) for key, label, text in metadata_fields(indicator, catalogue, "en")}
+        en = {
+            key: (label, text) for key, label, text in metadata_fields(indicator, catalogue, "en")
+        }
         for key, label, text in vi:
-            rows.append({"indicator_id": indicator.id, "theme": indicator.theme, "field": key,
-                         "label_vi": label, "label_en": en[key][0], "vi": text, "en": en[key][1]})
-    return pd.DataFrame(rows, columns=["indicator_id", "theme", "field", "label_vi", "label_en", "vi", "en"])
+            rows.append(
+                {
+                    "indicator_id": indicator.id,
+                    "theme": indicator.theme,
+                    "field": key,
+                    "label_vi": label,
+                    "label_en": en[key][0],
+                    "vi": text,
+                    "en": en[key][1],
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["indicator_id", "theme", "field", "label_vi", "label_en", "vi", "en"]
+    )
 
 
 def status_counts(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """Values per indicator and status, every catalogue indicator in order, with a total column."""
     counts = pd.crosstab(observations["indicator_id"], observations["status"])
-    counts = counts.reindex(index=list(catalogue.indicators), columns=list(FACT_STATUSES), fill_value=0)
+    counts = counts.reindex(
+        index=list(catalogue.indicators), columns=list(FACT_STATUSES), fill_value=0
+    )
     counts = counts.fillna(0).astype(int)
     counts["total"] = counts.sum(axis=1)
     counts.insert(0, "theme", [catalogue.get(i).theme for i in counts.index])
@@ -114,109 +150,172 @@ def real_figures(observations: pd.DataFrame, catalogue: Catalogue, lang: str) ->
     """The published city and national figures with their labels and sources, by catalogue order."""
     rows = observations[observations["map_id"].isin(REAL_FIGURE_MAPS)]
     order = {indicator_id: position for position, indicator_id in enumerate(catalogue.indicators)}
-    rows = rows.assign(order=rows["indicator_id"].map(order)).sort_values(["order", "map_id", "period"])
+    rows = rows.assign(order=rows["indicator_id"].map(order)).sort_values(
+        ["order", "map_id", "period"]
+    )
     records = []
     for row in rows.itertuples():
         indicator = catalogue.get(row.indicator_id)
-        records.append({
-            "indicator_id": row.indicator_id,
-            "indicator": indicator.short_name[lang],
-            "area": t(f"methods_area_{row.map_id}", lang),
-            "period": format_period(int(row.period), indicator.frequency, lang),
-            "value": format_value(row.value, "percent" if indicator.is_boolean else indicator.kind, lang),
-            "ratio": format_ratio(row.numerator, row.denominator, lang),
-            "status": t(f"status_{row.status}", lang),
-            "status_key": row.status,
-            "source": row.source,
-        })
-    return pd.DataFrame(records, columns=["indicator_id", "indicator", "area", "period", "value", "ratio",
-                                          "status", "status_key", "source"])
+        records.append(
+            {
+                "indicator_id": row.indicator_id,
+                "indicator": indicator.short_name[lang],
+                "area": t(f"methods_area_{row.map_id}", lang),
+                "period": format_period(int(row.period), indicator.frequency, lang),
+                "value": format_value(
+                    row.value, "percent" if indicator.is_boolean else indicator.kind, lang
+                ),
+                "ratio": format_ratio(row.numerator, row.denominator, lang),
+                "status": t(f"status_{row.status}", lang),
+                "status_key": row.status,
+                "source": row.source,
+            }
+        )
+    return pd.DataFrame(
+        records,
+        columns=[
+            "indicator_id",
+            "indicator",
+            "area",
+            "period",
+            "value",
+            "ratio",
+            "status",
+            "status_key",
+            "source",
+        ],
+    )
 
 
 def metadata_html(indicator: Indicator, data: DashboardData, lang: str) -> str:
     """The metadata card of one indicator, as a definition list, with the periods that have data."""
     esc = html.escape
     items = [
-        f'<dt>{esc(label)}</dt><dd class="methods-field-{key}">{esc(text).replace(chr(10), "<br>")}</dd>'
+        f"<dt>{esc(label)}</dt>"
+        f'<dd class="methods-field-{key}">{esc(text).replace(chr(10), "<br>")}</dd>'
         for key, label, text in metadata_fields(indicator, data.catalogue, lang)
     ]
     periods = data.periods(indicator.id)
-    counts = status_counts(data.observations, data.catalogue).set_index("indicator_id").loc[indicator.id]
-    flags = ", ".join(f"{format_number(counts[status], lang)} {t('status_' + status, lang)}"
-                      for status in FACT_STATUSES if counts[status])
-    period_text = ", ".join(format_period(p, indicator.frequency, lang) for p in periods) or t("no_data", lang)
-    items.append(f'<dt>{t("methods_field_periods", lang)}</dt>'
-                 f'<dd class="methods-field-periods">{esc(period_text)}'
-                 + (f'<br><span class="methods-muted">{esc(flags)}</span>' if flags else "") + "</dd>")
-    return (f'<div class="methods-card"><h3 class="methods-indicator-name">{esc(indicator.name[lang])}</h3>'
-            f'<dl class="methods-metadata">{"".join(items)}</dl></div>')
+    counts = (
+        status_counts(data.observations, data.catalogue).set_index("indicator_id").loc[indicator.id]
+    )
+    flags = ", ".join(
+        f"{format_number(counts[status], lang)} {t('status_' + status, lang)}"
+        for status in FACT_STATUSES
+        if counts[status]
+    )
+    period_text = ", ".join(format_period(p, indicator.frequency, lang) for p in periods) or t(
+        "no_data", lang
+    )
+    items.append(
+        f"<dt>{t('methods_field_periods', lang)}</dt>"
+        f'<dd class="methods-field-periods">{esc(period_text)}'
+        + (f'<br><span class="methods-muted">{esc(flags)}</span>' if flags else "")
+        + "</dd>"
+    )
+    return (
+        f'<div class="methods-card">'
+        f'<h3 class="methods-indicator-name">{esc(indicator.name[lang])}</h3>'
+        f'<dl class="methods-metadata">{"".join(items)}</dl></div>'
+    )
 
 
 def status_flags_html(lang: str) -> str:
     """What chính thức, sơ bộ and minh họa mean."""
     items = "".join(
-        f'<li><span class="methods-flag methods-flag-{status}">{t("status_" + status, lang)}</span> '
-        f'{t(f"methods_status_{status}_text", lang)}</li>'
+        f'<li><span class="methods-flag methods-flag-{status}">'
+        f"{t('status_' + status, lang)}</span> "
+        f"{t(f'methods_status_{status}_text', lang)}</li>"
         for status in FACT_STATUSES
     )
-    return f'<h3 class="methods-section">{t("methods_statuses", lang)}</h3><ul class="methods-flags">{items}</ul>'
+    return (
+        f'<h3 class="methods-section">{t("methods_statuses", lang)}</h3>'
+        f'<ul class="methods-flags">{items}</ul>'
+    )
 
 
 def status_counts_html(counts: pd.DataFrame, catalogue: Catalogue, lang: str) -> str:
     """The counts table, one header row per theme; indicator names link to their metadata."""
-    head = "".join(f'<th class="methods-number">{t("status_" + s, lang)}</th>' for s in FACT_STATUSES)
+    head = "".join(
+        f'<th class="methods-number">{t("status_" + s, lang)}</th>' for s in FACT_STATUSES
+    )
     body = []
     for theme_id, rows in counts.groupby("theme", sort=False):
-        body.append(f'<tr class="methods-theme-row"><th colspan="{len(FACT_STATUSES) + 2}">'
-                    f'{html.escape(catalogue.theme(theme_id).name[lang])}</th></tr>')
+        body.append(
+            f'<tr class="methods-theme-row"><th colspan="{len(FACT_STATUSES) + 2}">'
+            f"{html.escape(catalogue.theme(theme_id).name[lang])}</th></tr>"
+        )
         for row in rows.itertuples():
             name = html.escape(catalogue.get(row.indicator_id).short_name[lang])
-            link = f'<a href="?page=methods&amp;indicator={row.indicator_id}&amp;lang={lang}">{name}</a>'
-            cells = "".join(f'<td class="methods-number">{format_number(getattr(row, s), lang)}</td>'
-                            for s in FACT_STATUSES)
-            body.append(f'<tr><td>{link}</td>{cells}<td class="methods-number"><b>'
-                        f'{format_number(row.total, lang)}</b></td></tr>')
-    totals = "".join(f'<td class="methods-number"><b>{format_number(counts[s].sum(), lang)}</b></td>'
-                     for s in FACT_STATUSES)
-    body.append(f'<tr class="methods-total-row"><td><b>{t("methods_total", lang)}</b></td>{totals}'
-                f'<td class="methods-number"><b>{format_number(counts["total"].sum(), lang)}</b></td></tr>')
-    return (f'<h3 class="methods-section">{t("methods_counts", lang)}</h3>'
-            f'<p>{t("methods_counts_intro", lang)}</p>'
-            f'<div class="methods-table-wrap"><table class="methods-table"><thead><tr>'
-            f'<th>{t("indicator", lang)}</th>{head}<th class="methods-number">{t("methods_total", lang)}</th>'
-            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+            href = f"?page=methods&amp;indicator={row.indicator_id}&amp;lang={lang}"
+            link = f'<a href="{href}">{name}</a>'
+            cells = "".join(
+                f'<td class="methods-number">{format_number(getattr(row, s), lang)}</td>'
+                for s in FACT_STATUSES
+            )
+            body.append(
+                f'<tr><td>{link}</td>{cells}<td class="methods-number"><b>'
+                f"{format_number(row.total, lang)}</b></td></tr>"
+            )
+    totals = "".join(
+        f'<td class="methods-number"><b>{format_number(counts[s].sum(), lang)}</b></td>'
+        for s in FACT_STATUSES
+    )
+    body.append(
+        f'<tr class="methods-total-row"><td><b>{t("methods_total", lang)}</b></td>{totals}'
+        f'<td class="methods-number"><b>{format_number(counts["total"].sum(), lang)}</b></td></tr>'
+    )
+    return (
+        f'<h3 class="methods-section">{t("methods_counts", lang)}</h3>'
+        f"<p>{t('methods_counts_intro', lang)}</p>"
+        f'<div class="methods-table-wrap"><table class="methods-table"><thead><tr>'
+        f"<th>{t('indicator', lang)}</th>{head}"
+        f'<th class="methods-number">{t("methods_total", lang)}</th>'
+        f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def real_figures_html(figures: pd.DataFrame, lang: str) -> str:
     """One line per published figure: a list rather than a wide table, so it reads on a phone."""
     esc = html.escape
     items = "".join(
-        f'<li><b>{esc(row.indicator)}</b> · {esc(row.area)} · {esc(row.period)}: '
-        f'<b>{esc(row.value)}</b>{f" ({esc(row.ratio)})" if row.ratio else ""} · '
+        f"<li><b>{esc(row.indicator)}</b> · {esc(row.area)} · {esc(row.period)}: "
+        f"<b>{esc(row.value)}</b>{f' ({esc(row.ratio)})' if row.ratio else ''} · "
         f'<span class="methods-flag methods-flag-{row.status_key}">{esc(row.status)}</span>'
         f'<br><span class="methods-muted">{t("source", lang)}: {esc(row.source)}</span></li>'
         for row in figures.itertuples()
     )
-    return (f'<h3 class="methods-section">{t("methods_real_figures", lang)}</h3>'
-            f'<p>{t("methods_real_figures_intro", lang)}</p><ul class="methods-figures">{items}</ul>')
+    return (
+        f'<h3 class="methods-section">{t("methods_real_figures", lang)}</h3>'
+        f'<p>{t("methods_real_figures_intro", lang)}</p><ul class="methods-figures">{items}</ul>'
+    )
 
 
 def geodata_html(lang: str, updated_at: pd.Timestamp | None) -> str:
     """Boundary attribution and licences, the unit list, the census, and when the data changed."""
-    items = [t("methods_geodata_map", lang), BOUNDARY_ATTRIBUTION[lang], t("methods_geodata_units", lang),
-             t("methods_geodata_census", lang)]
+    items = [
+        t("methods_geodata_map", lang),
+        BOUNDARY_ATTRIBUTION[lang],
+        t("methods_geodata_units", lang),
+        t("methods_geodata_census", lang),
+    ]
     updated = ""
     if updated_at is not None and not pd.isna(updated_at):
-        updated = f'<p class="methods-muted">{t("methods_updated", lang)}: {updated_at:%d/%m/%Y}</p>'
-    return (f'<h3 class="methods-section">{t("methods_geodata", lang)}</h3><ul class="methods-geodata">'
-            + "".join(f"<li>{html.escape(item)}</li>" for item in items) + f"</ul>{updated}")
+        updated = (
+            f'<p class="methods-muted">{t("methods_updated", lang)}: {updated_at:%d/%m/%Y}</p>'
+        )
+    return (
+        f'<h3 class="methods-section">{t("methods_geodata", lang)}</h3><ul class="methods-geodata">'
+        + "".join(f"<li>{html.escape(item)}</li>" for item in items)
+        + f"</ul>{updated}"
+    )
 
 
 # ------------------------------------------------------------------------------- views
 
 
 class MethodsPage(Viewer):
-    """An indicator selector with its metadata card, then the flags, counts, figures and licences."""
+    """An indicator selector and its metadata card; then flags, counts, figures and licences."""
 
     state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
     data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
@@ -225,8 +324,12 @@ class MethodsPage(Viewer):
         super().__init__(**params)
         state, data = self.state, self.data
         self._selector = pn.widgets.Select(
-            label=t("methods_choose_indicator", state.lang), groups=indicator_groups(data.catalogue, state.lang),
-            value=state.indicator, sizing_mode="stretch_width", max_width=560, min_width=220,
+            label=t("methods_choose_indicator", state.lang),
+            groups=indicator_groups(data.catalogue, state.lang),
+            value=state.indicator,
+            sizing_mode="stretch_width",
+            max_width=560,
+            min_width=220,
             css_classes=["methods-selector"],
         )
         self._selector.param.watch(self._on_selector, "value")
@@ -236,22 +339,48 @@ class MethodsPage(Viewer):
         counts = status_counts(data.observations, data.catalogue)
         lang = state.param.lang
         self._layout = pn.Column(
-            pn.pane.HTML(pn.bind(lambda lang: f'<h2 class="methods-heading">{t("methods_heading", lang)}</h2>'
-                                 f'<p class="methods-intro">{t("methods_intro", lang)}</p>', lang),
-                         sizing_mode="stretch_width"),
-            pn.pane.HTML(pn.bind(lambda lang: f'<h3 class="methods-section">{t("methods_metadata", lang)}</h3>',
-                                 lang), sizing_mode="stretch_width", margin=(0, 10)),
+            pn.pane.HTML(
+                pn.bind(
+                    lambda lang: (
+                        f'<h2 class="methods-heading">{t("methods_heading", lang)}</h2>'
+                        f'<p class="methods-intro">{t("methods_intro", lang)}</p>'
+                    ),
+                    lang,
+                ),
+                sizing_mode="stretch_width",
+            ),
+            pn.pane.HTML(
+                pn.bind(
+                    lambda lang: f'<h3 class="methods-section">{t("methods_metadata", lang)}</h3>',
+                    lang,
+                ),
+                sizing_mode="stretch_width",
+                margin=(0, 10),
+            ),
             self._selector,
-            pn.pane.HTML(pn.bind(self._metadata, state.param.indicator, lang), sizing_mode="stretch_width",
-                         css_classes=["methods-detail"]),
+            pn.pane.HTML(
+                pn.bind(self._metadata, state.param.indicator, lang),
+                sizing_mode="stretch_width",
+                css_classes=["methods-detail"],
+            ),
             pn.pane.HTML(pn.bind(status_flags_html, lang), sizing_mode="stretch_width"),
-            pn.pane.HTML(pn.bind(lambda lang: status_counts_html(counts, data.catalogue, lang), lang),
-                         sizing_mode="stretch_width"),
-            pn.pane.HTML(pn.bind(lambda lang: real_figures_html(real_figures(data.observations, data.catalogue,
-                                                                             lang), lang), lang),
-                         sizing_mode="stretch_width"),
-            pn.pane.HTML(pn.bind(lambda lang: geodata_html(lang, data.updated_at), lang),
-                         sizing_mode="stretch_width"),
+            pn.pane.HTML(
+                pn.bind(lambda lang: status_counts_html(counts, data.catalogue, lang), lang),
+                sizing_mode="stretch_width",
+            ),
+            pn.pane.HTML(
+                pn.bind(
+                    lambda lang: real_figures_html(
+                        real_figures(data.observations, data.catalogue, lang), lang
+                    ),
+                    lang,
+                ),
+                sizing_mode="stretch_width",
+            ),
+            pn.pane.HTML(
+                pn.bind(lambda lang: geodata_html(lang, data.updated_at), lang),
+                sizing_mode="stretch_width",
+            ),
             sizing_mode="stretch_width",
             css_classes=["page", "page-methods", "methods-page"],
         )
@@ -264,9 +393,11 @@ class MethodsPage(Viewer):
             self.state.indicator = event.new
 
     def _relabel(self, event) -> None:
-        self._selector.param.update(label=t("methods_choose_indicator", event.new),
-                                    groups=indicator_groups(self.data.catalogue, event.new),
-                                    value=self.state.indicator)
+        self._selector.param.update(
+            label=t("methods_choose_indicator", event.new),
+            groups=indicator_groups(self.data.catalogue, event.new),
+            value=self.state.indicator,
+        )
 
     def __panel__(self):
         return self._layout

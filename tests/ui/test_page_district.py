@@ -20,7 +20,8 @@ RENDER_TIMEOUT_MS = 60_000
 _PLOTS_DRAWN = """(count) => {
   if (!window.Bokeh || !Bokeh.documents || !Bokeh.documents.length) return false;
   if (Bokeh.documents[0].is_idle === false) return false;
-  return Array.from(Bokeh.index.all_views()).filter((view) => view.model.type === 'Figure').length >= count;
+  const views = Array.from(Bokeh.index.all_views());
+  return views.filter((view) => view.model.type === 'Figure').length >= count;
 }"""
 
 # The text of every element the user can see, through Panel's shadow roots.
@@ -40,8 +41,11 @@ PAGE_TEXT = """() => {
 }"""
 
 # Profile strings that must not survive on an English page (place names excepted).
-PROFILE_VI = sorted(texts["vi"] for key, texts in STRINGS.items()
-                    if key.startswith("profile_") and "{" not in texts["vi"] and texts["vi"] != texts["en"])
+PROFILE_VI = sorted(
+    texts["vi"]
+    for key, texts in STRINGS.items()
+    if key.startswith("profile_") and "{" not in texts["vi"] and texts["vi"] != texts["en"]
+)
 
 
 @pytest.fixture
@@ -73,7 +77,8 @@ def shoot(page, name: str) -> None:
 def block(page, indicator_short_name: str):
     """The facts block of one indicator, found by its title."""
     return page.locator(".profile-facts-block").filter(
-        has=page.locator(".profile-indicator-title", has_text=indicator_short_name))
+        has=page.locator(".profile-indicator-title", has_text=indicator_short_name)
+    )
 
 
 def test_choosing_a_district_fills_and_then_changes_the_profile(open_page):
