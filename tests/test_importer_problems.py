@@ -477,3 +477,20 @@ def test_what_officers_type_is_understood(db, fingerprint):
     assert (council["period"], council["value"]) == (2021, round(1200 / 38, 2))
     assert {o["status"] for o in result.observations} == {"official"}
     assert result.rows == 5 and result.districts == 5
+
+
+def test_excel_percentage_cells_and_numbers_are_understood(db, fingerprint):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["unit_code", "period", "indicator_id", "value", "numerator", "denominator"])
+    sheet.append([271, 2024, "female_cadres_in_planning_pct", 0.355, 71, 200])
+    sheet["D2"].number_format = "0.0%"  # shown as 35.5% in Excel
+    sheet.append([1, 2024.0, "committee_established", True])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    before = fingerprint(db)
+    result = import_bytes(buffer.getvalue(), "long.xlsx", user="x", db_url=db, dry_run=True)
+    assert result.ok, result.messages("en")
+    assert fingerprint(db) == before
+    values = {o["indicator_id"]: o["value"] for o in result.observations}
+    assert values == {"female_cadres_in_planning_pct": 35.5, "committee_established": 1.0}
