@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import unicodedata
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -36,18 +38,26 @@ MONTHS_EN = (
 )
 
 
-def ensure_backends() -> None:
-    """Load HoloViews' bokeh and matplotlib plotting, with bokeh as the current backend.
+@contextlib.contextmanager
+def bokeh_backend() -> Iterator[None]:
+    """Build elements with bokeh as HoloViews' current backend, as the dashboard does.
 
     The view builders set their options for the current backend, which the dashboard
-    makes bokeh; a command-line process must do the same before building elements.
+    makes bokeh. A command-line process or a notebook may have another one (or none):
+    switch for the duration and switch back. Loads the matplotlib plotting too, which
+    the images use.
     """
     import holoviews as hv
     import holoviews.plotting.bokeh  # noqa: F401
     import holoviews.plotting.mpl  # noqa: F401
 
-    if hv.Store.current_backend != "bokeh":
+    with RENDER_LOCK:
+        previous = hv.Store.current_backend
         hv.Store.set_current_backend("bokeh")
+        try:
+            yield
+        finally:
+            hv.Store.set_current_backend(previous)
 
 
 def nfc(text: str) -> str:

@@ -82,7 +82,6 @@ def deck_bytes(
 
 def build_deck(data: DashboardData, period: int, lang: str = "vi", today: dt.date | None = None):
     """A python-pptx Presentation for `period` in `lang`, dated `today` (default: today)."""
-    common.ensure_backends()
     return _DeckBuilder(data, period, lang, today or dt.date.today()).build()
 
 

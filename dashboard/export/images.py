@@ -90,19 +90,19 @@ SLIDE_PANEL = Layout(standalone=False, base_font=9.0)
 
 def view_element(snapshot: IndicatorSnapshot, view: str) -> hv.Element:
     """The element the dashboard draws for `view`, built by the dashboard's own builder."""
-    common.ensure_backends()
     lang = snapshot.state.lang
-    if view == "map":
-        return choropleth_element(snapshot.data.districts, snapshot.display, lang)
-    if view == "chart":
-        return ranking_element(
-            snapshot.display,
-            snapshot.indicator,
-            lang,
-            snapshot.state.district,
-            snapshot.city,
-            snapshot.target,
-        )
+    with common.bokeh_backend():
+        if view == "map":
+            return choropleth_element(snapshot.data.districts, snapshot.display, lang)
+        if view == "chart":
+            return ranking_element(
+                snapshot.display,
+                snapshot.indicator,
+                lang,
+                snapshot.state.district,
+                snapshot.city,
+                snapshot.target,
+            )
     raise ValueError(f"Unknown view {view!r}; expected one of {', '.join(VIEWS)}")
 
 
@@ -189,8 +189,12 @@ def render_figure(
     layout: Layout = STANDALONE,
 ) -> Figure:
     """A matplotlib figure of `view` with legend and, when standalone, title and sources."""
-    element = _drawn_columns_only(to_matplotlib(view_element(snapshot, view)))
     with common.RENDER_LOCK, matplotlib.rc_context(_rc(layout)):
+        # HoloViews' option store is global: translate the options under the lock too.
+        element = _drawn_columns_only(to_matplotlib(view_element(snapshot, view)))
+        if view == "map":
+            # A map is never stretched, whatever the builder's sizing options.
+            element.opts(backend="matplotlib", aspect="equal")
         # hv.render would build the plot twice (get_plot, then get_plot_state); build it once.
         figure = hv.renderer("matplotlib").get_plot(element).state
         figure.set_size_inches(width_in, height_in)

@@ -97,17 +97,18 @@ def snapshot_html(
     """The page of `snapshot` as one self-contained HTML document."""
     if page not in PAGES:
         raise ValueError(f"Unknown page {page!r}; expected one of {', '.join(PAGES)}")
-    common.ensure_backends()
     today = today or dt.date.today()
     lang = snapshot.state.lang
     # The chart is built without a fixed selected bar: selection lives in the browser here.
-    chart = ranking_element(
-        snapshot.display, snapshot.indicator, lang, "", snapshot.city, snapshot.target
-    )
-    with common.RENDER_LOCK:
-        map_figure = hv.render(images.view_element(snapshot, "map"), backend="bokeh")
-        chart_figure = hv.render(chart, backend="bokeh")
-    _size(map_figure, chart_figure)
+    with common.bokeh_backend():
+        chart = ranking_element(
+            snapshot.display, snapshot.indicator, lang, "", snapshot.city, snapshot.target
+        )
+        # hv.render would build each plot twice; get_plot builds it once.
+        map_figure = hv.renderer("bokeh").get_plot(images.view_element(snapshot, "map")).state
+        chart_figure = hv.renderer("bokeh").get_plot(chart).state
+    _keep_map_proportions(map_figure, snapshot)
+    _size(chart_figure)
     map_source = _source(map_figure)
     chart_source = _source(chart_figure)
     _repair_tooltips(map_figure, map_source)
@@ -185,6 +186,16 @@ def _size(*figures) -> None:
         if figure.sizing_mode in ("stretch_both", "stretch_height", "scale_both"):
             figure.height = figure.height or figure.min_height or FALLBACK_HEIGHT
             figure.sizing_mode = "stretch_width"
+
+
+def _keep_map_proportions(figure, snapshot: IndicatorSnapshot) -> None:
+    """A fixed frame with the districts' proportions: a stretched map misleads about areas."""
+    minx, miny, maxx, maxy = snapshot.data.districts.total_bounds
+    height = figure.frame_height or figure.height or FALLBACK_HEIGHT
+    figure.sizing_mode = "fixed"
+    figure.frame_height = height
+    figure.frame_width = round(height * (maxx - minx) / (maxy - miny))
+    figure.width = figure.height = None
 
 
 def _repair_tooltips(figure, source: ColumnDataSource | None) -> None:
