@@ -80,8 +80,12 @@ def test_texts_are_in_the_requested_language(dashboard_data):
     figure = render_figure(snapshot, "chart", 12.8, 7.2)
     texts = [text.get_text() for text in figure.texts]
     legend = [text.get_text() for legend in figure.legends for text in legend.get_texts()]
+    axes = figure.axes[0]
+    value_axis, ticks = axes.get_xlabel(), [label.get_text() for label in axes.get_xticklabels()]
     images._close(figure)
     assert texts[0] == "Tỷ lệ nữ trong danh sách chính thức người ứng cử đại biểu HĐND cấp huyện"
+    assert value_axis == "Nữ ứng cử HĐND cấp huyện (%)"  # the builder's label, on the value axis
+    assert "10" in ticks and "40" in ticks
     assert texts[1].startswith("Nhiệm kỳ 2016–2021 · Đơn vị: % · Toàn thành phố:")
     assert any(text.startswith("Số liệu minh họa") for text in texts)
     assert any(text.startswith("Nguồn:") for text in texts)

@@ -26,7 +26,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.textpath import TextToPath
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..i18n import format_number, format_value, t
 from ..kpi import target_text
@@ -57,10 +57,10 @@ _STYLE_TO_MPL = {
     "alpha": "alpha",
 }
 # Bokeh plot options that mean the same under matplotlib.
-_SHARED_PLOT_OPTIONS = ("invert_axes", "xaxis", "yaxis", "show_frame")
-# Bokeh style options that name a column, applied per shape by a hook.
+_SHARED_PLOT_OPTIONS = ("invert_axes", "xaxis", "yaxis", "show_frame", "xlabel", "ylabel")
 _TEXT_TO_PATH = TextToPath()
 _PNG_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Bokeh style options that name a column, applied per shape by a hook.
 _COLUMN_SETTERS = {
     "color": "set_facecolor",
     "line_color": "set_edgecolor",
@@ -129,6 +129,9 @@ def to_matplotlib(element: hv.Element) -> hv.Element:
         for name in _SHARED_PLOT_OPTIONS:
             if name in plot and name in plot_class.param:
                 options[name] = plot[name]
+        if plot.get("invert_axes") and ("xlabel" in options or "ylabel" in options):
+            # Bokeh names the axes before inverting them, matplotlib after.
+            options["xlabel"], options["ylabel"] = options.get("ylabel"), options.get("xlabel")
         if plot.get("data_aspect") is not None or plot.get("aspect") == "equal":
             options["aspect"] = "equal"
         if column_styles:
@@ -468,9 +471,14 @@ class _Decorator:
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         if not indicator.is_boolean:
-            decimals = 0
+            # Round steps (1, 2, 5 × 10ⁿ), and a decimal only where a tick needs one.
+            axes.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
             axes.xaxis.set_major_formatter(
-                FuncFormatter(lambda value, _pos: format_number(value, self.lang, decimals))
+                FuncFormatter(
+                    lambda value, _pos: format_number(
+                        value, self.lang, 0 if float(value).is_integer() else 1
+                    )
+                )
             )
             axes.grid(axis="x", color="#e5e5e5", linewidth=0.8)
             axes.set_axisbelow(True)
