@@ -101,3 +101,16 @@ def test_maps_carry_the_boundary_attribution(dashboard_data):
     images._close(figure)
     assert "geoBoundaries" in texts and "CC BY 3.0 IGO" in texts
     assert "Unit: people" in texts
+
+
+def test_a_period_without_district_figures_still_exports(dashboard_data):
+    """A city-only indicator: grey map and a chart that says why it is empty, no error."""
+    snapshot = common.snapshot_for(dashboard_data, "women_city_council_pct", 2021, "vi")
+    for view in ("map", "chart"):
+        figure = render_figure(snapshot, view, 6.4, 3.6)
+        legend = [text.get_text() for legend in figure.legends for text in legend.get_texts()]
+        texts = [text.get_text() for axes in figure.axes for text in axes.texts]
+        images._close(figure)
+        assert legend == ["chưa có số liệu"]
+        if view == "chart":
+            assert texts == ["Chỉ tiêu này chưa có số liệu cấp quận, huyện cho kỳ đã chọn."]

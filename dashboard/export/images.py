@@ -198,11 +198,32 @@ def render_figure(
         if view == "map":
             # A map is never stretched, whatever the builder's sizing options.
             element.opts(backend="matplotlib", aspect="equal")
-        # hv.render would build the plot twice (get_plot, then get_plot_state); build it once.
-        figure = hv.renderer("matplotlib").get_plot(element).state
+        if view == "chart" and not common.has_district_values(snapshot):
+            figure = _empty_chart(snapshot.state.lang)
+        else:
+            # hv.render would build the plot twice (get_plot, then get_plot_state).
+            figure = hv.renderer("matplotlib").get_plot(element).state
         figure.set_size_inches(width_in, height_in)
         figure.patch.set_facecolor("white")
         _Decorator(figure, snapshot, view, element, layout).draw()
+    return figure
+
+
+def _empty_chart(lang: str) -> Figure:
+    """No bars to rank (matplotlib cannot draw an empty bar chart): say so in their place."""
+    figure = Figure()
+    axes = figure.add_subplot()
+    axes.axis("off")
+    axes.text(
+        0.5,
+        0.5,
+        t("no_district_data", lang),
+        ha="center",
+        va="center",
+        wrap=True,
+        color=MUTED_COLOUR,
+        transform=axes.transAxes,
+    )
     return figure
 
 
@@ -380,7 +401,7 @@ class _Decorator:
     # ------------------------------------------------------------ plot areas
 
     def _place(self, top: float, bottom: float) -> None:
-        if self.view == "chart":
+        if self.view == "chart" and common.has_district_values(self.snapshot):
             self._format_chart()
         else:
             self._outline_selected()
@@ -514,10 +535,12 @@ class _Decorator:
     def _legend_items(self) -> tuple[list, list[str]]:
         handles: list = []
         labels: list[str] = []
-        for entry in self.snapshot.legend:
+        drawn = common.has_district_values(self.snapshot)
+        # Without any district value only the no-data entry (always last) means anything.
+        for entry in self.snapshot.legend if drawn else self.snapshot.legend[-1:]:
             handles.append(Patch(facecolor=entry.colour, edgecolor="#888888", linewidth=0.6))
             labels.append(entry.label)
-        if self.view == "chart":
+        if self.view == "chart" and drawn:
             target, city = self.snapshot.target, self.snapshot.city
             for line in self._hlines():
                 style = hv.Store.lookup_options("bokeh", line, "style").kwargs
@@ -549,7 +572,7 @@ class _Decorator:
         missing = common.missing_districts(self.snapshot)
         if missing and len(missing) < len(self.snapshot.display):
             notes.append(f"{t('no_data', self.lang).capitalize()}: {', '.join(missing)}")
-        elif missing:
+        elif missing and self.view == "map":  # the empty chart already says so
             notes.append(t("no_district_data", self.lang))
         for note in notes:
             text = _wrap(common.nfc(note), width, size)
