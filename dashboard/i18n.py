@@ -455,6 +455,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "district": {"vi": "Quận, huyện", "en": "District"},
     "value": {"vi": "Giá trị", "en": "Value"},
     "switch_language": {"vi": "English", "en": "Tiếng Việt"},
+    "full_screen": {"vi": "⛶ Toàn màn hình", "en": "⛶ Full screen"},
     "view_map": {"vi": "Bản đồ", "en": "Map"},
     "view_chart": {"vi": "Biểu đồ", "en": "Chart"},
     "view_table": {"vi": "Bảng", "en": "Table"},

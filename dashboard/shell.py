@@ -10,10 +10,17 @@ import panel as pn
 from .data import DashboardData, get_data, refresh_if_changed, resolve_period
 from .i18n import LANGUAGES, format_datetime, t
 from .pages import registered_pages
-from .state import URL_PARAMETERS, VIEWS, DashboardState
+from .state import MODES, URL_PARAMETERS, VIEWS, DashboardState
 from .views.controls import explorer_indicators
+from .views.presenter import KeyboardStepper
 
 STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
+# Everything but the parameter's own name travels between the app's state and a page's mirror.
+MIRRORED_PARAMETERS = [name for name in DashboardState.param if name != "name"]
+# The themes a review meeting steps through in presentation mode, in order.
+PRESENTATION_PAGES = ("overview", "committees", "leadership", "capacity", "health")
+# Presentation mode enlarges everything for a projector seen from the back of a room.
+PRESENTATION_ZOOM = "1.3"
 # Milliseconds between checks for new data: new figures appear within about 10 seconds.
 REFRESH_INTERVAL_MS = 5000
 
@@ -35,7 +42,8 @@ def configure() -> None:
 
 def new_state(data: DashboardData, **params) -> DashboardState:
     """A fresh state whose indicator choices are the catalogue's."""
-    return DashboardState(indicator_ids=list(data.catalogue.indicators), data_version=data.version, **params)
+    params.setdefault("data_version", data.version)
+    return DashboardState(indicator_ids=list(data.catalogue.indicators), **params)
 
 
 def watch_for_new_data(state: DashboardState, data: DashboardData) -> None:
@@ -87,6 +95,8 @@ def state_from_query(query: dict, data: DashboardData) -> dict:
         values["view"] = query["view"]
     if str(query.get("gap")).lower() in ("true", "1"):
         values["gap"] = True
+    if query.get("mode") in MODES:
+        values["mode"] = query["mode"]
     if query.get("lang") in LANGUAGES:
         values["lang"] = query["lang"]
     return values
@@ -111,6 +121,11 @@ class DashboardApp:
         if state.page not in self._pages:
             state.page = next(iter(self._pages))
         self._page_views: dict[str, object] = {}
+        # Each built page has a mirror of the state that follows the app's state only while the
+        # page is shown, so hidden pages do no work on every click.
+        self._page_states: dict[str, DashboardState] = {}
+        self._active_state: DashboardState | None = None
+        state.param.watch(self._forward_to_page, MIRRORED_PARAMETERS)
         self._header = pn.pane.HTML(pn.bind(self._header_html, state.param.lang),
                                     sizing_mode="stretch_width", margin=0)
         self._language = pn.widgets.Button(
@@ -130,8 +145,24 @@ class DashboardApp:
         self._fit_indicator_to_page()
         self._content = pn.Column(self._page_view(), sizing_mode="stretch_width", margin=0)
         state.param.watch(self._on_page, "page")
+        self._stepper = None
+        if state.mode == "present":
+            slides = [slug for slug in PRESENTATION_PAGES if slug in self._pages]
+            start = slides.index(state.page) if state.page in slides else 0
+            self._stepper = KeyboardStepper(step=start, fullscreen_label=t("full_screen", state.lang),
+                                            sizing_mode="stretch_width")
+            self._stepper.param.watch(lambda event: self._show_slide(slides, event.new), "step")
+            self._show_slide(slides, start)
+
+    def _show_slide(self, slides: list[str], step: int) -> None:
+        """Presentation mode: step n shows theme n, wrapping round at either end."""
+        slug = slides[step % len(slides)]
+        self.state.page = slug
+        self._stepper.label = (f"{step % len(slides) + 1} / {len(slides)} · "
+                               f"{self._pages[slug].title[self.state.lang]}")
 
     def _on_page(self, _event) -> None:
+        self._active_state = None  # the page being left must not redraw for the next one
         self._fit_indicator_to_page()
         self._content.objects = [self._page_view()]
 
@@ -146,11 +177,29 @@ class DashboardApp:
             self.state.param.update(indicator=choices[0], year=resolve_period(periods, self.state.year))
 
     def _page_view(self):
-        # Each page is built once per session and kept, so switching back is instant.
+        """The current page, built on first visit, and brought up to date with the app's state."""
         slug = self.state.page
+        shared = {name: getattr(self.state, name) for name in MIRRORED_PARAMETERS}
         if slug not in self._page_views:
-            self._page_views[slug] = self._pages[slug].factory(state=self.state, data=self.data)
+            page_state = new_state(self.data, **shared)
+            page_state.param.watch(
+                lambda *events, page_state=page_state: self._forward_to_app(page_state, events),
+                MIRRORED_PARAMETERS,
+            )
+            self._page_states[slug] = page_state
+            self._page_views[slug] = self._pages[slug].factory(state=page_state, data=self.data)
+        else:
+            self._page_states[slug].param.update(**shared)
+        self._active_state = self._page_states[slug]
         return self._page_views[slug]
+
+    def _forward_to_page(self, *events) -> None:
+        if self._active_state is not None:
+            self._active_state.param.update(**{event.name: event.new for event in events})
+
+    def _forward_to_app(self, page_state: DashboardState, events) -> None:
+        if page_state is self._active_state:
+            self.state.param.update(**{event.name: event.new for event in events})
 
     def _toggle_language(self, _event) -> None:
         self.state.lang = "en" if self.state.lang == "vi" else "vi"
@@ -171,6 +220,12 @@ class DashboardApp:
         )
 
     def __panel__(self):
+        if self._stepper is not None:
+            return pn.Column(
+                self._header, self._stepper, self._content,
+                sizing_mode="stretch_width", css_classes=["dashboard-app", "present-mode"],
+                styles={"zoom": PRESENTATION_ZOOM},
+            )
         return pn.Column(
             self._header,
             pn.FlexBox(*self._nav_buttons.values(), self._language, sizing_mode="stretch_width",

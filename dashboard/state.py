@@ -14,7 +14,8 @@ DEFAULT_YEAR = 2016
 # The plan started in 2016; election terms reach back to 2011 and forward to 2026-2031.
 YEAR_BOUNDS = (2000, 2035)
 # Parameters that live in the query string, under the same names.
-URL_PARAMETERS = ("page", "indicator", "year", "district", "view", "gap", "lang")
+URL_PARAMETERS = ("page", "indicator", "year", "district", "view", "gap", "lang", "mode")
+MODES = ("normal", "present")
 
 
 class DashboardState(param.Parameterized):
@@ -36,6 +37,10 @@ class DashboardState(param.Parameterized):
     view = param.Selector(default="map", objects=list(VIEWS), doc="Map, chart or table view of an indicator.")
     gap = param.Boolean(default=False, doc="Colour districts by their gap to the target instead of the value.")
     lang = param.Selector(default="vi", objects=list(LANGUAGES), doc="Interface language.")
+    mode = param.Selector(
+        default="normal", objects=list(MODES),
+        doc="'present' gives a large-type layout for a projector, stepped with the keyboard.",
+    )
     data_version = param.Integer(
         default=0, bounds=(0, None), precedence=-1,
         doc="Version of the data shown; moves when newly imported figures are loaded (not in the URL).",

@@ -27,7 +27,7 @@ def test_an_import_reaches_an_open_map_with_values_only(tmp_path):
     view = ChoroplethView(snapshot=IndicatorSnapshot(state=state, data=data))
     document = Document()
     document.add_root(pn.panel(view).get_root(document))
-    (source,) = view._sources
+    source = view.source
     assert not refresh_if_changed(data, url)
 
     result = import_bytes(OFFICIAL_BA_VI, "ba_vi.csv", user="test", db_url=url)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 import geopandas as gpd
 import holoviews as hv
 import numpy as np
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import DataRange1d
+from bokeh.models import ColumnDataSource, DataRange1d, HoverTool, TapTool
+from bokeh.plotting import figure
 from panel.viewable import Viewer
 
+from .. import geo
 from ..i18n import t
 from ..state import DashboardState
 from .frames import VALUE_COLUMNS
@@ -33,24 +37,28 @@ def polygon_records(districts: gpd.GeoDataFrame, display: pd.DataFrame) -> list[
     return records
 
 
+def map_tooltips(lang: str) -> list[tuple[str, str]]:
+    """What a tap or hover on a district shows, in the same words on screen and in exports."""
+    return [
+        (t("district", lang), "@name"),
+        (t("value", lang), "@value_label"),
+        ("n/N", "@ratio"),
+        (t("status", lang), "@status_label"),
+    ]
+
+
 def choropleth_element(districts: gpd.GeoDataFrame, display: pd.DataFrame, lang: str) -> hv.Polygons:
-    """A choropleth of `display` values over `districts` (both in map order); no tiles."""
+    """A choropleth of `display` values over `districts` (both in map order); no tiles.
+
+    For notebooks and exports. The live map draws the same columns with `choropleth_figure`.
+    """
     vdims = ["code", *VALUE_COLUMNS, "status", "source"]
     return hv.Polygons(polygon_records(districts, display[vdims]), vdims=vdims).opts(
         color="color",
         line_color="white",
         line_width=1,
         tools=["tap", "hover"],
-        hover_tooltips=[
-            (t("district", lang), "@name"),
-            (t("value", lang), "@value_label"),
-            ("n/N", "@ratio"),
-            (t("status", lang), "@status_label"),
-        ],
-        selection_line_color="#111111",
-        selection_line_width=3,
-        nonselection_fill_alpha=0.55,
-        nonselection_line_alpha=0.8,
+        hover_tooltips=map_tooltips(lang),
         xaxis=None,
         yaxis=None,
         show_frame=False,
@@ -63,6 +71,48 @@ def choropleth_element(districts: gpd.GeoDataFrame, display: pd.DataFrame, lang:
     )
 
 
+@functools.lru_cache(maxsize=4)
+def polygon_coordinates(districts_id: int) -> tuple[list, list]:
+    """Bokeh multi-polygon coordinates of the display geometry, built once per process."""
+    districts = geo.display_districts()
+    xs, ys = [], []
+    for geometry in districts.geometry:
+        rings = [geometry.exterior, *geometry.interiors]
+        xs.append([[np.asarray(ring.coords)[:, 0] for ring in rings]])
+        ys.append([[np.asarray(ring.coords)[:, 1] for ring in rings]])
+    return xs, ys
+
+
+def choropleth_figure(display: pd.DataFrame, lang: str) -> tuple[figure, ColumnDataSource, HoverTool]:
+    """The live map as a Bokeh figure: coordinates from the process cache, values from `display`.
+
+    Drawn directly with Bokeh rather than through HoloViews: the view only ever patches value
+    columns afterwards, and building 30 polygons through HoloViews took seconds per page.
+    """
+    xs, ys = polygon_coordinates(id(geo.display_districts()))
+    source = ColumnDataSource({"xs": xs, "ys": ys, "code": display["code"].tolist(),
+                               **{column: display[column].tolist() for column in VALUE_COLUMNS}})
+    plot = figure(
+        sizing_mode="stretch_width", height=MAP_HEIGHT, match_aspect=True,
+        tools="pan,wheel_zoom,reset", toolbar_location="above", x_axis_type=None, y_axis_type=None,
+        outline_line_color=None, min_border=0, css_classes=["district-map-figure"],
+    )
+    plot.grid.visible = False
+    plot.x_range = DataRange1d(range_padding=0.02)
+    plot.y_range = DataRange1d(range_padding=0.02)
+    renderer = plot.multi_polygons(
+        "xs", "ys", source=source, fill_color="color", line_color="white", line_width=1,
+        selection_line_color="#111111", selection_line_width=3, selection_fill_alpha=1.0,
+        nonselection_fill_alpha=0.55, nonselection_line_alpha=0.8, nonselection_line_color="white",
+    )
+    tap = TapTool(renderers=[renderer])
+    hover = HoverTool(renderers=[renderer], tooltips=map_tooltips(lang))
+    plot.add_tools(tap, hover)
+    plot.toolbar.active_tap = tap
+    plot.toolbar.logo = None
+    return plot, source, hover
+
+
 class ChoroplethView(Viewer):
     """The live map. A click or a new indicator patches value columns of the drawn polygons."""
 
@@ -70,17 +120,13 @@ class ChoroplethView(Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        # ColumnDataSources of every rendered copy (a notebook can show the view twice).
-        self._sources: list = []
-        self._selection = hv.streams.Selection1D()
-        self._selection.param.watch(self._on_tap, "index")
-        self._pane = pn.pane.HoloViews(
-            # stretch_width, not stretch_both: a height-stretching pane inside a scrolling page
-            # collapses every plot around it to zero height.
-            self._element(), sizing_mode="stretch_width", height=MAP_HEIGHT,
-            css_classes=["district-map"],
-        )
-        self._language = self.state.lang
+        self.figure, self.source, self._hover = choropleth_figure(self.snapshot.display, self.state.lang)
+        self.source.selected.indices = self._selected_indices()
+        self.source.selected.on_change("indices", self._on_tap)
+        # stretch_width, not stretch_both: a height-stretching pane inside a scrolling page
+        # collapses every plot around it to zero height.
+        self._pane = pn.pane.Bokeh(self.figure, sizing_mode="stretch_width", height=MAP_HEIGHT,
+                                   css_classes=["district-map"])
         self.snapshot.param.watch(self._on_values_change, ["display"])
         self.state.param.watch(self._on_district_change, ["district"])
 
@@ -88,52 +134,23 @@ class ChoroplethView(Viewer):
     def state(self) -> DashboardState:
         return self.snapshot.state
 
-    def _element(self) -> hv.Polygons:
-        element = choropleth_element(
-            self.snapshot.data.districts, self.snapshot.display, self.state.lang
-        ).opts(hooks=[self._remember_source])
-        self._selection.source = element
-        return element
-
-    def _remember_source(self, plot, element) -> None:
-        figure = plot.state
-        if not figure.match_aspect:
-            # Keep metres square by widening the ranges, not by resizing the plot, so one map
-            # fits a 390 px phone and a 1920 px screen alike.
-            figure.x_range = DataRange1d(range_padding=0.02)
-            figure.y_range = DataRange1d(range_padding=0.02)
-            figure.match_aspect = True
-        source = plot.handles["source"]
-        if source not in self._sources:
-            self._sources.append(source)
-        self._patch(source)
-
-    def _patch(self, source) -> None:
-        # Only value columns travel to the browser; xs/ys stay where they are.
-        source.data.update({column: self.snapshot.display[column].tolist() for column in VALUE_COLUMNS})
-        source.selected.indices = self._selected_indices()
-
     def _selected_indices(self) -> list[int]:
         matches = np.flatnonzero(self.snapshot.display["code"].to_numpy() == self.state.district)
         return [int(i) for i in matches]
 
     def _on_values_change(self, *_events) -> None:
-        if self.state.lang != self._language:
-            # Tooltip labels are part of the plot itself, so a new language redraws it.
-            self._language = self.state.lang
-            self._sources.clear()
-            self._pane.object = self._element()
-            return
-        for source in self._sources:
-            self._patch(source)
+        # Only value columns travel to the browser; xs/ys stay where they are.
+        self.source.data.update({column: self.snapshot.display[column].tolist() for column in VALUE_COLUMNS})
+        self._hover.tooltips = map_tooltips(self.state.lang)
 
     def _on_district_change(self, *_events) -> None:
-        for source in self._sources:
-            source.selected.indices = self._selected_indices()
+        indices = self._selected_indices()
+        if self.source.selected.indices != indices:
+            self.source.selected.indices = indices
 
-    def _on_tap(self, event) -> None:
+    def _on_tap(self, _attr, _old, new) -> None:
         codes = self.snapshot.display["code"].tolist()
-        self.state.district = codes[event.new[0]] if event.new else ""
+        self.state.district = codes[new[0]] if new else ""
 
     def __panel__(self):
         return self._pane
