@@ -123,7 +123,7 @@ def test_every_chart_slide_has_the_map_and_the_ranking_as_pictures(slides, kpis)
         for picture in pictures:
             image = Image.open(io.BytesIO(picture.image.blob))
             assert image.format == "PNG"
-            # Rendered at the size it is shown, at 200 dpi.
+            # Rendered at the size it is shown, at the deck's resolution.
             assert image.size[0] == round(picture.width / 914400 * deck_module.PICTURE_DPI)
 
 

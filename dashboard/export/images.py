@@ -252,8 +252,8 @@ def render_png(
         dpi,
         layout,
     )
-    cache = _PNG_CACHE.setdefault(snapshot.data, OrderedDict())
     with common.RENDER_LOCK:
+        cache = _PNG_CACHE.setdefault(snapshot.data, OrderedDict())
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
@@ -401,13 +401,13 @@ class _Decorator:
     # ------------------------------------------------------------ plot areas
 
     def _place(self, top: float, bottom: float) -> None:
-        if self.view == "chart" and common.has_district_values(self.snapshot):
-            self._format_chart()
-        else:
+        if self.view == "map":
             self._outline_selected()
+        elif common.has_district_values(self.snapshot):
+            self._format_chart()
         handles, labels = self._legend_items()
         if self.layout.legend_below:
-            columns = 2 if self.view == "map" else 2
+            columns = 2
             rows = -(-len(handles) // columns)
             legend_height = rows * self.font * 1.45 / 72 + 0.1
             left = 0.1 if self.view == "map" else self._label_width()
