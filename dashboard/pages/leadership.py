@@ -82,8 +82,8 @@ def real_figures_element(frame: pd.DataFrame, lang: str) -> hv.Overlay:
                    vdims=[hv.Dimension("value", label=HEADINGS["share"][lang]),
                           "value_label", "ratio", "status_label", "source"]).opts(
         invert_axes=True, color="#7b3294", responsive=True, height=40 + 34 * len(frame), toolbar=None,
-        tools=["hover"], hover_tooltips=[("", "@label"), (t("value", lang), "@value_label"), ("n/N", "@ratio"),
-                                         (t("status", lang), "@status_label"), (t("source", lang), "@source")],
+        tools=["hover"], hover_tooltips=[("", "@{label}"), (t("value", lang), "@{value_label}"), ("n/N", "@{ratio}"),
+                                         (t("status", lang), "@{status_label}"), (t("source", lang), "@{source}")],
         xlim=(0, 60), title="",
     )
     return bars * hv.HLine(CANDIDATE_TARGET).opts(color=TARGET_COLOUR, line_width=2.5)

@@ -40,10 +40,10 @@ def polygon_records(districts: gpd.GeoDataFrame, display: pd.DataFrame) -> list[
 def map_tooltips(lang: str) -> list[tuple[str, str]]:
     """What a tap or hover on a district shows, in the same words on screen and in exports."""
     return [
-        (t("district", lang), "@name"),
-        (t("value", lang), "@value_label"),
-        ("n/N", "@ratio"),
-        (t("status", lang), "@status_label"),
+        (t("district", lang), "@{name}"),
+        (t("value", lang), "@{value_label}"),
+        ("n/N", "@{ratio}"),
+        (t("status", lang), "@{status_label}"),
     ]
 
 
@@ -61,6 +61,7 @@ def choropleth_element(districts: gpd.GeoDataFrame, display: pd.DataFrame, lang:
         hover_tooltips=map_tooltips(lang),
         xaxis=None,
         yaxis=None,
+        data_aspect=1,
         show_frame=False,
         toolbar="above",
         active_tools=["tap"],

@@ -12,6 +12,7 @@ from ..state import DashboardState
 from .choropleth import ChoroplethView, legend_pane
 from .controls import IndicatorControls
 from .district_card import DistrictCard
+from .export_buttons import ExportButtons
 from .frames import gap_target
 from .notices import attribution, illustrative_notice, no_district_data_notice
 from .ranking import RankingView
@@ -64,6 +65,7 @@ class IndicatorExplorer(Viewer):
             pn.Row(map_column, side_column, sizing_mode="stretch_width", css_classes=["map-and-chart"],
                    stylesheets=[":host { flex-wrap: wrap; gap: 16px; }"]),
             pn.Column(TableView(snapshot=snapshot), visible=in_view["table"], sizing_mode="stretch_width"),
+            ExportButtons(snapshot=snapshot),
             sizing_mode="stretch_width",
             css_classes=["indicator-explorer"],
         )

@@ -21,11 +21,12 @@ from ..i18n import t
 from .snapshot import IndicatorSnapshot
 
 # (key, button label string, icon)
+# No icons: Panel's widget icons are a web font fetched from a CDN, which the intranet lacks.
 DOWNLOADS = (
-    ("map", "export_button_map", "map"),
-    ("chart", "export_button_chart", "chart-bar"),
-    ("deck", "export_button_deck", "presentation"),
-    ("html", "export_button_html", "file-code"),
+    ("map", "export_button_map"),
+    ("chart", "export_button_chart"),
+    ("deck", "export_button_deck"),
+    ("html", "export_button_html"),
 )
 
 
@@ -46,13 +47,12 @@ class ExportButtons(Viewer):
             key: pn.widgets.FileDownload(
                 callback=callbacks[key],
                 embed=False,
-                icon=icon,
                 filename=self.filename(key),
                 label=t(label, self.snapshot.state.lang),
                 css_classes=["export-button", f"export-{key}"],
                 margin=(4, 6),
             )
-            for key, label, icon in DOWNLOADS
+            for key, label in DOWNLOADS
         }
         self._heading = pn.pane.HTML(self._heading_html(), margin=(8, 6, 0, 6))
         self._layout = pn.Column(
@@ -77,7 +77,7 @@ class ExportButtons(Viewer):
 
     def _refresh(self, *_events) -> None:
         lang = self.snapshot.state.lang
-        for key, label, _icon in DOWNLOADS:
+        for key, label in DOWNLOADS:
             self._downloads[key].param.update(filename=self.filename(key), label=t(label, lang))
         self._heading.object = self._heading_html()
 
