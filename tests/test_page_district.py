@@ -304,3 +304,20 @@ def test_profile_waits_while_another_page_is_shown(dashboard_data):
     assert profile.code == BA_VI
     state.page = "district"
     assert profile.code == "001"
+
+
+def test_profile_follows_newly_imported_figures(tiny_data):
+    state = new_state(tiny_data, page="district", district="001")
+    profile = page.DistrictProfile(state=state, data=tiny_data)
+    assert row_of(profile.table, PERCENT)["value"] == 100.0
+    observations = tiny_data.observations.copy()
+    observations.loc[
+        (observations["unit_code"] == "001")
+        & (observations["period"] == 2018)
+        & (observations["indicator_id"] == PERCENT),
+        ["value", "numerator"],
+    ] = [70.0, 7]
+    tiny_data.replace_observations(observations, tiny_data.version + 1)
+    state.data_version = tiny_data.version
+    row = row_of(profile.table, PERCENT)
+    assert row["value"] == 70.0 and row["change"] == pytest.approx(-10.0)

@@ -125,3 +125,29 @@ def test_selector_and_state_follow_each_other(dashboard_data):
     assert view._selector.value == "trainees"
     state.lang = "en"
     assert view._selector.label == "Choose an indicator" and view._selector.value == "trainees"
+
+
+def test_counts_follow_newly_imported_figures(dashboard_data):
+    from dashboard.data import DashboardData
+
+    data = DashboardData(
+        dashboard_data.catalogue,
+        dashboard_data.districts,
+        dashboard_data.observations.copy(),
+        dashboard_data.version,
+    )
+    state = new_state(data, page="methods")
+    view = page.MethodsPage(state=state, data=data)
+
+    def counts_html() -> str:
+        panes = [
+            o for o in view._layout.objects if "methods-table" in str(getattr(o, "object", ""))
+        ]
+        return panes[0].object
+
+    before = counts_html()
+    data.replace_observations(data.observations.iloc[:-30], data.version + 1)
+    state.data_version = data.version
+    after = counts_html()
+    assert after != before
+    assert f"<b>{len(data.observations):,}</b>".replace(",", ".") in after

@@ -11,6 +11,7 @@ URL parameters synced (by the app): page=district, district, lang.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import math
@@ -80,13 +81,27 @@ PROFILE_COLUMNS = [
 
 # ----------------------------------------------------------------------------- builders
 
-# The caches below are keyed by the DashboardData object itself (hashed by identity): its
-# figures never change within a process, and every session asks for the same cells.
+# The caches below are keyed by the process-wide DashboardData (hashed by identity) and
+# its version: every session asks for the same cells, and an import moves the version.
+
+
+def district_cells(data: DashboardData, indicator_id: str) -> dict[int, pd.DataFrame]:
+    """{period: district rows of the indicator indexed by code}, oldest period first."""
+    return _district_cells(data, data.version, indicator_id)
+
+
+def cached_city_value(data: DashboardData, indicator_id: str, period: int):
+    """DashboardData.city_value, computed once per data version."""
+    return _city_value(data, data.version, indicator_id, period)
+
+
+def chart_periods(data: DashboardData, indicator_id: str) -> tuple[int, ...]:
+    """Periods with a district or a published city figure: the x axis of the trend chart."""
+    return _chart_periods(data, data.version, indicator_id)
 
 
 @functools.lru_cache(maxsize=256)
-def district_cells(data: DashboardData, indicator_id: str) -> dict[int, pd.DataFrame]:
-    """{period: district rows of the indicator indexed by code}, oldest period first."""
+def _district_cells(data: DashboardData, version: int, indicator_id: str) -> dict:
     observations = data.observations
     rows = observations[
         (observations["indicator_id"] == indicator_id) & (observations["map_id"] == DISTRICT_MAP_ID)
@@ -98,14 +113,12 @@ def district_cells(data: DashboardData, indicator_id: str) -> dict[int, pd.DataF
 
 
 @functools.lru_cache(maxsize=4096)
-def cached_city_value(data: DashboardData, indicator_id: str, period: int):
-    """DashboardData.city_value, computed once per process."""
+def _city_value(data: DashboardData, version: int, indicator_id: str, period: int):
     return data.city_value(indicator_id, period)
 
 
 @functools.lru_cache(maxsize=256)
-def chart_periods(data: DashboardData, indicator_id: str) -> tuple[int, ...]:
-    """Periods with a district or a published city figure: the x axis of the trend chart."""
+def _chart_periods(data: DashboardData, version: int, indicator_id: str) -> tuple[int, ...]:
     observations = data.observations
     city = observations[
         (observations["indicator_id"] == indicator_id) & (observations["map_id"] == CITY_MAP_ID)
@@ -546,7 +559,13 @@ def trend_element(
         )
 
     unit = "%" if indicator.is_percent else ""
-    value = hv.Dimension("value", label=indicator.unit[lang] if indicator.is_count else "%")
+    # Explicit limits: HoloViews pads no upper bound for a single period, which clips its point.
+    # A dimension range, unlike ylim, is recomputed for every frame of the DynamicMap.
+    highest = pd.concat([frame["district"], frame["city"], frame["target"]]).max()
+    top = 1.0 if pd.isna(highest) or highest <= 0 else highest * 1.12
+    value = hv.Dimension(
+        "value", label=indicator.unit[lang] if indicator.is_count else "%", range=(0, top)
+    )
     city_name = t("profile_districts_average" if indicator.is_count else "city", lang)
     target = series("target", "target_label", t("target", lang))
     city = series("city", "city_label", city_name)
@@ -570,22 +589,14 @@ def trend_element(
                 color=TARGET_COLOUR, line_width=2.5, line_dash="dotted"
             ),
         )
-    # Explicit limits: HoloViews pads no upper bound for a single period, which clips its point.
-    highest = pd.concat([frame["district"], frame["city"], frame["target"]]).max()
-    top = 1.0 if pd.isna(highest) or highest <= 0 else highest * 1.12
-    # A dimension range, unlike ylim, is recomputed for every frame of the DynamicMap.
-    return (
-        hv.Overlay(layers)
-        .redim.range(value=(0, top))
-        .opts(
-            hv.opts.Curve(framewise=True, default_tools=[]),
-            hv.opts.Scatter(framewise=True, default_tools=[]),
-            hv.opts.Overlay(
-                **common,
-                yformatter=_tick_formatter(lang, unit, indicator.is_count),
-                ylabel=value.label,
-            ),
-        )
+    return hv.Overlay(layers).opts(
+        hv.opts.Curve(framewise=True, default_tools=[]),
+        hv.opts.Scatter(framewise=True, default_tools=[]),
+        hv.opts.Overlay(
+            **common,
+            yformatter=_tick_formatter(lang, unit, indicator.is_count),
+            ylabel=value.label,
+        ),
     )
 
 
@@ -631,18 +642,35 @@ class DistrictProfile(param.Parameterized):
     data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
     code = param.String(default="", doc="District the table describes.", precedence=-1)
     lang = param.String(default="vi", doc="Language of the table's labels.", precedence=-1)
+    version = param.Integer(default=-1, doc="Data version the table was built from.", precedence=-1)
+    revision = param.Integer(
+        default=0,
+        precedence=-1,
+        doc="Moves with every new table; charts depend on it rather than on the table, which "
+        "HoloViews would hash on each update.",
+    )
     table = param.DataFrame(doc="One row per indicator, see profile_table().", precedence=-1)
 
-    @param.depends("state.district", "state.lang", "state.page", watch=True, on_init=True)
+    @param.depends(
+        "state.district", "state.lang", "state.page", "state.data_version", watch=True, on_init=True
+    )
     def _resolve(self) -> None:
         # Other pages change the district too: refresh only when this page is shown.
         if self.table is not None and self.state.page != SLUG:
             return
-        code, lang = self.state.district, self.state.lang
-        if self.table is not None and (code, lang) == (self.code, self.lang):
+        code, lang, version = self.state.district, self.state.lang, self.data.version
+        if self.table is not None and (code, lang, version) == (self.code, self.lang, self.version):
             return
         table = profile_table(self.data, code, lang)
-        self.param.update(code=code, lang=lang, table=table)
+        # Sixteen charts and their texts change together: one message to the browser, and one
+        # walk of the document's models instead of one per chart (HoloViews freezes the model
+        # graph around each chart update and Bokeh recomputes it whenever the freeze ends).
+        doc = pn.state.curdoc
+        frozen = doc.models.freeze() if doc is not None else contextlib.nullcontext()
+        with pn.io.hold(), frozen:
+            self.param.update(
+                code=code, lang=lang, version=version, table=table, revision=self.revision + 1
+            )
 
     def row(self, indicator_id: str) -> pd.Series | None:
         rows = (
@@ -673,7 +701,7 @@ class IndicatorBlock(Viewer):
         )
         # Each indicator has its own scales: never link the axes of the sixteen charts.
         chart = pn.pane.HoloViews(
-            hv.DynamicMap(pn.bind(self._element, table)),
+            hv.DynamicMap(pn.bind(self._element, self.profile.param.revision)),
             sizing_mode="stretch_width",
             linked_axes=False,
             css_classes=["profile-chart"],
@@ -706,7 +734,7 @@ class IndicatorBlock(Viewer):
             return ""
         return indicator_block_html(row, self.indicator, self.profile.code, self.profile.lang)
 
-    def _element(self, table: pd.DataFrame) -> hv.Overlay:
+    def _element(self, _revision: int) -> hv.Overlay:
         profile = self.profile
         frame = trend_frame(profile.data, self.indicator, profile.code, profile.lang)
         return trend_element(frame, self.indicator, profile.district_label(), profile.lang)

@@ -335,9 +335,9 @@ class MethodsPage(Viewer):
         self._selector.param.watch(self._on_selector, "value")
         state.param.watch(lambda event: setattr(self._selector, "value", event.new), "indicator")
         state.param.watch(self._relabel, "lang")
-        # Counts and figures change only with a new database, which means a new process.
-        counts = status_counts(data.observations, data.catalogue)
         lang = state.param.lang
+        # Imports move data_version: counts, figures and dates are redrawn from the new data.
+        version = state.param.data_version
         self._layout = pn.Column(
             pn.pane.HTML(
                 pn.bind(
@@ -359,33 +359,37 @@ class MethodsPage(Viewer):
             ),
             self._selector,
             pn.pane.HTML(
-                pn.bind(self._metadata, state.param.indicator, lang),
+                pn.bind(self._metadata, state.param.indicator, lang, version),
                 sizing_mode="stretch_width",
                 css_classes=["methods-detail"],
             ),
             pn.pane.HTML(pn.bind(status_flags_html, lang), sizing_mode="stretch_width"),
             pn.pane.HTML(
-                pn.bind(lambda lang: status_counts_html(counts, data.catalogue, lang), lang),
+                pn.bind(self._counts, lang, version),
                 sizing_mode="stretch_width",
             ),
             pn.pane.HTML(
-                pn.bind(
-                    lambda lang: real_figures_html(
-                        real_figures(data.observations, data.catalogue, lang), lang
-                    ),
-                    lang,
-                ),
+                pn.bind(self._figures, lang, version),
                 sizing_mode="stretch_width",
             ),
             pn.pane.HTML(
-                pn.bind(lambda lang: geodata_html(lang, data.updated_at), lang),
+                pn.bind(lambda lang, _version: geodata_html(lang, data.updated_at), lang, version),
                 sizing_mode="stretch_width",
             ),
             sizing_mode="stretch_width",
             css_classes=["page", "page-methods", "methods-page"],
         )
 
-    def _metadata(self, indicator_id: str, lang: str) -> str:
+    def _counts(self, lang: str, _version: int) -> str:
+        counts = status_counts(self.data.observations, self.data.catalogue)
+        return status_counts_html(counts, self.data.catalogue, lang)
+
+    def _figures(self, lang: str, _version: int) -> str:
+        return real_figures_html(
+            real_figures(self.data.observations, self.data.catalogue, lang), lang
+        )
+
+    def _metadata(self, indicator_id: str, lang: str, _version: int = 0) -> str:
         return metadata_html(self.data.indicator(indicator_id), self.data, lang)
 
     def _on_selector(self, event) -> None:

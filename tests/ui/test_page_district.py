@@ -24,6 +24,18 @@ _PLOTS_DRAWN = """(count) => {
   return views.filter((view) => view.model.type === 'Figure').length >= count;
 }"""
 
+# Series names drawn by the charts (the district's own line is named after the district).
+_CHART_SERIES = """() => {
+  const names = new Set();
+  for (const view of Bokeh.index.all_views()) {
+    if (view.model.type !== 'GlyphRenderer') continue;
+    const data = view.model.data_source.data;
+    const series = data instanceof Map ? data.get('series') : data['series'];
+    if (series) for (const name of series) names.add(name);
+  }
+  return Array.from(names);
+}"""
+
 # The text of every element the user can see, through Panel's shadow roots.
 PAGE_TEXT = """() => {
   const out = [];
@@ -88,7 +100,9 @@ def test_choosing_a_district_fills_and_then_changes_the_profile(open_page):
 
     chooser = page.locator(".profile-chooser select")
     chooser.select_option(label="Ba Vì (huyện)")
-    expect(page.locator(".profile-heading")).to_contain_text("Huyện Ba Vì")
+    expect(page.locator(".profile-heading")).to_contain_text(
+        "Huyện Ba Vì", timeout=RENDER_TIMEOUT_MS
+    )
     expect(page.locator(".illustrative-notice")).to_contain_text("Số liệu minh họa")
     page.wait_for_function(_PLOTS_DRAWN, arg=16, timeout=RENDER_TIMEOUT_MS)
     population = block(page, "Dân số")
@@ -100,10 +114,14 @@ def test_choosing_a_district_fills_and_then_changes_the_profile(open_page):
     page.wait_for_function("() => window.location.search.includes('district=271')")
 
     chooser.select_option(label="Sóc Sơn (huyện)")
-    expect(page.locator(".profile-heading")).to_contain_text("Huyện Sóc Sơn")
+    expect(page.locator(".profile-heading")).to_contain_text(
+        "Huyện Sóc Sơn", timeout=RENDER_TIMEOUT_MS
+    )
     expect(population.locator(".profile-value")).not_to_contain_text("290.580")
     expect(planning).not_to_have_text(ba_vi_text)
     page.wait_for_function("() => window.location.search.includes('district=016')")
+    series = page.evaluate(_CHART_SERIES)
+    assert "Huyện Sóc Sơn" in series and "Huyện Ba Vì" not in series, series
     shoot(page, "district-1920.png")
 
 
