@@ -278,6 +278,46 @@ def use_seeded_db(seeded_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return seeded_db_url
 
 
+@pytest.fixture(scope="session")
+def served_app_url(tmp_path_factory: pytest.TempPathFactory, seeded_db_url: str) -> Iterator[str]:
+    """``panel serve app.py`` over the seeded database, started once for the whole test run.
+
+    Same command line as ``panel_server`` (``--index app --liveness``, answers at ``/`` and
+    ``/app``); each browser page still opens its own Bokeh session. Tests that need their
+    own server options or environment use ``panel_server`` instead.
+    """
+    port = _free_port()
+    log = tmp_path_factory.mktemp("served-app") / f"panel-serve-{port}.log"
+    cmd = [
+        sys.executable, "-m", "panel", "serve", str(REPO_ROOT / "app.py"),
+        "--index", "app",
+        "--port", str(port),
+        "--address", "127.0.0.1",
+        "--allow-websocket-origin", f"localhost:{port}",
+        "--allow-websocket-origin", f"127.0.0.1:{port}",
+        "--liveness",
+    ]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, "DASHBOARD_DB_URL": seeded_db_url})
+    try:
+        _wait_http_ok(f"http://127.0.0.1:{port}/liveness", proc, 90)
+        # One throw-away session loads the process-wide data, so no test pays for it.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120) as resp:
+            resp.read()
+    except Exception as exc:
+        proc.kill()
+        proc.wait()
+        raise RuntimeError(f"{exc}\n--- {log} ---\n{log.read_text(errors='replace')}") from exc
+    yield f"http://localhost:{port}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 # ------------------------------------------------------ importer: SQLite and PostgreSQL
 
 # The import tests run against both backends. PostgreSQL is Debian's package (`make test`

@@ -1,0 +1,204 @@
+"""Browser tests of the served dashboard, and the page helpers they share.
+
+The helpers read the live Bokeh models of the page (``Bokeh.documents`` / ``Bokeh.index``)
+instead of relying on pixels, so a test can locate a district polygon on screen, read the
+colours the map is drawing and check which bar of the ranking chart is outlined.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from panel.tests.util import wait_until
+
+# True once Bokeh has rendered the page (and, if `plots`, both linked plots of the map
+# page) and has no pending server round-trip.
+_APP_READY = """(plots) => {
+  if (!window.Bokeh || !Bokeh.documents || !Bokeh.documents.length) return false;
+  const doc = Bokeh.documents[0];
+  if (doc.is_idle === false) return false;
+  if (!plots) return [...Bokeh.index.all_views()].length > 0;
+  let map = false, bars = false;
+  for (const view of Bokeh.index.all_views()) {
+    if (view.model.type !== 'GlyphRenderer') continue;
+    const data = view.model.data_source.data;
+    const has = (k) => (data instanceof Map ? data.has(k) : k in data);
+    if (has('xs') && has('code')) map = true;
+    if (has('line') && has('code')) bars = true;
+  }
+  return map && bars;
+}"""
+
+# Columns of the first ColumnDataSource (of a rendered glyph) that has every `marker` column.
+_SOURCE_COLUMNS = """([markers, columns]) => {
+  for (const view of Bokeh.index.all_views()) {
+    if (view.model.type !== 'GlyphRenderer') continue;
+    const data = view.model.data_source.data;
+    const get = (k) => (data instanceof Map ? data.get(k) : data[k]);
+    if (!markers.every((k) => get(k) !== undefined)) continue;
+    const out = {};
+    for (const c of columns) out[c] = Array.from(get(c));
+    return out;
+  }
+  return null;
+}"""
+
+# Keeps a reference to the map source's `xs` column so a later call can tell whether the
+# browser still holds the very same array object (i.e. the polygons were not re-sent).
+_REMEMBER_XS = """() => {
+  for (const view of Bokeh.index.all_views()) {
+    if (view.model.type !== 'GlyphRenderer') continue;
+    const data = view.model.data_source.data;
+    const get = (k) => (data instanceof Map ? data.get(k) : data[k]);
+    if (!(get('xs') && get('code'))) continue;
+    window.__testMapXs = get('xs');
+    return JSON.stringify(get('xs')).length;
+  }
+  return null;
+}"""
+
+_SAME_XS = """() => {
+  for (const view of Bokeh.index.all_views()) {
+    if (view.model.type !== 'GlyphRenderer') continue;
+    const data = view.model.data_source.data;
+    const get = (k) => (data instanceof Map ? data.get(k) : data[k]);
+    if (get('xs') && get('code')) return window.__testMapXs === get('xs');
+  }
+  return null;
+}"""
+
+# Data coordinates -> viewport pixels through the frame scales of the map's plot view.
+_MAP_TO_SCREEN = """([x, y]) => {
+  for (const view of Bokeh.index.all_views()) {
+    if (view.model.type !== 'GlyphRenderer') continue;
+    const data = view.model.data_source.data;
+    const has = (k) => (data instanceof Map ? data.has(k) : k in data);
+    if (!(has('xs') && has('code'))) continue;
+    const plot = view.parent;
+    const rect = plot.canvas_view.el.getBoundingClientRect();
+    return [rect.left + plot.frame.x_scale.compute(x), rect.top + plot.frame.y_scale.compute(y)];
+  }
+  return null;
+}"""
+
+# Viewport boxes of the plots that draw the map polygons and the ranking bars (found by
+# their data, not by CSS classes, which Panel may or may not pass on to a Bokeh figure).
+_PLOT_BOXES = """() => {
+  const out = {map: null, ranking: null};
+  for (const view of Bokeh.index.all_views()) {
+    if (view.model.type !== 'GlyphRenderer') continue;
+    const data = view.model.data_source.data;
+    const has = (k) => (data instanceof Map ? data.has(k) : k in data);
+    const key = has('xs') && has('code') ? 'map' : has('line') && has('code') ? 'ranking' : null;
+    if (!key || out[key]) continue;
+    const r = view.parent.el.getBoundingClientRect();
+    out[key] = {left: r.left, right: r.right, top: r.top, width: r.width, height: r.height};
+  }
+  return out;
+}"""
+
+_SCROLL_TO_MAP = """() => {
+  for (const view of Bokeh.index.all_views()) {
+    if (view.model.type !== 'GlyphRenderer') continue;
+    const data = view.model.data_source.data;
+    const has = (k) => (data instanceof Map ? data.has(k) : k in data);
+    if (has('xs') && has('code')) { view.parent.el.scrollIntoView({block: 'center'}); return true; }
+  }
+  return false;
+}"""
+
+# Every text node the user can see, across Panel's shadow roots.
+_VISIBLE_TEXT = """() => {
+  const out = [];
+  const walk = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let node = walker.currentNode; node; node = walker.nextNode()) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        const el = node.parentElement;
+        const text = node.textContent.trim();
+        if (text && el && !['SCRIPT', 'STYLE', 'TEMPLATE'].includes(el.tagName)
+            && el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) out.push(text);
+      } else if (node.shadowRoot) {
+        walk(node.shadowRoot);
+      }
+    }
+  };
+  walk(document.body);
+  return out.join('\\n');
+}"""
+
+
+def wait_for_app(page, timeout: float = 20, plots: bool = True) -> None:
+    """Block until the document is rendered and idle; with `plots`, until the map page's
+    choropleth and ranking chart are drawn too."""
+    page.wait_for_function(_APP_READY, arg=plots, timeout=timeout * 1000)
+
+
+def source_columns(page, markers: list[str], columns: list[str]) -> dict | None:
+    """`columns` of the rendered ColumnDataSource that has all `markers` columns."""
+    return page.evaluate(_SOURCE_COLUMNS, [markers, columns])
+
+
+def map_columns(page, *columns: str) -> dict | None:
+    """Columns of the choropleth's source (the one with polygon `xs` and district `code`)."""
+    return source_columns(page, ["xs", "code"], list(columns))
+
+
+def bar_columns(page, *columns: str) -> dict | None:
+    """Columns of the ranking chart's bar source (the one with `line` and `code`)."""
+    return source_columns(page, ["line", "code"], list(columns))
+
+
+def remember_map_xs(page) -> int:
+    """Remember the map's `xs` array in the page; returns its JSON length."""
+    return page.evaluate(_REMEMBER_XS)
+
+
+def map_xs_unchanged(page) -> bool:
+    """True if the map source still holds the `xs` array seen by `remember_map_xs`."""
+    return page.evaluate(_SAME_XS)
+
+
+@lru_cache(maxsize=None)
+def district_anchor(code: str) -> tuple[float, float]:
+    """A point inside the district's display polygon, in the map's data coordinates."""
+    from dashboard.geo import display_districts
+
+    districts = display_districts().set_index("code")
+    point = districts.geometry[code].representative_point()
+    return point.x, point.y
+
+
+def plot_boxes(page) -> dict:
+    """Viewport boxes ({left, right, top, width, height}) of the `map` and `ranking` plots."""
+    return page.evaluate(_PLOT_BOXES)
+
+
+def click_district(page, code: str) -> None:
+    """Tap the district `code` on the map, as a user would with the mouse."""
+    assert page.evaluate(_SCROLL_TO_MAP), "map plot not found in the page"
+    x, y = district_anchor(code)
+    screen = page.evaluate(_MAP_TO_SCREEN, [x, y])
+    assert screen is not None, "map plot not found in the page"
+    viewport = page.viewport_size
+    assert 0 <= screen[0] < viewport["width"] and 0 <= screen[1] < viewport["height"], (
+        f"district {code} is off screen at {screen}"
+    )
+    page.mouse.click(*screen)
+
+
+def visible_text(page) -> str:
+    """The text of every visible element, shadow DOM included, one node per line."""
+    return page.evaluate(_VISIBLE_TEXT)
+
+
+def query_string(page) -> str:
+    """`location.search` as the page sees it (Panel updates it with the History API)."""
+    return page.evaluate("() => window.location.search")
+
+
+__all__ = [
+    "bar_columns", "click_district", "district_anchor", "map_columns", "map_xs_unchanged",
+    "plot_boxes", "query_string", "remember_map_xs", "source_columns", "visible_text",
+    "wait_for_app", "wait_until",
+]
