@@ -39,7 +39,15 @@ STAMP_TEST := $(VENV)/.stamp-install-test
 # of answering / with a redirect to /app (Panel's redirect drops the query string,
 # so /?page=map&lang=en would lose its parameters). --liveness adds /liveness for
 # health checks.
-PANEL_SERVE = $(PY) -m panel serve app.py --index app \
+#
+# Editors sign in at /login (dashboard/auth.py; add one with `python -m dashboard add-editor
+# NAME`); everyone else views without signing in. The cookie secret that signs sign-ins comes
+# from DASHBOARD_COOKIE_SECRET or data/.cookie_secret (made on first run) and reaches
+# `panel serve` in its environment, not on its command line where `ps` would show it
+# (so do not add --cookie-secret to PANEL_ARGS).
+PANEL_SERVE = PANEL_COOKIE_SECRET="$$($(PY) -c 'from dashboard.auth import cookie_secret; print(cookie_secret())')" \
+	$(PY) -m panel serve app.py --index app \
+	--auth-module dashboard/auth.py \
 	--port $(PORT) --address $(ADDRESS) \
 	$(foreach o,$(ALLOW_ORIGIN),--allow-websocket-origin '$(o)') \
 	--liveness $(PANEL_ARGS)

@@ -15,6 +15,7 @@ COMMANDS = {
     "history": "dashboard.importer.cmd_history",
     "rollback": "dashboard.importer.cmd_rollback",
     "export": "dashboard.export.cli",
+    "add-editor": "dashboard.cmd_add_editor",
 }
 
 

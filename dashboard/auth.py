@@ -1,0 +1,444 @@
+"""Editor sign-in: a Bokeh/Panel auth module (`panel serve --auth-module dashboard/auth.py`),
+the hashed credentials file it checks, and the cookie secret that signs its cookie.
+
+Everyone may look: a request without a valid sign-in cookie is the read-only user "guest",
+so viewers never meet a login wall. `/login` (Vietnamese or English, no external CSS or
+fonts) checks a name and password against the editors file, which holds only bcrypt
+hashes, and sets a signed, HTTP-only `user` cookie (the one `pn.state.user` reads);
+`/logout` clears it. Pages ask `session_editor()` whether the current session belongs to an
+editor: the cookie must carry a valid signature, be younger than SESSION_HOURS, and name
+someone still in the editors file, so removing a name locks that editor out at once.
+
+Files and settings:
+
+- `DASHBOARD_EDITORS_FILE` (default data/editors.json): {"editors": {name: {"hash": ...}}},
+  written by `python -m dashboard add-editor NAME`. No file means no editors, only viewers.
+- `DASHBOARD_COOKIE_SECRET`, else data/.cookie_secret (generated on first use, mode 0600):
+  `make run` hands it to `panel serve` as PANEL_COOKIE_SECRET, so every process of
+  `--num-procs N` signs and checks cookies alike and sign-ins survive a restart.
+
+Bokeh loads this file by path under a module name of its own; the names it looks for are
+`get_user`, `login_url`, `LoginHandler`, `logout_url` and `LogoutHandler`. Imports are
+absolute for that reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import html
+import json
+import os
+import re
+import secrets
+import tempfile
+import time
+import unicodedata
+from collections import defaultdict, deque
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import bcrypt
+import tornado.web
+
+from dashboard.store import DATA_DIR
+
+EDITORS_FILE_ENV = "DASHBOARD_EDITORS_FILE"
+DEFAULT_EDITORS_FILE = DATA_DIR / "editors.json"
+COOKIE_SECRET_ENV = "DASHBOARD_COOKIE_SECRET"
+COOKIE_SECRET_FILE = DATA_DIR / ".cookie_secret"
+# The cookie Panel's BasicAuth uses too, so `pn.state.user` names the signed-in editor.
+USER_COOKIE = "user"
+GUEST = "guest"
+# A sign-in lasts one working day at most (a shared office computer is common); the cookie
+# itself is a browser-session cookie.
+SESSION_HOURS = 12
+# bcrypt's work factor: about 0.3-0.7 s per check on a 2-core server, slow for guessing.
+BCRYPT_ROUNDS = 12
+# bcrypt reads at most 72 bytes of a password; longer ones are refused, not truncated.
+MAX_PASSWORD_BYTES = 72
+MIN_PASSWORD_LENGTH = 8
+NAME_PATTERN = re.compile(r"^[\w.@-]{1,64}$")
+# After this many failed sign-ins from one address within the window, refuse until it passes.
+MAX_FAILURES, FAILURE_WINDOW_S = 5, 300
+# Every failed attempt waits this long (without blocking the server) before the answer.
+FAILURE_DELAY_S = 1.0
+
+login_url = "/login"
+logout_url = "/logout"
+
+
+# ---------------------------------------------------------------- credentials file
+
+
+class EditorsFileError(ValueError):
+    """The editors file exists but cannot be used; said in both languages."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.vi, self.en = vi, en
+
+
+def editors_file() -> Path:
+    """Where the credentials live: $DASHBOARD_EDITORS_FILE or data/editors.json."""
+    return Path(os.environ.get(EDITORS_FILE_ENV) or DEFAULT_EDITORS_FILE)
+
+
+def normalize_name(name: str) -> str:
+    """Names compare in NFC, without surrounding spaces, case-insensitively (stored lower)."""
+    return unicodedata.normalize("NFC", str(name or "")).strip().lower()
+
+
+def check_name(name: str) -> str:
+    """The normalised name, or EditorsFileError when it cannot be a sign-in name."""
+    normalized = normalize_name(name)
+    if not NAME_PATTERN.fullmatch(normalized):
+        raise EditorsFileError(
+            "tên đăng nhập gồm 1-64 chữ, số hoặc các dấu . _ @ -, không có khoảng trắng",
+            "a sign-in name has 1-64 letters, digits or . _ @ -, and no spaces",
+        )
+    return normalized
+
+
+def check_password(password: str) -> bytes:
+    """The password as bytes, or EditorsFileError when it is too short or too long."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise EditorsFileError(f"mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự",
+                               f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    encoded = password.encode("utf-8")
+    if len(encoded) > MAX_PASSWORD_BYTES:
+        raise EditorsFileError(f"mật khẩu dài quá {MAX_PASSWORD_BYTES} byte",
+                               f"the password is longer than {MAX_PASSWORD_BYTES} bytes")
+    return encoded
+
+
+def hash_password(password: str, rounds: int | None = None) -> str:
+    """A bcrypt hash ($2b$...) of a password that passes check_password."""
+    salt = bcrypt.gensalt(rounds or BCRYPT_ROUNDS)
+    return bcrypt.hashpw(check_password(password), salt).decode("ascii")
+
+
+@functools.cache
+def _dummy_hash() -> bytes:
+    """Checked against when the name is unknown, at the same cost as real hashes, so that a
+    wrong name takes as long as a wrong password and timing does not tell which names exist."""
+    return bcrypt.hashpw(b"not a password", bcrypt.gensalt(BCRYPT_ROUNDS))
+
+
+def read_editors(path: Path | None = None) -> dict[str, str]:
+    """name -> bcrypt hash. A missing file means no editors; a broken one raises."""
+    path = path or editors_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    try:
+        entries = json.loads(text).get("editors", {})
+        return {normalize_name(name): str(entry["hash"]) for name, entry in entries.items()}
+    except (ValueError, AttributeError, KeyError, TypeError):
+        raise EditorsFileError(f"tệp tài khoản biên tập {path} bị hỏng",
+                               f"the editors file {path} is damaged") from None
+
+
+_cache: dict[Path, tuple[tuple[int, int], dict[str, str]]] = {}
+
+
+def _editors_cached(path: Path | None = None) -> dict[str, str]:
+    """read_editors, re-read only when the file changes (get_user runs on every request)."""
+    path = path or editors_file()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        _cache.pop(path, None)
+        return {}
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _cache.get(path)
+    if cached is None or cached[0] != stamp:
+        try:
+            cached = (stamp, read_editors(path))
+        except EditorsFileError:
+            cached = (stamp, {})  # a damaged file signs nobody in; add-editor reports it
+        _cache[path] = cached
+    return cached[1]
+
+
+def is_editor(name: str | None, path: Path | None = None) -> bool:
+    return bool(name) and normalize_name(name) in _editors_cached(path)
+
+
+def verify(name: str, password: str, path: Path | None = None) -> str | None:
+    """The editor's normalised name when `password` is theirs, else None.
+
+    A missing or damaged file, an unknown name, a wrong or over-long password all give None.
+    """
+    key = normalize_name(name)
+    stored = _editors_cached(path).get(key)
+    encoded = (password or "").encode("utf-8")
+    if stored is None or len(encoded) > MAX_PASSWORD_BYTES:
+        bcrypt.checkpw(b"not a password", _dummy_hash())
+        return None
+    try:
+        return key if bcrypt.checkpw(encoded, stored.encode("ascii")) else None
+    except ValueError:  # a malformed hash in the file
+        return None
+
+
+def write_editor(name: str, password: str | None, path: Path | None = None,
+                 rounds: int | None = None) -> bool:
+    """Add or change an editor (or remove one when `password` is None).
+
+    Returns True when the name was already there. The file is replaced atomically and
+    readable by its owner only.
+    """
+    path = path or editors_file()
+    key = check_name(name)
+    document: dict = {"editors": {}}
+    if path.exists():
+        read_editors(path)  # refuse to overwrite a damaged file
+        document = json.loads(path.read_text(encoding="utf-8"))
+        document.setdefault("editors", {})
+    existed = key in {normalize_name(n) for n in document["editors"]}
+    document["editors"] = {n: e for n, e in document["editors"].items() if normalize_name(n) != key}
+    if password is not None:
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+        document["editors"][key] = {"hash": hash_password(password, rounds), "changed": now}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".editors-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(document, out, ensure_ascii=False, indent=2, sort_keys=True)
+            out.write("\n")
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return existed
+
+
+# ---------------------------------------------------------------- cookie secret
+
+
+def cookie_secret(path: Path = COOKIE_SECRET_FILE) -> str:
+    """$DASHBOARD_COOKIE_SECRET, else the secret in `path`, generated there on first use."""
+    configured = os.environ.get(COOKIE_SECRET_ENV, "").strip()
+    if configured:
+        return configured
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    try:  # O_EXCL: when two processes race, the second reads the first one's secret
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(handle, "w", encoding="ascii") as out:
+        out.write(secret + "\n")
+    return secret
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def signed_user(signed_value: str | bytes | None, secret: str | None) -> str | None:
+    """The editor named by a signed `user` cookie value, if the signature, age and editors
+    file all agree; else None."""
+    if not signed_value or not secret:
+        return None
+    raw = tornado.web.decode_signed_value(secret, USER_COOKIE, signed_value,
+                                          max_age_days=SESSION_HOURS / 24)
+    if raw is None:
+        return None
+    name = raw.decode("utf-8", "replace")
+    return normalize_name(name) if is_editor(name) else None
+
+
+def session_editor() -> str | None:
+    """The editor signed in to the current Panel session, or None for a viewer."""
+    import panel as pn
+
+    return signed_user(pn.state.cookies.get(USER_COOKIE), pn.config.cookie_secret)
+
+
+def get_user(request_handler: tornado.web.RequestHandler) -> str:
+    """Bokeh's hook: the signed-in editor, or the read-only guest (never a login wall)."""
+    secret = request_handler.application.settings.get("cookie_secret")
+    return signed_user(request_handler.get_cookie(USER_COOKIE), secret) or GUEST
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A same-site path to return to; anything pointing elsewhere becomes `default`."""
+    target = (target or "").replace("\\", "/").strip()
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+# ---------------------------------------------------------------- login and logout pages
+
+TEXT = {
+    "title": {"vi": "Đăng nhập biên tập viên", "en": "Editor sign-in"},
+    "app": {"vi": "Bảng theo dõi bình đẳng giới Hà Nội", "en": "Hà Nội gender-equality dashboard"},
+    "intro": {
+        "vi": "Chỉ biên tập viên cần đăng nhập, để nhập hoặc hoàn tác số liệu. Mọi người xem "
+        "bảng theo dõi mà không cần đăng nhập.",
+        "en": "Only editors sign in, to import or roll back figures. Everyone can view the "
+        "dashboard without signing in.",
+    },
+    "name": {"vi": "Tên đăng nhập", "en": "User name"},
+    "password": {"vi": "Mật khẩu", "en": "Password"},
+    "submit": {"vi": "Đăng nhập", "en": "Sign in"},
+    "back": {"vi": "← Quay lại bảng theo dõi", "en": "← Back to the dashboard"},
+    "other": {"vi": "English", "en": "Tiếng Việt"},
+    "wrong": {"vi": "Sai tên đăng nhập hoặc mật khẩu.", "en": "Wrong user name or password."},
+    "throttled": {
+        "vi": "Sai quá nhiều lần. Hãy đợi vài phút rồi thử lại.",
+        "en": "Too many failed attempts. Wait a few minutes and try again.",
+    },
+    "no_editors": {
+        "vi": "Máy chủ này chưa có tài khoản biên tập viên. Quản trị viên thêm tài khoản bằng "
+        "lệnh: python -m dashboard add-editor TÊN",
+        "en": "This server has no editor accounts yet. An administrator adds one with: "
+        "python -m dashboard add-editor NAME",
+    },
+    "no_secret": {
+        "vi": "Máy chủ chưa được cấu hình để đăng nhập (thiếu khóa bí mật cookie). Hãy chạy "
+        "bằng lệnh make run.",
+        "en": "This server is not set up for sign-in (no cookie secret). Start it with make run.",
+    },
+}
+
+PAGE_STYLE = """
+body { font-family: system-ui, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial,
+  sans-serif; margin: 0; background: #f6f3f9; color: #222; }
+header { background: #5b2a86; color: #fff; padding: 10px 16px; }
+header .app { font-size: 1.05rem; font-weight: 600; }
+main { max-width: 420px; margin: 32px auto; background: #fff; border: 1px solid #d6d0dc;
+  border-radius: 8px; padding: 20px 24px; }
+h1 { font-size: 1.4rem; margin: 0 0 8px; color: #2d1547; }
+p { line-height: 1.45; }
+label { display: block; font-weight: 600; margin: 14px 0 4px; }
+input[type=text], input[type=password] { width: 100%; box-sizing: border-box; font-size: 1rem;
+  padding: 8px 10px; border: 1px solid #999; border-radius: 4px; }
+button { margin-top: 18px; width: 100%; font-size: 1rem; padding: 10px; border: 0;
+  border-radius: 4px; background: #5b2a86; color: #fff; font-weight: 600; cursor: pointer; }
+.error { background: #fdecea; border: 1px solid #b2182b; color: #7f1020; padding: 8px 10px;
+  border-radius: 4px; }
+.note { background: #fff3e0; border: 1px solid #8a4b00; color: #5c3200; padding: 8px 10px;
+  border-radius: 4px; }
+nav { display: flex; justify-content: space-between; margin-top: 18px; font-size: 0.95rem; }
+a { color: #5b2a86; }
+@media (max-width: 480px) { main { margin: 12px; padding: 16px; } }
+"""
+
+
+def login_page(lang: str, next_url: str, xsrf_html: str, error: str = "", note: str = "") -> str:
+    """The sign-in form in `lang`; everything inline so it works with no outside access."""
+    other = "en" if lang == "vi" else "vi"
+    switch = "?" + urlencode({"lang": other, "next": next_url})
+    back = html.escape(next_url, quote=True)
+    error_html = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
+    note_html = f'<p class="note">{html.escape(note)}</p>' if note else ""
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{TEXT["title"][lang]} · {TEXT["app"][lang]}</title>
+<style>{PAGE_STYLE}</style></head>
+<body><header><div class="app">{TEXT["app"][lang]}</div></header>
+<main><h1>{TEXT["title"][lang]}</h1><p>{TEXT["intro"][lang]}</p>{note_html}{error_html}
+<form method="post" action="?{html.escape(urlencode({"lang": lang, "next": next_url}))}">
+{xsrf_html}
+<label for="username">{TEXT["name"][lang]}</label>
+<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none"
+ spellcheck="false" required autofocus>
+<label for="password">{TEXT["password"][lang]}</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required>
+<button type="submit">{TEXT["submit"][lang]}</button>
+</form>
+<nav><a href="{back}">{TEXT["back"][lang]}</a>
+<a href="{html.escape(switch, quote=True)}" lang="{other}">{TEXT["other"][lang]}</a></nav>
+</main></body></html>"""
+
+
+# Failed sign-ins per client address (per process), for the throttle.
+_failures: dict[str, deque] = defaultdict(deque)
+
+
+def _recent_failures(address: str) -> deque:
+    times = _failures[address]
+    while times and times[0] < time.monotonic() - FAILURE_WINDOW_S:
+        times.popleft()
+    return times
+
+
+class LoginHandler(tornado.web.RequestHandler):
+    """GET shows the form; POST checks the name and password against the editors file."""
+
+    def _lang(self) -> str:
+        return "en" if self.get_argument("lang", "vi") == "en" else "vi"
+
+    def _next(self) -> str:
+        return safe_next(self.get_argument("next", None))
+
+    def _render(self, error: str = "", status: int = 200) -> None:
+        lang = self._lang()
+        note = ""
+        if not self.application.settings.get("cookie_secret"):
+            note = TEXT["no_secret"][lang]
+        elif not _editors_cached():
+            note = TEXT["no_editors"][lang]
+        self.set_status(status)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Frame-Options", "DENY")
+        self.write(login_page(lang, self._next(), self.xsrf_form_html(), error, note))
+
+    def get(self) -> None:
+        self._render()
+
+    async def post(self) -> None:
+        self.check_xsrf_cookie()  # tornado's own check, even where the server does not enable it
+        lang = self._lang()
+        address = self.request.remote_ip or "?"
+        failures = _recent_failures(address)
+        if len(failures) >= MAX_FAILURES:
+            self._render(TEXT["throttled"][lang], status=429)
+            return
+        name = self.get_body_argument("username", "")
+        password = self.get_body_argument("password", "")
+        secret = self.application.settings.get("cookie_secret")
+        # bcrypt is slow on purpose: check in a worker thread so other sessions carry on.
+        editor = await asyncio.get_running_loop().run_in_executor(None, verify, name, password)
+        if editor is None or not secret:
+            failures.append(time.monotonic())
+            await asyncio.sleep(FAILURE_DELAY_S)
+            self._render(TEXT["wrong"][lang], status=401)
+            return
+        failures.clear()
+        self.clear_cookie("is_guest", path="/")
+        self.set_signed_cookie(USER_COOKIE, editor, expires_days=None, httponly=True,
+                               samesite="Lax", path="/")
+        self.redirect(self._next())
+
+
+class LogoutHandler(tornado.web.RequestHandler):
+    """Forgets the sign-in and returns to the page named by `next` (default: the start)."""
+
+    def get(self) -> None:
+        for name in (USER_COOKIE, "id_token", "is_guest"):
+            self.clear_cookie(name, path="/")
+        self.set_header("Cache-Control", "no-store")
+        self.redirect(safe_next(self.get_argument("next", None)))
+
+
+# Bokeh loads this file under a name of its own. Tell the importable module that sign-in is
+# served, so pages offer the sign-in link only where /login exists.
+SERVED = False
+if __name__ != "dashboard.auth":
+    import dashboard.auth as _importable
+
+    _importable.SERVED = True
+    SERVED = True
