@@ -43,15 +43,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--if-missing", action="store_true",
         help="do nothing when the database already holds observations",
     )
+    parser.add_argument(
+        "--force", action="store_true",
+        help="rebuild even when imported figures (and their history) would be erased",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """`python -m dashboard seed [--if-missing]`."""
+    """`python -m dashboard seed [--if-missing] [--force]`."""
     url = store.database_url()
     shown = make_url(url).render_as_string(hide_password=True)
     if args.if_missing and store.database_exists(url):
         print(f"Cơ sở dữ liệu đã có / database already present: {shown}")
         return 0
+    imported = store.imported_batch_count(url)
+    if imported and not args.force:
+        print(f"Cơ sở dữ liệu có {imported} lần nhập số liệu; tạo lại sẽ xóa chúng và lịch sử. "
+              f"Dùng --force nếu thật sự muốn.\n"
+              f"The database holds {imported} imports; rebuilding would erase them and their "
+              f"history. Use --force if you really mean it.", file=sys.stderr)
+        return 1
     try:
         rows = seed_database(url)
     except DataError as error:

@@ -209,6 +209,19 @@ def read_observations(engine: sa.Engine) -> pd.DataFrame:
     return frame
 
 
+def imported_batch_count(url: str | None = None) -> int:
+    """How many import batches the database holds: work a rebuild would erase."""
+    engine = create_db_engine(url)
+    try:
+        if not sa.inspect(engine).has_table("batches"):
+            return 0
+        with engine.connect() as connection:
+            query = sa.select(sa.func.count()).select_from(batches).where(batches.c.kind == "import")
+            return int(connection.execute(query).scalar() or 0)
+    finally:
+        engine.dispose()
+
+
 def data_version(engine: sa.Engine) -> int:
     """The latest batch id: a cheap stamp that changes whenever the data changes."""
     with engine.connect() as connection:
