@@ -7,7 +7,9 @@ import param
 from .i18n import LANGUAGES
 
 # Navigation order; `/` opens the first.
-PAGE_SLUGS = ("overview", "map", "committees", "leadership", "capacity", "health", "district", "methods")
+PAGE_SLUGS = (
+    "overview", "map", "committees", "leadership", "capacity", "health", "district", "methods", "data",
+)
 VIEWS = ("map", "chart", "table")
 DEFAULT_INDICATOR = "women_district_council_pct"
 DEFAULT_YEAR = 2016

@@ -1,0 +1,613 @@
+"""Data entry (nhập số liệu): where do the figures come from, who changed them and when, and
+how does a data officer bring in a year's figures or undo an import?
+
+For everyone: the Excel template of a year (the same file as `python -m dashboard template`),
+the audit trail of batches, newest first, and when the figures last changed. For a signed-in
+editor (dashboard.auth) only: an upload that checks (dry run) or imports a filled template or
+CSV and lists every problem, and the rollback of an import. A viewer's session never creates
+those widgets, so nothing in the page can reach the import or the rollback.
+
+URL parameters synced (by the app): page=data, lang.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+from urllib.parse import urlencode
+
+import pandas as pd
+import panel as pn
+import param
+from panel.viewable import Viewer
+
+from .. import auth
+from ..data import DISTRICT_MAP_LAST_PERIOD, DashboardData, refresh_if_changed, shared_engine
+from ..i18n import format_datetime
+from ..importer import (
+    MAX_FILE_LABEL,
+    BatchInfo,
+    ImportResult,
+    RollbackResult,
+    TemplateError,
+    batch_history,
+    build_template,
+    import_bytes,
+    rollback_batch,
+    template_file_name,
+)
+from ..state import DashboardState
+from ..store import database_url
+from . import PageRecord
+
+SLUG = "data"
+TITLE = {"vi": "Nhập số liệu", "en": "Data entry"}
+ICON = "upload"
+# The earliest template offered: the 2011-2016 council term is the oldest the dashboard shows.
+FIRST_TEMPLATE_YEAR = 2011
+ACCEPTED_FILES = ".xlsx,.csv"
+# Problem table columns, in order, as ImportResult.problem_rows() names them.
+PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
+STRINGS = {
+    "heading": {"vi": "Nhập số liệu", "en": "Data entry"},
+    "intro": {
+        "vi": "Mỗi năm, cán bộ số liệu tải mẫu Excel, điền số liệu của các quận, huyện rồi nhập "
+        "vào bảng theo dõi. Tệp có lỗi không làm thay đổi gì; mọi lần nhập đều được ghi lại và "
+        "có thể hoàn tác.",
+        "en": "Each year, data officers download the Excel template, fill in the districts' "
+        "figures and import them into the dashboard. A file with problems changes nothing; every "
+        "import is recorded and can be undone.",
+    },
+    "viewer": {
+        "vi": "Bạn đang xem với quyền người xem. Chỉ biên tập viên đã đăng nhập mới nhập hoặc "
+        "hoàn tác được số liệu.",
+        "en": "You are viewing as a visitor. Only signed-in editors can import or roll back "
+        "figures.",
+    },
+    "sign_in": {"vi": "Đăng nhập biên tập viên", "en": "Editor sign-in"},
+    "sign_in_off": {
+        "vi": "Máy chủ này chưa bật đăng nhập cho biên tập viên.",
+        "en": "Editor sign-in is not enabled on this server.",
+    },
+    "signed_in": {"vi": "Đã đăng nhập: {name} (biên tập viên)",
+                  "en": "Signed in as {name} (editor)"},
+    "sign_out": {"vi": "Đăng xuất", "en": "Sign out"},
+    "template_heading": {"vi": "Mẫu nhập liệu", "en": "Template"},
+    "template_text": {
+        "vi": "Mẫu Excel có sẵn mã và tên 30 quận, huyện, một cột cho mỗi chỉ tiêu của năm, "
+        "kiểm tra dữ liệu ngay trong Excel và trang hướng dẫn.",
+        "en": "The Excel template lists the 30 districts with their codes, has a column for each "
+        "indicator of the year, checks entries in Excel and has an instructions sheet.",
+    },
+    "template_year": {"vi": "Năm số liệu", "en": "Year of the figures"},
+    "template_download": {"vi": "Tải mẫu Excel", "en": "Download the Excel template"},
+    "upload_heading": {"vi": "Kiểm tra và nhập tệp", "en": "Check and import a file"},
+    "upload_text": {
+        "vi": "Chọn mẫu đã điền (.xlsx) hoặc tệp CSV UTF-8, tối đa {limit}. «Kiểm tra» chỉ báo "
+        "lỗi, không ghi gì; «Nhập» ghi toàn bộ tệp khi không có lỗi nào.",
+        "en": "Choose the filled template (.xlsx) or a UTF-8 CSV file, {limit} at most. "
+        "“Check” only reports problems and writes nothing; “Import” writes the whole file when "
+        "it has no problem at all.",
+    },
+    "file": {"vi": "Tệp số liệu", "en": "Data file"},
+    "comment": {"vi": "Ghi chú cho lần nhập", "en": "Comment for this import"},
+    "comment_placeholder": {
+        "vi": "ví dụ: Báo cáo năm 2024 của Sở Nội vụ",
+        "en": "e.g. Home Affairs Department report for 2024",
+    },
+    "status": {"vi": "Loại số liệu", "en": "Kind of figures"},
+    "official": {"vi": "Chính thức", "en": "Official"},
+    "provisional": {"vi": "Sơ bộ", "en": "Provisional"},
+    "check": {"vi": "Kiểm tra", "en": "Check"},
+    "import": {"vi": "Nhập", "en": "Import"},
+    "choose_file": {"vi": "Hãy chọn một tệp .xlsx hoặc .csv trước.",
+                    "en": "Choose an .xlsx or .csv file first."},
+    "signed_out": {
+        "vi": "Phiên đăng nhập biên tập viên không còn hiệu lực; hãy đăng nhập lại.",
+        "en": "Your editor sign-in is no longer valid; sign in again.",
+    },
+    "problems_caption": {"vi": "Danh sách lỗi ({count})", "en": "Problems ({count})"},
+    "col_file": {"vi": "Tệp", "en": "File"},
+    "col_sheet": {"vi": "Trang tính", "en": "Sheet"},
+    "col_row": {"vi": "Dòng", "en": "Row"},
+    "col_column": {"vi": "Cột", "en": "Column"},
+    "col_value": {"vi": "Giá trị", "en": "Value"},
+    "col_reason": {"vi": "Lý do", "en": "Reason"},
+    "history_heading": {"vi": "Lịch sử nhập số liệu", "en": "Import history"},
+    "history_text": {
+        "vi": "Mỗi lần khởi tạo, nhập hoặc hoàn tác là một lô, mới nhất ở trên (giờ Hà Nội).",
+        "en": "Every seed, import or rollback is a batch, newest first (Hà Nội time).",
+    },
+    "history_empty": {"vi": "Chưa có lô số liệu nào.", "en": "No batches yet."},
+    "history_error": {"vi": "Không đọc được lịch sử nhập số liệu.",
+                      "en": "The import history cannot be read."},
+    "last_updated": {"vi": "Cập nhật số liệu lần cuối: {time}", "en": "Data last updated: {time}"},
+    "rollback_heading": {"vi": "Hoàn tác một lần nhập", "en": "Roll back an import"},
+    "rollback_text": {
+        "vi": "Hoàn tác trả lại đúng các giá trị trước lần nhập đó; lần hoàn tác cũng được ghi "
+        "vào lịch sử.",
+        "en": "A rollback restores exactly the values from before that import; the rollback is "
+        "recorded in the history too.",
+    },
+    "rollback_batch": {"vi": "Lô cần hoàn tác", "en": "Batch to roll back"},
+    "rollback_none": {"vi": "Không có lần nhập nào để hoàn tác.",
+                      "en": "There is no import to roll back."},
+    "rollback_comment": {"vi": "Lý do hoàn tác", "en": "Reason for the rollback"},
+    "rollback_confirm": {"vi": "Tôi xác nhận hoàn tác lô này",
+                         "en": "I confirm rolling back this batch"},
+    "rollback_button": {"vi": "Hoàn tác", "en": "Roll back"},
+}
+
+
+def s(key: str, lang: str, **values) -> str:
+    """This page's string `key` in `lang`, with {placeholders} filled."""
+    text = STRINGS[key][lang]
+    return text.format(**values) if values else text
+
+
+# ---------------------------------------------------------------- pure builders
+
+
+def template_years() -> list[int]:
+    """Years a template can be made for, newest first (the 30-district map ends mid-2025)."""
+    return list(range(DISTRICT_MAP_LAST_PERIOD, FIRST_TEMPLATE_YEAR - 1, -1))
+
+
+def problems_frame(result: ImportResult, lang: str) -> pd.DataFrame:
+    """Every problem of a rejected file, one row each, with headers in `lang`."""
+    rows = result.problem_rows(lang)
+    frame = pd.DataFrame(rows, columns=[*PROBLEM_COLUMNS, "code"])[list(PROBLEM_COLUMNS)]
+    return frame.rename(columns={column: s(f"col_{column}", lang) for column in PROBLEM_COLUMNS})
+
+
+def history_frame(batches: list[BatchInfo], lang: str) -> pd.DataFrame:
+    """The audit trail as a table, newest first, times as dd/mm/yyyy HH:MM (Hà Nội)."""
+    rows = [batch.as_dict(lang) for batch in sorted(batches, key=lambda b: b.id, reverse=True)]
+    return pd.DataFrame(rows)
+
+
+def table_html(frame: pd.DataFrame, css_class: str, caption: str = "") -> str:
+    """An HTML table that scrolls sideways on a phone instead of squeezing its columns."""
+    head = "".join(f"<th scope=\"col\">{html.escape(str(column))}</th>" for column in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{'' if _blank(value) else html.escape(str(value))}</td>"
+                         for value in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<div class="data-table-wrap"><table class="data-table {css_class}">{caption_html}'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def rollback_choices(batches: list[BatchInfo], lang: str) -> dict[str, int]:
+    """Label -> batch id of every import still in force, newest first."""
+    return {
+        f"#{batch.id} · {batch.time_text} · {batch.file_name or ''} · {batch.user_name}": batch.id
+        for batch in sorted(batches, key=lambda b: b.id, reverse=True)
+        if batch.kind == "import" and not batch.rolled_back
+    }
+
+
+def message_html(text: str, kind: str) -> str:
+    """A result line: kind is 'success', 'danger' or 'info'."""
+    return f'<div class="data-message data-message-{kind}" role="status">{html.escape(text)}</div>'
+
+
+def account_html(lang: str, editor: str | None, sign_in_available: bool, next_url: str) -> str:
+    """Who is signed in, with the sign-out link; or the editor sign-in link for a viewer."""
+    query = urlencode({"next": next_url, "lang": lang})
+    if editor:
+        return (f'<div class="data-account editor">{html.escape(s("signed_in", lang, name=editor))}'
+                f' · <a class="data-sign-out" href="logout?{html.escape(query)}">'
+                f'{s("sign_out", lang)}</a></div>')
+    link = (f'<a class="data-sign-in" href="login?{html.escape(query)}">{s("sign_in", lang)}</a>'
+            if sign_in_available else f'<span class="data-muted">{s("sign_in_off", lang)}</span>')
+    return f'<div class="data-account viewer">{s("viewer", lang)} {link}</div>'
+
+
+# Inside each pane's shadow root, so the page does not depend on the global stylesheet.
+PAGE_CSS = """
+.data-section { font-size: 1.2rem; margin: 14px 0 4px; padding-bottom: 3px;
+  border-bottom: 2px solid #5b2a86; color: #2d1547; }
+.data-text { font-size: 0.95rem; color: #333; line-height: 1.45; margin: 2px 0; max-width: 1000px; }
+.data-muted { color: #555; font-size: 0.9rem; }
+.data-account { font-size: 0.98rem; line-height: 1.5; padding: 8px 12px; border-radius: 6px;
+  background: #f3eef8; border: 1px solid #d6d0dc; }
+.data-account a { color: #5b2a86; font-weight: 700; white-space: nowrap; }
+.data-table-wrap { overflow-x: auto; max-width: 100%; max-height: 480px; overflow-y: auto;
+  border: 1px solid #e4e0e8; border-radius: 4px; }
+.data-table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+.data-table caption { text-align: left; font-weight: 700; padding: 6px 8px; color: #7f1020; }
+.data-table th, .data-table td { padding: 5px 8px; border-bottom: 1px solid #e4e0e8;
+  text-align: left; vertical-align: top; }
+.data-table thead th { background: #f1ecf6; position: sticky; top: 0; white-space: nowrap; }
+.data-history td { white-space: nowrap; }
+.data-problems td:last-child { min-width: 16em; }
+.data-message { padding: 8px 12px; border-radius: 6px; line-height: 1.45; font-size: 0.98rem; }
+.data-message-success { background: #e8f5e9; border: 1px solid #1b5e20; color: #14451a; }
+.data-message-danger { background: #fdecea; border: 1px solid #b2182b; color: #7f1020; }
+.data-message-info { background: #e3f2fd; border: 1px solid #0d47a1; color: #0b3a80; }
+.data-updated { font-size: 0.9rem; color: #444; }
+@media (max-width: 700px) { .data-table { font-size: 0.8rem; }
+  .data-table th, .data-table td { padding: 4px 5px; } }
+"""
+
+
+# Panel's download button is pale by default; this one is the page's main action for viewers.
+DOWNLOAD_CSS = """
+.bk-btn { background: #5b2a86; color: #fff; border: 1px solid #5b2a86; font-weight: 600; }
+.bk-btn:hover { background: #47206a; }
+"""
+
+
+def _html(content, **params) -> pn.pane.HTML:
+    params.setdefault("sizing_mode", "stretch_width")
+    return pn.pane.HTML(content, stylesheets=[PAGE_CSS], **params)
+
+
+class DataPage(Viewer):
+    """Template and history for everyone; upload and rollback only for a signed-in editor."""
+
+    state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
+    data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
+    editor = param.String(
+        default=None, allow_None=True, constant=True,
+        doc="Signed-in editor of this session, None for a viewer; read from the sign-in cookie "
+        "when not given.",
+    )
+    batches = param.List(default=[], item_type=BatchInfo, precedence=-1,
+                         doc="The audit trail, newest first.")
+
+    def __init__(self, **params):
+        if "editor" not in params:
+            params["editor"] = auth.session_editor()
+        super().__init__(**params)
+        lang = self.state.param.lang
+        self._history_failed = False
+        self._load_history()
+        self._heading = _html(pn.bind(
+            lambda lang: f'<h2 class="data-section">{s("heading", lang)}</h2>'
+                         f'<p class="data-text">{s("intro", lang)}</p>', lang))
+        self._account = _html(pn.bind(self._account_html, lang), css_classes=["data-account-pane"])
+        years = template_years()
+        self._year = pn.widgets.Select(options=years, value=years[0], width=160,
+                                       css_classes=["data-template-year"])
+        self._download = pn.widgets.FileDownload(
+            callback=self._template_file, filename=template_file_name(years[0], self.state.lang),
+            color="primary", width=260, align="end", css_classes=["data-template-download"],
+            stylesheets=[DOWNLOAD_CSS],
+        )
+        self._template_message = _html("", visible=False)
+        self._year.param.watch(self._relabel, "value")
+        self._updated = _html(pn.bind(self._updated_html, lang, self.state.param.data_version),
+                              css_classes=["data-updated-pane"])
+        self._history = _html(pn.bind(self._history_html, lang, self.param.batches),
+                              css_classes=["data-history-pane"])
+        self._editor_sections: list = []
+        if self.editor:
+            self._build_editor_widgets()
+        self.state.param.watch(self._relabel, "lang")
+        self.state.param.watch(self._on_new_data, "data_version")
+        self._relabel()
+        self._layout = self._build_layout()
+
+    # ------------------------------------------------------------ everyone
+
+    def _account_html(self, lang: str) -> str:
+        location = pn.state.location
+        path = (location.pathname if location and location.pathname else "") or "/"
+        next_url = f"{path}?{urlencode({'page': SLUG, 'lang': lang})}"
+        return account_html(lang, self.editor, auth.SERVED, next_url)
+
+    def _template_file(self) -> io.BytesIO | None:
+        try:
+            content = build_template(self._year.value, self.state.lang)
+        except TemplateError as error:
+            self._template_message.param.update(object=message_html(error.message(self.state.lang),
+                                                                     "danger"), visible=True)
+            return None
+        self._template_message.visible = False
+        return io.BytesIO(content)
+
+    def _load_history(self) -> None:
+        try:
+            self.batches = batch_history(engine=shared_engine(database_url()))
+            self._history_failed = False
+        except Exception:  # the page must still show; the history says it cannot be read
+            self._history_failed = True
+            self.batches = []
+
+    def _history_html(self, lang: str, batches: list[BatchInfo]) -> str:
+        if self._history_failed:
+            return message_html(s("history_error", lang), "danger")
+        if not batches:
+            return f'<p class="data-muted">{s("history_empty", lang)}</p>'
+        return table_html(history_frame(batches, lang), "data-history")
+
+    def _updated_html(self, lang: str, _version: int) -> str:
+        if self.data.updated_at is None:
+            return ""
+        moment = format_datetime(self.data.updated_at.to_pydatetime(), lang)
+        return f'<p class="data-updated">{s("last_updated", lang, time=moment)}</p>'
+
+    def _on_new_data(self, _event=None) -> None:
+        """Another session or process imported or rolled back: show the new history."""
+        self._load_history()
+        if self.editor:
+            self._refresh_rollback_choices()
+
+    # ------------------------------------------------------------ editors only
+
+    def _build_editor_widgets(self) -> None:
+        lang = self.state.param.lang
+        self._file = pn.widgets.FileInput(accept=ACCEPTED_FILES, multiple=False,
+                                          css_classes=["data-upload"], sizing_mode="stretch_width",
+                                          max_width=460)
+        self._comment = pn.widgets.TextInput(sizing_mode="stretch_width", max_width=460,
+                                             css_classes=["data-comment"])
+        self._status = pn.widgets.Select(width=160, css_classes=["data-status"])
+        self._check = pn.widgets.Button(color="primary", width=130, align="end",
+                                        css_classes=["data-check"], disabled=True)
+        self._import = pn.widgets.Button(color="success", width=130, align="end",
+                                         css_classes=["data-import"], disabled=True)
+        self._file.param.watch(self._on_file, "value")
+        self._check.on_click(self._on_check)
+        self._import.on_click(self._on_import)
+        self._result: ImportResult | None = None
+        self._message: tuple[str, str] | None = None  # (STRINGS key, kind) when not a result
+        self._summary = _html("", visible=False, css_classes=["data-summary"])
+        self._problems = _html("", visible=False, css_classes=["data-problems-pane"])
+
+        self._rollback_batch = pn.widgets.Select(sizing_mode="stretch_width", max_width=620,
+                                                 css_classes=["data-rollback-batch"])
+        self._rollback_comment = pn.widgets.TextInput(sizing_mode="stretch_width", max_width=460,
+                                                      css_classes=["data-rollback-comment"])
+        self._rollback_confirm = pn.widgets.Checkbox(css_classes=["data-rollback-confirm"])
+        self._rollback_button = pn.widgets.Button(color="danger", width=130, disabled=True,
+                                                  css_classes=["data-rollback"])
+        self._rollback_confirm.param.watch(self._enable_rollback, "value")
+        self._rollback_batch.param.watch(self._enable_rollback, "value")
+        self._rollback_button.on_click(self._on_rollback)
+        self._rollback_result: RollbackResult | None = None
+        self._rollback_message = _html("", visible=False, css_classes=["data-rollback-message"])
+        self._rollback_row = pn.FlexBox(
+            self._rollback_comment, self._rollback_confirm, self._rollback_button,
+            sizing_mode="stretch_width", align_items="center", css_classes=["data-rollback-row"])
+        self._rollback_none = _html(pn.bind(
+            lambda lang: f'<p class="data-muted">{s("rollback_none", lang)}</p>', lang),
+            css_classes=["data-rollback-none"])
+        self._refresh_rollback_choices()
+
+        self._editor_sections = [
+            pn.Column(
+                _html(pn.bind(lambda lang: f'<h3 class="data-section">{s("upload_heading", lang)}'
+                              f'</h3><p class="data-text">'
+                              f'{s("upload_text", lang, limit=MAX_FILE_LABEL)}</p>', lang)),
+                self._file,
+                pn.FlexBox(self._comment, self._status, self._check, self._import,
+                           sizing_mode="stretch_width", align_items="flex-end",
+                           css_classes=["data-upload-row"]),
+                self._summary, self._problems,
+                sizing_mode="stretch_width", css_classes=["data-upload-section"],
+            ),
+            pn.Column(
+                _html(pn.bind(lambda lang: f'<h3 class="data-section">{s("rollback_heading", lang)}'
+                              f'</h3><p class="data-text">{s("rollback_text", lang)}</p>', lang)),
+                self._rollback_none,
+                self._rollback_batch,
+                self._rollback_row,
+                self._rollback_message,
+                sizing_mode="stretch_width", css_classes=["data-rollback-section"],
+            ),
+        ]
+
+    def _on_file(self, event) -> None:
+        chosen = bool(event.new)
+        self._check.disabled = self._import.disabled = not chosen
+        if chosen:
+            self._result, self._message = None, None
+            self._show_outcome()
+
+    def _still_editor(self) -> bool:
+        """A removed editor's open session loses its rights at the next action."""
+        return auth.is_editor(self.editor)
+
+    def submit(self, dry_run: bool) -> ImportResult | None:
+        """Check (dry run) or import the chosen file as this editor and show the outcome."""
+        result = self._run_import(dry_run)
+        self._after_import(result)
+        return result
+
+    def _run_import(self, dry_run: bool) -> ImportResult | None:
+        """The slow part, which touches no widget: safe in a worker thread."""
+        if not self._file.value:
+            self._message = ("choose_file", "info")
+            return None
+        if not self._still_editor():
+            self._message = ("signed_out", "danger")
+            return None
+        return import_bytes(
+            self._file.value, self._file.filename or "upload", user=self.editor,
+            comment=self._comment.value_input or self._comment.value, status=self._status.value,
+            dry_run=dry_run,
+        )
+
+    def _after_import(self, result: ImportResult | None) -> None:
+        if result is not None:
+            self._result, self._message = result, None
+        else:
+            self._result = None
+        self._show_outcome()
+        if result is not None and result.ok and not result.dry_run:
+            # Forget the file, so a second click cannot import it twice.
+            self._file.clear()
+            self._file.param.update(value=None, filename=None)
+            self._show_new_data()
+
+    async def _on_check(self, _event) -> None:
+        await self._submit_in_background(dry_run=True)
+
+    async def _on_import(self, _event) -> None:
+        await self._submit_in_background(dry_run=False)
+
+    async def _submit_in_background(self, dry_run: bool) -> None:
+        """Validate and write in a worker thread, so other sessions are not held up."""
+        self._set_busy(True)
+        try:
+            result = await asyncio.to_thread(self._run_import, dry_run)
+            self._after_import(result)
+        finally:
+            self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        for section in self._editor_sections:
+            section.loading = busy
+        if busy:
+            self._check.disabled = self._import.disabled = self._rollback_button.disabled = True
+        else:
+            self._check.disabled = self._import.disabled = not self._file.value
+            self._enable_rollback()
+
+    def _show_new_data(self) -> None:
+        """This session shows the new figures at once; others follow within seconds."""
+        refresh_if_changed(self.data)
+        self.state.data_version = self.data.version
+        self._on_new_data()
+
+    def _show_outcome(self) -> None:
+        lang = self.state.lang
+        if self._message is not None:
+            key, kind = self._message
+            self._summary.param.update(object=message_html(s(key, lang), kind), visible=True)
+            self._problems.visible = False
+            return
+        result = self._result
+        if result is None:
+            self._summary.visible = self._problems.visible = False
+            return
+        self._summary.param.update(
+            object=message_html(result.summary(lang), "success" if result.ok else "danger"),
+            visible=True,
+        )
+        if result.ok:
+            self._problems.visible = False
+        else:
+            caption = s("problems_caption", lang, count=len(result.problems))
+            self._problems.param.update(
+                object=table_html(problems_frame(result, lang), "data-problems", caption),
+                visible=True,
+            )
+
+    def _refresh_rollback_choices(self) -> None:
+        choices = rollback_choices(self.batches, self.state.lang)
+        self._rollback_batch.param.update(options=choices,
+                                          value=next(iter(choices.values()), None),
+                                          visible=bool(choices))
+        self._rollback_none.visible = not choices
+        self._rollback_row.visible = bool(choices)
+        self._enable_rollback()
+
+    def _enable_rollback(self, _event=None) -> None:
+        self._rollback_button.disabled = not (self._rollback_confirm.value
+                                              and self._rollback_batch.value is not None)
+
+    def rollback(self) -> RollbackResult | None:
+        """Roll back the chosen batch as this editor and show the outcome."""
+        result = self._run_rollback()
+        self._after_rollback(result)
+        return result
+
+    def _run_rollback(self) -> RollbackResult | None:
+        batch_id = self._rollback_batch.value
+        if batch_id is None or not self._rollback_confirm.value:
+            return None
+        if not self._still_editor():
+            return RollbackResult(int(batch_id), False, code="signed_out",
+                                  reason_vi=s("signed_out", "vi"), reason_en=s("signed_out", "en"))
+        return rollback_batch(int(batch_id), user=self.editor,
+                              comment=self._rollback_comment.value_input
+                              or self._rollback_comment.value)
+
+    def _after_rollback(self, result: RollbackResult | None) -> None:
+        self._rollback_result = result
+        self._show_rollback()
+        if result is not None and result.ok:
+            self._rollback_confirm.value = False
+            self._rollback_comment.value = ""
+            self._show_new_data()
+
+    async def _on_rollback(self, _event) -> None:
+        self._set_busy(True)
+        try:
+            result = await asyncio.to_thread(self._run_rollback)
+            self._after_rollback(result)
+        finally:
+            self._set_busy(False)
+
+    def _show_rollback(self) -> None:
+        result = self._rollback_result
+        if result is None:
+            self._rollback_message.visible = False
+            return
+        self._rollback_message.param.update(
+            object=message_html(result.message(self.state.lang),
+                                "success" if result.ok else "danger"),
+            visible=True,
+        )
+
+    # ------------------------------------------------------------ language
+
+    def _relabel(self, _event=None) -> None:
+        lang = self.state.lang
+        self._year.label = s("template_year", lang)
+        self._download.param.update(label=s("template_download", lang),
+                                    filename=template_file_name(self._year.value, lang))
+        if not self.editor:
+            return
+        self._file.label = s("file", lang)
+        self._comment.param.update(label=s("comment", lang),
+                                   placeholder=s("comment_placeholder", lang))
+        status = self._status.value or "official"
+        self._status.param.update(label=s("status", lang), options={
+            s("official", lang): "official", s("provisional", lang): "provisional"})
+        self._status.value = status
+        self._check.label = s("check", lang)
+        self._import.label = s("import", lang)
+        self._rollback_batch.label = s("rollback_batch", lang)
+        self._rollback_comment.label = s("rollback_comment", lang)
+        self._rollback_confirm.label = s("rollback_confirm", lang)
+        self._rollback_button.label = s("rollback_button", lang)
+        self._show_outcome()
+        self._show_rollback()
+
+    def _build_layout(self) -> pn.Column:
+        lang = self.state.param.lang
+        template = pn.Column(
+            _html(pn.bind(lambda lang: f'<h3 class="data-section">{s("template_heading", lang)}'
+                          f'</h3><p class="data-text">{s("template_text", lang)}</p>', lang)),
+            pn.FlexBox(self._year, self._download, align_items="flex-end",
+                       sizing_mode="stretch_width"),
+            self._template_message,
+            sizing_mode="stretch_width", css_classes=["data-template-section"],
+        )
+        history = pn.Column(
+            _html(pn.bind(lambda lang: f'<h3 class="data-section">{s("history_heading", lang)}'
+                          f'</h3><p class="data-text">{s("history_text", lang)}</p>', lang)),
+            self._updated, self._history,
+            sizing_mode="stretch_width", css_classes=["data-history-section"],
+        )
+        upload, rollback = self._editor_sections or (None, None)
+        sections = [self._heading, self._account, template, upload, history, rollback]
+        return pn.Column(*[section for section in sections if section is not None],
+                         sizing_mode="stretch_width", css_classes=["page", "page-data"])
+
+    def __panel__(self):
+        return self._layout
+
+
+PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=DataPage)

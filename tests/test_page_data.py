@@ -1,0 +1,223 @@
+"""The data page: template and history for everyone; upload and rollback only for editors."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import openpyxl
+import panel as pn
+import pytest
+
+from dashboard import auth
+from dashboard.data import load_data
+from dashboard.importer import batch_history, build_template, import_bytes
+from dashboard.pages.data import (
+    DataPage,
+    account_html,
+    history_frame,
+    problems_frame,
+    rollback_choices,
+    table_html,
+    template_years,
+)
+from dashboard.shell import new_state
+
+EDITOR = "nguyen.van.a"
+GOOD_CSV = (
+    "unit_code,period,indicator_id,value,numerator,denominator,source\n"
+    "271,2021,women_district_council_pct,,17,40,Sở Nội vụ Hà Nội\n"
+).encode("utf-8")
+BAD_CSV = (
+    "unit_code,period,indicator_id,value,numerator,denominator,source\n"
+    "271,2021,women_district_council_pct,,50,40,Sở Nội vụ\n"
+    "999,2021,women_district_council_pct,,10,40,Sở Nội vụ\n"
+).encode("utf-8")
+
+
+@pytest.fixture
+def db_url(seeded_db_url, tmp_path, monkeypatch):
+    """A private copy of the seeded database, configured as the app's database."""
+    path = tmp_path / "dashboard.sqlite"
+    shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    return url
+
+
+@pytest.fixture
+def editors(tmp_path, monkeypatch):
+    path = tmp_path / "editors.json"
+    monkeypatch.setenv(auth.EDITORS_FILE_ENV, str(path))
+    auth.write_editor(EDITOR, "mật khẩu đúng", path, rounds=4)
+    return path
+
+
+def make_page(db_url: str, **params) -> DataPage:
+    data = load_data(db_url)
+    return DataPage(state=new_state(data, page="data"), data=data, **params)
+
+
+def widgets(page: DataPage, kind) -> list:
+    return list(pn.panel(page).select(kind))
+
+
+# ------------------------------------------------------------------ builders
+
+
+def test_templates_are_offered_newest_first_up_to_the_district_map():
+    years = template_years()
+    assert years[0] == 2025 and years[-1] == 2011 and years == sorted(years, reverse=True)
+    for year in (years[0], 2021, years[-1]):
+        assert build_template(year)[:2] == b"PK"  # every year offered builds
+
+
+def test_problems_table_names_file_sheet_row_column_value_and_reason():
+    result = import_bytes(BAD_CSV, "loi.csv", user=EDITOR, dry_run=True, db_url="sqlite://")
+    assert not result.ok
+    frame = problems_frame(result, "vi")
+    assert list(frame.columns) == ["Tệp", "Trang tính", "Dòng", "Cột", "Giá trị", "Lý do"]
+    assert len(frame) == len(result.problems) >= 2
+    assert set(frame["Tệp"]) == {"loi.csv"}
+    english = problems_frame(result, "en")
+    assert list(english.columns) == ["File", "Sheet", "Row", "Column", "Value", "Reason"]
+    assert list(english["Reason"]) == [p.reason_en for p in result.problems]
+    text = table_html(frame, "data-problems", "Danh sách lỗi")
+    assert text.count("<tr>") == len(frame) + 1 and "Danh sách lỗi" in text
+
+
+def test_table_cells_are_escaped():
+    import pandas as pd
+
+    text = table_html(pd.DataFrame({"Giá trị": ["<script>alert(1)</script>", None]}), "x")
+    assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+def test_history_is_newest_first_with_hanoi_times(seeded_db_url):
+    batches = batch_history(seeded_db_url)
+    frame = history_frame(list(reversed(batches)), "vi")
+    assert list(frame["#"]) == sorted(frame["#"], reverse=True)
+    assert frame["Thời gian"].str.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d").all()
+    assert "Time" in history_frame(batches, "en").columns
+
+
+def test_only_imports_still_in_force_can_be_rolled_back(db_url):
+    first = import_bytes(GOOD_CSV, "a.csv", user=EDITOR, db_url=db_url)
+    second = import_bytes(GOOD_CSV.replace(b",17,", b",18,"), "b.csv", user=EDITOR, db_url=db_url)
+    from dashboard.importer import rollback_batch
+
+    assert rollback_batch(second.batch_id, user=EDITOR, db_url=db_url).ok
+    choices = rollback_choices(batch_history(db_url), "vi")
+    assert list(choices.values()) == [first.batch_id]
+    label = next(iter(choices))
+    assert label.startswith(f"#{first.batch_id} · ") and "a.csv" in label
+
+
+def test_account_line_for_a_viewer_and_an_editor():
+    viewer = account_html("vi", None, True, "/?page=data&lang=vi")
+    assert "Đăng nhập biên tập viên" in viewer and 'href="login?next=%2F%3Fpage%3Ddata' in viewer
+    assert "Editor sign-in" in account_html("en", None, True, "/")
+    assert "login?" not in account_html("vi", None, False, "/")
+    editor = account_html("en", EDITOR, True, "/?page=data&lang=en")
+    assert f"Signed in as {EDITOR}" in editor and 'href="logout?' in editor
+
+
+# ------------------------------------------------------------------ roles
+
+
+def test_a_viewer_gets_no_upload_or_rollback_widget(db_url):
+    page = make_page(db_url)  # no session cookie: a viewer
+    assert page.editor is None
+    assert widgets(page, pn.widgets.FileInput) == []
+    assert widgets(page, pn.widgets.Button) == []
+    assert not hasattr(page, "_file") and not hasattr(page, "_rollback_button")
+    assert len(widgets(page, pn.widgets.FileDownload)) == 1  # the template is for everyone
+
+
+def test_an_editor_gets_the_upload_and_the_rollback(db_url, editors):
+    page = make_page(db_url, editor=EDITOR)
+    [upload] = widgets(page, pn.widgets.FileInput)
+    assert upload.accept == ".xlsx,.csv"
+    names = {button.label for button in widgets(page, pn.widgets.Button)}
+    assert names == {"Kiểm tra", "Nhập", "Hoàn tác"}
+    page.state.lang = "en"
+    assert {button.label for button in widgets(page, pn.widgets.Button)} == {
+        "Check", "Import", "Roll back"}
+
+
+def test_a_problem_file_lists_every_problem_and_writes_nothing(db_url, editors, fingerprint):
+    page = make_page(db_url, editor=EDITOR)
+    before = fingerprint(db_url)
+    page._file.param.update(value=BAD_CSV, filename="loi.csv")
+    result = page.submit(dry_run=False)
+    assert not result.ok and fingerprint(db_url) == before
+    assert page._problems.visible and page._summary.visible
+    table = page._problems.object
+    assert table.count("<tr>") == len(result.problems) + 1
+    assert "999" in table and "loi.csv" in table
+    assert "không có gì được ghi" in page._summary.object
+    page.state.lang = "en"  # the same outcome, now in English
+    assert "nothing was" in page._summary.object and "Reason" in page._problems.object
+
+
+def test_check_then_import_then_rollback(db_url, editors):
+    page = make_page(db_url, editor=EDITOR)
+    version = page.state.data_version
+    page._file.param.update(value=GOOD_CSV, filename="ba-vi-2021.csv")
+    page._comment.value = "Báo cáo 2021"
+    checked = page.submit(dry_run=True)
+    assert checked.ok and checked.batch_id is None and page.state.data_version == version
+    assert "chạy thử" in page._summary.object and not page._problems.visible
+
+    imported = page.submit(dry_run=False)
+    assert imported.ok and page.state.data_version == imported.batch_id > version
+    assert page.data.district_table("women_district_council_pct", 2021).set_index("code").loc[
+        "271", "value"] == 42.5
+    assert page.batches[0].id == imported.batch_id and page.batches[0].comment == "Báo cáo 2021"
+    assert f"<td>{imported.batch_id}</td>" in page._history.object
+    assert not page._file.value  # cleared: a double click cannot import it twice
+
+    assert page._rollback_batch.value == imported.batch_id and page._rollback_button.disabled
+    page._rollback_confirm.value = True
+    assert not page._rollback_button.disabled
+    undone = page.rollback()
+    assert undone.ok and page.state.data_version == undone.rollback_batch_id
+    assert "Đã hoàn tác" in page._rollback_message.object
+    assert page._rollback_none.visible and not page._rollback_batch.visible
+
+
+def test_a_removed_editor_can_no_longer_import(db_url, editors, fingerprint):
+    page = make_page(db_url, editor=EDITOR)
+    auth.write_editor(EDITOR, None, editors)
+    before = fingerprint(db_url)
+    page._file.param.update(value=GOOD_CSV, filename="ba-vi.csv")
+    assert page.submit(dry_run=False) is None
+    assert "đăng nhập lại" in page._summary.object and fingerprint(db_url) == before
+
+
+def test_the_page_follows_imports_made_elsewhere(db_url):
+    page = make_page(db_url)
+    count = len(page.batches)
+    result = import_bytes(GOOD_CSV, "cli.csv", user="cli", db_url=db_url)
+    page.state.data_version = result.batch_id  # what the shell's periodic check does
+    assert len(page.batches) == count + 1 and page.batches[0].file_name == "cli.csv"
+
+
+def test_a_real_template_with_errors_reports_rows_and_columns(db_url, editors):
+    book = openpyxl.load_workbook(io.BytesIO(build_template(2021)))
+    sheet = book.worksheets[0]
+    keys = [cell.value for cell in sheet[2]]
+    numerator = keys.index("women_district_council_pct.numerator") + 1
+    denominator = keys.index("women_district_council_pct.denominator") + 1
+    row = next(r for r in range(3, 33) if sheet.cell(r, 1).value == "271")
+    sheet.cell(row, numerator, 50)
+    sheet.cell(row, denominator, 40)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page = make_page(db_url, editor=EDITOR)
+    page._file.param.update(value=buffer.getvalue(), filename="mau-2021.xlsx")
+    result = page.submit(dry_run=True)
+    assert not result.ok
+    [problem] = [p for p in result.problems if p.row == row]
+    assert problem.sheet == "Dữ liệu" and problem.column
+    assert f"<td>{row}</td>" in page._problems.object
