@@ -46,7 +46,7 @@ STAMP_TEST := $(VENV)/.stamp-install-test
 # `panel serve` in its environment, not on its command line where `ps` would show it
 # (so do not add --cookie-secret to PANEL_ARGS).
 PANEL_SERVE = PANEL_COOKIE_SECRET="$$($(PY) -c 'from dashboard.auth import cookie_secret; print(cookie_secret())')" \
-	$(PY) -m panel serve app.py --index app \
+	$(PY) -m panel serve app.py --index app --websocket-compression-level 6 \
 	--auth-module dashboard/auth.py \
 	--port $(PORT) --address $(ADDRESS) \
 	$(foreach o,$(ALLOW_ORIGIN),--allow-websocket-origin '$(o)') \

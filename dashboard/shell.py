@@ -17,6 +17,8 @@ from .views.presenter import KeyboardStepper
 STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
 # Everything but the parameter's own name travels between the app's state and a page's mirror.
 MIRRORED_PARAMETERS = [name for name in DashboardState.param if name != "name"]
+# On a phone the page buttons form one row that scrolls sideways instead of five wrapped rows.
+NAV_STYLE = "@media (max-width: 600px) { :host { flex-wrap: nowrap !important; overflow-x: auto; } }"
 # The themes a review meeting steps through in presentation mode, in order.
 PRESENTATION_PAGES = ("overview", "committees", "leadership", "capacity", "health")
 # Presentation mode enlarges everything for a projector seen from the back of a room.
@@ -129,7 +131,7 @@ class DashboardApp:
         self._header = pn.pane.HTML(pn.bind(self._header_html, state.param.lang),
                                     sizing_mode="stretch_width", margin=0)
         self._language = pn.widgets.Button(
-            name=t("switch_language", state.lang), button_type="light", width=110,
+            name=t("switch_language", state.lang), button_type="primary", button_style="outline", width=110,
             css_classes=["language-switch"], align="center",
         )
         self._language.on_click(self._toggle_language)
@@ -187,6 +189,8 @@ class DashboardApp:
                 MIRRORED_PARAMETERS,
             )
             self._page_states[slug] = page_state
+            # Active before building, so what the page settles (e.g. the period) reaches the URL.
+            self._active_state = page_state
             self._page_views[slug] = self._pages[slug].factory(state=page_state, data=self.data)
         else:
             self._page_states[slug].param.update(**shared)
@@ -229,7 +233,7 @@ class DashboardApp:
         return pn.Column(
             self._header,
             pn.FlexBox(*self._nav_buttons.values(), self._language, sizing_mode="stretch_width",
-                       css_classes=["nav"]),
+                       css_classes=["nav"], stylesheets=[NAV_STYLE]),
             self._content,
             pn.pane.HTML(pn.bind(lambda lang, _version: updated_html(self.data, lang),
                                  self.state.param.lang, self.state.param.data_version),

@@ -29,8 +29,18 @@ def test_indicator_language_and_empty_period_changes_redraw_the_bars(dashboard_d
     assert set(_bars_source(view).data["value_label"]) <= {"Yes", "No"}
     state.param.update(indicator="women_district_council_pct", year=2021)
     assert len(_bars_source(view).data["code"]) == 18  # urban districts elect no council from 2021
-    state.year = 2018  # no term starts in 2018: nothing to rank, and no error
-    assert len(_bars_source(view).data.get("code", [])) == 0
+    state.year = 2018  # inside the 2016-2021 term: the state settles on that term
+    assert state.year == 2016
+    assert len(_bars_source(view).data["code"]) == 30
+
+
+def test_a_period_with_no_district_figures_draws_no_bars_and_no_error(dashboard_data):
+    indicator = dashboard_data.indicator("women_district_council_pct")
+    display, _ = district_display(dashboard_data, indicator, 2030, "vi")
+    assert display["value"].isna().all()
+    bars = ranking_element(display, indicator, "vi").get(0)
+    assert len(bars) == 0
+    hv.render(ranking_element(display, indicator, "vi"))
 
 
 def test_best_district_is_on_top_and_the_selected_one_outlined(dashboard_data):

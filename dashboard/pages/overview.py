@@ -27,6 +27,7 @@ TITLE = {"vi": "Tổng quan", "en": "Overview"}
 ICON = "dashboard"
 STRINGS = {
     "open": {"vi": "Xem chi tiết →", "en": "Details →"},
+    "districts_illustrative": {"vi": "số liệu quận, huyện minh họa", "en": "illustrative district figures"},
     "year": {"vi": "Năm theo dõi", "en": "Year"},
     "intro": {
         "vi": "Mỗi thẻ là một chỉ tiêu chính của một lĩnh vực: giá trị toàn thành phố, mục tiêu và "
@@ -57,7 +58,7 @@ def kpi_card_html(kpi: Kpi, theme_name: str, lang: str) -> str:
                    f'{t("met" if kpi.met else "not_met", lang)}</span>')
     flag = ""
     if kpi.illustrative:
-        flag = f'<span class="kpi-badge illustrative">{t("status_illustrative", lang)}</span>'
+        flag = f'<span class="kpi-badge illustrative">{STRINGS["districts_illustrative"][lang]}</span>'
     ratio = format_ratio(kpi.numerator, kpi.denominator, lang)
     target = ""
     if kpi.target is not None:
@@ -127,7 +128,7 @@ class OverviewPage(Viewer):
         self.state.param.watch(lambda event: setattr(button, "name", STRINGS["open"][event.new]), "lang")
         button.on_click(lambda _event: self._open(theme_id, indicator_id))
         return pn.Column(body, button, css_classes=["kpi-card-box", f"kpi-{indicator_id}"],
-                         styles={"flex": "1 1 300px", "min-width": "0"}, sizing_mode="stretch_width")
+                         styles={"flex": "1 1 300px", "min-width": "0", "max-width": "560px"}, sizing_mode="stretch_width")
 
     def _open(self, theme_id: str, indicator_id: str) -> None:
         """Open the theme page on this card's indicator and the period that contains the year."""

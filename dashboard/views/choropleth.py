@@ -96,15 +96,16 @@ def choropleth_figure(display: pd.DataFrame, lang: str) -> tuple[figure, ColumnD
     plot = figure(
         sizing_mode="stretch_width", height=MAP_HEIGHT, match_aspect=True,
         tools="pan,wheel_zoom,reset", toolbar_location="above", x_axis_type=None, y_axis_type=None,
-        outline_line_color=None, min_border=0, css_classes=["district-map-figure"],
+        outline_line_color=None, min_border=8, css_classes=["district-map", "district-map-figure"],
     )
     plot.grid.visible = False
-    plot.x_range = DataRange1d(range_padding=0.02)
-    plot.y_range = DataRange1d(range_padding=0.02)
+    plot.x_range = DataRange1d(range_padding=0.05)
+    plot.y_range = DataRange1d(range_padding=0.05)
     renderer = plot.multi_polygons(
         "xs", "ys", source=source, fill_color="color", line_color="white", line_width=1,
         selection_line_color="#111111", selection_line_width=3, selection_fill_alpha=1.0,
-        nonselection_fill_alpha=0.55, nonselection_line_alpha=0.8, nonselection_line_color="white",
+        # Unselected districts keep their legend colour; the outline alone marks the selection.
+        nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0, nonselection_line_color="white",
     )
     tap = TapTool(renderers=[renderer])
     hover = HoverTool(renderers=[renderer], tooltips=map_tooltips(lang))

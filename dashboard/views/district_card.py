@@ -27,7 +27,7 @@ def district_card_html(
     lines = [
         f'<div class="card-title">{html.escape(row["name"])}</div>',
         f'<div class="card-indicator">{html.escape(indicator.short_name[lang])} · '
-        f'{format_period(period, indicator.frequency, lang)}</div>',
+        f'<span class="nowrap">{format_period(period, indicator.frequency, lang)}</span></div>',
         f'<div class="card-value">{html.escape(row["value_label"])}'
         + (f' <span class="card-ratio">({row["ratio"]})</span>' if row["ratio"] else "")
         + "</div>",

@@ -8,7 +8,7 @@ import pandas as pd
 from ..catalogue import Indicator, Target
 from ..classify import Classification, classify, classify_gap, nice_bins
 from ..data import DashboardData
-from ..i18n import format_ratio, format_value, t
+from ..i18n import format_ratio, format_value, t, vietnamese_sort_key
 
 # Columns that change when the indicator, period or language changes; geometry never does.
 VALUE_COLUMNS = ["name", "value", "value_label", "ratio", "status_label", "color"]
@@ -62,7 +62,8 @@ def district_display(
 
 def ranked(display: pd.DataFrame) -> pd.DataFrame:
     """Districts with data, best at the top of a horizontal chart (HoloViews draws the first row lowest)."""
-    return display.dropna(subset=["value"]).sort_values(["value", "name"], ascending=[True, False])
+    rows = display.dropna(subset=["value"]).assign(order=lambda frame: frame["name"].map(vietnamese_sort_key))
+    return rows.sort_values(["value", "order"], ascending=[True, False]).drop(columns="order")
 
 
 def target_for(indicator: Indicator, period: int) -> Target | None:

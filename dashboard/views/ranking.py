@@ -55,7 +55,8 @@ def ranking_element(
         xaxis=None if indicator.kind == "boolean" else "bottom",
         toolbar=None,
         title="",
-        fontscale=1.05,
+        fontsize={"xticks": "10pt", "yticks": "10pt"},
+        ylim=(0, 1) if indicator.kind == "boolean" else (None, None),
     )
     if len(rows):
         # Styling by column needs at least one row to map over.

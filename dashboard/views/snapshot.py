@@ -7,7 +7,7 @@ import param
 
 from ..catalogue import Indicator, Target
 from ..classify import LegendEntry
-from ..data import CityValue, DashboardData
+from ..data import CityValue, DashboardData, resolve_period
 from ..state import DashboardState
 from .frames import district_display, target_for
 
@@ -27,6 +27,13 @@ class IndicatorSnapshot(param.Parameterized):
                    watch=True, on_init=True)
     def _resolve(self) -> None:
         indicator = self.data.indicator(self.state.indicator)
+        periods = self.data.district_periods(indicator.id) or self.data.periods(indicator.id)
+        period = resolve_period(periods, self.state.year)
+        if period is not None and period != self.state.year:
+            # A year inside an election term, or one the indicator lacks (from a link, or a
+            # late URL sync): settle the state on the period shown; this runs again with it.
+            self.state.year = period
+            return
         display, classification = district_display(
             self.data, indicator, self.state.year, self.state.lang, gap=self.state.gap
         )

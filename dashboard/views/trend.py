@@ -57,6 +57,7 @@ def trend_element(
         hv.opts.Curve(tools=["hover"]),
         hv.opts.Overlay(
             xticks=ticks, xlabel="", ylabel=y_label, responsive=True, height=230, toolbar=None,
+            padding=(0.06, 0.1),
             show_legend=False, title="", xrotation=30 if indicator.frequency == "term" else 0,
         ),
     )
