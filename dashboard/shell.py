@@ -249,6 +249,8 @@ def build_app(data: DashboardData | None = None) -> pn.viewable.Viewable:
     state = new_state(data)
     sync_url(state, data)
     app = DashboardApp(state, data)
-    if pn.state.served:
+    # Only a served session has a server to poll from; `pn.state.served` cannot tell here, as
+    # it only looks at the module that calls it (app.py), not at this one.
+    if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
         watch_for_new_data(state, data)
     return pn.panel(app.__panel__())
