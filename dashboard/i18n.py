@@ -457,6 +457,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "value": {"vi": "Giá trị", "en": "Value"},
     "switch_language": {"vi": "English", "en": "Tiếng Việt"},
     "full_screen": {"vi": "⛶ Toàn màn hình", "en": "⛶ Full screen"},
+    "open_profile": {"vi": "Xem hồ sơ quận, huyện →", "en": "Open the district profile →"},
     "view_map": {"vi": "Bản đồ", "en": "Map"},
     "view_chart": {"vi": "Biểu đồ", "en": "Chart"},
     "view_table": {"vi": "Bảng", "en": "Table"},

@@ -169,12 +169,12 @@ class DashboardApp:
         self._content.objects = [self._page_view()]
 
     def _fit_indicator_to_page(self) -> None:
-        """A theme page shows its own indicators: keep the current one if it belongs, else its first."""
-        theme = self._pages[self.state.page].theme
-        if theme is None or self.data.indicator(self.state.indicator).theme == theme:
+        """An explorer page shows its own indicators: keep the current one if offered, else its first."""
+        record = self._pages[self.state.page]
+        if not record.explorer:
             return
-        choices = explorer_indicators(self.data, theme)
-        if choices:
+        choices = explorer_indicators(self.data, record.theme)
+        if choices and self.state.indicator not in choices:
             periods = self.data.district_periods(choices[0])
             self.state.param.update(indicator=choices[0], year=resolve_period(periods, self.state.year))
 

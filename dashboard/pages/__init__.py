@@ -14,7 +14,9 @@ class PageRecord:
     title: dict[str, str]
     icon: str
     factory: Callable  # called with state= and data=, returns a Viewer
-    # The catalogue theme a page explores; opening the page picks one of its indicators.
+    # True for pages built on the indicator explorer: opening one picks an indicator it offers.
+    explorer: bool = False
+    # The catalogue theme an explorer page is limited to, or None for every district indicator.
     theme: str | None = None
 
 

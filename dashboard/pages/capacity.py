@@ -69,4 +69,4 @@ class CapacityPage(ThemePage):
         return [self._by_sex]
 
 
-PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=CapacityPage, theme=THEME)
+PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=CapacityPage, explorer=True, theme=THEME)

@@ -24,4 +24,4 @@ class CommitteesPage(ThemePage):
         super().__init__(theme=THEME, **params)
 
 
-PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=CommitteesPage, theme=THEME)
+PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=CommitteesPage, explorer=True, theme=THEME)

@@ -37,4 +37,4 @@ class HealthPage(ThemePage):
                               sizing_mode="stretch_width")]
 
 
-PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=HealthPage, theme=THEME)
+PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=HealthPage, explorer=True, theme=THEME)

@@ -152,4 +152,4 @@ class LeadershipPage(ThemePage):
         return self._sections
 
 
-PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=LeadershipPage, theme=THEME)
+PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=LeadershipPage, explorer=True, theme=THEME)

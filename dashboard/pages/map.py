@@ -35,4 +35,4 @@ class MapPage(Viewer):
         return self.explorer
 
 
-PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=MapPage)
+PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=MapPage, explorer=True)

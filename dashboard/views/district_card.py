@@ -60,6 +60,18 @@ class DistrictCard(Viewer):
             pn.bind(self._html, self.snapshot.param.display, self.snapshot.state.param.district),
             sizing_mode="stretch_width", css_classes=["district-card-pane"],
         )
+        state = self.snapshot.state
+        self._profile = pn.widgets.Button(
+            name=t("open_profile", state.lang), button_type="primary", button_style="outline",
+            css_classes=["open-profile"], visible=bool(state.district),
+        )
+        # Tapping a district anywhere leads on to its full profile.
+        self._profile.on_click(lambda _event: setattr(self.snapshot.state, "page", "district"))
+        state.param.watch(self._on_state, ["district", "lang"])
+
+    def _on_state(self, _event) -> None:
+        state = self.snapshot.state
+        self._profile.param.update(visible=bool(state.district), name=t("open_profile", state.lang))
 
     def _html(self, display: pd.DataFrame, district: str) -> str:
         snapshot = self.snapshot
@@ -67,4 +79,4 @@ class DistrictCard(Viewer):
                                   snapshot.state.lang, snapshot.target)
 
     def __panel__(self):
-        return self._pane
+        return pn.Column(self._pane, self._profile, sizing_mode="stretch_width", margin=0)
