@@ -29,6 +29,7 @@ import datetime as dt
 import functools
 import html
 import json
+import logging
 import os
 import re
 import secrets
@@ -64,6 +65,8 @@ NAME_PATTERN = re.compile(r"^[\w.@-]{1,64}$")
 MAX_FAILURES, FAILURE_WINDOW_S = 5, 300
 # Every failed attempt waits this long (without blocking the server) before the answer.
 FAILURE_DELAY_S = 1.0
+
+log = logging.getLogger("dashboard.auth")
 
 login_url = "/login"
 logout_url = "/logout"
@@ -405,6 +408,7 @@ class LoginHandler(tornado.web.RequestHandler):
         address = self.request.remote_ip or "?"
         failures = _recent_failures(address)
         if len(failures) >= MAX_FAILURES:
+            log.warning("editor sign-in from %s refused: too many failures", address)
             self._render(TEXT["throttled"][lang], status=429)
             return
         name = self.get_body_argument("username", "")
@@ -414,10 +418,13 @@ class LoginHandler(tornado.web.RequestHandler):
         editor = await asyncio.get_running_loop().run_in_executor(None, verify, name, password)
         if editor is None or not secret:
             failures.append(time.monotonic())
+            log.warning("failed editor sign-in as %r from %s", name[:64], address)
             await asyncio.sleep(FAILURE_DELAY_S)
-            self._render(TEXT["wrong"][lang], status=401)
+            # 200, not 401: the form itself answers, and browsers log a 401 page as an error.
+            self._render(TEXT["wrong"][lang])
             return
         failures.clear()
+        log.info("editor %s signed in from %s", editor, address)
         self.clear_cookie("is_guest", path="/")
         self.set_signed_cookie(USER_COOKIE, editor, expires_days=None, httponly=True,
                                samesite="Lax", path="/")

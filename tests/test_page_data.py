@@ -175,7 +175,7 @@ def test_check_then_import_then_rollback(db_url, editors):
         "271", "value"] == 42.5
     assert page.batches[0].id == imported.batch_id and page.batches[0].comment == "Báo cáo 2021"
     assert f"<td>{imported.batch_id}</td>" in page._history.object
-    assert not page._file.value  # cleared: a double click cannot import it twice
+    assert not page._file.value and not page._comment.value  # a double click imports nothing
 
     assert page._rollback_batch.value == imported.batch_id and page._rollback_button.disabled
     page._rollback_confirm.value = True

@@ -240,8 +240,9 @@ PAGE_CSS = """
 
 # Panel's download button is pale by default; this one is the page's main action for viewers.
 DOWNLOAD_CSS = """
-.bk-btn { background: #5b2a86; color: #fff; border: 1px solid #5b2a86; font-weight: 600; }
-.bk-btn:hover { background: #47206a; }
+.bk-btn { background: #5b2a86 !important; color: #fff !important; border: 1px solid #5b2a86;
+  font-weight: 600; }
+.bk-btn:hover { background: #47206a !important; }
 """
 
 
@@ -447,6 +448,7 @@ class DataPage(Viewer):
             # Forget the file, so a second click cannot import it twice.
             self._file.clear()
             self._file.param.update(value=None, filename=None)
+            self._comment.param.update(value="", value_input="")
             self._show_new_data()
 
     async def _on_check(self, _event) -> None:
@@ -538,7 +540,7 @@ class DataPage(Viewer):
         self._show_rollback()
         if result is not None and result.ok:
             self._rollback_confirm.value = False
-            self._rollback_comment.value = ""
+            self._rollback_comment.param.update(value="", value_input="")
             self._show_new_data()
 
     async def _on_rollback(self, _event) -> None:
