@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.errors import DataError
+from dashboard.errors import DataError, shown_value
 
 
 class ImportProblem(DataError):
@@ -25,22 +25,7 @@ class ImportProblem(DataError):
         value: object = None,
     ) -> None:
         self.code = code
-        self.sheet = sheet
-        super().__init__(file, reason_vi, reason_en, row=row, column=column, value=value)
-
-    def message(self, lang: str = "vi") -> str:
-        """One line naming file, sheet, row, column, the value found and the reason."""
-        vi = lang == "vi"
-        parts = [f"{'Tệp' if vi else 'File'} {self.file}"]
-        if self.sheet is not None:
-            parts.append(f"{'trang' if vi else 'sheet'} {self.sheet}")
-        if self.row is not None:
-            parts.append(f"{'dòng' if vi else 'row'} {self.row}")
-        if self.column is not None:
-            parts.append(f"{'cột' if vi else 'column'} {self.column}")
-        if self.value is not None:
-            parts.append(f"{'giá trị' if vi else 'value'} {_shown(self.value)}")
-        return ", ".join(parts) + ": " + (self.reason_vi if vi else self.reason_en)
+        super().__init__(file, reason_vi, reason_en, sheet=sheet, row=row, column=column, value=value)
 
     def as_dict(self, lang: str = "vi") -> dict[str, object]:
         """The problem as one table row, for the data page."""
@@ -50,19 +35,13 @@ class ImportProblem(DataError):
             "sheet": self.sheet,
             "row": self.row,
             "column": self.column,
-            "value": None if self.value is None else _shown(self.value),
+            "value": None if self.value is None else shown_value(self.value),
             "reason": self.reason_vi if lang == "vi" else self.reason_en,
         }
 
     def sort_key(self) -> tuple:
         row = self.row if isinstance(self.row, int) else -1
         return (self.sheet or "", row, self.column or "")
-
-
-def _shown(value: object) -> str:
-    """The value as the user typed it, quoted, shortened so one line stays readable."""
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
 
 
 class Collector:
