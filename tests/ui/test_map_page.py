@@ -23,27 +23,6 @@ from . import (
 SELECTED_LINE = "#111111"
 
 
-@pytest.fixture
-def open_app(request, page, served_app_url, console_errors, offsite_requests):
-    """Open a path of the served app at a desktop size and wait until both plots are drawn.
-
-    At teardown, asserts that the page logged no console error and requested no other host
-    (xfail tests assert it themselves, so a known bug is not reported twice).
-    """
-
-    def _open(path: str = "/?page=map", width: int = 1400, height: int = 1000, plots: bool = True):
-        page.set_viewport_size({"width": width, "height": height})
-        page.goto(served_app_url + path)
-        wait_for_app(page, plots=plots)
-        return page
-
-    yield _open
-    if request.node.get_closest_marker("xfail"):
-        return
-    assert offsite_requests == [], f"requests to other hosts: {offsite_requests}"
-    assert console_errors == [], f"browser console errors: {console_errors}"
-
-
 @pytest.mark.parametrize("path", ["/", "/app"])
 def test_page_loads_with_notices_and_no_offsite_requests(open_app, path):
     page = open_app(path, plots=False)  # the first page (overview) has no map

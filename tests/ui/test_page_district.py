@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from dashboard.i18n import STRINGS
+
+from . import visible_text
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 DESKTOP = {"width": 1920, "height": 1080}
@@ -36,22 +37,6 @@ _CHART_SERIES = """() => {
   return Array.from(names);
 }"""
 
-# The text of every element the user can see, through Panel's shadow roots.
-PAGE_TEXT = """() => {
-  const out = [];
-  const walk = (root) => {
-    for (const el of root.querySelectorAll('*')) {
-      if (el.shadowRoot) walk(el.shadowRoot);
-      for (const node of el.childNodes) {
-        if (node.nodeType === Node.TEXT_NODE && node.textContent.trim()
-            && el.checkVisibility({checkVisibilityCSS: true})) out.push(node.textContent.trim());
-      }
-    }
-  };
-  walk(document.body);
-  return out.join('\\n');
-}"""
-
 # Profile strings that must not survive on an English page (place names excepted).
 PROFILE_VI = sorted(
     texts["vi"]
@@ -61,24 +46,15 @@ PROFILE_VI = sorted(
 
 
 @pytest.fixture
-def open_page(page, panel_server, seeded_db_url, console_errors, offsite_requests):
-    """Serve the real app over the seeded database; open a path at a size, wait for the charts.
-
-    At teardown, asserts that the page logged no console error and asked no other host.
-    """
-    base = panel_server("app.py", env={"DASHBOARD_DB_URL": seeded_db_url})
-    # A throw-away session loads the process-wide data, so the timed page does not pay for it.
-    urllib.request.urlopen(f"{base}/?page=methods", timeout=RENDER_TIMEOUT_MS / 1000).read()
+def open_page(open_app):
+    """Open a path at a size and wait until `plots` charts of the profile are drawn."""
 
     def _open(path: str, viewport: dict = DESKTOP, plots: int = 16):
-        page.set_viewport_size(viewport)
-        page.goto(base + path, timeout=RENDER_TIMEOUT_MS)
+        page = open_app(path, viewport["width"], viewport["height"], plots=False)
         page.wait_for_function(_PLOTS_DRAWN, arg=plots, timeout=RENDER_TIMEOUT_MS)
         return page
 
-    yield _open
-    assert offsite_requests == [], f"requests to other hosts: {offsite_requests}"
-    assert console_errors == [], f"browser console errors: {console_errors}"
+    return _open
 
 
 def shoot(page, name: str) -> None:
@@ -135,7 +111,7 @@ def test_english_deep_link_on_a_phone(open_page):
     expect(council).to_contain_text("No figure for 2021–2026")
     expect(page.locator(".illustrative-notice")).to_contain_text("Illustrative data")
 
-    text = page.evaluate(PAGE_TEXT)
+    text = visible_text(page)
     assert "Whole city, same period" in text and "Change since the previous period" in text
     leftovers = [word for word in PROFILE_VI if word in text]
     assert leftovers == [], f"Vietnamese profile text on the English page: {leftovers}"

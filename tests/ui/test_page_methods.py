@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -11,31 +10,11 @@ from playwright.sync_api import expect
 from dashboard.catalogue import load_catalogue
 from dashboard.i18n import STRINGS
 
+from . import visible_text
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 DESKTOP = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
-# A fresh server on a busy CI machine can take a while to build its first session.
-LOAD_TIMEOUT_MS = 90_000
-
-_IDLE = """() => window.Bokeh && Bokeh.documents && Bokeh.documents.length > 0
-  && Bokeh.documents[0].is_idle !== false"""
-
-# The text of every element the user can see, through Panel's shadow roots.
-PAGE_TEXT = """() => {
-  const out = [];
-  const walk = (root) => {
-    for (const el of root.querySelectorAll('*')) {
-      if (el.shadowRoot) walk(el.shadowRoot);
-      for (const node of el.childNodes) {
-        if (node.nodeType === Node.TEXT_NODE && node.textContent.trim()
-            && el.checkVisibility({checkVisibilityCSS: true})) out.push(node.textContent.trim());
-      }
-    }
-  };
-  walk(document.body);
-  return out.join('\\n');
-}"""
-
 METHODS_VI = sorted(
     texts["vi"]
     for key, texts in STRINGS.items()
@@ -44,24 +23,13 @@ METHODS_VI = sorted(
 
 
 @pytest.fixture
-def open_page(page, panel_server, seeded_db_url, console_errors, offsite_requests):
-    """Serve the real app over the seeded database and open a path at a size.
-
-    At teardown, asserts that the page logged no console error and asked no other host.
-    """
-    base = panel_server("app.py", env={"DASHBOARD_DB_URL": seeded_db_url})
-    # A throw-away session loads the process-wide data, so the timed page does not pay for it.
-    urllib.request.urlopen(f"{base}/?page=methods", timeout=LOAD_TIMEOUT_MS / 1000).read()
+def open_page(open_app):
+    """Open a path at a size once the document is idle."""
 
     def _open(path: str, viewport: dict = DESKTOP):
-        page.set_viewport_size(viewport)
-        page.goto(base + path, timeout=LOAD_TIMEOUT_MS)
-        page.wait_for_function(_IDLE, timeout=LOAD_TIMEOUT_MS)
-        return page
+        return open_app(path, viewport["width"], viewport["height"], plots=False)
 
-    yield _open
-    assert offsite_requests == [], f"requests to other hosts: {offsite_requests}"
-    assert console_errors == [], f"browser console errors: {console_errors}"
+    return _open
 
 
 def shoot(page, name: str) -> None:
@@ -96,7 +64,7 @@ def test_english_deep_link_on_a_phone(open_page):
     expect(page.locator(".methods-heading")).to_have_text("Data and methods")
     expect(page.locator(".methods-flags")).to_contain_text("provisional")
 
-    text = page.evaluate(PAGE_TEXT)
+    text = visible_text(page)
     assert "Responsible agency" in text and "Real figures and their sources" in text
     leftovers = [words for words in METHODS_VI if words in text]
     assert leftovers == [], f"Vietnamese methods text on the English page: {leftovers}"

@@ -23,21 +23,6 @@ THEME_PAGES = {
 }
 
 
-@pytest.fixture
-def open_app(page, served_app_url, console_errors, offsite_requests):
-    """Open a path at desktop size; at teardown no console error and no other host contacted."""
-
-    def _open(path: str, plots: bool = True, width: int = 1400, height: int = 1000):
-        page.set_viewport_size({"width": width, "height": height})
-        page.goto(served_app_url + path)
-        wait_for_app(page, plots=plots)
-        return page
-
-    yield _open
-    assert offsite_requests == [], offsite_requests
-    assert console_errors == [], console_errors
-
-
 def test_overview_cards_show_targets_and_open_their_theme(open_app):
     page = open_app("/?year=2020", plots=False)
     cards = page.locator(".kpi-card")
