@@ -134,12 +134,14 @@ class LeadershipPage(ThemePage):
         self._sections = [
             pn.pane.HTML(pn.bind(lambda language: f"<h3>{HEADINGS['terms'][language]}</h3>", lang)),
             pn.pane.HoloViews(
-                hv.DynamicMap(pn.bind(lambda language: terms_element(terms_frame(self.data, language), language), lang)),
+                hv.DynamicMap(pn.bind(
+                    lambda language: terms_element(terms_frame(self.data, language), language), lang)),
                 sizing_mode="stretch_width", css_classes=["terms-chart"],
             ),
             pn.pane.HTML(pn.bind(lambda language: f"<h3>{HEADINGS['real'][language]}</h3>", lang)),
             pn.pane.HoloViews(
-                hv.DynamicMap(pn.bind(lambda language: real_figures_element(real_figures(self.data, language), language), lang)),
+                hv.DynamicMap(pn.bind(
+                    lambda language: real_figures_element(real_figures(self.data, language), language), lang)),
                 sizing_mode="stretch_width", css_classes=["real-figures-chart"],
             ),
             pn.pane.HTML(pn.bind(lambda language: f"<p>{HEADINGS['target'][language]}</p>"

@@ -128,7 +128,8 @@ class OverviewPage(Viewer):
         self.state.param.watch(lambda event: setattr(button, "name", STRINGS["open"][event.new]), "lang")
         button.on_click(lambda _event: self._open(theme_id, indicator_id))
         return pn.Column(body, button, css_classes=["kpi-card-box", f"kpi-{indicator_id}"],
-                         styles={"flex": "1 1 300px", "min-width": "0", "max-width": "560px"}, sizing_mode="stretch_width")
+                         styles={"flex": "1 1 300px", "min-width": "0", "max-width": "560px"},
+                         sizing_mode="stretch_width")
 
     def _open(self, theme_id: str, indicator_id: str) -> None:
         """Open the theme page on this card's indicator and the period that contains the year."""

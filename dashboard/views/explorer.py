@@ -20,7 +20,6 @@ from .snapshot import IndicatorSnapshot
 from .table import TableView
 from .trend import TrendView
 
-
 # Side by side from about 900 px, stacked below. A CSS flex basis rather than min_width, which
 # Panel would add up into a minimum width for the whole row and overflow a phone.
 WRAPPING_COLUMN = {"flex": "1 1 440px", "min-width": "0"}

@@ -90,7 +90,8 @@ class TrendView(Viewer):
     def _title_html(self, display: pd.DataFrame, district: str) -> str:
         lang = self.snapshot.state.lang
         name = self._district_name(display, district)
-        lines = f'<span class="key-district">━</span> {name} ' if name and self.snapshot.indicator.kind != "boolean" else ""
+        shows_district = name and self.snapshot.indicator.kind != "boolean"
+        lines = f'<span class="key-district">━</span> {name} ' if shows_district else ""
         return (f'<div class="trend-title"><b>{t("trend_title", lang)}</b><br>{lines}'
                 f'<span class="key-city">- -</span> {t("city", lang)}</div>')
 
