@@ -6,6 +6,7 @@ from pathlib import Path
 
 import holoviews as hv
 import panel as pn
+from panel.io.resources import LOCAL_DIST
 
 from .data import DashboardData, get_data, refresh_if_changed, resolve_period
 from .i18n import LANGUAGES, format_datetime, t
@@ -34,12 +35,22 @@ def configure() -> None:
     # trends are independent plots, and linking a categorical axis to the map blanks the map.
     pn.pane.HoloViews.param.linked_axes.default = False
     # Extensions whose JavaScript must be in the page before any session creates such a widget.
+    served = in_served_session()
+    if served:
+        # Panel sets its files' address when it renders the HTML page; with `--num-procs` the
+        # websocket may reach another process, whose session would then link Panel's CDN.
+        pn.state.curdoc._template_variables.setdefault("dist_url", LOCAL_DIST)
     # In a notebook, inline JavaScript and CSS: the intranet has no CDN to load them from.
     # A served app gets them from its own server instead.
     pn.extension(
         "tabulator", raw_css=[STYLESHEET.read_text(encoding="utf-8")], notifications=False,
-        inline=not pn.state.served,
+        inline=not served,
     )
+
+
+def in_served_session() -> bool:
+    """True inside a `panel serve` session (`pn.state.served` is only set in the served script)."""
+    return pn.state.curdoc is not None and pn.state.curdoc.session_context is not None
 
 
 def new_state(data: DashboardData, **params) -> DashboardState:
@@ -249,8 +260,6 @@ def build_app(data: DashboardData | None = None) -> pn.viewable.Viewable:
     state = new_state(data)
     sync_url(state, data)
     app = DashboardApp(state, data)
-    # Only a served session has a server to poll from; `pn.state.served` cannot tell here, as
-    # it only looks at the module that calls it (app.py), not at this one.
-    if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+    if in_served_session():  # only a served session has a server to poll from
         watch_for_new_data(state, data)
     return pn.panel(app.__panel__())

@@ -272,11 +272,6 @@ def test_cli_import_reaches_sessions_in_every_process(server, browser, tmp_path)
     for page in pages:
         expect(page.locator(".district-card")).to_contain_text("47,5%", timeout=LIVE_TIMEOUT_MS)
     context.close()
-    missing_resources = [error for error in errors if "ERR_NAME_NOT_RESOLVED" in error]
-    assert [error for error in errors if error not in missing_resources] == [], errors
-    if offsite or missing_resources:
-        # Panel sets a session's local resource path only when the same process served its
-        # page; a session whose websocket reaches the other process asks the CDN for Panel's
-        # stylesheets. Live refresh itself works (asserted above).
-        pytest.xfail(f"--num-procs: sessions opened in the other process load Panel's CSS "
-                     f"from its CDN: {sorted(set(offsite))[:3]}")
+    # Sessions whose websocket reached the other process load Panel's files locally too.
+    assert offsite == [], offsite
+    assert errors == [], errors
