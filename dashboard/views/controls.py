@@ -56,6 +56,10 @@ class IndicatorControls(Viewer):
             sizing_mode="stretch_width", max_width=460, min_width=200, css_classes=["indicator-select"]
         )
         self._period = pn.widgets.Select(width=140, css_classes=["period-select"])
+        # The timeline: the same periods oldest to newest, to slide through or play.
+        self._timeline = pn.widgets.DiscreteSlider(
+            options={"": 0, " ": 1}, value=0, width=240, css_classes=["period-slider"], margin=(8, 12, 0, 12),
+        )
         self._play = pn.widgets.Toggle(width=56, align="end", css_classes=["play-button"])
         self._view = pn.widgets.RadioButtonGroup(
             options=list(VIEWS), value=self.state.view, align="end", css_classes=["view-switch"]
@@ -70,6 +74,7 @@ class IndicatorControls(Viewer):
         self._relabel()
         self._indicator.param.watch(self._on_indicator_widget, "value")
         self._period.param.watch(self._on_period_widget, "value")
+        self._timeline.param.watch(self._on_period_widget, "value")
         self._play.param.watch(self._on_play, "value")
         self._view.param.watch(lambda event: setattr(self.state, "view", event.new), "value")
         self._gap.param.watch(lambda event: setattr(self.state, "gap", event.new), "value")
@@ -92,6 +97,7 @@ class IndicatorControls(Viewer):
             options=period_options(self.data, self._indicator.value, lang),
             value=self.state.year,
         )
+        self._update_timeline()
         self._play.name = "▶"
         self._view.options = {t(f"view_{view}", lang): view for view in VIEWS}
         self._gap_label.object = f'<span class="gap-label">{t("gap_to_target", lang)}</span>'
@@ -109,10 +115,21 @@ class IndicatorControls(Viewer):
         self._period.param.update(options=options, value=resolve_period(list(options.values()), self.state.year))
         self._indicator.value = event.new
         self.state.year = self._period.value
+        self._update_timeline()
 
     def _on_year(self, event) -> None:
         if event.new in self._period.options.values():
             self._period.value = event.new
+            self._timeline.value = event.new
+
+    def _update_timeline(self) -> None:
+        """Oldest to newest, like a time axis; hidden when there is only one period to show."""
+        options = dict(reversed(list(self._period.options.items())))
+        if len(options) < 2:  # a slider needs two stops
+            self._timeline.visible = False
+            return
+        self._timeline.param.update(options=options, value=self.state.year if self.state.year in
+                                    options.values() else list(options.values())[-1], visible=True)
 
     def _on_period_widget(self, event) -> None:
         if event.new is not None:
@@ -142,7 +159,7 @@ class IndicatorControls(Viewer):
 
     def __panel__(self):
         return pn.FlexBox(
-            self._indicator, pn.Row(self._period, self._play, margin=0),
+            self._indicator, pn.Row(self._period, self._play, margin=0), self._timeline,
             self._view, pn.Row(self._gap, self._gap_label, margin=0, align="end"),
             sizing_mode="stretch_width", css_classes=["controls"],
         )
