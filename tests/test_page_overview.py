@@ -33,3 +33,8 @@ def test_every_headline_indicator_gets_a_card(dashboard_data):
     page = OverviewPage(state=new_state(dashboard_data), data=dashboard_data)
     count = sum(len(ids) for ids in HEADLINE_INDICATORS.values())
     assert len(page._cards.objects) == count
+
+
+def test_a_card_without_a_target_says_so(dashboard_data):
+    card = kpi_card_html(indicator_kpi(dashboard_data, "trainees", 2020), "Năng lực", "vi")
+    assert "không có mục tiêu định lượng" in card

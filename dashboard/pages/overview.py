@@ -60,7 +60,7 @@ def kpi_card_html(kpi: Kpi, theme_name: str, lang: str) -> str:
     if kpi.illustrative:
         flag = f'<span class="kpi-badge illustrative">{STRINGS["districts_illustrative"][lang]}</span>'
     ratio = format_ratio(kpi.numerator, kpi.denominator, lang)
-    target = ""
+    target = f'<div class="kpi-target">{t("target", lang)}: {t("no_target", lang)}</div>'
     if kpi.target is not None:
         target = (f'<div class="kpi-target">{t("target", lang)} {target_text(kpi.target, indicator, lang)} '
                   f'({kpi.target.year}) · {t("basis", lang)}: {html.escape(kpi.target.basis[lang])}</div>')
