@@ -19,7 +19,9 @@ STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
 # Everything but the parameter's own name travels between the app's state and a page's mirror.
 MIRRORED_PARAMETERS = [name for name in DashboardState.param if name != "name"]
 # On a phone the page buttons form one row that scrolls sideways instead of five wrapped rows.
-NAV_STYLE = "@media (max-width: 600px) { :host { flex-wrap: nowrap !important; overflow-x: auto; } }"
+# The language switch then comes first, so it is never scrolled out of sight.
+NAV_STYLE = ('@media (max-width: 600px) { div[id^="flexbox"] { flex-wrap: nowrap !important; '
+             "overflow-x: auto; } .language-switch { order: -1; } }")
 # The themes a review meeting steps through in presentation mode, in order.
 PRESENTATION_PAGES = ("overview", "committees", "leadership", "capacity", "health")
 # Presentation mode enlarges everything for a projector seen from the back of a room.
