@@ -1,0 +1,1 @@
+"""Hà Nội gender-equality dashboard: data layer, state, views, pages and exports."""

@@ -6,8 +6,8 @@ import argparse
 import importlib
 import sys
 
-# command name -> module with `add_arguments(parser)` and `run(args) -> int`. Modules are
-# imported only when their command runs, so `seed` stays fast.
+# command name -> module with `add_arguments(parser)` and `run(args) -> int`. Every module is
+# imported to build the help, so each keeps its heavy imports inside `run`.
 COMMANDS = {
     "seed": "dashboard.seed",
     "template": "dashboard.importer.cmd_template",
