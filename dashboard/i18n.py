@@ -509,8 +509,13 @@ def format_value(value: float | None, kind: str, lang: str) -> str:
 VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))
 
 
-def format_datetime(moment: dt.datetime, lang: str) -> str:
-    """28/11/2026 12:05 in Vietnamese, 28 Nov 2026 12:05 in English, in Vietnam time."""
+def format_datetime(moment: dt.datetime, lang: str = "vi") -> str:
+    """28/11/2026 12:05 in Vietnamese, 28 Nov 2026 12:05 in English, in Vietnam time.
+
+    A naive time is UTC: that is how SQLite hands back the stored timestamps.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
     local = moment.astimezone(VIETNAM_TIME)
     return local.strftime("%d/%m/%Y %H:%M") if lang == "vi" else local.strftime("%d %b %Y %H:%M")
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from dashboard import store
+from dashboard.i18n import format_datetime
 
 # Hà Nội time (Indochina Time, no daylight saving) for everything shown to people.
-HANOI_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 # Serialises imports and rollbacks on PostgreSQL.
 ADVISORY_LOCK_KEY = 2016_2025_04
 CELL = ("map_id", "unit_code", "period", "indicator_id")
@@ -40,11 +40,7 @@ class Refused(Exception):
 
 def local_time(moment: dt.datetime | None) -> str:
     """dd/mm/yyyy HH:MM in Hà Nội time; naive datetimes (SQLite) are UTC."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(HANOI_TZ).strftime("%d/%m/%Y %H:%M")
+    return "" if moment is None else format_datetime(moment, "vi")
 
 
 def _lock(connection: sa.Connection) -> None:

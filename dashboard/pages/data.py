@@ -24,7 +24,6 @@ from panel.viewable import Viewer
 
 from .. import auth
 from ..data import DISTRICT_MAP_LAST_PERIOD, DashboardData, refresh_if_changed, shared_engine
-from ..i18n import format_datetime
 from ..importer import (
     MAX_FILE_LABEL,
     BatchInfo,
@@ -122,7 +121,6 @@ STRINGS = {
     "history_empty": {"vi": "Chưa có lô số liệu nào.", "en": "No batches yet."},
     "history_error": {"vi": "Không đọc được lịch sử nhập số liệu.",
                       "en": "The import history cannot be read."},
-    "last_updated": {"vi": "Cập nhật số liệu lần cuối: {time}", "en": "Data last updated: {time}"},
     "rollback_heading": {"vi": "Hoàn tác một lần nhập", "en": "Roll back an import"},
     "rollback_text": {
         "vi": "Hoàn tác trả lại đúng các giá trị trước lần nhập đó; lần hoàn tác cũng được ghi "
@@ -285,8 +283,6 @@ class DataPage(Viewer):
         )
         self._template_message = _html("", visible=False)
         self._year.param.watch(self._relabel, "value")
-        self._updated = _html(pn.bind(self._updated_html, lang, self.state.param.data_version),
-                              css_classes=["data-updated-pane"])
         self._history = _html(pn.bind(self._history_html, lang, self.param.batches),
                               css_classes=["data-history-pane"])
         self._editor_sections: list = []
@@ -329,12 +325,6 @@ class DataPage(Viewer):
         if not batches:
             return f'<p class="data-muted">{s("history_empty", lang)}</p>'
         return table_html(history_frame(batches, lang), "data-history")
-
-    def _updated_html(self, lang: str, _version: int) -> str:
-        if self.data.updated_at is None:
-            return ""
-        moment = format_datetime(self.data.updated_at.to_pydatetime(), lang)
-        return f'<p class="data-updated">{s("last_updated", lang, time=moment)}</p>'
 
     def _on_new_data(self, _event=None) -> None:
         """Another session or process imported or rolled back: show the new history."""
@@ -600,7 +590,7 @@ class DataPage(Viewer):
         history = pn.Column(
             _html(pn.bind(lambda lang: f'<h3 class="data-section">{s("history_heading", lang)}'
                           f'</h3><p class="data-text">{s("history_text", lang)}</p>', lang)),
-            self._updated, self._history,
+            self._history,
             sizing_mode="stretch_width", css_classes=["data-history-section"],
         )
         upload, rollback = self._editor_sections or (None, None)
