@@ -85,6 +85,7 @@ class OverviewPage(Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
+        self._kpis: dict[tuple, Kpi] = {}
         years = overview_years(self.data)
         self._year = pn.widgets.Select(
             options=years, value=self.state.year if self.state.year in years else years[0],
@@ -111,15 +112,22 @@ class OverviewPage(Viewer):
         if event.new in self._year.options:
             self._year.value = event.new
 
+    def _kpi(self, indicator_id: str, year: int) -> Kpi:
+        """The KPI for the data shown now; the cards and the notice read it, so it is computed once."""
+        key = (indicator_id, year, self.data.version)
+        if key not in self._kpis:
+            self._kpis[key] = indicator_kpi(self.data, indicator_id, year)
+        return self._kpis[key]
+
     def _any_illustrative(self, year: int, _version: int = 0) -> bool:
-        return any(indicator_kpi(self.data, i, year).illustrative
+        return any(self._kpi(i, year).illustrative
                    for ids in HEADLINE_INDICATORS.values() for i in ids)
 
     def _card(self, theme_id: str, indicator_id: str) -> pn.Column:
         theme = self.data.catalogue.theme(theme_id)
         body = pn.pane.HTML(
             pn.bind(lambda year, lang, _version: kpi_card_html(
-                        indicator_kpi(self.data, indicator_id, year), theme.name[lang], lang),
+                        self._kpi(indicator_id, year), theme.name[lang], lang),
                     self.state.param.year, self.state.param.lang, self.state.param.data_version),
             sizing_mode="stretch_width",
         )
