@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from pathlib import Path
 
 import geopandas as gpd
@@ -318,14 +320,33 @@ def read_commune_boundaries(path: str | Path = COMMUNE_BOUNDARIES) -> gpd.GeoDat
     return shapes
 
 
+# oa, oe, uy ending a syllable with the tone mark on the second vowel ("Hoà", "Thuỵ"); not after
+# q, where u belongs to the consonant ("Quý").
+_TONE_ON_SECOND_VOWEL = re.compile(r"(?<![qQ])([oO][àáảãạèéẻẽẹ]|[uU][ỳýỷỹỵ])(?!\w)")
+
+
+def tone_on_main_vowel(text: str) -> str:
+    """Place the tone mark as the official lists do: "Hoà" becomes "Hòa", "Thuỵ" becomes "Thụy".
+
+    The 2025 boundary file writes 12 names the older way while the crosswalk and the district
+    list use this one; one spelling keeps the map, the crosswalk and the importer in agreement.
+    """
+    def move(match: re.Match) -> str:
+        first, second = match.group(1)
+        base, tone = unicodedata.normalize("NFD", second)
+        return unicodedata.normalize("NFC", first + tone) + base
+
+    return _TONE_ON_SECOND_VOWEL.sub(move, unicodedata.normalize("NFC", text))
+
+
 def load_communes(boundaries: str | Path = COMMUNE_BOUNDARIES) -> gpd.GeoDataFrame:
     """The 126 communes and wards in WGS 84, in code order, with the same columns as the districts."""
     shapes = read_commune_boundaries(boundaries)
     units = pd.DataFrame({
         "code": shapes["code"].astype(str),
-        "name_vi": shapes["name"],
+        "name_vi": shapes["name"].map(tone_on_main_vowel),
         "name_en": shapes["nameEn"],
-        "full_name_vi": shapes["fullName"],
+        "full_name_vi": shapes["fullName"].map(tone_on_main_vowel),
         "full_name_en": shapes["fullNameEn"],
         "unit_type": shapes["unit_type"],
         "unit_type_en": shapes["unit_type"].map(COMMUNE_TYPES_EN),
