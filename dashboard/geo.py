@@ -494,8 +494,14 @@ def _check_one_value_per_key(path: Path, rows: pd.DataFrame, key: str, column: s
 
 
 @functools.lru_cache(maxsize=4)
-def _crosswalk(path: str) -> pd.DataFrame:
-    return read_crosswalk(path)
+def _succession(path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Links (district, new unit) seen from each side, built once per process."""
+    rows = read_crosswalk(path)
+    by_district = _links(rows, ["old_district_code", "new_code", "new_name"])
+    districts_per_unit = rows.groupby("new_code")["old_district_code"].nunique()
+    by_district["other_districts"] = by_district["new_code"].map(districts_per_unit) > 1
+    by_unit = _links(rows, ["new_code", "old_district_code", "old_district_name"])
+    return by_district, by_unit
 
 
 def _links(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -515,11 +521,8 @@ def successors(old_district_code: str, crosswalk: str | Path = COMMUNE_CROSSWALK
     this unit, else 'partial'), and other_districts (True when the unit also took communes of
     another district). An unknown district code gives no rows.
     """
-    rows = _crosswalk(str(crosswalk))
-    links = _links(rows, ["old_district_code", "new_code", "new_name"])
-    districts_per_unit = rows.groupby("new_code")["old_district_code"].nunique()
-    links["other_districts"] = links["new_code"].map(districts_per_unit) > 1
-    chosen = links[links["old_district_code"] == str(old_district_code)]
+    by_district, _ = _succession(str(crosswalk))
+    chosen = by_district[by_district["old_district_code"] == str(old_district_code)]
     return chosen.drop(columns="old_district_code").reset_index(drop=True)
 
 
@@ -530,6 +533,6 @@ def predecessors(new_unit_code: str, crosswalk: str | Path = COMMUNE_CROSSWALK) 
     partial_communes, merge_type ('full' when every one of those communes came whole).
     An unknown unit code gives no rows.
     """
-    rows = _crosswalk(str(crosswalk))
-    chosen = rows[rows["new_code"] == str(new_unit_code)]
-    return _links(chosen, ["old_district_code", "old_district_name"])
+    _, by_unit = _succession(str(crosswalk))
+    chosen = by_unit[by_unit["new_code"] == str(new_unit_code)]
+    return chosen.drop(columns="new_code").reset_index(drop=True)
