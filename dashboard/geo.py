@@ -365,6 +365,14 @@ def display_communes(boundaries: str = str(COMMUNE_BOUNDARIES)) -> gpd.GeoDataFr
     return simplify_coverage(load_communes(boundaries), COMMUNE_SIMPLIFY_TOLERANCE_M, Path(boundaries).name)
 
 
+def display_geometry(map_id: str) -> gpd.GeoDataFrame:
+    """The display geometry of the map `map_id` (see dashboard.maps), from the process cache."""
+    builders = {DISTRICT_MAP_ID: display_districts, COMMUNE_MAP_ID: display_communes}
+    if map_id not in builders:
+        raise KeyError(f"no geometry for map {map_id!r}; known maps: {sorted(builders)}")
+    return builders[map_id]()
+
+
 @functools.lru_cache(maxsize=4)
 def _commune_unit_list(boundaries: str) -> pd.DataFrame:
     return pd.DataFrame(load_communes(boundaries).drop(columns="geometry"))

@@ -179,6 +179,13 @@ def test_commune_display_geometry_is_built_once_per_process():
     assert geo.display_communes() is geo.display_communes()
 
 
+def test_display_geometry_is_found_by_map_id():
+    assert geo.display_geometry(geo.COMMUNE_MAP_ID) is geo.display_communes()
+    assert geo.display_geometry(geo.DISTRICT_MAP_ID) is geo.display_districts()
+    with pytest.raises(KeyError, match="hn_city"):
+        geo.display_geometry("hn_city")
+
+
 def test_a_tiny_overlap_is_trimmed_and_a_large_one_reported():
     square = shapely.box(0, 0, 1000, 1000)
     units = gpd.GeoDataFrame(
