@@ -340,7 +340,7 @@ def tone_on_main_vowel(text: str) -> str:
 
 
 def load_communes(boundaries: str | Path = COMMUNE_BOUNDARIES) -> gpd.GeoDataFrame:
-    """The 126 communes and wards in WGS 84, in code order, with the same columns as the districts."""
+    """The 126 communes and wards in WGS 84, with the same columns as the districts."""
     shapes = read_commune_boundaries(boundaries)
     units = pd.DataFrame({
         "code": shapes["code"].astype(str),
@@ -355,8 +355,8 @@ def load_communes(boundaries: str | Path = COMMUNE_BOUNDARIES) -> gpd.GeoDataFra
     })
     # A MultiPolygon with one part is a Polygon: the map code then treats most units like districts.
     geometry = [g.geoms[0] if g.geom_type == "MultiPolygon" and len(g.geoms) == 1 else g for g in shapes.geometry]
-    communes = gpd.GeoDataFrame(units, geometry=geometry, crs=shapes.crs)
-    return communes.sort_values("code", ignore_index=True)
+    # File order (code order in the shipped file), so that a feature number in an error is the file's.
+    return gpd.GeoDataFrame(units, geometry=geometry, crs=shapes.crs)
 
 
 @functools.lru_cache(maxsize=4)
@@ -379,7 +379,7 @@ def _commune_unit_list(boundaries: str) -> pd.DataFrame:
 
 
 def commune_unit_list(boundaries: str | Path = COMMUNE_BOUNDARIES) -> pd.DataFrame:
-    """The 126 units without geometry, in code order: for the 2026 template, the importer and search.
+    """The 126 units without geometry: for the 2026 template, the importer and search.
 
     Columns: code, name_vi (short name), name_en, full_name_vi, full_name_en, unit_type
     (phường or xã), unit_type_en, name_folded (full name without diacritics, lowercase).
