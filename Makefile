@@ -52,7 +52,7 @@ PANEL_SERVE = PANEL_COOKIE_SECRET="$$($(PY) -c 'from dashboard.auth import cooki
 	$(foreach o,$(ALLOW_ORIGIN),--allow-websocket-origin '$(o)') \
 	--liveness $(PANEL_ARGS)
 
-.PHONY: help venv install install-test run test chromium postgresql bench lint seed constraints clean distclean
+.PHONY: help venv install install-test run test chromium postgresql nginx bench lint seed constraints clean distclean
 
 help:
 	@echo "Targets:"
@@ -114,13 +114,22 @@ bench: $(STAMP_RUN)
 # The import tests also run against a real PostgreSQL server: Debian's package provides
 # initdb/pg_ctl, and tests/conftest.py starts a throwaway cluster (unix socket in a temp
 # dir, free port, as the `postgres` user when run as root) and stops it afterwards.
-test: $(STAMP_TEST) chromium postgresql
+test: $(STAMP_TEST) chromium postgresql nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 postgresql:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  echo ">> installing Debian postgresql"; \
 	  $(APT_GET) update && $(APT_GET) install -y --no-install-recommends postgresql; \
+	fi
+
+# tests/deploy runs the deploy/ nginx site in front of two dashboard processes: Debian's
+# nginx binary only, started by the test as an unprivileged foreground process (apt's
+# policy may or may not start the packaged service; the test never uses it).
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+	  echo ">> installing Debian nginx"; \
+	  $(APT_GET) update && $(APT_GET) install -y --no-install-recommends nginx; \
 	fi
 
 lint: $(STAMP_TEST)
