@@ -258,17 +258,19 @@ def open_path(page, deployment: Deployment, path: str):
     return page
 
 
-WEBSOCKET_LINE = re.compile(r'"GET /(?:app/)?ws HTTP/[\d.]+" (\d+) .*upstream=(\S+) route=(\S+)')
+WEBSOCKET_LINE = re.compile(r'"GET /(?:app/)?ws(?:\?\S*)? HTTP/[\d.]+" (\d+) .*upstream=(\S+) route=(\S+)')
 
 
-def websockets(deployment: Deployment, since: int = 0, timeout: float = 10) -> list[tuple[str, str, str]]:
+def websockets(deployment: Deployment, routes: set[str], since: int = 0,
+               timeout: float = 15) -> list[tuple[str, str, str]]:
     """(status, instance address, route cookie) of each websocket in the access log after
-    line `since`. nginx logs a websocket when it closes: close the pages first."""
+    line `since`, once websockets with every route in `routes` are there. nginx logs a
+    websocket when it closes: close the pages first."""
     deadline = time.monotonic() + timeout
     while True:
         found = [match.groups() for line in deployment.access_lines()[since:]
                  if (match := WEBSOCKET_LINE.search(line))]
-        if found or time.monotonic() > deadline:
+        if routes <= {route for _status, _upstream, route in found} or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
 
@@ -334,7 +336,7 @@ def test_import_on_instance_a_reaches_a_map_served_by_instance_b(deployment, bro
     # Each browser's websocket reached the instance its route names, and only that one.
     context_a.close()
     context_b.close()
-    sockets = websockets(deployment)
+    sockets = websockets(deployment, {"1", "2"})
     assert {status for status, _upstream, _route in sockets} == {"101"}, sockets
     assert {upstream for _status, upstream, route in sockets if route == "1"} == {f"127.0.0.1:{port_a}"}
     assert {upstream for _status, upstream, route in sockets if route == "2"} == {f"127.0.0.1:{port_b}"}
@@ -361,7 +363,7 @@ def test_a_new_browser_is_given_a_route_and_its_websocket_follows_it(deployment,
     assert document_upstream == f"127.0.0.1:{deployment.instance_ports[int(route['value']) - 1]}"
     # The page's websocket carried the cookie nginx set, so it reached the same process.
     context.close()
-    sockets = websockets(deployment, since=before)
+    sockets = websockets(deployment, {route["value"]}, since=before)
     assert sockets and sockets == [("101", document_upstream, route["value"])] * len(sockets), sockets
     assert offsite == [], offsite
     assert errors == [], errors
