@@ -123,9 +123,10 @@ postgresql:
 	  $(APT_GET) update && $(APT_GET) install -y --no-install-recommends postgresql; \
 	fi
 
-# tests/deploy runs the deploy/ nginx site in front of two dashboard processes: Debian's
-# nginx binary only, started by the test as an unprivileged foreground process (apt's
-# policy may or may not start the packaged service; the test never uses it).
+# tests/deploy runs the deploy/ nginx site in front of two dashboard processes. The test
+# uses only Debian's nginx binary, as a foreground process of its own on free high ports;
+# on a machine with systemd the package also starts its default site on port 80, which
+# the tests never use (`systemctl disable --now nginx` if unwanted).
 nginx:
 	@if [ ! -x /usr/sbin/nginx ]; then \
 	  echo ">> installing Debian nginx"; \
