@@ -303,6 +303,10 @@ class PanelServers:
         """The process group of the server at `url` (its leader's pid)."""
         return self.procs[url][0].pid
 
+    def members(self, url: str) -> list[int]:
+        """Live processes of the server at `url`: its leader and whatever it forked."""
+        return group_members(self.process_group(url))
+
     def stop(self, url: str | None = None) -> None:
         """Stop the server at `url`, or every server started here."""
         for key in [url] if url else list(self.procs):
