@@ -267,12 +267,14 @@ class DataWatcher:
     def check(self) -> DatabaseStatus:
         """One check in the calling thread; subscribers hear of it only if something changed."""
         try:
-            changed = refresh_if_changed(self.data, self.db_url, store.VERSION_CHECK_TIMEOUT_MS)
+            refresh_if_changed(self.data, self.db_url, store.VERSION_CHECK_TIMEOUT_MS)
             status = DatabaseStatus(True, self.data.version)
         except Exception as error:  # whatever the cause, pages show the banner, not a traceback
-            changed = False
             status = DatabaseStatus(False, self.data.version, _reason(error))
         previous, self.status = self.status, status
+        # Compared with what sessions were last told, since a session that imported may have
+        # reloaded the shared data itself.
+        changed = status.version != previous.version
         if status.reachable != previous.reachable:
             if status.reachable:
                 log.warning("database reachable again: %s", _shown(self.db_url))

@@ -86,6 +86,17 @@ def test_sessions_hear_only_of_changes(live_db):
     assert heard[0][0].reachable and heard[0][0].version == data.version == 4
 
 
+def test_sessions_hear_of_data_another_session_reloaded(live_db):
+    url, data = live_db
+    watcher = DataWatcher(data, url)
+    heard: list = []
+    watcher.subscribe(heard.append)
+    assert import_bytes(OFFICIAL_BA_VI, "ba_vi.csv", user="test", db_url=url).ok
+    assert refresh_if_changed(data, url)  # what the importing session does at once
+    watcher.check()
+    assert [status.version for status in heard] == [4]
+
+
 def test_one_check_serves_every_session(live_db, monkeypatch):
     url, data = live_db
     watcher = DataWatcher(data, url)
