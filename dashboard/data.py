@@ -295,7 +295,10 @@ class DataWatcher:
 
     def _run(self) -> None:
         while not self._stopped.is_set():
-            self.check()
+            try:
+                self.check()
+            except Exception:  # the thread must outlive any surprise, or pages stop updating
+                log.exception("the data version check failed")
             self._wake.wait(self.interval)
             self._wake.clear()
 

@@ -108,7 +108,10 @@ def _next_tick_of(document) -> Callable[[Callable[[], None]], None]:
             with set_curdoc(document):
                 function()
 
-        document.add_next_tick_callback(run)
+        try:
+            document.add_next_tick_callback(run)
+        except Exception as error:  # the session closed while the news was on its way
+            log.debug("session gone before a database status reached it: %s", error)
 
     return schedule
 

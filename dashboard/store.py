@@ -195,6 +195,9 @@ def _adopt_sqlite_file(path: str, create: bool) -> None:
             raise DatabaseUnavailable(path, "database file missing")
         if known is None or create:
             _SQLITE_IDENTITIES[path] = identity
+            if os.stat(path).st_mode & 0o077:
+                log.warning("database file %s is readable by other users; `chmod 600` it (and "
+                            "its -wal and -shm files)", path)
         elif identity != known:
             raise DatabaseUnavailable(path, "database file replaced")
 

@@ -3,6 +3,7 @@ and show a banner instead of failing while the database cannot be reached."""
 
 import logging
 import shutil
+import socket
 import sqlite3
 import threading
 import time
@@ -200,3 +201,17 @@ def test_a_process_has_one_watcher_per_database(live_db, monkeypatch):
         assert data_watcher(url) is watcher and watcher.running
     finally:
         watcher.stop()
+
+
+def test_a_postgresql_server_that_is_down_shows_the_banner_without_an_error(live_db):
+    _url, data = live_db
+    with socket.socket() as probe:  # a port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    watcher = DataWatcher(data, f"postgresql+psycopg://u@127.0.0.1:{port}/db")
+    _state, banner, _stop = session(watcher)
+    started = time.monotonic()
+    status = watcher.check()
+    assert not status.reachable and "OperationalError" in status.reason
+    assert banner.visible
+    assert time.monotonic() - started < store.POSTGRES_CONNECT_TIMEOUT_S + 2
