@@ -112,6 +112,9 @@ class DatabaseUnavailable(sa.exc.SQLAlchemyError):
 # process never silently writes to a fresh file while others still hold the old one.
 _SQLITE_IDENTITIES: dict[str, tuple[int, int]] = {}
 _IDENTITY_LOCK = threading.Lock()
+FILE_MISSING = "database file missing"
+# A replaced file may be a restored backup: the administrator decides, by restarting.
+FILE_REPLACED = "database file replaced; restart the server to use the new file"
 
 
 def create_db_engine(url: str | None = None) -> sa.Engine:
@@ -166,9 +169,9 @@ def check_sqlite_file(path: str) -> None:
         return
     identity = sqlite_file_identity(path)
     if identity is None:
-        raise DatabaseUnavailable(path, "database file missing")
+        raise DatabaseUnavailable(path, FILE_MISSING)
     if identity != known:
-        raise DatabaseUnavailable(path, "database file replaced")
+        raise DatabaseUnavailable(path, FILE_REPLACED)
 
 
 def _create_owner_only(path: str) -> None:
@@ -192,14 +195,14 @@ def _adopt_sqlite_file(path: str, create: bool) -> None:
             identity = sqlite_file_identity(path)
             log.info("created database file %s", path)
         if identity is None:
-            raise DatabaseUnavailable(path, "database file missing")
+            raise DatabaseUnavailable(path, FILE_MISSING)
         if known is None or create:
             _SQLITE_IDENTITIES[path] = identity
             if os.stat(path).st_mode & 0o077:
                 log.warning("database file %s is readable by other users; `chmod 600` it (and "
                             "its -wal and -shm files)", path)
         elif identity != known:
-            raise DatabaseUnavailable(path, "database file replaced")
+            raise DatabaseUnavailable(path, FILE_REPLACED)
 
 
 def _guard_sqlite_file(engine: sa.Engine, path: str) -> None:
