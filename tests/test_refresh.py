@@ -19,7 +19,7 @@ from dashboard import store
 from dashboard.data import DataWatcher, data_watcher, load_data, refresh_if_changed
 from dashboard.importer import import_bytes
 from dashboard.seed import seed_database
-from dashboard.shell import new_state, watch_for_new_data
+from dashboard.shell import build_app, new_state, watch_for_new_data
 from dashboard.views.choropleth import ChoroplethView
 from dashboard.views.notices import database_banner
 from dashboard.views.snapshot import IndicatorSnapshot
@@ -215,3 +215,15 @@ def test_a_postgresql_server_that_is_down_shows_the_banner_without_an_error(live
     assert not status.reachable and "OperationalError" in status.reason
     assert banner.visible
     assert time.monotonic() - started < store.POSTGRES_CONNECT_TIMEOUT_S + 2
+
+
+def test_a_first_visit_while_the_database_is_down_gets_the_banner_not_a_traceback(monkeypatch):
+    with socket.socket() as probe:  # a port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv(store.DB_URL_ENV, f"postgresql+psycopg://u@127.0.0.1:{port}/db")
+    page = build_app()
+    banner = page.objects[0]
+    assert banner.visible and "database-banner" in banner.css_classes
+    assert "Không kết nối được cơ sở dữ liệu" in banner.object
+    assert "The database cannot be reached" in banner.object
