@@ -100,12 +100,20 @@ def test_a_missing_database_shows_a_banner_on_every_page_until_it_returns(privat
         assert "Traceback" not in page.content()
     assert card.inner_text() == figure  # the figures already shown stay
     assert not database.exists()  # and nothing was created in the file's place
+    # A page opened during the outage shows the figures last loaded, and the banner at once.
+    late_context, late_pages = open_pages(browser, base, [MAP_PATH], errors)
+    expect(late_pages[0].locator(".database-banner")).to_be_visible()
+    late_card = late_pages[0].locator(".district-card")
+    expect(late_card.locator(".card-title")).to_have_text("Huyện Ba Vì")
+    assert late_card.inner_text() == figure
+    pages += late_pages
 
     database.with_suffix(".moved").rename(database)
     for page in pages:
         expect(page.locator(".database-banner")).to_be_hidden(timeout=BANNER_TIMEOUT_MS)
     expect(card.locator(".card-title")).to_have_text("Huyện Ba Vì")
     context.close()
+    late_context.close()
     assert errors == [], errors
     log = server_log(tmp_path)
     assert "Traceback" not in log, log
