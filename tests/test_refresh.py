@@ -6,10 +6,10 @@ from bokeh.document import Document
 
 from dashboard.data import load_data, refresh_if_changed
 from dashboard.importer import import_bytes
+from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.seed import seed_database
-from dashboard.shell import new_state
+from dashboard.state import new_state
 from dashboard.views.choropleth import ChoroplethView
-from dashboard.views.snapshot import IndicatorSnapshot
 
 hv.extension("bokeh")
 

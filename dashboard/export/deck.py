@@ -29,7 +29,7 @@ from pptx.util import Inches, Pt
 from ..data import DashboardData
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import t
-from ..kpi import (
+from ..model.kpi import (
     Kpi,
     indicator_kpi,
     period_label,

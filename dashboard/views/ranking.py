@@ -13,8 +13,8 @@ from panel.viewable import Viewer
 from ..catalogue import Indicator, Target
 from ..data import CityValue
 from ..i18n import format_period, format_ratio, format_value, t
-from .frames import ranked
-from .snapshot import IndicatorSnapshot
+from ..model.rank import ranked
+from ..model.snapshot import IndicatorSnapshot
 
 BAR_COLUMNS = ["value_label", "ratio", "status_label", "color", "line", "width", "code"]
 TARGET_COLOUR = "#c2185b"
@@ -32,7 +32,7 @@ def ranking_element(
     target: Target | None = None,
 ) -> hv.Overlay:
     """Horizontal bars of every district with data, plus target and city lines where they apply."""
-    rows = ranked(display).assign(
+    rows = ranked(display, indicator).assign(
         line=lambda frame: [SELECTED_LINE if code == selected_code else "white" for code in frame["code"]],
         width=lambda frame: [3 if code == selected_code else 0.5 for code in frame["code"]],
         length=lambda frame: 1.0 if indicator.kind == "boolean" else frame["value"],
@@ -119,7 +119,7 @@ class RankingView(Viewer):
 
     def _element(self, display: pd.DataFrame, district: str) -> hv.Overlay:
         snapshot = self.snapshot
-        self._bar_codes = ranked(display)["code"].tolist()
+        self._bar_codes = ranked(display, snapshot.indicator)["code"].tolist()
         return ranking_element(display, snapshot.indicator, snapshot.state.lang, district,
                                snapshot.city, snapshot.target)
 

@@ -1,0 +1,29 @@
+"""Targets: which one applies to a period, and whether a value meets it."""
+
+from __future__ import annotations
+
+import math
+
+from ..catalogue import Indicator, Target
+
+
+def target_for(indicator: Indicator, period: int, scope: str = "district") -> Target | None:
+    """The target of `scope` for the period, else the other scope's as a reference.
+
+    Districts are held to the district target; the city figure to the city target. None
+    when no target applies to the period.
+    """
+    other = "city" if scope == "district" else "district"
+    return indicator.target_for(period, scope) or indicator.target_for(period, other)
+
+
+def gap_target(indicator: Indicator, period: int) -> Target | None:
+    """The target a gap can be measured against: numeric indicators with a target only."""
+    return None if indicator.is_boolean else target_for(indicator, period)
+
+
+def meets_target(value: float | None, target: Target, polarity: str) -> bool | None:
+    """True when the value reaches the target in the indicator's direction; None when unknown."""
+    if value is None or math.isnan(value):
+        return None
+    return bool(value <= target.value if polarity == "lower_is_better" else value >= target.value)
