@@ -14,9 +14,10 @@ from ..catalogue import Indicator
 from ..data import DashboardData
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import format_ratio, format_value, t
-from ..model.kpi import period_label, target_text
+from ..model.kpi import period_label
 from ..model.periods import settle_period
 from ..model.snapshot import IndicatorSnapshot
+from ..model.targets import target_text
 from ..state import new_state
 
 # Matplotlib's pyplot and HoloViews' option store are not thread-safe; a server may

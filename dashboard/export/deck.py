@@ -35,9 +35,9 @@ from ..model.kpi import (
     period_label,
     spoken_summary,
     summary_lines,
-    target_text,
     theme_kpis,
 )
+from ..model.targets import target_text
 from . import common, images
 
 FONT = "Arial"

@@ -29,8 +29,8 @@ from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..i18n import format_number, format_value, t
-from ..model.kpi import target_text
 from ..model.snapshot import IndicatorSnapshot
+from ..model.targets import target_text
 from ..views.choropleth import choropleth_element
 from ..views.ranking import ranking_element
 from . import common

@@ -15,7 +15,7 @@ from ..catalogue import Indicator, Target
 from ..data import DashboardData
 from ..i18n import format_number, format_period, format_ratio, format_value, t
 from .periods import covers, resolve_period
-from .targets import meets_target, target_for
+from .targets import meets_target, target_for, target_text
 
 # One or two headline indicators per theme, in the order they are presented. Screening
 # ran only in 2015-2019, so its KPI resolves to 2019 for any later period.
@@ -175,13 +175,6 @@ def value_text(kpi: Kpi, lang: str) -> str:
         return t("no_data", lang)
     kind = "percent" if kpi.indicator.is_boolean else kpi.indicator.kind
     return format_value(kpi.value, kind, lang)
-
-
-def target_text(target: Target, indicator: Indicator, lang: str) -> str:
-    unit = "%" if indicator.kind in ("percent", "boolean") else ""
-    return (
-        f"{format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)}{unit}"
-    )
 
 
 def change_text(kpi: Kpi, lang: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ..catalogue import Indicator, Target
+from ..i18n import format_number
 
 
 def target_for(indicator: Indicator, period: int, scope: str = "district") -> Target | None:
@@ -27,3 +28,14 @@ def meets_target(value: float | None, target: Target, polarity: str) -> bool | N
     if value is None or math.isnan(value):
         return None
     return bool(value <= target.value if polarity == "lower_is_better" else value >= target.value)
+
+
+def target_text(target: Target, indicator: Indicator, lang: str) -> str:
+    """The target's value in the indicator's unit and the language's number format: "35%"."""
+    unit = "%" if indicator.kind in ("percent", "boolean") else ""
+    return f"{format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)}{unit}"
+
+
+def target_sign(indicator: Indicator) -> str:
+    """"≤" when lower is better, else "≥": the direction in which the target is met."""
+    return "≤" if indicator.polarity == "lower_is_better" else "≥"

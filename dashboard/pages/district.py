@@ -29,7 +29,7 @@ from ..model.cells import cached_city_value, district_cells, district_indicators
 from ..model.collation import vietnamese_sort_keys
 from ..model.display import trend_frame
 from ..model.rank import rank_among, rank_label
-from ..model.targets import meets_target, target_for
+from ..model.targets import meets_target, target_for, target_sign, target_text
 from ..state import DashboardState
 from ..views.trend import chart_key_html, trend_element
 from . import PageRecord
@@ -231,14 +231,11 @@ def target_label(target: Target | None, indicator: Indicator, lang: str) -> str:
     """'≥ 35% (2016), applies to each district' or the no-target label."""
     if target is None:
         return t("no_target", lang)
-    sign = "≤" if indicator.polarity == "lower_is_better" else "≥"
-    unit = "%" if indicator.kind in ("percent", "boolean") else ""
-    value = format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)
     scope = t(
         "profile_district_target" if target.scope == "district" else "profile_city_target", lang
     )
     yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
-    return f"{sign} {value}{unit}{yes} ({target.year}), {scope}"
+    return f"{target_sign(indicator)} {target_text(target, indicator, lang)}{yes} ({target.year}), {scope}"
 
 
 def met_label(met: bool | None, target: Target | None, indicator: Indicator, lang: str) -> str:

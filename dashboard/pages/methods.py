@@ -22,6 +22,7 @@ from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import format_number, format_period, t
 from ..model.figures import real_figures
 from ..model.indicators import indicator_groups
+from ..model.targets import target_sign, target_text
 from ..state import DashboardState
 from . import PageRecord
 
@@ -58,14 +59,12 @@ def targets_text(indicator: Indicator, lang: str) -> str:
     """'≥ 35% · each district · by 2016 · Basis: …', one target per line; or the no-target label."""
     if not indicator.targets:
         return t("no_target", lang)
-    sign = "≤" if indicator.polarity == "lower_is_better" else "≥"
-    unit = "%" if indicator.kind in ("percent", "boolean") else ""
     yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
     lines = []
     for target in sorted(indicator.targets, key=lambda target: (target.year, target.scope)):
-        value = format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)
         lines.append(
-            f"{sign} {value}{unit}{yes} · {t('methods_scope_' + target.scope, lang)} · "
+            f"{target_sign(indicator)} {target_text(target, indicator, lang)}{yes} · "
+            f"{t('methods_scope_' + target.scope, lang)} · "
             f"{t('methods_by_year', lang)} {target.year} · {t('basis', lang)}: {target.basis[lang]}"
         )
     return "\n".join(lines)

@@ -18,7 +18,8 @@ from panel.viewable import Viewer
 
 from ..data import DashboardData
 from ..i18n import format_ratio, t
-from ..model.kpi import HEADLINE_INDICATORS, Kpi, indicator_kpi, summary_lines, target_text, value_text
+from ..model.kpi import HEADLINE_INDICATORS, Kpi, indicator_kpi, summary_lines, value_text
+from ..model.targets import target_text
 from ..state import DashboardState
 from . import PageRecord
 

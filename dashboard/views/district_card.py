@@ -13,7 +13,7 @@ from ..catalogue import Indicator, Target
 from ..i18n import format_period, t
 from ..model.rank import district_rank, rank_label, reporting_count
 from ..model.snapshot import IndicatorSnapshot
-from ..model.targets import meets_target
+from ..model.targets import meets_target, target_text
 
 
 def district_card_html(
@@ -43,7 +43,7 @@ def district_card_html(
             status = t("met" if met else "not_met", lang)
             lines.append(
                 f'<div class="card-target {"met" if met else "not-met"}">{t("target", lang)} '
-                f'{target.value:g}% ({target.year}): <b>{status}</b></div>'
+                f'{target_text(target, indicator, lang)} ({target.year}): <b>{status}</b></div>'
             )
         lines.append(f'<div class="card-status">{t("status", lang)}: '
                      f'{html.escape(row["status_label"])}</div>')

@@ -15,6 +15,7 @@ from ..data import CityValue
 from ..i18n import format_period, format_ratio, format_value, t
 from ..model.rank import ranked
 from ..model.snapshot import IndicatorSnapshot
+from ..model.targets import target_text
 
 BAR_COLUMNS = ["value_label", "ratio", "status_label", "color", "line", "width", "code"]
 TARGET_COLOUR = "#c2185b"
@@ -87,9 +88,9 @@ def ranking_note_html(
             f' · {t("status_" + city.status, lang)}'
         )
     if target is not None:
-        unit = "%" if indicator.kind in ("percent", "boolean") else ""
         parts.append(
-            f'<span class="line-key target">—</span> {t("target", lang)}: <b>{target.value:g}{unit}</b> '
+            f'<span class="line-key target">—</span> {t("target", lang)}: '
+            f'<b>{target_text(target, indicator, lang)}</b> '
             f'({target.year}) · {t("basis", lang)}: {html.escape(target.basis[lang])}'
         )
     else:
