@@ -30,6 +30,17 @@ def meets_target(value: float | None, target: Target, polarity: str) -> bool | N
     return bool(value <= target.value if polarity == "lower_is_better" else value >= target.value)
 
 
+def district_meets_target(value: float | None, target: Target | None, indicator: Indicator) -> bool | None:
+    """Whether one district meets its target; None when unknown or when no district target applies.
+
+    A city-wide target (or a yes/no indicator's share of districts) says nothing about a
+    single district, so the map's card and the district profile leave such a district unjudged.
+    """
+    if target is None or target.scope != "district" or indicator.is_boolean:
+        return None
+    return meets_target(value, target, indicator.polarity)
+
+
 def target_text(target: Target, indicator: Indicator, lang: str) -> str:
     """The target's value in the indicator's unit and the language's number format: "35%"."""
     unit = "%" if indicator.kind in ("percent", "boolean") else ""

@@ -29,7 +29,7 @@ from ..model.cells import cached_city_value, district_cells, district_indicators
 from ..model.collation import vietnamese_sort_keys
 from ..model.display import trend_frame
 from ..model.rank import rank_among, rank_label
-from ..model.targets import meets_target, target_for, target_sign, target_text
+from ..model.targets import district_meets_target, target_for, target_sign, target_text
 from ..state import DashboardState
 from ..views.trend import chart_key_html, trend_element
 from . import PageRecord
@@ -164,8 +164,7 @@ def _profile_record(
 
     city = cached_city_value(data, indicator.id, period)
     target = target_for(indicator, period)
-    district_target = target is not None and target.scope == "district" and not indicator.is_boolean
-    met = meets_target(value, target, indicator.polarity) if district_target else None
+    met = district_meets_target(value, target, indicator)
     rank = rank_among(table["value"], value, indicator)
     city_average = None
     if city is not None and indicator.is_count:

@@ -13,7 +13,7 @@ from ..catalogue import Indicator, Target
 from ..i18n import format_period, t
 from ..model.rank import district_rank, rank_label, reporting_count
 from ..model.snapshot import IndicatorSnapshot
-from ..model.targets import meets_target, target_text
+from ..model.targets import district_meets_target, target_text
 
 
 def district_card_html(
@@ -38,11 +38,13 @@ def district_card_html(
         rank = district_rank(display, code, indicator)
         label = html.escape(rank_label(rank, reporting_count(display["value"]), indicator, lang))
         lines.append(f'<div class="card-rank" data-rank="{rank or ""}">{t("rank", lang)}: {label}</div>')
-        if target is not None and indicator.kind != "boolean":
-            met = meets_target(row["value"], target, indicator.polarity)
-            status = t("met" if met else "not_met", lang)
+        if target is not None and not indicator.is_boolean:
+            # Judged as the district profile judges it: only against a district target.
+            met = district_meets_target(row["value"], target, indicator)
+            status = t("profile_assessed_city_only", lang) if met is None else t("met" if met else "not_met", lang)
+            css = {True: "met", False: "not-met"}.get(met, "unjudged")
             lines.append(
-                f'<div class="card-target {"met" if met else "not-met"}">{t("target", lang)} '
+                f'<div class="card-target {css}">{t("target", lang)} '
                 f'{target_text(target, indicator, lang)} ({target.year}): <b>{status}</b></div>'
             )
         lines.append(f'<div class="card-status">{t("status", lang)}: '

@@ -80,6 +80,10 @@ def test_the_map_card_and_the_district_profile_give_the_same_rank_everywhere(das
                 card_rank = int(shown.group(1)) if shown.group(1) else None
                 assert card_rank == facts["rank"] == snapshot.rank_of(code), (indicator.id, period, code)
                 assert html.escape(facts["rank_label"]) in card, (indicator.id, period, code)
+                # The verdict against the target agrees too.
+                verdict = re.search(r'class="card-target (met|not-met|unjudged)"', card)
+                if verdict is not None:
+                    assert {"met": True, "not-met": False, "unjudged": None}[verdict.group(1)] == facts["met"]
                 compared += 1
                 ranked_pairs += card_rank is not None
     assert compared > 1000 and ranked_pairs > 500

@@ -4,7 +4,14 @@ import math
 from dataclasses import replace
 
 from dashboard.catalogue import Target
-from dashboard.model.targets import gap_target, meets_target, target_for, target_sign, target_text
+from dashboard.model.targets import (
+    district_meets_target,
+    gap_target,
+    meets_target,
+    target_for,
+    target_sign,
+    target_text,
+)
 
 BASIS = {"vi": "Nghị quyết", "en": "Resolution"}
 
@@ -43,3 +50,15 @@ def test_target_text_uses_the_unit_and_the_languages_number_format(dashboard_dat
     assert target_text(Target(value=12.5, year=2016, scope="city", basis=BASIS), percent, "vi") == "12,5%"
     assert target_text(Target(value=1500.0, year=2025, scope="city", basis=BASIS), count, "vi") == "1.500"
     assert target_sign(percent) == "≥" and target_sign(replace(percent, polarity="lower_is_better")) == "≤"
+
+
+def test_a_district_is_judged_only_against_a_district_target(dashboard_data):
+    indicator = dashboard_data.indicator("women_candidates_district_council_pct")
+    district = Target(value=35.0, year=2016, scope="district", basis=BASIS)
+    city = Target(value=35.0, year=2016, scope="city", basis=BASIS)
+    assert district_meets_target(36.0, district, indicator) is True
+    assert district_meets_target(30.0, district, indicator) is False
+    assert district_meets_target(36.0, city, indicator) is None
+    assert district_meets_target(36.0, None, indicator) is None
+    yes_no = dashboard_data.indicator("committee_established")
+    assert district_meets_target(1.0, replace(district, value=100.0), yes_no) is None
