@@ -25,7 +25,6 @@ absolute for that reason.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -41,6 +40,7 @@ import time
 import unicodedata
 from collections import defaultdict, deque
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 import bcrypt
@@ -256,8 +256,7 @@ def cookie_secret(path: Path = COOKIE_SECRET_FILE) -> str:
 # ---------------------------------------------------------------- sign-ins, kept in the database
 
 
-@dataclasses.dataclass(frozen=True)
-class SignIn:
+class SignIn(NamedTuple):
     """An editor's sign-in as the server knows it. It lives on the server (attached to the
     request that opened the session), never in the page."""
 

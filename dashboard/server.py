@@ -55,7 +55,7 @@ ALLOWED_COMPONENTS: frozenset[tuple[str, str]] = frozenset()
 # ('unsafe-eval'), and Panel styles with inline <style>; nothing may come from another host.
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
-    "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
@@ -138,7 +138,6 @@ def panel_arguments(args: argparse.Namespace) -> list[str]:
         "--port", str(args.port), "--address", address,
         "--num-procs", str(args.num_procs),
         "--websocket-compression-level", "6",
-        "--session-ids", "signed",
     ]
     for origin in websocket_origins(args.port, args.hosts):
         argv += ["--allow-websocket-origin", origin]
