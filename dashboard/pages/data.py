@@ -300,6 +300,8 @@ class DataPage(Viewer):
     def _account_html(self, lang: str) -> str:
         location = pn.state.location
         path = (location.pathname if location and location.pathname else "") or "/"
+        # With --num-procs, a session built by another process starts from its websocket's URL.
+        path = path.removesuffix("ws") if path.endswith("/ws") else path
         next_url = f"{path}?{urlencode({'page': SLUG, 'lang': lang})}"
         return account_html(lang, self.editor, auth.SERVED, next_url)
 

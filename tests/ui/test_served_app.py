@@ -158,6 +158,8 @@ def test_sign_in_holds_across_processes_and_a_replayed_cookie_after_logout_does_
         launched_url, browser):
     editor = browser.new_context()
     page = editor.new_page()
+    messages: list[str] = []
+    page.on("console", lambda msg: messages.append(f"{msg.type}: {msg.text}"))
     page.goto(f"{launched_url}/login?next=%2F%3Fpage%3Ddata", timeout=LAUNCH_TIMEOUT_S * 1000)
     page.fill("#username", EDITOR)
     page.fill("#password", PASSWORD)
@@ -173,8 +175,13 @@ def test_sign_in_holds_across_processes_and_a_replayed_cookie_after_logout_does_
         assert page.locator(".data-upload").count() == 1
     # Sign out: the link asks, the button posts.
     page.locator(".data-sign-out").click()
+    page.wait_for_url(lambda url: "/logout" in url)
     page.locator("button[type=submit]").click()
-    page.wait_for_function(IDLE, timeout=LAUNCH_TIMEOUT_S * 1000)
+    page.wait_for_url(lambda url: "/logout" not in url and "page=data" in url)
+    try:
+        page.wait_for_function(IDLE, timeout=LAUNCH_TIMEOUT_S * 1000)
+    except Exception as error:
+        raise AssertionError(f"{page.url}\n" + "\n".join(messages[-15:])) from error
     assert page.locator(".data-upload").count() == 0
     editor.close()
     # The cookie captured before the sign-out, replayed from another browser: a viewer.
