@@ -41,6 +41,11 @@ SESSION_SECRET = "launcher-test-session-secret-of-enough-bytes"
 ANONYMOUS_ROUTES = {
     "/": 200,  # the dashboard (app.py, --index app)
     "/app": 200,  # the same app under its own name
+    "/app/": 200,
+    "/metadata": 200,  # {"url": "/", "data": {}}
+    "/app/metadata": 200,
+    "/autoload.js": 400,  # Bokeh's embed script, refused without its parameters
+    "/app/autoload.js": 400,
     "/liveness": 200,  # health check: {"/app": true}
     "/login": 200,  # the editor sign-in form
     "/logout": 302,  # nobody signed in: straight back to the dashboard
@@ -48,7 +53,11 @@ ANONYMOUS_ROUTES = {
     "/static/js/bokeh.min.js": 200,  # Bokeh's and Panel's JavaScript and CSS
     f"{server.ASSETS_ROUTE}/{server.STYLESHEET_NAME}": 200,  # the dashboard's stylesheet
     "/components/panel.widgets/Tabulator/__css__/x.css": 404,  # guarded: never imports
-    "/app/ws": 400,  # websocket only (a plain GET is refused)
+    "/ws": 400,  # websocket only (a plain GET is refused)
+    "/app/ws": 400,
+    f"{server.ASSETS_ROUTE}/": 403,
+    f"{server.ASSETS_ROUTE}/../auth.py": 403,  # outside the folder: refused
+    f"{server.ASSETS_ROUTE}/%2e%2e/auth.py": 403,
     "/no-such-page": 404,
 }
 
