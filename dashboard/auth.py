@@ -1,25 +1,33 @@
-"""Editor sign-in: a Bokeh/Panel auth module (`panel serve --auth-module dashboard/auth.py`),
-the hashed credentials file it checks, and the cookie secret that signs its cookie.
+"""Editor sign-in: a Bokeh/Panel auth module (`--auth-module dashboard/auth.py`, which
+`python -m dashboard serve` passes), the hashed credentials file it checks, the sign-ins it
+records in the database, and the cookie secret that signs its cookie.
 
-Everyone may look: a request without a valid sign-in cookie is the read-only user "guest",
-so viewers never meet a login wall. `/login` (Vietnamese or English, no external CSS or
-fonts) checks a name and password against the editors file, which holds only bcrypt
-hashes, and sets a signed, HTTP-only `user` cookie (the one `pn.state.user` reads);
-`/logout` clears it. Pages ask `session_editor()` whether the current session belongs to an
-editor: the cookie must carry a valid signature, be younger than SESSION_HOURS, and name
-someone still in the editors file, so removing a name locks that editor out at once.
+Everyone may look: a request without a valid sign-in is the read-only user "guest", so
+viewers never meet a login wall. `/login` (Vietnamese or English, no external CSS or fonts)
+counts the attempt (per address and per name) before it checks a name and password against
+the editors file, which holds only bcrypt hashes, with at most BCRYPT_SLOTS checks at once.
+A right password adds a row to the `signins` table (dashboard.store) and sets a signed,
+HTTP-only, SameSite=Lax `user` cookie holding the editor's name and the row's random token
+(Secure when the request came over HTTPS). `/logout` asks, and its POST marks the row signed
+out, so the cookie is worthless afterwards on every process and machine sharing the database.
+
+The editor right is a server-side claim: `get_user` checks the cookie on every page and
+websocket request and attaches the SignIn to that request object, which Bokeh keeps on the
+server as the session's request; the launcher keeps the cookie itself out of the page.
+`session_signin()` reads the claim; pages re-check it with `editor_may_act()` before every
+editor action: not signed out, younger than SESSION_HOURS, still in the editors file.
 
 Files and settings:
 
 - `DASHBOARD_EDITORS_FILE` (default data/editors.json): {"editors": {name: {"hash": ...}}},
   written by `python -m dashboard add-editor NAME`. No file means no editors, only viewers.
 - `DASHBOARD_COOKIE_SECRET`, else data/.cookie_secret (generated on first use, mode 0600):
-  `make run` hands it to `panel serve` as PANEL_COOKIE_SECRET, so every process of
-  `--num-procs N` signs and checks cookies alike and sign-ins survive a restart.
+  the launcher hands it to the server in-process, so every process of `--num-procs N` signs
+  and checks cookies alike and sign-ins survive a restart.
 
 Bokeh loads this file by path under a module name of its own; the names it looks for are
 `get_user`, `login_url`, `LoginHandler`, `logout_url` and `LogoutHandler`. Imports are
-absolute for that reason.
+absolute for that reason, and the loaded copy hands every call to the importable module.
 """
 
 from __future__ import annotations
