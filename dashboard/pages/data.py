@@ -403,7 +403,7 @@ class DataPage(Viewer):
 
     def _on_file(self, event) -> None:
         if not self._still_editor():
-            return
+            return self._show_outcome()
         chosen = bool(event.new)
         self._check.disabled = self._import.disabled = not chosen
         if chosen:

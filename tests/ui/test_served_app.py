@@ -1,4 +1,6 @@
-"""The served app over plain HTTP: entry URLs answer directly, resources are local, health ok."""
+"""The served app over plain HTTP: entry URLs answer directly, resources are local, health ok;
+and, through the launcher (`make run`), in a browser: within the CSP, the stylesheet loaded once,
+the editor sign-in across processes and a cookie replayed after logout."""
 
 from __future__ import annotations
 
