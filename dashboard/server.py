@@ -224,6 +224,8 @@ def server_settings(kwargs: dict, cookie_secret: str, session_key: str) -> dict:
     kwargs["exclude_headers"] = sorted({*(kwargs.get("exclude_headers") or []), "Cookie"})
     kwargs.pop("include_cookies", None)
     kwargs.pop("include_headers", None)
+    # The sign-in and sign-out forms' CSRF cookie: no script needs to read it.
+    kwargs["xsrf_cookie_kwargs"] = {"httponly": True, "samesite": "Lax"}
     kwargs["compress_response"] = True
     kwargs["transforms"] = [GZipContentEncoding, headers_transform]
     return kwargs

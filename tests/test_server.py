@@ -257,7 +257,8 @@ def test_sessions_are_signed(launched):
 def sign_in(launched) -> str:
     """Sign in through the form; returns the `user` cookie as a Cookie header part."""
     status, headers, body = get(launched["url"] + "/login")
-    xsrf = next(c for c in headers.get_all("Set-Cookie") if c.startswith("_xsrf=")).split(";")[0]
+    xsrf_flags = next(c for c in headers.get_all("Set-Cookie") if c.startswith("_xsrf="))
+    xsrf = xsrf_flags.split(";")[0]
     form = urllib.parse.urlencode({"username": EDITOR, "password": PASSWORD,
                                    "_xsrf": xsrf.split("=", 1)[1]}).encode()
     request = urllib.request.Request(launched["url"] + "/login?next=%2F%3Fpage%3Ddata", data=form,
@@ -274,6 +275,7 @@ def sign_in(launched) -> str:
         assert answer.code == 302, answer.read()
         user = next(c for c in answer.headers.get_all("Set-Cookie") if c.startswith("user="))
     assert "HttpOnly" in user and "SameSite=Lax" in user
+    assert "httponly" in xsrf_flags.lower() and "samesite=lax" in xsrf_flags.lower()
     return user.split(";")[0]
 
 
