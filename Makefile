@@ -1,23 +1,25 @@
 # Hà Nội gender-equality dashboard — developer and CI entry points.
 #
-#   make run              serve the dashboard on http://0.0.0.0:5006/ (and /app)
+#   make run              serve the dashboard on http://localhost:5006/ (and /app), this machine only
 #   make run PORT=5007    ... on another port
 #   make test             unit + served-app + browser + notebook tests
 #   make lint | bench | seed | constraints | clean | distclean
 #
-# Serving on an intranet host: the server listens on $(ADDRESS) (all interfaces by
-# default) and accepts Bokeh websocket connections from the origins listed in
-# ALLOW_ORIGIN (space-separated HOST[:PORT] values; '*' = any host, the default).
-# To lock it down:   make run ALLOW_ORIGIN="dashboard.hanoi.local:5006 localhost:5006"
-# Local only:        make run ADDRESS=127.0.0.1 ALLOW_ORIGIN=localhost:5006
-# Extra `panel serve` flags go in PANEL_ARGS, e.g. PANEL_ARGS="--num-procs 4".
+# `make run` starts `python -m dashboard serve` (dashboard/server.py): Panel's server on app.py
+# with signed sessions, security headers, gzip, a guarded /components/ route, and one worker
+# process per core (NUM_PROCS). It listens on 127.0.0.1 and accepts its own origin only.
+# Serving to the intranet is one switch that needs the host names people type:
+#   make run HOSTS="dashboard.hanoi.local"      -> listens on 0.0.0.0, accepts those origins only
+# Behind nginx (which sets X-Forwarded-Proto), add TRUST_PROXY=1 so cookies are marked Secure.
+# Extra `panel serve` flags go in PANEL_ARGS, e.g. PANEL_ARGS="--log-level debug".
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PORT         ?= 5006
-ADDRESS      ?= 0.0.0.0
-ALLOW_ORIGIN ?= *
+HOSTS        ?=
+NUM_PROCS    ?= $(shell nproc 2>/dev/null || echo 1)
+TRUST_PROXY  ?=
 PANEL_ARGS   ?=
 
 VENV    := .venv
@@ -35,22 +37,14 @@ APT_GET  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 STAMP_RUN  := $(VENV)/.stamp-install
 STAMP_TEST := $(VENV)/.stamp-install-test
 
-# Both / and /app serve the app: `--index app` maps the root URL onto app.py instead
-# of answering / with a redirect to /app (Panel's redirect drops the query string,
-# so /?page=map&lang=en would lose its parameters). --liveness adds /liveness for
-# health checks.
-#
-# Editors sign in at /login (dashboard/auth.py; add one with `python -m dashboard add-editor
-# NAME`); everyone else views without signing in. The cookie secret that signs sign-ins comes
-# from DASHBOARD_COOKIE_SECRET or data/.cookie_secret (made on first run) and reaches
-# `panel serve` in its environment, not on its command line where `ps` would show it
-# (so do not add --cookie-secret to PANEL_ARGS).
-PANEL_SERVE = PANEL_COOKIE_SECRET="$$($(PY) -c 'from dashboard.auth import cookie_secret; print(cookie_secret())')" \
-	$(PY) -m panel serve app.py --index app --websocket-compression-level 6 \
-	--auth-module dashboard/auth.py \
-	--port $(PORT) --address $(ADDRESS) \
-	$(foreach o,$(ALLOW_ORIGIN),--allow-websocket-origin '$(o)') \
-	--liveness $(PANEL_ARGS)
+# Both / and /app serve the app (`--index app`: Panel's redirect from / would drop the query
+# string); /liveness answers health checks. Editors sign in at /login (dashboard/auth.py; add one
+# with `python -m dashboard add-editor NAME`). The cookie and session secrets come from
+# DASHBOARD_COOKIE_SECRET / DASHBOARD_SESSION_SECRET or data/.cookie_secret / data/.session_secret
+# (made on first run, mode 0600) and reach the server in-process, never on a command line.
+SERVE = $(PY) -m dashboard serve --port $(PORT) --num-procs $(NUM_PROCS) \
+	$(if $(strip $(HOSTS)),--hosts $(HOSTS)) $(if $(TRUST_PROXY),--trust-proxy) \
+	$(if $(strip $(PANEL_ARGS)),-- $(PANEL_ARGS))
 
 .PHONY: help venv install install-test run test chromium postgresql nginx bench lint seed constraints clean distclean
 
@@ -63,7 +57,7 @@ help:
 	@echo "  seed         (re)build the embedded database"
 	@echo "  constraints  regenerate constraints.txt from .venv"
 	@echo "  clean        remove caches and build artefacts; distclean also .venv and the db"
-	@echo "Variables: PORT=$(PORT) ADDRESS=$(ADDRESS) ALLOW_ORIGIN='$(ALLOW_ORIGIN)' PANEL_ARGS=..."
+	@echo "Variables: PORT=$(PORT) HOSTS='$(HOSTS)' NUM_PROCS=$(NUM_PROCS) TRUST_PROXY=$(TRUST_PROXY) PANEL_ARGS=..."
 
 # --- environment -------------------------------------------------------------
 
@@ -101,7 +95,7 @@ chromium:
 
 run: $(STAMP_RUN)
 	$(PY) -m dashboard seed --if-missing
-	$(PANEL_SERVE)
+	$(SERVE)
 
 seed: $(STAMP_RUN)
 	$(PY) -m dashboard seed

@@ -16,6 +16,7 @@ COMMANDS = {
     "rollback": "dashboard.importer.cmd_rollback",
     "export": "dashboard.export.cli",
     "add-editor": "dashboard.cmd_add_editor",
+    "serve": "dashboard.server",
 }
 
 

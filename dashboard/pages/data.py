@@ -263,8 +263,10 @@ class DataPage(Viewer):
                          doc="The audit trail, newest first.")
 
     def __init__(self, **params):
+        self._signin = None
         if "editor" not in params:
-            params["editor"] = auth.session_editor()
+            self._signin = auth.session_signin()
+            params["editor"] = self._signin.name if self._signin else None
         super().__init__(**params)
         lang = self.state.param.lang
         self._history_failed = False
@@ -298,6 +300,8 @@ class DataPage(Viewer):
     def _account_html(self, lang: str) -> str:
         location = pn.state.location
         path = (location.pathname if location and location.pathname else "") or "/"
+        # With --num-procs, a session built by another process starts from its websocket's URL.
+        path = path.removesuffix("ws") if path.endswith("/ws") else path
         next_url = f"{path}?{urlencode({'page': SLUG, 'lang': lang})}"
         return account_html(lang, self.editor, auth.SERVED, next_url)
 
@@ -398,6 +402,8 @@ class DataPage(Viewer):
         ]
 
     def _on_file(self, event) -> None:
+        if not self._still_editor():
+            return self._show_outcome()
         chosen = bool(event.new)
         self._check.disabled = self._import.disabled = not chosen
         if chosen:
@@ -405,8 +411,12 @@ class DataPage(Viewer):
             self._show_outcome()
 
     def _still_editor(self) -> bool:
-        """A removed editor's open session loses its rights at the next action."""
-        return auth.is_editor(self.editor)
+        """Asked at the top of every editor action: a signed-out, expired or removed editor's
+        open session loses its rights at the next action, and says so."""
+        if auth.editor_may_act(self.editor, self._signin):
+            return True
+        self._message, self._result = ("signed_out", "danger"), None
+        return False
 
     def submit(self, dry_run: bool) -> ImportResult | None:
         """Check (dry run) or import the chosen file as this editor and show the outcome."""
@@ -442,9 +452,13 @@ class DataPage(Viewer):
             self._show_new_data()
 
     async def _on_check(self, _event) -> None:
+        if not self._still_editor():
+            return self._show_outcome()
         await self._submit_in_background(dry_run=True)
 
     async def _on_import(self, _event) -> None:
+        if not self._still_editor():
+            return self._show_outcome()
         await self._submit_in_background(dry_run=False)
 
     async def _submit_in_background(self, dry_run: bool) -> None:
@@ -534,6 +548,10 @@ class DataPage(Viewer):
             self._show_new_data()
 
     async def _on_rollback(self, _event) -> None:
+        if not self._still_editor():
+            return self._after_rollback(RollbackResult(
+                int(self._rollback_batch.value or 0), False, code="signed_out",
+                reason_vi=s("signed_out", "vi"), reason_en=s("signed_out", "en")))
         self._set_busy(True)
         try:
             result = await asyncio.to_thread(self._run_rollback)
