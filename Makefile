@@ -3,7 +3,7 @@
 #   make run              serve the dashboard on http://0.0.0.0:5006/ (and /app)
 #   make run PORT=5007    ... on another port
 #   make test             unit + served-app + browser + notebook tests
-#   make lint | bench | seed | constraints | clean | distclean
+#   make lint | bench | seed | constraints | clean | distclean | fuzz
 #
 # Serving on an intranet host: the server listens on $(ADDRESS) (all interfaces by
 # default) and accepts Bokeh websocket connections from the origins listed in
@@ -63,6 +63,8 @@ help:
 	@echo "  seed         (re)build the embedded database"
 	@echo "  constraints  regenerate constraints.txt from .venv"
 	@echo "  clean        remove caches and build artefacts; distclean also .venv and the db"
+	@echo "               (distclean refuses while the db holds imports; FORCE=1 overrides)"
+	@echo "  fuzz         10,000 generated import files (FUZZ_EXAMPLES=N per kind to change)"
 	@echo "Variables: PORT=$(PORT) ADDRESS=$(ADDRESS) ALLOW_ORIGIN='$(ALLOW_ORIGIN)' PANEL_ARGS=..."
 
 # --- environment -------------------------------------------------------------
@@ -146,6 +148,19 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
 	rm -f $(STAMP_RUN) $(STAMP_TEST)
 
-distclean: clean
+# Imported figures and their audit trail cannot be rebuilt by `make seed`: distclean refuses
+# while data/dashboard.sqlite holds any import or rollback batch (python -m dashboard
+# distclean-check says which), unless forced with `make distclean FORCE=1`.
+distclean:
+	@if [ -f data/dashboard.sqlite ] && [ -z "$(FORCE)" ]; then \
+	  if [ -x $(PY) ]; then \
+	    $(PY) -m dashboard distclean-check --database data/dashboard.sqlite || exit 1; \
+	  else \
+	    echo "Không kiểm tra được data/dashboard.sqlite khi chưa có $(VENV); không xóa (FORCE=1 để vẫn xóa)." >&2; \
+	    echo "Cannot check data/dashboard.sqlite without $(VENV); not deleting it (FORCE=1 to delete it anyway)." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@$(MAKE) --no-print-directory clean
 	rm -rf $(VENV)
 	rm -f data/dashboard.sqlite data/dashboard.sqlite-*
