@@ -52,7 +52,7 @@ PANEL_SERVE = PANEL_COOKIE_SECRET="$$($(PY) -c 'from dashboard.auth import cooki
 	$(foreach o,$(ALLOW_ORIGIN),--allow-websocket-origin '$(o)') \
 	--liveness $(PANEL_ARGS)
 
-.PHONY: help venv install install-test run test chromium postgresql bench lint seed constraints clean distclean
+.PHONY: help venv install install-test run test chromium postgresql bench lint seed constraints clean distclean fuzz
 
 help:
 	@echo "Targets:"
@@ -124,6 +124,23 @@ postgresql:
 	  echo ">> installing Debian postgresql"; \
 	  $(APT_GET) update && $(APT_GET) install -y --no-install-recommends postgresql; \
 	fi
+
+# Property tests of the importer at scale: FUZZ_FILES generated files (CSV, Excel, the filled
+# template, random bytes) must each be refused with located problems or written whole: no
+# traceback, no partial write. CI runs a small sample of the same generators. The figures go
+# to $(FUZZ_REPORT). FUZZ_BACKEND=postgresql runs them against a throwaway PostgreSQL.
+FUZZ_FILES   ?= 10000
+ifndef FUZZ_SEED
+FUZZ_SEED    := $(shell date +%s)
+endif
+FUZZ_BACKEND ?= sqlite
+FUZZ_REPORT  ?= test-results/fuzz-report.json
+fuzz: $(STAMP_TEST)
+	@mkdir -p $(dir $(FUZZ_REPORT))
+	FUZZ_FILES=$(FUZZ_FILES) FUZZ_REPORT=$(FUZZ_REPORT) $(PY) -m pytest -q -s -p no:cacheprovider \
+	  tests/test_importer_fuzz.py -k '$(FUZZ_BACKEND)' --hypothesis-seed=$(FUZZ_SEED) \
+	  --hypothesis-show-statistics
+	@echo ">> seed $(FUZZ_SEED); figures in $(FUZZ_REPORT)"
 
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check .
