@@ -1,7 +1,9 @@
 """Turn uploaded bytes into sheets of raw cells, refusing what must never be opened.
 
 Formulas are read as text and never evaluated (openpyxl with data_only=False), workbooks
-with macros are refused before openpyxl sees them, and size limits stop zip bombs.
+with macros are refused before openpyxl sees them, and size limits stop zip bombs. Rows,
+columns and cells are capped, empty formatted ones included, and reading stops at the first
+limit passed: any file within MAX_FILE_BYTES is read in seconds and in bounded memory.
 """
 
 from __future__ import annotations
