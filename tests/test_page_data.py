@@ -287,3 +287,26 @@ def test_more_problems_than_listed_are_counted_on_the_page(db_url, editors):
     assert f"{MAX_PROBLEMS} lỗi đầu tiên trong số {MAX_PROBLEMS + 20}" in page._problems.object
     assert "còn 20 lỗi khác" in page._summary.object
     assert page._problems.object.count("<tr>") == MAX_PROBLEMS + 1
+
+
+def test_a_rollback_that_would_break_a_rule_is_refused_on_the_page(db_url, editors, fingerprint):
+    def run(text: str, name: str) -> int:
+        data = ("district,period,indicator_id,value\n" + text).encode()
+        result = import_bytes(data, name, user=EDITOR, db_url=db_url)
+        assert result.ok, result.messages("en")
+        return result.batch_id
+
+    run("Ba Vì,2024,trainees,100\nBa Vì,2024,trainees_female,60\n", "a.csv")
+    more_trainees = run("Ba Vì,2024,trainees,300\n", "b.csv")
+    run("Ba Vì,2024,trainees_female,250\n", "c.csv")
+    page = make_page(db_url, editor=EDITOR)
+    page._rollback_batch.value = more_trainees
+    page._rollback_confirm.value = True
+    before = fingerprint(db_url)
+    result = page.rollback()
+    assert not result.ok and result.code == "conflict" and fingerprint(db_url) == before
+    message = page._rollback_message.object
+    assert "data-message-danger" in message and "Không có gì thay đổi" in message
+    assert "số học viên nữ (250) nhiều hơn tổng số học viên (100)" in message
+    page.state.lang = "en"
+    assert "more women trainees (250) than trainees in total (100)" in page._rollback_message.object

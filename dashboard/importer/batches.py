@@ -276,7 +276,7 @@ def rollback(engine: sa.Engine, batch_id: int, *, user: str, comment: str | None
             ).rowcount
             # The restored values must still agree with everything imported since: refuse,
             # with nothing written, rather than leave women trainees above all trainees.
-            _refuse_if_inconsistent(connection, batch_id, touched)
+            _refuse_if_inconsistent(connection, touched)
             connection.execute(
                 bat.update().where(bat.c.id == rollback_id).values(row_count=withdrawn)
             )
@@ -363,7 +363,7 @@ def restored_conflicts(connection: sa.Connection, cells: Iterable[tuple]) -> lis
     return conflicts
 
 
-def _refuse_if_inconsistent(connection: sa.Connection, batch_id: int, touched) -> None:
+def _refuse_if_inconsistent(connection: sa.Connection, touched) -> None:
     conflicts = restored_conflicts(connection, touched)
     if not conflicts:
         return
@@ -379,9 +379,9 @@ def _refuse_if_inconsistent(connection: sa.Connection, batch_id: int, touched) -
         vi += f"; và {more} mâu thuẫn khác"
         en += f"; and {more} more"
     raise Refused(
-        f"hoàn tác lô #{batch_id} sẽ để lại số liệu mâu thuẫn: {vi}. Không có gì thay đổi; hãy "
-        "hoàn tác hoặc sửa lô sau trước",
-        f"rolling back batch #{batch_id} would leave figures that contradict each other: {en}. "
-        "Nothing was changed; roll back or correct the later batch first",
+        f"số liệu được khôi phục sẽ mâu thuẫn với số liệu nhập sau: {vi}. Không có gì thay "
+        "đổi; hãy hoàn tác hoặc sửa lô sau trước",
+        f"the restored figures would contradict figures imported later: {en}. Nothing was "
+        "changed; roll back or correct the later batch first",
         "conflict",
     )
