@@ -230,3 +230,13 @@ def test_a_5_mb_csv_of_bad_cells_stays_small_and_fast(seeded_db_url, tmp_path, k
         assert {"unknown_district", "bad_period", "unknown_indicator"} <= set(figures["codes"])
     else:
         assert figures["codes"] == ["too_large"]
+
+
+def test_inline_strings_plain_and_rich_are_read_as_text(seeded_db_url):
+    rows = ('<row r="3"><c r="A3" t="inlineStr"><is><r><t>Mỹ</t></r><r><rPr><b/></rPr>'
+            '<t xml:space="preserve"> Đức</t></r></is></c><c t="inlineStr"><is><t>2024</t></is></c>'
+            '<c t="inlineStr"><is><t>training_courses</t></is></c><c r="D3"><v>4</v></c></row>')
+    result, _seconds = timed(with_rows(workbook(), rows), "inline.xlsx", seeded_db_url)
+    assert result.ok, result.messages("en")
+    assert {(o["unit_code"], o["value"]) for o in result.observations} == {("271", 300.0),
+                                                                            ("282", 4.0)}

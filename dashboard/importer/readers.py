@@ -341,7 +341,7 @@ def _xlsx_sheet(reader, title: str, path: str, limits: _Limits) -> Sheet | None:
                 if element.get("r") is None:
                     _follow(parser, skipped)
                 skipped = None
-                found = parser.parse_cell(element)
+                found = _parse_cell(parser, element)
                 element.clear()
                 value = found["value"]
                 if value is None or (isinstance(value, str) and not value.strip()):
@@ -361,6 +361,33 @@ def _xlsx_sheet(reader, title: str, path: str, limits: _Limits) -> Sheet | None:
                         (number, [row.get(column, _BLANK) for column in range(1, width + 1)]))
                 row = {}
     return sheet
+
+
+def _parse_cell(parser, element) -> dict:
+    """openpyxl's parse_cell, with a fast path for inline strings (openpyxl builds a rich-text
+    object for each, the slowest part of reading a large sheet written that way)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    if element.get("t") != "inlineStr" or element.find(FORMULA_TAG) is not None:
+        return parser.parse_cell(element)
+    reference = element.get("r")
+    if reference:
+        row, column = coordinate_to_tuple(reference)
+        parser.col_counter = column
+    else:
+        parser.col_counter += 1
+        row, column = parser.row_counter, parser.col_counter
+    text_tag, run_tag = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}r"
+    node = element.find(INLINE_STRING)
+    value = None
+    if node is not None:  # the plain text, then the text of each rich-text run
+        value = (node.findtext(text_tag) or "") + "".join(
+            run.findtext(text_tag) or "" for run in node.findall(run_tag))
+    style = element.get("s")
+    return {"row": row, "column": column, "value": value or None, "data_type": "s",
+            "style_id": int(style) if style else 0}
 
 
 def _follow(parser, reference: str | None) -> None:
