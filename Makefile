@@ -134,10 +134,10 @@ ifndef FUZZ_SEED
 FUZZ_SEED    := $(shell date +%s)
 endif
 FUZZ_BACKEND ?= sqlite
-FUZZ_REPORT  ?= test-results/fuzz-report.json
+# (not under test-results/, which pytest-playwright empties when a test session starts)
+FUZZ_REPORT  ?= artifacts/fuzz-report.json
 fuzz: $(STAMP_TEST)
-	@mkdir -p $(dir $(FUZZ_REPORT))
-	FUZZ_FILES=$(FUZZ_FILES) FUZZ_REPORT=$(FUZZ_REPORT) $(PY) -m pytest -q -s -p no:cacheprovider \
+	FUZZ_FILES=$(FUZZ_FILES) FUZZ_REPORT=$(abspath $(FUZZ_REPORT)) $(PY) -m pytest -q -s -p no:cacheprovider \
 	  tests/test_importer_fuzz.py -k '$(FUZZ_BACKEND)' --hypothesis-seed=$(FUZZ_SEED) \
 	  --hypothesis-show-statistics
 	@echo ">> seed $(FUZZ_SEED); figures in $(FUZZ_REPORT)"

@@ -65,6 +65,7 @@ def fuzz_report():
     }
     print("\nfuzz:", json.dumps(report, ensure_ascii=False))
     if FUZZ_REPORT:
+        os.makedirs(os.path.dirname(os.path.abspath(FUZZ_REPORT)), exist_ok=True)
         with open(FUZZ_REPORT, "w", encoding="utf-8") as handle:
             json.dump(report, handle, ensure_ascii=False, indent=2)
 
