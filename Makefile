@@ -3,7 +3,7 @@
 #   make run              serve the dashboard on http://localhost:5006/ (and /app), this machine only
 #   make run PORT=5007    ... on another port
 #   make test             unit + served-app + browser + notebook tests
-#   make lint | bench | seed | constraints | clean | distclean
+#   make lint | bench | seed | constraints | clean | distclean | fuzz
 #
 # `make run` starts `python -m dashboard serve` (dashboard/server.py): Panel's server on app.py
 # with signed sessions, security headers, gzip, a guarded /components/ route, and one worker
@@ -46,7 +46,7 @@ SERVE = $(PY) -m dashboard serve --port $(PORT) --num-procs $(NUM_PROCS) \
 	$(if $(strip $(HOSTS)),--hosts $(HOSTS)) $(if $(TRUST_PROXY),--trust-proxy) \
 	$(if $(strip $(PANEL_ARGS)),-- $(PANEL_ARGS))
 
-.PHONY: help venv install install-test run test chromium postgresql nginx bench lint seed constraints clean distclean
+.PHONY: help venv install install-test run test chromium postgresql nginx bench lint seed constraints clean distclean fuzz
 
 help:
 	@echo "Targets:"
@@ -57,6 +57,8 @@ help:
 	@echo "  seed         (re)build the embedded database"
 	@echo "  constraints  regenerate constraints.txt from .venv"
 	@echo "  clean        remove caches and build artefacts; distclean also .venv and the db"
+	@echo "               (distclean refuses while the db holds imports; FORCE=1 overrides)"
+	@echo "  fuzz         FUZZ_FILES generated import files (default 10,000), none may crash or half-write"
 	@echo "Variables: PORT=$(PORT) HOSTS='$(HOSTS)' NUM_PROCS=$(NUM_PROCS) TRUST_PROXY=$(TRUST_PROXY) PANEL_ARGS=..."
 
 # --- environment -------------------------------------------------------------
@@ -127,6 +129,23 @@ nginx:
 	  $(APT_GET) update && $(APT_GET) install -y --no-install-recommends nginx; \
 	fi
 
+# Property tests of the importer at scale: FUZZ_FILES generated files (CSV, Excel, the filled
+# template, random bytes) must each be refused with located problems or written whole: no
+# traceback, no partial write. CI runs a small sample of the same generators. The figures go
+# to $(FUZZ_REPORT). FUZZ_BACKEND=postgresql runs them against a throwaway PostgreSQL.
+FUZZ_FILES   ?= 10000
+ifndef FUZZ_SEED
+FUZZ_SEED    := $(shell date +%s)
+endif
+FUZZ_BACKEND ?= sqlite
+# (not under test-results/, which pytest-playwright empties when a test session starts)
+FUZZ_REPORT  ?= artifacts/fuzz-report.json
+fuzz: $(STAMP_TEST)
+	FUZZ_FILES=$(FUZZ_FILES) FUZZ_REPORT=$(abspath $(FUZZ_REPORT)) $(PY) -m pytest -q -s -p no:cacheprovider \
+	  tests/test_importer_fuzz.py -k '$(FUZZ_BACKEND)' --hypothesis-seed=$(FUZZ_SEED) \
+	  --hypothesis-show-statistics
+	@echo ">> seed $(FUZZ_SEED); figures in $(FUZZ_REPORT)"
+
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check .
 
@@ -150,6 +169,19 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
 	rm -f $(STAMP_RUN) $(STAMP_TEST)
 
-distclean: clean
+# Imported figures and their audit trail cannot be rebuilt by `make seed`: distclean refuses
+# while data/dashboard.sqlite holds any import or rollback batch (python -m dashboard
+# distclean-check says which), unless forced with `make distclean FORCE=1`.
+distclean:
+	@if [ -f data/dashboard.sqlite ] && [ -z "$(FORCE)" ]; then \
+	  if [ -x $(PY) ]; then \
+	    $(PY) -m dashboard distclean-check --database data/dashboard.sqlite || exit 1; \
+	  else \
+	    echo "Không kiểm tra được data/dashboard.sqlite khi chưa có $(VENV); không xóa (FORCE=1 để vẫn xóa)." >&2; \
+	    echo "Cannot check data/dashboard.sqlite without $(VENV); not deleting it (FORCE=1 to delete it anyway)." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@$(MAKE) --no-print-directory clean
 	rm -rf $(VENV)
 	rm -f data/dashboard.sqlite data/dashboard.sqlite-*
