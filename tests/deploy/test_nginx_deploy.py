@@ -41,6 +41,8 @@ LOAD_TIMEOUT_MS = 90_000
 # Sessions check the data version every 5 s; leave room for the redraw on a busy machine.
 LIVE_TIMEOUT_MS = 15_000
 COOKIE_SECRET = "deploy-test-cookie-secret"
+# Both instances sign Bokeh session ids with one secret (at least 32 bytes), as in production.
+SESSION_SECRET = "deploy-test-session-secret-of-at-least-32-bytes"
 EDITOR, PASSWORD = "can.bo.trien.khai", "mật khẩu triển khai"
 DB_NAME, DB_ROLE, DB_PASSWORD = "deploy_dashboard", "deploy_dashboard", "mật khẩu @/:? CSDL"
 INDICATOR, YEAR, DISTRICT = "women_district_council_pct", 2021, "271"  # Ba Vì
@@ -54,17 +56,14 @@ _IDLE = """() => window.Bokeh && Bokeh.documents && Bokeh.documents.length > 0
 
 
 def dashboard_serve_command(port: int, public_host: str) -> list[str]:
-    """How one dashboard process behind nginx is started: `make run`'s command (`panel serve
-    app.py ...`, Makefile PANEL_SERVE), bound to loopback, accepting websockets from the
-    public host only, trusting nginx's X-Forwarded-* headers. The systemd unit runs the same."""
+    """How one dashboard process behind nginx is started: `make run`'s launcher (`python -m
+    dashboard serve`), bound to loopback, accepting websockets from the public host only,
+    trusting nginx's X-Forwarded-* headers. The systemd unit runs the same."""
     return [
-        sys.executable, "-m", "panel", "serve", "app.py", "--index", "app",
-        "--websocket-compression-level", "6",
-        "--auth-module", "dashboard/auth.py",
+        sys.executable, "-m", "dashboard", "serve",
         "--port", str(port), "--address", "127.0.0.1",
-        "--allow-websocket-origin", public_host,
-        "--use-xheaders",
-        "--liveness",
+        "--hosts", public_host,
+        "--trust-proxy",
     ]
 
 
@@ -198,7 +197,7 @@ def deployment(tmp_path_factory, postgres_server):
     https_port, http_port = free_port(), free_port()
     public_host = f"localhost:{https_port}"
     env = {"DASHBOARD_DB_URL": database_url, "DASHBOARD_EDITORS_FILE": str(editors),
-           "DASHBOARD_COOKIE_SECRET": COOKIE_SECRET, "PANEL_COOKIE_SECRET": COOKIE_SECRET}
+           "DASHBOARD_COOKIE_SECRET": COOKIE_SECRET, "DASHBOARD_SESSION_SECRET": SESSION_SECRET}
     ports = [free_port(), free_port()]
     logs = [root / f"dashboard-{port}.log" for port in ports]
     nginx_dir = root / "nginx"
