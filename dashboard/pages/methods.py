@@ -292,9 +292,11 @@ def real_figures_html(figures: pd.DataFrame, lang: str) -> str:
 
 
 def geodata_html(lang: str, updated_at: pd.Timestamp | None) -> str:
-    """Boundary attribution and licences, the unit list, the census, and when the data changed."""
+    """Boundary attribution and licences, the 2025 reform, the unit list, the census, and when the
+    data changed."""
     items = [
         t("methods_geodata_map", lang),
+        t("reform_notice", lang),
         BOUNDARY_ATTRIBUTION[lang],
         t("methods_geodata_units", lang),
         t("methods_geodata_census", lang),
