@@ -12,7 +12,7 @@ from panel.viewable import Viewer
 
 from ..catalogue import Indicator
 from ..data import DashboardData
-from ..i18n import format_period, t
+from ..i18n import format_period, format_value, t
 from .frames import target_for
 from .ranking import CITY_COLOUR, TARGET_COLOUR
 from .snapshot import IndicatorSnapshot
@@ -41,26 +41,50 @@ def trend_element(
     frame = trend_frame(data, indicator, district_code)
     ticks = [(p, format_period(p, indicator.frequency, lang)) for p in frame["period"]]
     # Yes/no values have no line of their own: the city share of districts is what trends.
+    kind = "percent" if indicator.kind == "boolean" else indicator.kind
+    # The hover reads these labels: the interface's words and number format, never raw keys.
+    frame = frame.assign(
+        period_label=[format_period(p, indicator.frequency, lang) for p in frame["period"]],
+        city_label=[format_value(v, kind, lang) for v in frame["city"]],
+        district_label=[format_value(v, kind, lang) for v in frame["district"]],
+    )
+    period_title = t("term" if indicator.frequency == "term" else "year", lang)
     y_label = "%" if indicator.kind in ("percent", "boolean") else indicator.unit[lang]
-    city = hv.Curve(frame, "period", ("city", t("city", lang))).opts(
-        color=CITY_COLOUR, line_dash="dashed", line_width=2)
-    layers = [city, hv.Scatter(frame, "period", ("city", t("city", lang))).opts(color=CITY_COLOUR, size=6)]
+    city_tooltips = [(period_title, "@{period_label}"), (t("city", lang), "@{city_label}")]
+    city_dims = [("city", t("city", lang)), "period_label", "city_label"]
+    layers = [
+        hv.Curve(frame, "period", city_dims).opts(color=CITY_COLOUR, line_dash="dashed", line_width=2),
+        hv.Scatter(frame, "period", city_dims).opts(
+            color=CITY_COLOUR, size=6, tools=["hover"], hover_tooltips=city_tooltips),
+    ]
     if district_code and indicator.kind != "boolean":
+        district_dims = [("district", district_name or t("district", lang)), "period_label", "district_label"]
+        district_tooltips = [(period_title, "@{period_label}"),
+                             (district_name or t("district", lang), "@{district_label}")]
         layers += [
-            hv.Curve(frame, "period", ("district", district_name)).opts(color=DISTRICT_COLOUR, line_width=3),
-            hv.Scatter(frame, "period", ("district", district_name)).opts(color=DISTRICT_COLOUR, size=8),
+            hv.Curve(frame, "period", district_dims).opts(color=DISTRICT_COLOUR, line_width=3),
+            hv.Scatter(frame, "period", district_dims).opts(
+                color=DISTRICT_COLOUR, size=8, tools=["hover"], hover_tooltips=district_tooltips),
         ]
-    target = target_for(indicator, int(frame["period"].max())) if len(frame) else None
-    if target is not None:
-        layers.append(hv.HLine(target.value).opts(color=TARGET_COLOUR, line_width=2))
+    # Each period is held to the target that applies to it; none is drawn where none applied.
+    targets = frame.assign(target=[_target_value(indicator, int(p)) for p in frame["period"]])
+    if targets["target"].notna().any():
+        layers += [
+            hv.Curve(targets, "period", "target").opts(color=TARGET_COLOUR, line_width=2),
+            hv.Scatter(targets, "period", "target").opts(color=TARGET_COLOUR, marker="dash", size=18),
+        ]
     return hv.Overlay(layers).opts(
-        hv.opts.Curve(tools=["hover"]),
         hv.opts.Overlay(
             xticks=ticks, xlabel="", ylabel=y_label, responsive=True, height=230, toolbar=None,
             padding=(0.06, 0.1),
             show_legend=False, title="", xrotation=30 if indicator.frequency == "term" else 0,
         ),
     )
+
+
+def _target_value(indicator: Indicator, period: int) -> float:
+    target = target_for(indicator, period)
+    return math.nan if target is None else target.value
 
 
 class TrendView(Viewer):
