@@ -346,6 +346,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "methods_scope_city": {"vi": "toàn thành phố", "en": "city-wide"},
     "methods_scope_district": {"vi": "từng quận, huyện, thị xã", "en": "each district"},
     "methods_by_year": {"vi": "đến năm", "en": "by"},
+    "methods_applies_from": {"vi": "áp dụng từ {start}", "en": "applies from {start}"},
+    "methods_applies_range": {"vi": "áp dụng {start} đến {end}", "en": "applies {start} to {end}"},
+    "methods_applies_term": {"vi": "áp dụng cho nhiệm kỳ {period}", "en": "applies to the {period} term"},
+    "methods_applies_year": {"vi": "áp dụng cho năm {period}", "en": "applies to {period}"},
     "methods_statuses": {"vi": "Trạng thái số liệu", "en": "Data status flags"},
     "methods_status_official_text": {
         "vi": "Số liệu do cơ quan có thẩm quyền công bố (Tổng cục Thống kê, Hội đồng bầu cử, Hội "

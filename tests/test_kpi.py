@@ -183,8 +183,8 @@ def test_yes_no_indicators_count_districts_answering_no(data):
     assert kpi.district_target is None
     assert kpi.districts_behind == 1 and kpi.behind_codes == ("002",)
     assert kpi.met is False  # 66.7% of districts against a 100% target
-    assert "Quận, huyện chưa có: 1/3" in summary_lines(kpi, "vi")
-    assert "2 trên 3 quận, huyện trả lời có, tức 66,7%" in spoken_summary(kpi, "vi")
+    assert "Trả lời «không»: 1 trong số 3 quận, huyện, thị xã có số liệu" in summary_lines(kpi, "vi")
+    assert "2 trong số 3 quận, huyện, thị xã trả lời «có», tức 66,7%" in spoken_summary(kpi, "vi")
 
 
 def test_no_target_means_neither_met_nor_behind(data):
@@ -192,7 +192,7 @@ def test_no_target_means_neither_met_nor_behind(data):
     assert kpi.target is None and kpi.met is None
     assert kpi.districts_behind is None and kpi.behind_codes == ()
     assert kpi.districts_reporting == 2 and kpi.value == 12
-    assert "1 trên 3 quận, huyện chưa có số liệu." in spoken_summary(kpi, "vi")
+    assert "1 trong số 3 quận, huyện, thị xã chưa có số liệu." in spoken_summary(kpi, "vi")
 
 
 def test_city_only_indicators_have_no_district_counts(data):

@@ -10,7 +10,7 @@ def test_years_offered_are_the_annual_plan_years(dashboard_data):
 
 
 def test_card_shows_value_ratio_verdict_and_illustrative_flag(dashboard_data):
-    kpi = indicator_kpi(dashboard_data, "key_leader_female", 2020)
+    kpi = indicator_kpi(dashboard_data, "key_leader_female", 2024)
     card = kpi_card_html(kpi, "Phụ nữ lãnh đạo", "vi")
     assert f"({int(kpi.numerator)}/30)" in card
     assert "chưa đạt" in card and "Nghị quyết 28/NQ-CP" in card

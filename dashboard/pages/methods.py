@@ -16,7 +16,7 @@ import panel as pn
 import param
 from panel.viewable import Viewer
 
-from ..catalogue import FACT_STATUSES, Catalogue, Indicator
+from ..catalogue import FACT_STATUSES, Catalogue, Indicator, Target
 from ..data import CITY_MAP_ID, DashboardData
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import format_number, format_period, format_ratio, format_value, t
@@ -63,8 +63,21 @@ def indicator_groups(catalogue: Catalogue, lang: str) -> dict[str, dict[str, str
     }
 
 
+def applies_text(target: Target, frequency: str, lang: str) -> str:
+    """The periods a target applies to: 'applies to the 2016–2021 term', 'applies 2021–2025'."""
+    start = format_period(target.applies_from, frequency, lang)
+    if target.applies_until is None:
+        return t("methods_applies_from", lang).format(start=start)
+    if target.applies_until == target.applies_from:
+        key = "methods_applies_term" if frequency == "term" else "methods_applies_year"
+        return t(key, lang).format(period=start)
+    return t("methods_applies_range", lang).format(start=start, end=format_period(
+        target.applies_until, frequency, lang))
+
+
 def targets_text(indicator: Indicator, lang: str) -> str:
-    """'≥ 35% · each district · by 2016 · Basis: …', one target per line; or the no-target label."""
+    """'≥ 35% · each district · by 2016 · applies to the 2016–2021 term · Basis: …', one target
+    per line; or the no-target label."""
     if not indicator.targets:
         return t("no_target", lang)
     sign = "≤" if indicator.polarity == "lower_is_better" else "≥"
@@ -75,7 +88,9 @@ def targets_text(indicator: Indicator, lang: str) -> str:
         value = format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)
         lines.append(
             f"{sign} {value}{unit}{yes} · {t('methods_scope_' + target.scope, lang)} · "
-            f"{t('methods_by_year', lang)} {target.year} · {t('basis', lang)}: {target.basis[lang]}"
+            f"{t('methods_by_year', lang)} {target.year} · "
+            + (f"{applies_text(target, indicator.frequency, lang)} · " if target.applies_from else "")
+            + f"{t('basis', lang)}: {target.basis[lang]}"
         )
     return "\n".join(lines)
 
