@@ -64,6 +64,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "deck_sources_title": {"vi": "Nguồn số liệu và phương pháp", "en": "Sources and methods"},
     "deck_published_sources": {"vi": "Số liệu đã công bố", "en": "Published figures"},
     "deck_boundaries": {"vi": "Bản đồ", "en": "Maps"},
+    "deck_reform": {
+        "vi": "Bản đồ 30 quận, huyện, thị xã dùng cho số liệu đến 30/6/2025: từ 01/07/2025 cấp huyện "
+        "không còn, Hà Nội có 126 xã, phường (Nghị quyết 1656/NQ-UBTVQH15).",
+        "en": "The 30-district map serves figures up to 30 June 2025: from 1 July 2025 the district "
+        "level no longer exists and Hà Nội has 126 communes and wards (Resolution 1656/NQ-UBTVQH15).",
+    },
     "deck_legal_bases": {"vi": "Căn cứ của các mục tiêu", "en": "Legal bases of the targets"},
     "deck_illustrative_heading": {"vi": "Số liệu minh họa", "en": "Illustrative data"},
     "deck_illustrative_method": {

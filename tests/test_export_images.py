@@ -14,8 +14,8 @@ from dashboard.export.images import NOTICE_FACE, PNG_SIZE, render_figure, render
 
 # (indicator, period, lang, view): a map with districts missing, a chart with a target line.
 CASES = [
-    ("women_district_council_pct", 2021, "vi", "map"),
-    ("women_district_council_pct", 2021, "en", "map"),
+    ("women_commune_council_pct", 2021, "vi", "map"),
+    ("women_commune_council_pct", 2021, "en", "map"),
     ("women_candidates_district_council_pct", 2016, "vi", "chart"),
     ("women_candidates_district_council_pct", 2016, "en", "chart"),
 ]
@@ -58,7 +58,8 @@ def test_png_shows_the_no_data_entry_and_the_illustrative_notice(pngs, case):
 
 def test_map_paints_missing_districts_grey(pngs):
     pixels = pngs[CASES[0]]
-    # The twelve urban districts without 2021 data cover far more than a legend swatch.
+    # The twelve urban districts, whose wards elect no council from 2021, cover far more than a
+    # legend swatch.
     grey = np.all(np.abs(pixels.astype(int) - np.array([0xD0, 0xD0, 0xD0])) <= 2, axis=-1).sum()
     assert grey > 5000
 
@@ -113,4 +114,4 @@ def test_a_period_without_district_figures_still_exports(dashboard_data):
         images._close(figure)
         assert legend == ["chưa có số liệu"]
         if view == "chart":
-            assert texts == ["Chỉ tiêu này chưa có số liệu cấp quận, huyện cho kỳ đã chọn."]
+            assert texts == ["Chỉ tiêu này chưa có số liệu cấp huyện cho kỳ đã chọn."]
