@@ -112,6 +112,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi_term_label": {"vi": "nhiệm kỳ {period}", "en": "term {period}"},
     "kpi_points": {"vi": "điểm phần trăm", "en": "percentage points"},
     "kpi_no_change": {"vi": "không đổi", "en": "no change"},
+    "kpi_change_illustrative": {
+        "vi": "có số liệu minh họa, không phải thay đổi thật",
+        "en": "involves illustrative figures, not a real change",
+    },
+    "kpi_say_change_illustrative": {
+        "vi": "Phép so sánh này có một đầu là số liệu minh họa, nên không phải là thay đổi thật.",
+        "en": "One end of this comparison is illustrative, so it is not a real change.",
+    },
     "kpi_say_unchanged": {
         "vi": "Không đổi so với {period} ({previous}).",
         "en": "Unchanged since {period} ({previous}).",

@@ -54,6 +54,7 @@ class Kpi:
     met: bool | None = None
     previous_period: int | None = None
     previous_value: float | None = None
+    previous_status: str | None = None
     # value - previous_value, in the indicator's unit (percentage points for percentages).
     change: float | None = None
     # The district-scope target districts are counted against (None for yes/no indicators,
@@ -72,6 +73,11 @@ class Kpi:
     @property
     def has_value(self) -> bool:
         return self.value is not None
+
+    @property
+    def change_is_illustrative(self) -> bool:
+        """True when either end of the change is illustrative: then it is no real change."""
+        return self.change is not None and "illustrative" in (self.status, self.previous_status)
 
     @property
     def covers_requested(self) -> bool:
@@ -129,6 +135,7 @@ def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
         met=None if met is None else bool(met),
         previous_period=previous_period,
         previous_value=previous_value,
+        previous_status=previous.status if previous is not None else None,
         change=change,
         district_target=district_target,
         districts_behind=None if behind_codes is None else len(behind_codes),
@@ -233,9 +240,12 @@ def summary_lines(kpi: Kpi, lang: str) -> list[str]:
     if kpi.previous_period is not None:
         previous = period_label(indicator, kpi.previous_period, lang)
         change = change_text(kpi, lang) or t("no_data", lang)
+        if kpi.change_is_illustrative:
+            change += f" ({t('kpi_change_illustrative', lang)})"
         lines.append(t("kpi_change_line", lang).format(period=previous, change=change))
     if kpi.districts_behind is not None:
         key = "kpi_districts_no" if indicator.is_boolean else "kpi_districts_behind"
+        key += "_none" if kpi.districts_behind == 0 else ""
         lines.append(
             t(key, lang).format(count=kpi.districts_behind, reporting=kpi.districts_reporting)
         )
@@ -304,8 +314,11 @@ def spoken_summary(kpi: Kpi, lang: str) -> str:
                 ),
             )
         )
+        if kpi.change_is_illustrative:
+            sentences.append(t("kpi_say_change_illustrative", lang))
     if kpi.districts_behind is not None:
         key = "kpi_say_districts_no" if indicator.is_boolean else "kpi_say_districts_behind"
+        key += "_none" if kpi.districts_behind == 0 else ""
         sentences.append(
             t(key, lang).format(count=kpi.districts_behind, reporting=kpi.districts_reporting)
         )

@@ -38,3 +38,8 @@ def test_every_headline_indicator_gets_a_card(dashboard_data):
 def test_a_card_without_a_target_says_so(dashboard_data):
     card = kpi_card_html(indicator_kpi(dashboard_data, "trainees", 2020), "Năng lực", "vi")
     assert "không có mục tiêu định lượng" in card
+
+
+def test_a_change_against_an_illustrative_term_is_labelled_on_the_card(dashboard_data):
+    card = kpi_card_html(indicator_kpi(dashboard_data, "women_district_council_pct", 2019), "x", "vi")
+    assert "điểm phần trăm (có số liệu minh họa, không phải thay đổi thật)" in card
