@@ -40,7 +40,7 @@ def test_no_target_before_the_plan_term(terms):
 
 def test_illustrative_bars_are_hatched_and_official_bars_solid(terms):
     plot = leadership.terms_figure(terms, "vi")
-    (bars,) = [r for r in plot.renderers if type(r.glyph).__name__ == "VBar" and len(r.data_source.data["x"])]
+    (bars,) = [r for r in plot.renderers if type(r.glyph).__name__ == "VBar" and len(r.data_source.data.get("x", []))]
     data = bars.data_source.data
     for status, hatch, alpha in zip(data["status"], data["hatch"], data["fill_alpha"]):
         if status == "illustrative":
@@ -60,7 +60,7 @@ def test_the_legend_names_the_illustrative_style_and_the_target(terms):
 
 def test_target_marks_are_drawn_only_where_a_target_applies(terms):
     plot = leadership.terms_figure(terms, "vi")
-    marks = [r for r in plot.renderers if type(r.glyph).__name__ == "Rect" and len(r.data_source.data["x"])]
+    marks = [r for r in plot.renderers if type(r.glyph).__name__ == "Rect" and len(r.data_source.data.get("x", []))]
     (mark,) = marks
     assert len(mark.data_source.data["x"]) == terms["target"].notna().sum()
 

@@ -66,7 +66,6 @@ HEADINGS = {
                    "(tính từ số liệu quận, huyện, thị xã sinh tự động).",
                    "en": "Solid bars: official figures; lighter bars: provisional; light hatched bars: "
                    "illustrative (computed from generated district figures)."},
-    "legend_illustrative": {"vi": "minh họa", "en": "illustrative"},
     "legend_target": {"vi": "mục tiêu của nhiệm kỳ", "en": "target of the term"},
     "constituencies": {
         "vi": "Năm 2021, một số đơn vị bầu cử không có nữ trúng cử HĐND thành phố, trong đó có các "
@@ -118,21 +117,42 @@ def _status_style(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _legend_extras(plot, lang: str, horizontal: bool) -> list[LegendItem]:
-    """Legend entries for the hatch of illustrative bars and for the target mark."""
-    hatch_source = ColumnDataSource({"x": [], "y": []})
-    if horizontal:
-        swatch = plot.hbar(y="y", right="x", height=0.5, source=hatch_source, fill_color="#9e9e9e",
-                           fill_alpha=0.35, hatch_pattern="/", hatch_color="#333333", line_color="#666666")
-        mark = plot.rect(x="x", y="y", width=3, width_units="screen", height=0.8, source=hatch_source,
-                         fill_color=TARGET_COLOUR, line_color=None)
-    else:
-        swatch = plot.vbar(x="x", top="y", width=0.5, source=hatch_source, fill_color="#9e9e9e",
-                           fill_alpha=0.35, hatch_pattern="/", hatch_color="#333333", line_color="#666666")
-        mark = plot.rect(x="x", y="y", width=0.8, height=3, height_units="screen", source=hatch_source,
-                         fill_color=TARGET_COLOUR, line_color=None)
-    return [LegendItem(label=HEADINGS["legend_illustrative"][lang], renderers=[swatch]),
-            LegendItem(label=HEADINGS["legend_target"][lang], renderers=[mark])]
+# Legend swatches are drawn by glyphs placed below the visible axis range: Bokeh draws a
+# legend entry from its renderer's first row, and an empty source draws no swatch.
+OFF_AXIS = -1000.0
+
+
+def _legend_items(plot, frame: pd.DataFrame, lang: str, horizontal: bool,
+                  series_colours: dict[str, str] | None = None) -> list[LegendItem]:
+    """Solid swatches per series, then one per status style shown, then the target mark."""
+    anchor = frame["label" if horizontal else "x"].iloc[0]
+    items = []
+
+    def swatch(label: str, colour: str, status: str) -> None:
+        source = ColumnDataSource({"at": [anchor], "edge": [OFF_AXIS]})
+        style = dict(source=source, fill_color=colour, fill_alpha=STATUS_FILL_ALPHA[status],
+                     hatch_pattern=STATUS_HATCH[status], hatch_color="#333333", line_color=colour)
+        if horizontal:
+            renderer = plot.hbar(y="at", left="edge", right="edge", height=0.5, **style)
+        else:
+            renderer = plot.vbar(x="at", bottom="edge", top="edge", width=0.5, **style)
+        items.append(LegendItem(label=label, renderers=[renderer]))
+
+    for name, colour in (series_colours or {}).items():
+        swatch(name, colour, "official")
+    for status in ("provisional", "illustrative"):
+        if (frame["status"] == status).any():
+            swatch(t(f"status_{status}", lang), "#7b3294", status)
+    if frame["target"].notna().any():
+        source = ColumnDataSource({"at": [anchor], "edge": [OFF_AXIS]})
+        if horizontal:
+            mark = plot.rect(x="edge", y="at", width=3, width_units="screen", height=0.8, source=source,
+                             fill_color=TARGET_COLOUR, line_color=None)
+        else:
+            mark = plot.rect(x="at", y="edge", width=0.8, height=3, height_units="screen", source=source,
+                             fill_color=TARGET_COLOUR, line_color=None)
+        items.append(LegendItem(label=HEADINGS["legend_target"][lang], renderers=[mark]))
+    return items
 
 
 def real_figures_figure(frame: pd.DataFrame, lang: str) -> figure:
@@ -155,7 +175,7 @@ def real_figures_figure(frame: pd.DataFrame, lang: str) -> figure:
     ]))
     plot.xaxis.axis_label = HEADINGS["share"][lang]
     plot.ygrid.grid_line_color = None
-    plot.add_layout(Legend(items=_legend_extras(plot, lang, horizontal=True), orientation="horizontal",
+    plot.add_layout(Legend(items=_legend_items(plot, frame, lang, horizontal=True), orientation="horizontal",
                            location="center"), "below")
     return plot
 
@@ -222,10 +242,8 @@ def terms_figure(frame: pd.DataFrame, lang: str) -> figure:
     plot.xaxis.group_text_font_size = "11pt"
     plot.yaxis.axis_label = HEADINGS["share"][lang]
     plot.xgrid.grid_line_color = None
-    items = [LegendItem(label=name, renderers=[bars], index=int(frame.index[frame["series"] == name][0]))
-             for name in series]
-    plot.add_layout(Legend(items=items + _legend_extras(plot, lang, horizontal=False), orientation="vertical",
-                           location="top_left"), "below")
+    plot.add_layout(Legend(items=_legend_items(plot, frame, lang, horizontal=False, series_colours=colours),
+                           orientation="vertical", location="top_left"), "below")
     return plot
 
 
