@@ -184,6 +184,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Kết quả này chưa đạt mục tiêu {target} đến năm {year} ({basis}).",
         "en": "This does not yet meet the target of {target} by {year} ({basis}).",
     },
+    "kpi_say_no_target_for_period": {
+        "vi": "Không có mục tiêu nào áp dụng cho kỳ này: mỗi mục tiêu chỉ dùng cho các kỳ mà văn bản "
+        "làm căn cứ bao trùm.",
+        "en": "No target applies to this period: each target is used only for the periods its legal "
+        "basis covers.",
+    },
     "kpi_say_no_target": {
         "vi": "Chỉ tiêu này không có mục tiêu định lượng.",
         "en": "This indicator has no numeric target.",
@@ -464,6 +470,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "met": {"vi": "đạt", "en": "met"},
     "not_met": {"vi": "chưa đạt", "en": "not met"},
     "no_target": {"vi": "không có mục tiêu định lượng", "en": "no numeric target"},
+    "no_target_for_period": {
+        "vi": "không có mục tiêu áp dụng cho kỳ này",
+        "en": "no target applies to this period",
+    },
     "districts_with_yes": {"vi": "quận, huyện, thị xã có", "en": "districts with yes"},
     "rank": {"vi": "Xếp hạng", "en": "Rank"},
     "of": {"vi": "trên", "en": "of"},

@@ -200,6 +200,11 @@ def target_text(target: Target, indicator: Indicator, lang: str) -> str:
     )
 
 
+def no_target_text(indicator: Indicator, lang: str) -> str:
+    """Why there is no target to show: none at all, or none that applies to the period."""
+    return t("no_target_for_period" if indicator.targets else "no_target", lang)
+
+
 def change_text(kpi: Kpi, lang: str) -> str:
     """+2,3 điểm phần trăm / −5 người: signed, in the indicator's unit; "" without a change."""
     if kpi.change is None:
@@ -236,7 +241,7 @@ def summary_lines(kpi: Kpi, lang: str) -> list[str]:
         target = target_text(kpi.target, indicator, lang)
         lines.append(f"{t('target', lang)} {target} ({kpi.target.year}){verdict}")
     else:
-        lines.append(f"{t('target', lang)}: {t('no_target', lang)}")
+        lines.append(f"{t('target', lang)}: {no_target_text(indicator, lang)}")
     if kpi.previous_period is not None:
         previous = period_label(indicator, kpi.previous_period, lang)
         change = change_text(kpi, lang) or t("no_data", lang)
@@ -301,7 +306,8 @@ def spoken_summary(kpi: Kpi, lang: str) -> str:
             )
         )
     elif kpi.target is None:
-        sentences.append(t("kpi_say_no_target", lang))
+        key = "kpi_say_no_target_for_period" if indicator.targets else "kpi_say_no_target"
+        sentences.append(t(key, lang))
     if kpi.change is not None and kpi.previous_period is not None:
         change = change_text(kpi, lang)
         key = "kpi_say_unchanged" if change == t("kpi_no_change", lang) else "kpi_say_change"
