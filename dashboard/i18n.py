@@ -154,6 +154,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Có số liệu: {count} trong số {total} quận, huyện, thị xã",
         "en": "Reporting: {count} of {total} districts",
     },
+    "kpi_no_council": {
+        "vi": "Không tổ chức HĐND (phường, Nghị quyết 97/2019/QH14): {count} quận, huyện, thị xã",
+        "en": "No People's Council (wards, Resolution 97/2019/QH14): {count} districts",
+    },
+    "kpi_say_no_council": {
+        "vi": "{count} quận, huyện, thị xã không tổ chức HĐND ở cấp này (các phường không có HĐND từ "
+        "01/07/2021, Nghị quyết 97/2019/QH14), nên không được tính là thiếu số liệu.",
+        "en": "{count} districts have no council at this level (wards have no People's Council from "
+        "1 July 2021, Resolution 97/2019/QH14), so they are not counted as missing figures.",
+    },
     "kpi_derived": {"vi": "tính từ số liệu quận, huyện, thị xã", "en": "computed from district figures"},
     "kpi_say_no_data": {
         "vi": "Chỉ tiêu «{name}» chưa có số liệu.",
@@ -481,6 +491,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "status_official": {"vi": "chính thức", "en": "official"},
     "status_provisional": {"vi": "sơ bộ", "en": "provisional"},
     "status_illustrative": {"vi": "minh họa", "en": "illustrative"},
+    "status_no_council": {"vi": "không tổ chức HĐND", "en": "no People's Council"},
     "source": {"vi": "Nguồn", "en": "Source"},
     "select_district_hint": {
         "vi": "Chạm vào một quận, huyện, thị xã trên bản đồ hoặc biểu đồ để xem chi tiết.",
@@ -531,6 +542,11 @@ STRINGS: dict[str, dict[str, str]] = {
 def t(key: str, lang: str) -> str:
     """The interface string `key` in `lang`."""
     return STRINGS[key][lang]
+
+
+def sentence_case(text: str) -> str:
+    """The first letter in upper case and the rest as written: str.capitalize would turn HĐND into hđnd."""
+    return text[:1].upper() + text[1:]
 
 
 def vietnamese_sort_key(text: str) -> tuple[str, str]:

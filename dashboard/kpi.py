@@ -14,6 +14,7 @@ import pandas as pd
 from .catalogue import Indicator, Target
 from .data import DashboardData, resolve_period
 from .i18n import format_number, format_period, format_ratio, format_value, t
+from .model.councils import no_council_mask
 from .views.frames import meets_target
 from .views.frames import target_for as display_target_for
 
@@ -66,7 +67,10 @@ class Kpi:
     # GSO codes of those districts, in map order.
     behind_codes: tuple[str, ...] = ()
     districts_reporting: int = 0
+    # Districts that could report: those whose council of the measured level exists.
     districts_total: int = 0
+    # Districts whose council of the measured level is not organised (not missing data).
+    districts_without_council: int = 0
     # True when the city value or any district value of the period is illustrative.
     illustrative: bool = False
 
@@ -116,6 +120,7 @@ def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
     change = value - previous_value if value is not None and previous_value is not None else None
 
     table = data.district_table(indicator_id, resolved)
+    no_council = int((no_council_mask(indicator_id, table["unit_type"], resolved) & table["value"].isna()).sum())
     reporting = table.dropna(subset=["value"])
     district_target = None if indicator.is_boolean else indicator.target_for(resolved, "district")
     behind_codes = _behind(reporting, indicator, district_target)
@@ -141,7 +146,8 @@ def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
         districts_behind=None if behind_codes is None else len(behind_codes),
         behind_codes=behind_codes or (),
         districts_reporting=len(reporting),
-        districts_total=len(table),
+        districts_total=len(table) - no_council,
+        districts_without_council=no_council,
         illustrative="illustrative" in statuses,
     )
 
@@ -257,6 +263,8 @@ def summary_lines(kpi: Kpi, lang: str) -> list[str]:
     lines.append(
         t("kpi_reporting", lang).format(count=kpi.districts_reporting, total=kpi.districts_total)
     )
+    if kpi.districts_without_council:
+        lines.append(t("kpi_no_council", lang).format(count=kpi.districts_without_council))
     if kpi.status is not None:
         lines.append(
             f"{t('status', lang)}: {t('status_' + kpi.status, lang)}"
@@ -334,6 +342,8 @@ def spoken_summary(kpi: Kpi, lang: str) -> str:
                 missing=kpi.districts_total - kpi.districts_reporting, total=kpi.districts_total
             )
         )
+    if kpi.districts_without_council:
+        sentences.append(t("kpi_say_no_council", lang).format(count=kpi.districts_without_council))
     if kpi.illustrative:
         sentences.append(t("kpi_say_illustrative", lang))
     return " ".join(sentences)

@@ -27,8 +27,8 @@ def test_indicator_language_and_empty_period_changes_redraw_the_bars(dashboard_d
     assert set(_bars_source(view).data["value_label"]) <= {"Có", "Không"}
     state.lang = "en"
     assert set(_bars_source(view).data["value_label"]) <= {"Yes", "No"}
-    state.param.update(indicator="women_district_council_pct", year=2021)
-    assert len(_bars_source(view).data["code"]) == 18  # urban districts elect no council from 2021
+    state.param.update(indicator="women_commune_council_pct", year=2021)
+    assert len(_bars_source(view).data["code"]) == 18  # wards elect no council from 2021
     state.year = 2018  # inside the 2016-2021 term: the state settles on that term
     assert state.year == 2016
     assert len(_bars_source(view).data["code"]) == 30

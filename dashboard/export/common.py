@@ -15,6 +15,7 @@ from ..data import DashboardData, resolve_period
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import format_ratio, format_value, t
 from ..kpi import period_label, target_text
+from ..model.councils import lacking_data, without_council
 from ..state import DashboardState
 from ..views.snapshot import IndicatorSnapshot
 
@@ -139,7 +140,11 @@ def has_district_values(snapshot: IndicatorSnapshot) -> bool:
 
 
 def missing_districts(snapshot: IndicatorSnapshot) -> list[str]:
-    return snapshot.display.loc[snapshot.display["value"].isna(), "name"].tolist()
+    return snapshot.display.loc[lacking_data(snapshot.display), "name"].tolist()
+
+
+def districts_without_council(snapshot: IndicatorSnapshot) -> list[str]:
+    return snapshot.display.loc[without_council(snapshot.display), "name"].tolist()
 
 
 def sources(snapshot: IndicatorSnapshot) -> list[str]:

@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Indicator, Target
-from ..classify import Classification, classify, classify_gap, nice_bins
+from ..classify import NO_COUNCIL_COLOUR, Classification, LegendEntry, classify, classify_gap, nice_bins
 from ..data import DashboardData
 from ..i18n import format_ratio, format_value, t, vietnamese_sort_key
+from ..model.councils import NO_COUNCIL, no_council_mask
 
 # Columns that change when the indicator, period or language changes; geometry never does.
 VALUE_COLUMNS = ["name", "value", "value_label", "ratio", "status_label", "color"]
@@ -38,13 +39,25 @@ def district_display(
         classification = classify_gap(table["value"], target.value, indicator.polarity, lang)
     else:
         classification = classify(table["value"], indicator.kind, indicator_bins(data, indicator), lang)
+    # A unit whose council is not organised has no figure to miss: its own state and colour.
+    no_council = no_council_mask(indicator.id, table["unit_type"], period) & table["value"].isna()
+    if no_council.any():
+        table = table.assign(status=table["status"].where(~no_council, NO_COUNCIL))
+        classification = Classification(
+            colours=[NO_COUNCIL_COLOUR if flag else colour
+                     for flag, colour in zip(no_council, classification.colours)],
+            legend=[*classification.legend, LegendEntry(NO_COUNCIL_COLOUR, t("status_no_council", lang))],
+        )
     display = pd.DataFrame(
         {
             "code": table["code"].to_numpy(),
             # Place names keep their diacritics in English too; only the unit prefix is Vietnamese.
             "name": (table["full_name_vi"] if lang == "vi" else table["name_vi"]).to_numpy(),
             "value": table["value"].to_numpy(dtype=float),
-            "value_label": [format_value(v, indicator.kind, lang) for v in table["value"]],
+            "value_label": [
+                t("status_no_council", lang) if flag else format_value(v, indicator.kind, lang)
+                for v, flag in zip(table["value"], no_council)
+            ],
             "numerator": table["numerator"].to_numpy(dtype=float),
             "denominator": table["denominator"].to_numpy(dtype=float),
             "ratio": [format_ratio(n, d, lang) for n, d in zip(table["numerator"], table["denominator"])],

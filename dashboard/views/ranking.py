@@ -12,7 +12,8 @@ from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
 from ..data import CityValue
-from ..i18n import format_period, format_ratio, format_value, t
+from ..i18n import format_period, format_ratio, format_value, sentence_case, t
+from ..model.councils import lacking_data, without_council
 from .frames import ranked
 from .snapshot import IndicatorSnapshot
 
@@ -94,9 +95,12 @@ def ranking_note_html(
         )
     else:
         parts.append(f'{t("target", lang)}: {t("no_target", lang)}')
-    missing = display[display["value"].isna()]["name"].tolist()
+    missing = display[lacking_data(display)]["name"].tolist()
     if missing:
         parts.append(f'<i>{t("no_data", lang).capitalize()}:</i> {html.escape(", ".join(missing))}')
+    no_council = display[without_council(display)]["name"].tolist()
+    if no_council:
+        parts.append(f'<i>{sentence_case(t("status_no_council", lang))}:</i> {html.escape(", ".join(no_council))}')
     return '<div class="ranking-note">' + "<br>".join(parts) + "</div>"
 
 

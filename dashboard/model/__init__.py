@@ -1,0 +1,1 @@
+"""The model layer: rules the screens, exports and notebooks share, each written once."""
