@@ -14,7 +14,7 @@ from ..catalogue import Indicator
 from ..data import DashboardData, resolve_period
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import format_ratio, format_value, t
-from ..kpi import period_label, target_text
+from ..kpi import no_target_text, period_label, target_text
 from ..model.councils import lacking_data, without_council
 from ..state import DashboardState
 from ..views.snapshot import IndicatorSnapshot
@@ -120,7 +120,7 @@ def target_line(snapshot: IndicatorSnapshot) -> str:
     """ "Mục tiêu 35% (2016) · Căn cứ: ...", or the no-target label."""
     target, lang = snapshot.target, snapshot.state.lang
     if target is None:
-        return f"{t('target', lang)}: {t('no_target', lang)}"
+        return f"{t('target', lang)}: {no_target_text(snapshot.indicator, lang)}"
     return (
         f"{t('target', lang)} {target_text(target, snapshot.indicator, lang)} ({target.year})"
         f" · {t('basis', lang)}: {target.basis[lang]}"

@@ -13,6 +13,7 @@ from panel.viewable import Viewer
 from ..catalogue import Indicator, Target
 from ..data import CityValue
 from ..i18n import format_period, format_ratio, format_value, sentence_case, t
+from ..kpi import no_target_text
 from ..model.councils import lacking_data, without_council
 from .frames import ranked
 from .snapshot import IndicatorSnapshot
@@ -94,7 +95,7 @@ def ranking_note_html(
             f'({target.year}) · {t("basis", lang)}: {html.escape(target.basis[lang])}'
         )
     else:
-        parts.append(f'{t("target", lang)}: {t("no_target", lang)}')
+        parts.append(f'{t("target", lang)}: {no_target_text(indicator, lang)}')
     missing = display[lacking_data(display)]["name"].tolist()
     if missing:
         parts.append(f'<i>{t("no_data", lang).capitalize()}:</i> {html.escape(", ".join(missing))}')
