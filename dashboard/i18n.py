@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 
 LANGUAGES = ("vi", "en")
 
@@ -536,6 +535,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "numerator": {"vi": "Tử số (n)", "en": "Numerator (n)"},
     "denominator": {"vi": "Mẫu số (N)", "en": "Denominator (N)"},
     "last_updated": {"vi": "Cập nhật số liệu lần cuối", "en": "Data last updated"},
+    # Database outage banner, shown on every open page while the database cannot be reached
+    "database_unreachable": {
+        "vi": "Không kết nối được cơ sở dữ liệu. Số liệu đang hiển thị là lần tải gần nhất; trang tự "
+        "cập nhật khi kết nối lại.",
+        "en": "The database cannot be reached. The figures shown are the last ones loaded; the page "
+        "updates itself when the database is back.",
+    },
+    "database_unreachable_start": {
+        "vi": "Không kết nối được cơ sở dữ liệu nên chưa có số liệu để hiển thị. Xin tải lại trang sau "
+        "ít phút.",
+        "en": "The database cannot be reached, so there are no figures to show yet. Please reload the "
+        "page in a few minutes.",
+    },
 }
 
 
@@ -547,15 +559,6 @@ def t(key: str, lang: str) -> str:
 def sentence_case(text: str) -> str:
     """The first letter in upper case and the rest as written: str.capitalize would turn HĐND into hđnd."""
     return text[:1].upper() + text[1:]
-
-
-def vietnamese_sort_key(text: str) -> tuple[str, str]:
-    """Vietnamese alphabetical order: letters compared without tone marks, đ right after d."""
-    without_marks = "".join(
-        char for char in unicodedata.normalize("NFD", text.replace("đ", "d~").replace("Đ", "D~"))
-        if not unicodedata.combining(char)
-    )
-    return without_marks.casefold(), text
 
 
 def format_number(value: float | None, lang: str, decimals: int = 0) -> str:

@@ -76,7 +76,7 @@ def test_hovers_speak_the_interface_language_with_its_number_format(dashboard_da
 
 
 def test_real_figures_carry_the_target_of_their_own_term(dashboard_data):
-    figures = leadership.real_figures(dashboard_data, "en").set_index("label")
+    figures = leadership.real_figures_frame(dashboard_data, "en").set_index("label")
     assert figures.loc["Women city-council candidates 2021–2026", "target"] == 35
     assert figures.loc["Women city-council deputies 2021–2026", "target"] == 30
     # 2016 deputies and the National Assembly have no target; the 2026 list has no resolution here.
@@ -86,7 +86,7 @@ def test_real_figures_carry_the_target_of_their_own_term(dashboard_data):
 
 
 def test_real_figures_chart_marks_targets_only_on_their_bars(dashboard_data):
-    frame = leadership.real_figures(dashboard_data, "vi")
+    frame = leadership.real_figures_frame(dashboard_data, "vi")
     plot = leadership.real_figures_figure(frame, "vi")
     marks = [r for r in plot.renderers if type(r.glyph).__name__ == "Rect" and len(r.data_source.data.get("label", []))]
     (mark,) = marks

@@ -2,7 +2,7 @@
 
 from dashboard.pages import map as map_page
 from dashboard.pages.methods import geodata_html
-from dashboard.shell import new_state
+from dashboard.state import new_state
 
 
 def test_the_notice_explains_the_2025_reform_in_both_languages():

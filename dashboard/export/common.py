@@ -11,13 +11,15 @@ from collections.abc import Iterator
 import pandas as pd
 
 from ..catalogue import Indicator
-from ..data import DashboardData, resolve_period
+from ..data import DashboardData
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import format_ratio, format_value, t
-from ..kpi import no_target_text, period_label, target_text
 from ..model.councils import lacking_data, without_council
-from ..state import DashboardState
-from ..views.snapshot import IndicatorSnapshot
+from ..model.kpi import period_label
+from ..model.periods import settle_period
+from ..model.snapshot import IndicatorSnapshot
+from ..model.targets import no_target_text, target_text
+from ..state import new_state
 
 # Matplotlib's pyplot and HoloViews' option store are not thread-safe; a server may
 # render for two sessions at once.
@@ -66,23 +68,12 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def map_period(data: DashboardData, indicator_id: str, period: int) -> int:
-    """The period the map shows for `period`: the one containing it, as the period selector does."""
-    periods = data.district_periods(indicator_id) or data.periods(indicator_id)
-    return resolve_period(periods, period) or period
-
-
 def snapshot_for(
     data: DashboardData, indicator_id: str, period: int, lang: str = "vi", district: str = ""
 ) -> IndicatorSnapshot:
     """A snapshot as a page would hold it, for `indicator_id` at the map period of `period`."""
-    state = DashboardState(
-        indicator_ids=list(data.catalogue.indicators),
-        indicator=indicator_id,
-        year=map_period(data, indicator_id, period),
-        lang=lang,
-        district=district,
-    )
+    state = new_state(data, indicator=indicator_id, year=settle_period(data, indicator_id, period), lang=lang,
+                      district=district)
     return IndicatorSnapshot(state=state, data=data)
 
 

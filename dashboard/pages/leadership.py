@@ -22,6 +22,7 @@ from bokeh.plotting import figure
 from ..catalogue import Target
 from ..data import DashboardData
 from ..i18n import format_number, format_period, format_ratio, format_value, t
+from ..model.figures import real_figures
 from ..views.ranking import TARGET_COLOUR
 from . import PageRecord
 from .theme import ThemePage
@@ -87,27 +88,21 @@ def _target_columns(target: Target | None, lang: str) -> dict:
             "target_basis": target.basis[lang]}
 
 
-def real_figures(data: DashboardData, lang: str) -> pd.DataFrame:
-    """Published city and country figures, each with n/N, status, source and the target of its term."""
-    rows = data.observations[
-        data.observations["map_id"].isin(["hn_city", "vn_country"])
-        & data.observations["indicator_id"].isin(REAL_FIGURE_INDICATORS)
-    ]
+def real_figures_frame(data: DashboardData, lang: str) -> pd.DataFrame:
+    """The published city and country figures of this page, each with the target of its own term."""
+    figures = real_figures(data.observations, data.catalogue, lang, REAL_FIGURE_INDICATORS)
     records = []
-    for row in rows.sort_values(["indicator_id", "period"]).itertuples():
+    for row in figures.itertuples():
         indicator = data.indicator(row.indicator_id)
-        target = indicator.target_for(int(row.period), "city") if "city" in indicator.levels else None
+        target = indicator.target_for(row.period_start, "city") if "city" in indicator.levels else None
         records.append({
-            "label": f"{indicator.short_name[lang]} {format_period(row.period, indicator.frequency, lang)}",
-            "value": row.value,
-            "value_label": format_value(row.value, "percent", lang),
-            "ratio": format_ratio(row.numerator, row.denominator, lang),
-            "status": row.status,
-            "status_label": t(f"status_{row.status}", lang),
-            "source": row.source,
+            "label": f"{row.indicator} {row.period}", "value": row.number, "value_label": row.value,
+            "ratio": row.ratio, "status": row.status_key, "status_label": row.status, "source": row.source,
             **_target_columns(target, lang),
         })
-    return pd.DataFrame(records)
+    columns = ["label", "value", "value_label", "ratio", "status", "status_label", "source",
+               "target", "target_label", "target_basis"]
+    return pd.DataFrame(records, columns=columns)
 
 
 def _status_style(frame: pd.DataFrame) -> pd.DataFrame:
@@ -268,12 +263,12 @@ class LeadershipPage(ThemePage):
             pn.pane.HTML(pn.bind(terms_note_html, lang), sizing_mode="stretch_width", css_classes=["terms-note"]),
             pn.pane.HTML(pn.bind(lambda language: f"<h3>{HEADINGS['real'][language]}</h3>", lang)),
             pn.pane.Bokeh(
-                pn.bind(lambda language, _version: real_figures_figure(real_figures(self.data, language),
+                pn.bind(lambda language, _version: real_figures_figure(real_figures_frame(self.data, language),
                                                                        language), lang, version),
                 sizing_mode="stretch_width", css_classes=["real-figures-chart"],
             ),
             pn.pane.HTML(pn.bind(lambda language, _version: real_figures_table_html(
-                                     real_figures(self.data, language), language)
+                                     real_figures_frame(self.data, language), language)
                                  + f"<p>{HEADINGS['constituencies'][language]}</p>", lang, version),
                          sizing_mode="stretch_width", css_classes=["real-figures"]),
         ]

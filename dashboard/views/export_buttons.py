@@ -18,7 +18,7 @@ import param
 from panel.viewable import Viewer
 
 from ..i18n import t
-from .snapshot import IndicatorSnapshot
+from ..model.snapshot import IndicatorSnapshot
 
 # (key, button label string, icon)
 # No icons: Panel's widget icons are a web font fetched from a CDN, which the intranet lacks.

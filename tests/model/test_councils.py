@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.classify import NO_COUNCIL_COLOUR, NO_DATA_COLOUR
 from dashboard.export import common
-from dashboard.kpi import indicator_kpi, spoken_summary, summary_lines
+from dashboard.model.classes import NO_COUNCIL_COLOUR, NO_DATA_COLOUR
 from dashboard.model.councils import NO_COUNCIL, has_no_council, lacking_data, without_council
-from dashboard.views.frames import district_display
+from dashboard.model.display import district_display
+from dashboard.model.kpi import indicator_kpi, spoken_summary, summary_lines
 from dashboard.views.ranking import ranking_note_html
 
 COMMUNE = "women_commune_council_pct"

@@ -1,15 +1,18 @@
-"""Display tables shared by the map, the chart and the exports: labels, colours, targets."""
+"""Display tables shared by the map, the charts, the card and the exports: labels and colours."""
 
 from __future__ import annotations
 
-import numpy as np
+import math
+
 import pandas as pd
 
-from ..catalogue import Indicator, Target
-from ..classify import NO_COUNCIL_COLOUR, Classification, LegendEntry, classify, classify_gap, nice_bins
+from ..catalogue import Indicator
 from ..data import DashboardData
-from ..i18n import format_ratio, format_value, t, vietnamese_sort_key
-from ..model.councils import NO_COUNCIL, no_council_mask
+from ..i18n import format_number, format_period, format_ratio, format_value, t
+from .cells import cached_city_value, chart_periods, district_cells
+from .classes import NO_COUNCIL_COLOUR, Classification, LegendEntry, classify, classify_gap, nice_bins
+from .councils import NO_COUNCIL, no_council_mask
+from .targets import gap_target, target_for
 
 # Columns that change when the indicator, period or language changes; geometry never does.
 VALUE_COLUMNS = ["name", "value", "value_label", "ratio", "status_label", "color"]
@@ -19,11 +22,6 @@ def indicator_bins(data: DashboardData, indicator: Indicator) -> list[float]:
     """Class edges over every period, so a colour keeps its meaning across years."""
     values = data.district_values(indicator.id)
     return nice_bins(values, integer=indicator.kind == "count")
-
-
-def gap_target(indicator: Indicator, period: int) -> Target | None:
-    """The target a gap can be measured against: numeric indicators with a target only."""
-    return None if indicator.kind == "boolean" else target_for(indicator, period)
 
 
 def district_display(
@@ -73,18 +71,54 @@ def district_display(
     return display, classification
 
 
-def ranked(display: pd.DataFrame) -> pd.DataFrame:
-    """Districts with data, best at the top of a horizontal chart (HoloViews draws the first row lowest)."""
-    rows = display.dropna(subset=["value"]).assign(order=lambda frame: frame["name"].map(vietnamese_sort_key))
-    return rows.sort_values(["value", "order"], ascending=[True, False]).drop(columns="order")
+def trend_frame(data: DashboardData, indicator: Indicator, code: str, lang: str) -> pd.DataFrame:
+    """One row per period: the district, the city and the target; NaN where there is no figure.
 
-
-def target_for(indicator: Indicator, period: int) -> Target | None:
-    """The target a district is held to, else the city's, for the period shown."""
-    return indicator.target_for(period, "district") or indicator.target_for(period, "city")
-
-
-def meets_target(value: float, target: Target, polarity: str) -> bool | None:
-    if value is None or np.isnan(value):
-        return None
-    return value <= target.value if polarity == "lower_is_better" else value >= target.value
+    For counts the city line is the average per reporting district, since the city total
+    dwarfs any single district. Yes/no indicators compare nothing on the same axis: their
+    city value is a share of districts, so only the district's own answer is drawn.
+    """
+    cells = district_cells(data, indicator.id)
+    rows = []
+    for period in chart_periods(data, indicator.id):
+        district = math.nan
+        if period in cells and code in cells[period].index:
+            district = float(cells[period].at[code, "value"])
+        city = cached_city_value(data, indicator.id, period)
+        city_value, target_value = math.nan, math.nan
+        if not indicator.is_boolean:
+            if city is not None:
+                city_value = city.value
+                if indicator.is_count:
+                    city_value = city.value / (city.units_reporting or len(data.districts))
+            target = target_for(indicator, period)
+            target_value = math.nan if target is None else target.value
+        rows.append(
+            {
+                "period": period,
+                "period_label": format_period(period, indicator.frequency, lang),
+                "district": district,
+                "city": city_value,
+                "target": target_value,
+                "district_label": format_value(district, indicator.kind, lang),
+                "target_label": format_value(target_value, indicator.kind, lang),
+                "city_label": (
+                    format_number(city_value, lang, 1 if city_value < 100 else 0)
+                    if indicator.is_count and not math.isnan(city_value)
+                    else format_value(city_value, indicator.kind, lang)
+                ),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "period",
+            "period_label",
+            "district",
+            "city",
+            "target",
+            "district_label",
+            "target_label",
+            "city_label",
+        ],
+    )
