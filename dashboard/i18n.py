@@ -306,6 +306,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Không có số liệu kỳ {period}; giá trị trên là kỳ gần nhất có báo cáo.",
         "en": "No figure for {period}; the value above is the latest reported.",
     },
+    "profile_no_council_latest": {
+        "vi": "Kỳ {period}: không tổ chức HĐND ở cấp này (các phường không có HĐND từ 01/07/2021, Nghị "
+        "quyết 97/2019/QH14); giá trị trên là kỳ gần nhất có HĐND.",
+        "en": "{period}: no People's Council at this level (wards have none from 1 July 2021, "
+        "Resolution 97/2019/QH14); the value above is from the latest period with a council.",
+    },
     "profile_print": {"vi": "In hồ sơ", "en": "Print profile"},
     "profile_see_on_map": {"vi": "Xem trên bản đồ", "en": "See on the map"},
     "profile_no_indicators": {
