@@ -69,7 +69,9 @@ INDICATOR_FIELDS = (
 )
 OPTIONAL_INDICATOR_FIELDS = ("note", *RATIO_LABEL_FIELDS)
 THEME_FIELDS = ("id", "name", "description")
-TARGET_FIELDS = ("value", "year", "scope", "basis")
+TARGET_FIELDS = ("value", "year", "scope", "basis", "applies_from")
+# A target without an end keeps applying after its deadline (until a later one replaces it).
+OPTIONAL_TARGET_FIELDS = ("applies_until",)
 
 FACT_COLUMNS = (
     "map_id",
@@ -89,16 +91,26 @@ MAP_LEVELS = {"hn_city": "city", "vn_country": "country"}
 
 @dataclass(frozen=True)
 class Target:
-    """A numeric target in the indicator's unit, with the year it is due and its legal basis."""
+    """A numeric target in the indicator's unit, with the year it is due, its legal basis and
+    the periods it applies to: from `applies_from` (the first period its basis covers; a
+    target set in 2021 says nothing about 2016-2020) to `applies_until` (None: no end)."""
 
     value: float
     year: int
     scope: str
     basis: dict[str, str]
+    applies_from: int | None = None
+    applies_until: int | None = None
 
     # The basis dict is unhashable; value, year and scope identify a target.
     def __hash__(self) -> int:
         return hash((self.value, self.year, self.scope))
+
+    def applies_to(self, period: int) -> bool:
+        """True when `period` lies within the periods this target applies to."""
+        if self.applies_from is not None and period < self.applies_from:
+            return False
+        return self.applies_until is None or period <= self.applies_until
 
 
 @dataclass(frozen=True)
@@ -167,16 +179,20 @@ class Indicator:
     def target_for(self, period: int, scope: str) -> Target | None:
         """The target of `scope` that applies to `period`, or None if there is none.
 
-        Before or at a deadline, the nearest upcoming deadline is what the period is
-        working towards (2020 is judged against the 2025 target, not the 2030 one).
-        After the last deadline, the latest target still stands: a later target
-        supersedes earlier ones, and measuring 2031 against nothing would hide a gap.
+        Only targets whose period range contains `period` count: no target is applied
+        before its basis existed, nor after the term it was set for. Among those, before
+        or at a deadline, the nearest upcoming deadline is what the period is working
+        towards (2024 is judged against the 2025 target, not the 2030 one). After the last
+        deadline, the latest target still stands while it applies: a later target
+        supersedes earlier ones, and measuring 2027 against nothing would hide a gap.
         """
         if scope not in TARGET_SCOPES:
             raise ValueError(
                 f"Unknown target scope {scope!r}; expected one of {', '.join(TARGET_SCOPES)}"
             )
-        candidates = [target for target in self.targets if target.scope == scope]
+        candidates = [
+            target for target in self.targets if target.scope == scope and target.applies_to(period)
+        ]
         if not candidates:
             return None
         upcoming = [target for target in candidates if target.year >= period]
@@ -484,7 +500,7 @@ class _CatalogueReader:
         targets = []
         for index, item in enumerate(raw):
             column = f"targets[{index}]"
-            self._check_fields(item, row, TARGET_FIELDS, (), prefix=column)
+            self._check_fields(item, row, TARGET_FIELDS, OPTIONAL_TARGET_FIELDS, prefix=column)
             value = item["value"]
             if (
                 isinstance(value, bool)
@@ -507,14 +523,26 @@ class _CatalogueReader:
                     "mục tiêu tỷ lệ phải nằm trong khoảng 0–100",
                     "a percentage target must lie between 0 and 100",
                 )
-            year = item["year"]
-            if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
+            year = self._target_year(item["year"], row, f"{column}.year")
+            applies_from = self._target_year(item["applies_from"], row, f"{column}.applies_from")
+            applies_until = item.get("applies_until")
+            if applies_until is not None:
+                applies_until = self._target_year(applies_until, row, f"{column}.applies_until")
+            if applies_from > year:
                 raise self.fail(
                     row,
-                    f"{column}.year",
-                    year,
-                    "năm của mục tiêu phải là số nguyên có 4 chữ số",
-                    "the target year must be a four-digit integer",
+                    f"{column}.applies_from",
+                    applies_from,
+                    f"mục tiêu phải bắt đầu áp dụng không muộn hơn năm đến hạn ({year})",
+                    f"a target must start to apply no later than its deadline ({year})",
+                )
+            if applies_until is not None and applies_until < applies_from:
+                raise self.fail(
+                    row,
+                    f"{column}.applies_until",
+                    applies_until,
+                    f"năm cuối áp dụng phải từ năm bắt đầu áp dụng ({applies_from}) trở đi",
+                    f"the last period a target applies to cannot precede its first ({applies_from})",
                 )
             scope = self._choice(item["scope"], row, f"{column}.scope", TARGET_SCOPES)
             # One district either has a yes or a no; only the city share can reach a percentage.
@@ -527,8 +555,28 @@ class _CatalogueReader:
                     "a yes/no target is a share of units, so its scope must be city",
                 )
             basis = self._bilingual(item["basis"], row, f"{column}.basis")
-            targets.append(Target(value=float(value), year=year, scope=scope, basis=basis))
+            targets.append(
+                Target(
+                    value=float(value),
+                    year=year,
+                    scope=scope,
+                    basis=basis,
+                    applies_from=applies_from,
+                    applies_until=applies_until,
+                )
+            )
         return tuple(targets)
+
+    def _target_year(self, year: object, row: str, column: str) -> int:
+        if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
+            raise self.fail(
+                row,
+                column,
+                year,
+                "năm của mục tiêu phải là số nguyên có 4 chữ số",
+                "a target year must be a four-digit integer",
+            )
+        return year
 
     # --------------------------------------------------------------- helpers
 

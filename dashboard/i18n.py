@@ -18,7 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "export_button_html": {"vi": "Bản HTML ngoại tuyến", "en": "Offline HTML copy"},
     "snapshot_offline_note": {
         "vi": "Bản sao ngoại tuyến, xuất ngày {date}. Di chuột lên bản đồ hoặc biểu đồ để xem giá trị, "
-        "chạm vào một quận, huyện để xem chi tiết. Muốn đổi chỉ tiêu, kỳ số liệu hoặc ngôn ngữ, hãy "
+        "chạm vào một quận, huyện, thị xã để xem chi tiết. Muốn đổi chỉ tiêu, kỳ số liệu hoặc ngôn ngữ, hãy "
         "mở bảng theo dõi trực tuyến.",
         "en": "Offline copy exported on {date}. Hover over the map or the chart to see values, tap a "
         "district for its details. To change the indicator, period or language, open the live "
@@ -31,7 +31,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "deck_made_on": {"vi": "Ngày lập: {date}", "en": "Prepared on {date}"},
     "deck_data_updated": {"vi": "Cơ sở dữ liệu cập nhật ngày {date}", "en": "Database updated on {date}"},
     "deck_status_illustrative": {
-        "vi": "có số liệu minh họa (số liệu cấp quận, huyện chưa được công bố); các trang có số liệu "
+        "vi": "có số liệu minh họa (số liệu cấp huyện chưa được công bố); các trang có số liệu "
         "minh họa đều ghi rõ",
         "en": "includes illustrative figures (district figures are not public); every slide showing "
         "them says so",
@@ -46,47 +46,54 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This deck sums up {count} headline indicators up to {period}, prepared on {date}: "
         "{names}. Data status: {status}.",
     },
-    "deck_behind_title": {"vi": "Quận, huyện chưa đạt mục tiêu", "en": "Districts behind target"},
+    "deck_behind_title": {"vi": "Quận, huyện, thị xã chưa đạt mục tiêu", "en": "Districts behind target"},
     "deck_behind_no_target": {
-        "vi": "Kỳ này không có chỉ tiêu cấp quận, huyện nào có mục tiêu để so sánh.",
+        "vi": "Kỳ này không có chỉ tiêu cấp huyện nào có mục tiêu để so sánh.",
         "en": "No district indicator has a target to compare with in this period.",
     },
     "deck_behind_count": {"vi": "Chưa đạt hoặc «không»", "en": "Behind or “no”"},
-    "deck_behind_districts": {"vi": "Quận, huyện", "en": "Districts"},
-    "deck_scope_district": {"vi": "từng quận, huyện", "en": "each district"},
+    "deck_behind_districts": {"vi": "Quận, huyện, thị xã", "en": "Districts"},
+    "deck_scope_district": {"vi": "từng quận, huyện, thị xã", "en": "each district"},
     "deck_scope_city": {"vi": "toàn thành phố", "en": "whole city"},
-    "deck_behind_none": {"vi": "không có quận, huyện nào", "en": "none"},
+    "deck_behind_none": {"vi": "không có quận, huyện, thị xã nào", "en": "none"},
     "deck_behind_target": {
-        "vi": "mục tiêu cấp quận, huyện {target} ({year})",
+        "vi": "mục tiêu cấp huyện {target} ({year})",
         "en": "district target {target} ({year})",
     },
     "deck_sources_title": {"vi": "Nguồn số liệu và phương pháp", "en": "Sources and methods"},
     "deck_published_sources": {"vi": "Số liệu đã công bố", "en": "Published figures"},
     "deck_boundaries": {"vi": "Bản đồ", "en": "Maps"},
+    "deck_reform": {
+        "vi": "Bản đồ 30 quận, huyện, thị xã dùng cho số liệu đến 30/6/2025: từ 01/07/2025 cấp huyện "
+        "không còn, Hà Nội có 126 xã, phường (Nghị quyết 1656/NQ-UBTVQH15).",
+        "en": "The 30-district map serves figures up to 30 June 2025: from 1 July 2025 the district "
+        "level no longer exists and Hà Nội has 126 communes and wards (Resolution 1656/NQ-UBTVQH15).",
+    },
     "deck_legal_bases": {"vi": "Căn cứ của các mục tiêu", "en": "Legal bases of the targets"},
     "deck_illustrative_heading": {"vi": "Số liệu minh họa", "en": "Illustrative data"},
     "deck_illustrative_method": {
         "vi": "Số liệu minh họa được sinh tự động với một hạt giống cố định, nên mọi bản xuất đều "
-        "giống nhau; không dùng chúng để đánh giá quận, huyện cụ thể.",
+        "giống nhau; không dùng chúng để đánh giá quận, huyện, thị xã cụ thể.",
         "en": "Illustrative figures are generated with a fixed seed, so every export shows the same "
         "values; do not use them to judge any particular district.",
     },
     "deck_methods_heading": {"vi": "Phương pháp", "en": "Methods"},
     "deck_methods_city": {
-        "vi": "Giá trị toàn thành phố: số liệu đã công bố khi có; nếu không, tính từ số liệu quận, "
-        "huyện (tỷ lệ: tổng tử số ÷ tổng mẫu số; có/không: tỷ lệ quận, huyện trả lời có; số lượng: "
-        "tổng).",
+        "vi": "Giá trị toàn thành phố: số liệu đã công bố khi có; nếu không, tính từ số liệu các quận, "
+        "huyện, thị xã (tỷ lệ: tổng tử số ÷ tổng mẫu số; có/không: tỷ lệ đơn vị trả lời «có»; số "
+        "lượng: tổng).",
         "en": "City values: the published figure where there is one; otherwise computed from the "
         "district figures (shares: sum of numerators ÷ sum of denominators; yes/no: share of "
         "districts answering yes; counts: the sum).",
     },
     "deck_methods_targets": {
-        "vi": "Mục tiêu: mục tiêu của kỳ gần nhất sắp đến hạn; sau hạn cuối, mục tiêu cuối cùng vẫn "
-        "áp dụng. Quận, huyện chưa đạt: so với mục tiêu cấp quận, huyện; chỉ tiêu có/không: quận, "
-        "huyện trả lời không.",
-        "en": "Targets: the nearest upcoming deadline applies; after the last deadline the last "
-        "target still stands. Districts behind: compared with the district target; yes/no "
-        "indicators: districts answering no.",
+        "vi": "Mục tiêu: chỉ áp dụng cho các kỳ mà văn bản làm căn cứ bao trùm (mục tiêu đặt năm 2021 "
+        "không dùng để đánh giá 2016–2020); trong đó, mục tiêu có hạn gần nhất sắp đến được dùng. "
+        "Quận, huyện, thị xã chưa đạt: so với mục tiêu cấp huyện; chỉ tiêu có/không: đơn vị trả lời "
+        "«không».",
+        "en": "Targets: applied only to the periods their legal basis covers (a target set in 2021 "
+        "does not judge 2016–2020); among those, the nearest upcoming deadline applies. Districts "
+        "behind: compared with the district target; yes/no indicators: districts answering no.",
     },
     "deck_methods_map": {
         "vi": "Màu bản đồ và biểu đồ theo các khoảng cố định cho mọi kỳ, để so sánh được giữa các "
@@ -104,6 +111,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi_term_label": {"vi": "nhiệm kỳ {period}", "en": "term {period}"},
     "kpi_points": {"vi": "điểm phần trăm", "en": "percentage points"},
     "kpi_no_change": {"vi": "không đổi", "en": "no change"},
+    "kpi_change_illustrative": {
+        "vi": "có số liệu minh họa, không phải thay đổi thật",
+        "en": "involves illustrative figures, not a real change",
+    },
+    "kpi_say_change_illustrative": {
+        "vi": "Phép so sánh này có một đầu là số liệu minh họa, nên không phải là thay đổi thật.",
+        "en": "One end of this comparison is illustrative, so it is not a real change.",
+    },
     "kpi_say_unchanged": {
         "vi": "Không đổi so với {period} ({previous}).",
         "en": "Unchanged since {period} ({previous}).",
@@ -119,18 +134,36 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "kpi_change_line": {"vi": "So với {period}: {change}", "en": "Compared with {period}: {change}"},
     "kpi_districts_behind": {
-        "vi": "Quận, huyện chưa đạt mục tiêu: {count}/{reporting}",
-        "en": "Districts not meeting the target: {count} of {reporting}",
+        "vi": "Chưa đạt mục tiêu: {count} trong số {reporting} quận, huyện, thị xã có số liệu",
+        "en": "Below target: {count} of the {reporting} districts reporting",
+    },
+    "kpi_districts_behind_none": {
+        "vi": "Cả {reporting} quận, huyện, thị xã có số liệu đều đạt mục tiêu",
+        "en": "All {reporting} districts reporting meet the target",
     },
     "kpi_districts_no": {
-        "vi": "Quận, huyện chưa có: {count}/{reporting}",
-        "en": "Districts answering no: {count} of {reporting}",
+        "vi": "Trả lời «không»: {count} trong số {reporting} quận, huyện, thị xã có số liệu",
+        "en": "Answering no: {count} of the {reporting} districts reporting",
+    },
+    "kpi_districts_no_none": {
+        "vi": "Cả {reporting} quận, huyện, thị xã có số liệu đều trả lời «có»",
+        "en": "All {reporting} districts reporting answer yes",
     },
     "kpi_reporting": {
-        "vi": "Quận, huyện có số liệu: {count}/{total}",
-        "en": "Districts reporting: {count} of {total}",
+        "vi": "Có số liệu: {count} trong số {total} quận, huyện, thị xã",
+        "en": "Reporting: {count} of {total} districts",
     },
-    "kpi_derived": {"vi": "tính từ số liệu quận, huyện", "en": "computed from district figures"},
+    "kpi_no_council": {
+        "vi": "Không tổ chức HĐND (phường, Nghị quyết 97/2019/QH14): {count} quận, huyện, thị xã",
+        "en": "No People's Council (wards, Resolution 97/2019/QH14): {count} districts",
+    },
+    "kpi_say_no_council": {
+        "vi": "{count} quận, huyện, thị xã không tổ chức HĐND ở cấp này (các phường không có HĐND từ "
+        "01/07/2021, Nghị quyết 97/2019/QH14), nên không được tính là thiếu số liệu.",
+        "en": "{count} districts have no council at this level (wards have no People's Council from "
+        "1 July 2021, Resolution 97/2019/QH14), so they are not counted as missing figures.",
+    },
+    "kpi_derived": {"vi": "tính từ số liệu quận, huyện, thị xã", "en": "computed from district figures"},
     "kpi_say_no_data": {
         "vi": "Chỉ tiêu «{name}» chưa có số liệu.",
         "en": "There are no figures yet for “{name}”.",
@@ -140,7 +173,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "“{name}” has no city-wide value for {period}.",
     },
     "kpi_say_share_yes": {
-        "vi": "{name}: {period}, {yes} trên {total} quận, huyện trả lời có, tức {value}.",
+        "vi": "{name}, {period}: {yes} trong số {total} quận, huyện, thị xã trả lời «có», tức {value}.",
         "en": "{name}: in {period}, {yes} of {total} districts answer yes, that is {value}.",
     },
     "kpi_say_value": {
@@ -160,6 +193,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Kết quả này chưa đạt mục tiêu {target} đến năm {year} ({basis}).",
         "en": "This does not yet meet the target of {target} by {year} ({basis}).",
     },
+    "kpi_say_no_target_for_period": {
+        "vi": "Không có mục tiêu nào áp dụng cho kỳ này: mỗi mục tiêu chỉ dùng cho các kỳ mà văn bản "
+        "làm căn cứ bao trùm.",
+        "en": "No target applies to this period: each target is used only for the periods its legal "
+        "basis covers.",
+    },
     "kpi_say_no_target": {
         "vi": "Chỉ tiêu này không có mục tiêu định lượng.",
         "en": "This indicator has no numeric target.",
@@ -169,16 +208,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Compared with {period} ({previous}), the change is {change}.",
     },
     "kpi_say_districts_behind": {
-        "vi": "{count} trên {reporting} quận, huyện có số liệu chưa đạt mục tiêu cấp quận, huyện.",
-        "en": "{count} of the {reporting} districts reporting do not meet the district target.",
+        "vi": "Trong số {reporting} quận, huyện, thị xã có số liệu, {count} đơn vị chưa đạt mục tiêu "
+        "cấp huyện.",
+        "en": "Of the {reporting} districts reporting, {count} fall short of the district target.",
+    },
+    "kpi_say_districts_behind_none": {
+        "vi": "Cả {reporting} quận, huyện, thị xã có số liệu đều đạt mục tiêu cấp huyện.",
+        "en": "All {reporting} districts reporting meet the district target.",
     },
     "kpi_say_districts_no": {
-        "vi": "{count} trên {reporting} quận, huyện có số liệu trả lời «không».",
-        "en": "{count} of the {reporting} districts reporting answer no.",
+        "vi": "Trong số {reporting} quận, huyện, thị xã có số liệu, {count} đơn vị trả lời «không».",
+        "en": "Of the {reporting} districts reporting, {count} answer no.",
+    },
+    "kpi_say_districts_no_none": {
+        "vi": "Cả {reporting} quận, huyện, thị xã có số liệu đều trả lời «có».",
+        "en": "All {reporting} districts reporting answer yes.",
     },
     "kpi_say_missing": {
-        "vi": "{missing} trên {total} quận, huyện chưa có số liệu.",
-        "en": "{missing} of {total} districts have no figures.",
+        "vi": "{missing} trong số {total} quận, huyện, thị xã chưa có số liệu.",
+        "en": "{missing} of the {total} districts have no figures.",
     },
     "kpi_say_illustrative": {
         "vi": "Lưu ý: các số liệu này có phần minh họa, không phải số liệu chính thức.",
@@ -186,16 +234,16 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "export_unit": {"vi": "Đơn vị", "en": "Unit"},
     "export_illustrative_source": {
-        "vi": "số liệu cấp quận, huyện: minh họa, sinh tự động",
+        "vi": "số liệu cấp huyện: minh họa, sinh tự động",
         "en": "district figures: illustrative, generated",
     },
     # District profile and methods pages
-    "profile_heading": {"vi": "Hồ sơ quận, huyện", "en": "District profile"},
-    "profile_choose": {"vi": "Chọn quận, huyện", "en": "Choose a district"},
-    "profile_placeholder": {"vi": "— Chọn quận, huyện —", "en": "— Choose a district —"},
+    "profile_heading": {"vi": "Hồ sơ quận, huyện, thị xã", "en": "District profile"},
+    "profile_choose": {"vi": "Chọn quận, huyện, thị xã", "en": "Choose a district"},
+    "profile_placeholder": {"vi": "— Chọn quận, huyện, thị xã —", "en": "— Choose a district —"},
     "profile_prompt": {
         "vi": "Chọn một quận, huyện, thị xã ở ô phía trên để xem hồ sơ: mọi chỉ tiêu so với toàn "
-        "thành phố và với mục tiêu, thứ hạng trong các quận, huyện và thay đổi so với kỳ trước.",
+        "thành phố và với mục tiêu, thứ hạng trong các quận, huyện, thị xã và thay đổi so với kỳ trước.",
         "en": "Choose a district above to see its profile: every indicator against the whole city "
         "and the target, its rank among the districts and the change since the previous period.",
     },
@@ -218,23 +266,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Population: 2019 Population and Housing Census, General Statistics Office.",
     },
     "profile_city_same_period": {"vi": "Toàn thành phố cùng kỳ", "en": "Whole city, same period"},
-    "profile_city_average": {"vi": "trung bình mỗi quận, huyện", "en": "average per district"},
-    "profile_districts_average": {"vi": "Trung bình các quận, huyện", "en": "District average"},
+    "profile_city_average": {"vi": "trung bình mỗi quận, huyện, thị xã", "en": "average per district"},
+    "profile_districts_average": {"vi": "Trung bình các quận, huyện, thị xã", "en": "District average"},
     "profile_city_target": {
         "vi": "mục tiêu chung của toàn thành phố",
         "en": "a target for the city as a whole",
     },
     "profile_district_target": {
-        "vi": "áp dụng cho từng quận, huyện",
+        "vi": "áp dụng cho từng quận, huyện, thị xã",
         "en": "applies to each district",
     },
     "profile_assessment": {"vi": "Đánh giá", "en": "Assessment"},
     "profile_assessed_city_only": {
-        "vi": "không đánh giá riêng từng quận, huyện",
+        "vi": "không đánh giá riêng từng quận, huyện, thị xã",
         "en": "not assessed per district",
     },
     "profile_rank_of": {
-        "vi": "{rank} trên {count} quận, huyện có số liệu (1 = tốt nhất)",
+        "vi": "{rank} trên {count} quận, huyện, thị xã có số liệu (1 = tốt nhất)",
         "en": "{rank} of {count} districts reporting (1 = best)",
     },
     "profile_not_ranked_boolean": {
@@ -258,10 +306,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Không có số liệu kỳ {period}; giá trị trên là kỳ gần nhất có báo cáo.",
         "en": "No figure for {period}; the value above is the latest reported.",
     },
+    "profile_no_council_latest": {
+        "vi": "Kỳ {period}: không tổ chức HĐND ở cấp này (các phường không có HĐND từ 01/07/2021, Nghị "
+        "quyết 97/2019/QH14); giá trị trên là kỳ gần nhất có HĐND.",
+        "en": "{period}: no People's Council at this level (wards have none from 1 July 2021, "
+        "Resolution 97/2019/QH14); the value above is from the latest period with a council.",
+    },
     "profile_print": {"vi": "In hồ sơ", "en": "Print profile"},
     "profile_see_on_map": {"vi": "Xem trên bản đồ", "en": "See on the map"},
     "profile_no_indicators": {
-        "vi": "Quận, huyện này chưa có số liệu chỉ tiêu nào.",
+        "vi": "Quận, huyện, thị xã này chưa có số liệu chỉ tiêu nào.",
         "en": "This district has no indicator figures yet.",
     },
     "methods_heading": {"vi": "Dữ liệu và phương pháp", "en": "Data and methods"},
@@ -310,23 +364,27 @@ STRINGS: dict[str, dict[str, str]] = {
     "methods_level_city": {"vi": "thành phố", "en": "city"},
     "methods_level_country": {"vi": "cả nước", "en": "country"},
     "methods_aggregate_ratio_of_sums": {
-        "vi": "Tổng tử số ÷ tổng mẫu số của các quận, huyện × 100 (không lấy trung bình các tỷ "
+        "vi": "Tổng tử số ÷ tổng mẫu số của các quận, huyện, thị xã × 100 (không lấy trung bình các tỷ "
         "lệ), trừ khi thành phố công bố số liệu riêng",
         "en": "Sum of the district numerators ÷ sum of the denominators × 100 (not an average of "
         "percentages), unless the city publishes its own figure",
     },
     "methods_aggregate_share_of_units": {
-        "vi": "Tỷ lệ quận, huyện trả lời «có» trong số quận, huyện có số liệu",
+        "vi": "Tỷ lệ đơn vị trả lời «có» trong số quận, huyện, thị xã có số liệu",
         "en": "Share of the reporting districts that answer yes",
     },
-    "methods_aggregate_sum": {"vi": "Tổng của các quận, huyện", "en": "Sum over the districts"},
+    "methods_aggregate_sum": {"vi": "Tổng của các quận, huyện, thị xã", "en": "Sum over the districts"},
     "methods_aggregate_none": {
         "vi": "Chỉ dùng số liệu đã công bố cho toàn thành phố",
         "en": "The published city figure only",
     },
     "methods_scope_city": {"vi": "toàn thành phố", "en": "city-wide"},
-    "methods_scope_district": {"vi": "từng quận, huyện", "en": "each district"},
+    "methods_scope_district": {"vi": "từng quận, huyện, thị xã", "en": "each district"},
     "methods_by_year": {"vi": "đến năm", "en": "by"},
+    "methods_applies_from": {"vi": "áp dụng từ {start}", "en": "applies from {start}"},
+    "methods_applies_range": {"vi": "áp dụng {start} đến {end}", "en": "applies {start} to {end}"},
+    "methods_applies_term": {"vi": "áp dụng cho nhiệm kỳ {period}", "en": "applies to the {period} term"},
+    "methods_applies_year": {"vi": "áp dụng cho năm {period}", "en": "applies to {period}"},
     "methods_statuses": {"vi": "Trạng thái số liệu", "en": "Data status flags"},
     "methods_status_official_text": {
         "vi": "Số liệu do cơ quan có thẩm quyền công bố (Tổng cục Thống kê, Hội đồng bầu cử, Hội "
@@ -343,7 +401,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "methods_status_illustrative_text": {
         "vi": "Không phải số liệu thật. Được sinh tự động để trình bày khi số liệu cấp quận, "
         "huyện chưa được công bố; tổng của chúng khớp với số liệu thật của thành phố khi có. "
-        "Không dùng để đánh giá quận, huyện nào.",
+        "Không dùng để đánh giá quận, huyện, thị xã nào.",
         "en": "Not real figures. Generated for demonstration while district figures are not "
         "public; they add up to the real city totals where these exist. Do not use them to assess "
         "any district.",
@@ -388,11 +446,22 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "methods_geodata_census": {
         "vi": "Dân số: Tổng điều tra dân số và nhà ở 2019, Tổng cục Thống kê (kết quả toàn bộ); "
-        "30 quận, huyện cộng lại đúng 8.053.663 người. Dân số theo giới tính của từng quận, huyện "
+        "30 quận, huyện, thị xã cộng lại đúng 8.053.663 người. Dân số theo giới tính của từng đơn vị "
         "chưa có trong tệp công khai nào nên không được hiển thị.",
         "en": "Population: 2019 Population and Housing Census, General Statistics Office "
         "(complete results); the 30 districts add up to exactly 8,053,663 people. Population by "
         "sex per district is in no public file, so it is not shown.",
+    },
+    "reform_notice": {
+        "vi": "Bản đồ 30 quận, huyện, thị xã dùng cho số liệu đến ngày 30/6/2025. Từ 01/07/2025, "
+        "chính quyền địa phương chỉ còn hai cấp (thành phố và xã, phường): cấp huyện không còn, "
+        "Hà Nội nay có 126 xã, phường (Nghị quyết 1656/NQ-UBTVQH15, 16/6/2025). Số liệu sau mốc "
+        "này thuộc bản đồ mới và không được vẽ lên ranh giới 30 quận, huyện, thị xã.",
+        "en": "The map of 30 districts serves figures up to 30 June 2025. From 1 July 2025 local "
+        "government has two levels (the city, and communes and wards): the district level no "
+        "longer exists and Hà Nội now has 126 communes and wards (Resolution 1656/NQ-UBTVQH15, 16 "
+        "June 2025). Figures after that date belong to the new map and are not drawn on the 30 "
+        "district boundaries.",
     },
     "methods_updated": {"vi": "Cơ sở dữ liệu cập nhật lần cuối", "en": "Database last updated"},
     "app_title": {
@@ -405,6 +474,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
     "period": {"vi": "Kỳ số liệu", "en": "Period"},
+    "term": {"vi": "Nhiệm kỳ", "en": "Term"},
     "year": {"vi": "Năm", "en": "Year"},
     "no_data": {"vi": "chưa có số liệu", "en": "no data"},
     "yes": {"vi": "Có", "en": "Yes"},
@@ -415,20 +485,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "met": {"vi": "đạt", "en": "met"},
     "not_met": {"vi": "chưa đạt", "en": "not met"},
     "no_target": {"vi": "không có mục tiêu định lượng", "en": "no numeric target"},
-    "districts_with_yes": {"vi": "quận, huyện có", "en": "districts with yes"},
+    "no_target_for_period": {
+        "vi": "không có mục tiêu áp dụng cho kỳ này",
+        "en": "no target applies to this period",
+    },
+    "districts_with_yes": {"vi": "quận, huyện, thị xã có", "en": "districts with yes"},
     "rank": {"vi": "Xếp hạng", "en": "Rank"},
     "of": {"vi": "trên", "en": "of"},
     "status": {"vi": "Trạng thái số liệu", "en": "Data status"},
     "status_official": {"vi": "chính thức", "en": "official"},
     "status_provisional": {"vi": "sơ bộ", "en": "provisional"},
     "status_illustrative": {"vi": "minh họa", "en": "illustrative"},
+    "status_no_council": {"vi": "không tổ chức HĐND", "en": "no People's Council"},
     "source": {"vi": "Nguồn", "en": "Source"},
     "select_district_hint": {
-        "vi": "Chạm vào một quận, huyện trên bản đồ hoặc biểu đồ để xem chi tiết.",
+        "vi": "Chạm vào một quận, huyện, thị xã trên bản đồ hoặc biểu đồ để xem chi tiết.",
         "en": "Tap a district on the map or the chart to see its details.",
     },
     "illustrative_notice": {
-        "vi": "Số liệu minh họa: số liệu cấp quận, huyện chưa được công bố; các giá trị đánh dấu "
+        "vi": "Số liệu minh họa: số liệu cấp huyện chưa được công bố; các giá trị đánh dấu "
         "«minh họa» được sinh tự động để trình bày, tổng của chúng khớp với số liệu thật "
         "của thành phố khi có.",
         "en": "Illustrative data: district figures are not public; values marked «illustrative» "
@@ -438,25 +513,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "city_value": {"vi": "Giá trị toàn thành phố", "en": "City value"},
     "not_applicable_map": {
         "vi": "Kỳ này thuộc bản đồ hành chính mới (từ 01/07/2025), chưa hiển thị trên bản đồ 30 "
-        "quận, huyện.",
+        "quận, huyện, thị xã.",
         "en": "This period belongs to the new administrative map (from 1 July 2025) and is not "
         "drawn on the 30-district map.",
     },
     "no_district_data": {
-        "vi": "Chỉ tiêu này chưa có số liệu cấp quận, huyện cho kỳ đã chọn.",
+        "vi": "Chỉ tiêu này chưa có số liệu cấp huyện cho kỳ đã chọn.",
         "en": "This indicator has no district figures for the selected period.",
     },
-    "district": {"vi": "Quận, huyện", "en": "District"},
+    "district": {"vi": "Quận, huyện, thị xã", "en": "District"},
     "value": {"vi": "Giá trị", "en": "Value"},
     "switch_language": {"vi": "English", "en": "Tiếng Việt"},
     "full_screen": {"vi": "⛶ Toàn màn hình", "en": "⛶ Full screen"},
-    "open_profile": {"vi": "Xem hồ sơ quận, huyện →", "en": "Open the district profile →"},
+    "open_profile": {"vi": "Xem hồ sơ quận, huyện, thị xã →", "en": "Open the district profile →"},
     "view_map": {"vi": "Bản đồ", "en": "Map"},
     "view_chart": {"vi": "Biểu đồ", "en": "Chart"},
     "view_table": {"vi": "Bảng", "en": "Table"},
     "gap_to_target": {"vi": "Khoảng cách đến mục tiêu", "en": "Gap to target"},
     "gap_unavailable": {
-        "vi": "Chỉ tiêu này không có mục tiêu định lượng cho từng quận, huyện: bản đồ hiển thị giá trị.",
+        "vi": "Chỉ tiêu này không có mục tiêu định lượng cho từng quận, huyện, thị xã: bản đồ hiển thị giá trị.",
         "en": "This indicator has no numeric target per district: the map shows values.",
     },
     "points": {"vi": "điểm %", "en": "pp"},
@@ -485,6 +560,11 @@ STRINGS: dict[str, dict[str, str]] = {
 def t(key: str, lang: str) -> str:
     """The interface string `key` in `lang`."""
     return STRINGS[key][lang]
+
+
+def sentence_case(text: str) -> str:
+    """The first letter in upper case and the rest as written: str.capitalize would turn HĐND into hđnd."""
+    return text[:1].upper() + text[1:]
 
 
 def format_number(value: float | None, lang: str, decimals: int = 0) -> str:

@@ -18,9 +18,16 @@ ANNUAL_YEARS = range(2016, 2025)
 ELECTION_TERMS = (2011, 2016, 2021)
 # The 2015-2019 screening project ran in these plan years.
 SCREENING_YEARS = range(2016, 2020)
-# Resolution 97/2019/QH14 piloted urban government in Hà Nội: from July 2021 urban
-# districts (quận) and wards elect no People's Council, so those cells stay empty.
-NO_COUNCIL_FROM_TERM = 2021
+# Resolution 97/2019/QH14 (art. 1(1)) piloted urban government in Hà Nội: from 1 July 2021
+# the wards (phường) of the urban districts and of Sơn Tây town have no People's Council,
+# while the city, every quận, huyện and thị xã, every xã and thị trấn keep theirs. So from
+# the 2021-2026 term district councils exist everywhere, but commune-level councils exist
+# only in xã and thị trấn: none in a quận (all its units are wards), 6 of 15 in Sơn Tây.
+NO_WARD_COUNCIL_FROM_TERM = 2021
+# Wards among the commune-level units of a thị xã (1 Jan 2020). Sơn Tây had 9 wards and 6
+# communes: the 177 wards whose councils ended are the 168 of the 12 quận plus these 9
+# (Government portal hanoicapital.chinhphu.vn on Resolution 97/2019/QH14).
+TOWN_WARDS_2020 = {"269": 9}
 # District People's Councils: 30 seats plus one per 10,000 people above 80,000, at most 40.
 DISTRICT_SEATS_MIN, DISTRICT_SEATS_MAX = 30, 40
 
@@ -103,17 +110,28 @@ def _city_total(facts: pd.DataFrame, indicator: str, period: int) -> tuple[int, 
     return int(fact["numerator"]), int(fact["denominator"])
 
 
+def wards_2020(districts: pd.DataFrame) -> np.ndarray:
+    """Wards (phường) among each district's commune-level units: all of a quận's, none of a huyện's."""
+    urban = (districts["unit_type"] == "quận").to_numpy()
+    towns = districts["code"].map(TOWN_WARDS_2020).fillna(0).to_numpy(dtype=int)
+    return np.where(urban, districts["communes_2020"].to_numpy(dtype=int), towns)
+
+
+def communes_with_council(districts: pd.DataFrame, term: int) -> np.ndarray:
+    """Commune-level units that elect a People's Council in `term`, per district."""
+    communes = districts["communes_2020"].to_numpy(dtype=int)
+    if term < NO_WARD_COUNCIL_FROM_TERM:
+        return communes
+    return communes - wards_2020(districts)
+
+
 def _council_rows(districts: pd.DataFrame, facts: pd.DataFrame) -> list[dict]:
     """Candidates and deputies of district and commune councils, per election term."""
     rows: list[dict] = []
     codes = districts["code"].to_numpy()
     population = districts["population_2019"].to_numpy(dtype=float)
-    communes = districts["communes_2020"].to_numpy(dtype=int)
     legal_seats = np.clip(30 + np.floor((population - 80_000) / 10_000), 30, 40).astype(int)
     for term in ELECTION_TERMS:
-        has_council = np.ones(len(codes), bool)
-        if term >= NO_COUNCIL_FROM_TERM:
-            has_council = (districts["unit_type"] != "quận").to_numpy()
         rng = _rng("district_council", term)
         mean_share = {2011: 0.26, 2016: 0.30, 2021: 0.32}[term]
         known = _city_total(facts, "women_district_council_pct", term)
@@ -123,21 +141,21 @@ def _council_rows(districts: pd.DataFrame, facts: pd.DataFrame) -> list[dict]:
                               np.full(len(codes), DISTRICT_SEATS_MIN))
         else:
             seats = legal_seats - rng.integers(0, 2, len(codes))
-            women_total = int(round(seats[has_council].sum() * mean_share))
+            women_total = int(round(seats.sum() * mean_share))
         share = rng.beta(mean_share * 40, (1 - mean_share) * 40, len(codes))
-        women = apportion(women_total, np.where(has_council, share * seats, 0),
-                          np.where(has_council, seats, 0))
+        women = apportion(women_total, share * seats, seats)
         # Official candidate lists are longer than the seats: roughly 1.5 to 2 per seat.
         candidates = np.ceil(seats * rng.uniform(1.5, 1.9, len(codes))).astype(int)
         men_elected = seats - women
         women_candidates = np.maximum(
             np.round(candidates * rng.uniform(0.34, 0.44, len(codes))).astype(int), women)
         women_candidates = np.minimum(women_candidates, candidates - men_elected)
-        keep = has_council
-        rows += _percent_rows("women_district_council_pct", term, codes[keep], women[keep], seats[keep])
-        rows += _percent_rows("women_candidates_district_council_pct", term, codes[keep],
-                              women_candidates[keep], candidates[keep])
+        rows += _percent_rows("women_district_council_pct", term, codes, women, seats)
+        rows += _percent_rows("women_candidates_district_council_pct", term, codes,
+                              women_candidates, candidates)
 
+        communes = communes_with_council(districts, term)
+        has_council = communes > 0
         rng = _rng("commune_council", term)
         known = _city_total(facts, "women_commune_council_pct", term)
         per_commune = rng.uniform(24, 30, len(codes))
@@ -150,6 +168,7 @@ def _council_rows(districts: pd.DataFrame, facts: pd.DataFrame) -> list[dict]:
         share = rng.beta(mean_share * 40, (1 - mean_share) * 40, len(codes))
         women = apportion(women_total, np.where(has_council, share * seats, 0),
                           np.where(has_council, seats, 0))
+        keep = has_council
         rows += _percent_rows("women_commune_council_pct", term, codes[keep], women[keep], seats[keep])
     return rows
 

@@ -48,7 +48,8 @@ REQUIRED_IDS = [
     "women_national_assembly_pct",
 ]
 
-# Women-elected targets are uncertain (30% or 35%), so the catalogue must not draw one.
+# Women-elected targets for 2016-2021 are uncertain (30% or 35%), so the catalogue must not
+# draw one; for 2021-2026 Resolution 1187/NQ-UBTVQH14 sets an aim of about 30%.
 UNCERTAIN_TARGET_IDS = [
     "women_district_council_pct",
     "women_commune_council_pct",
@@ -182,34 +183,52 @@ def test_indicators_can_be_used_as_dict_keys_and_in_sets(catalogue):
 
 @pytest.mark.parametrize(
     ("period", "value", "deadline"),
-    [(2020, 60, 2025), (2025, 60, 2025), (2026, 75, 2030), (2030, 75, 2030), (2031, 75, 2030)],
+    [(2021, 60, 2025), (2025, 60, 2025), (2026, 75, 2030), (2030, 75, 2030)],
 )
-def test_key_leader_target_is_the_nearest_deadline_or_the_last_one(
-    catalogue, period, value, deadline
-):
+def test_key_leader_target_is_the_nearest_deadline(catalogue, period, value, deadline):
     target = catalogue.get("key_leader_female").target_for(period, "city")
     assert (target.value, target.year) == (value, deadline)
     assert "28/NQ-CP" in target.basis["vi"]
 
 
+@pytest.mark.parametrize("period", [2016, 2020, 2031])
+def test_key_leader_target_does_not_apply_outside_the_2021_2030_strategy(catalogue, period):
+    assert catalogue.get("key_leader_female").target_for(period, "city") is None
+
+
 def test_a_yes_no_indicator_has_no_target_per_district(catalogue):
-    assert catalogue.get("key_leader_female").target_for(2020, "district") is None
+    assert catalogue.get("key_leader_female").target_for(2024, "district") is None
 
 
-def test_planning_pool_targets_are_40_then_50_percent(catalogue):
+def test_planning_pool_targets_are_40_then_50_percent_from_2021(catalogue):
     planning = catalogue.get("female_cadres_in_planning_pct")
     assert planning.target_for(2024, "district").value == 40
     assert planning.target_for(2027, "city").value == 50
+    assert planning.target_for(2020, "district") is None
 
 
-def test_candidate_lists_must_be_35_percent_women_under_resolution_1132(catalogue):
-    for indicator_id in [
-        "women_candidates_district_council_pct",
-        "women_city_council_candidates_pct",
-    ]:
-        target = catalogue.get(indicator_id).target_for(2016, "city")
-        assert (target.value, target.year) == (35, 2016)
-        assert "1132/NQ-UBTVQH13" in target.basis["vi"]
+@pytest.mark.parametrize(
+    ("term", "resolution"), [(2016, "1132/NQ-UBTVQH13"), (2021, "1187/NQ-UBTVQH14")]
+)
+@pytest.mark.parametrize(
+    "indicator_id", ["women_candidates_district_council_pct", "women_city_council_candidates_pct"]
+)
+def test_candidate_lists_must_be_35_percent_women_under_each_terms_resolution(
+    catalogue, indicator_id, term, resolution
+):
+    target = catalogue.get(indicator_id).target_for(term, "city")
+    assert (target.value, target.year) == (35, term)
+    assert resolution in target.basis["vi"]
+    # The People's Council clause of the election law, not the National Assembly's art. 8(3).
+    assert "Điều 9 khoản 3" in target.basis["vi"] and "art. 9(3)" in target.basis["en"]
+
+
+@pytest.mark.parametrize(
+    "indicator_id", ["women_candidates_district_council_pct", "women_city_council_candidates_pct"]
+)
+@pytest.mark.parametrize("term", [2011, 2026])
+def test_no_candidate_target_for_terms_no_resolution_here_covers(catalogue, indicator_id, term):
+    assert catalogue.get(indicator_id).target_for(term, "city") is None
 
 
 def test_every_district_committee_must_be_consolidated_under_plan_45(catalogue):
@@ -221,8 +240,21 @@ def test_every_district_committee_must_be_consolidated_under_plan_45(catalogue):
 @pytest.mark.parametrize("indicator_id", UNCERTAIN_TARGET_IDS)
 def test_uncertain_women_elected_target_is_not_drawn_but_explained(catalogue, indicator_id):
     indicator = catalogue.get(indicator_id)
-    assert indicator.targets == ()
+    assert indicator.target_for(2016, "city") is None
     assert "30%" in indicator.note["en"] and "35%" in indicator.note["en"]
+
+
+@pytest.mark.parametrize("indicator_id", UNCERTAIN_TARGET_IDS)
+def test_2021_term_aims_for_about_30_percent_women_elected(catalogue, indicator_id):
+    target = catalogue.get(indicator_id).target_for(2021, "city")
+    assert (target.value, target.year) == (30, 2021)
+    assert "1187/NQ-UBTVQH14" in target.basis["vi"]
+    assert catalogue.get(indicator_id).target_for(2026, "city") is None
+
+
+def test_every_target_says_from_which_period_it_applies(catalogue):
+    targets = [target for indicator in catalogue for target in indicator.targets]
+    assert targets and all(target.applies_from is not None for target in targets)
 
 
 def test_trainees_have_no_numeric_target_but_the_note_cites_decision_1696(catalogue):
@@ -319,6 +351,28 @@ def test_a_percent_target_above_100_is_refused(tmp_path, raw_catalogue):
     with pytest.raises(DataError) as caught:
         read_catalogue(write_catalogue(tmp_path, raw_catalogue))
     assert caught.value.column == "targets[0].value"
+
+
+def test_a_target_without_its_first_period_is_refused(tmp_path, raw_catalogue):
+    del indicator_entry(raw_catalogue, "key_leader_female")["targets"][0]["applies_from"]
+    with pytest.raises(DataError) as caught:
+        read_catalogue(write_catalogue(tmp_path, raw_catalogue))
+    assert (caught.value.row, caught.value.column) == ("key_leader_female", "targets[0].applies_from")
+
+
+def test_a_target_that_starts_after_its_deadline_is_refused(tmp_path, raw_catalogue):
+    indicator_entry(raw_catalogue, "key_leader_female")["targets"][0]["applies_from"] = 2026
+    with pytest.raises(DataError) as caught:
+        read_catalogue(write_catalogue(tmp_path, raw_catalogue))
+    assert caught.value.column == "targets[0].applies_from"
+    assert "2025" in caught.value.reason_en
+
+
+def test_a_target_that_ends_before_it_starts_is_refused(tmp_path, raw_catalogue):
+    indicator_entry(raw_catalogue, "key_leader_female")["targets"][1]["applies_until"] = 2019
+    with pytest.raises(DataError) as caught:
+        read_catalogue(write_catalogue(tmp_path, raw_catalogue))
+    assert caught.value.column == "targets[1].applies_until"
 
 
 def test_a_non_numeric_target_is_refused(tmp_path, raw_catalogue):

@@ -6,7 +6,7 @@ import pytest
 from bokeh.document import Document
 from bokeh.document.events import ColumnDataChangedEvent, ColumnsPatchedEvent
 
-from dashboard.model.classes import NO_DATA_COLOUR
+from dashboard.model.classes import NO_COUNCIL_COLOUR, NO_DATA_COLOUR
 from dashboard.model.display import district_display
 from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.state import new_state
@@ -42,13 +42,15 @@ def test_changing_indicator_sends_values_and_colours_but_no_coordinates(rendered
     assert list(_source(view).data["color"]) != before
 
 
-def test_missing_districts_are_drawn_grey(rendered):
+def test_districts_without_council_have_their_own_colour_not_the_no_data_grey(rendered):
     state, view, _ = rendered
-    state.year = 2021
+    # Wards have no People's Council from 2021: a quận has no commune-level council at all.
+    state.param.update(indicator="women_commune_council_pct", year=2021)
     data = _source(view).data
     urban = [i for i, name in enumerate(data["name"]) if name.startswith("Quận ")]
-    assert urban and all(data["color"][i] == NO_DATA_COLOUR for i in urban)
-    assert all(data["value_label"][i] == "chưa có số liệu" for i in urban)
+    assert urban and all(data["color"][i] == NO_COUNCIL_COLOUR for i in urban)
+    assert NO_COUNCIL_COLOUR != NO_DATA_COLOUR
+    assert all(data["value_label"][i] == "không tổ chức HĐND" for i in urban)
 
 
 def test_selecting_a_district_selects_its_polygon(rendered):

@@ -16,6 +16,7 @@ from dashboard.export import deck as deck_module
 from dashboard.export import images
 from dashboard.export.deck import (
     FONT,
+    SHAPE_BODY,
     SHAPE_CHART,
     SHAPE_FOOTER,
     SHAPE_KPI,
@@ -36,7 +37,7 @@ TITLES_VI = [
     "Phụ nữ lãnh đạo: Nữ đại biểu HĐND cấp huyện (nhiệm kỳ 2021–2026)",
     "Phụ nữ lãnh đạo: UBND có lãnh đạo chủ chốt nữ (năm 2024)",
     "Sức khỏe: Độ bao phủ sàng lọc ung thư (năm 2019)",
-    "Quận, huyện chưa đạt mục tiêu",
+    "Quận, huyện, thị xã chưa đạt mục tiêu",
     "Nguồn số liệu và phương pháp",
 ]
 
@@ -192,6 +193,25 @@ def test_sources_and_methods_slide(slides, dashboard_data):
         for target in indicator.targets:
             assert target.basis["vi"] in text
     assert "hạt giống cố định" in text
+
+
+def test_map_section_explains_the_2025_reform(slides):
+    (left,) = _shapes(slides[-1], f"{SHAPE_BODY} 1")
+    paragraphs = [paragraph.text for paragraph in left.text_frame.paragraphs]
+    maps = paragraphs.index("Bản đồ")
+    reform = paragraphs[maps + 2]
+    assert "30/6/2025" in reform and "126 xã, phường" in reform and "cấp huyện không còn" in reform
+
+
+def test_sources_slide_columns_fit_above_the_footer(slides):
+    """A rough fit check: 11-point lines of about 85 characters must fit the box height."""
+    for shape in slides[-1].shapes:
+        if shape.name.startswith(SHAPE_BODY):
+            lines = sum(
+                max(1, -(-len(paragraph.text) // 85)) for paragraph in shape.text_frame.paragraphs
+            )
+            height_pt = lines * 11 * 1.2 + len(shape.text_frame.paragraphs) * 4
+            assert height_pt <= shape.height / 12700, shape.name
 
 
 def test_english_deck(dashboard_data, monkeypatch):

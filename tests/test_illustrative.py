@@ -69,12 +69,35 @@ def test_periods_cover_the_plan_years_and_terms(generated):
     assert sorted(terms["period"].unique()) == [2011, 2016, 2021]
 
 
-def test_urban_districts_elect_no_council_from_2021(generated):
-    urban = set(geo.load_districts().query("unit_type == 'quận'")["code"])
+def test_every_district_elects_a_district_council_in_2021(generated):
+    # Resolution 97/2019/QH14 ended the wards' councils, not those of the quận.
     rows_2021 = generated[(generated["indicator_id"] == "women_district_council_pct")
                           & (generated["period"] == 2021)]
-    assert urban.isdisjoint(rows_2021["unit_code"])
+    assert len(rows_2021) == 30
+
+
+def test_wards_elect_no_commune_council_from_2021(generated):
+    districts = geo.load_districts()
+    urban = set(districts.query("unit_type == 'quận'")["code"])
+    communes = generated[generated["indicator_id"] == "women_commune_council_pct"]
+    rows_2016 = communes[communes["period"] == 2016]
+    rows_2021 = communes[communes["period"] == 2021].set_index("unit_code")
+    assert len(rows_2016) == 30
+    assert urban.isdisjoint(rows_2021.index)
     assert len(rows_2021) == 30 - len(urban)
+    # Sơn Tây keeps the councils of its 6 communes (xã), not those of its 9 wards.
+    assert 6 * 15 <= rows_2021.loc["269", "denominator"] <= 6 * 35
+
+
+def test_commune_councils_are_counted_without_wards_from_2021():
+    districts = geo.load_districts().sort_values("code")
+    before = illustrative.communes_with_council(districts, 2016)
+    after = illustrative.communes_with_council(districts, 2021)
+    assert before.sum() == districts["communes_2020"].sum()
+    # 177 wards lost their councils: 168 in the 12 quận and 9 in Sơn Tây.
+    assert before.sum() - after.sum() == 177
+    son_tay = districts["code"].tolist().index("269")
+    assert (before[son_tay], after[son_tay]) == (15, 6)
 
 
 def test_every_row_is_labelled_illustrative_with_its_source(generated):

@@ -135,7 +135,7 @@ def test_yes_no_indicators_read_co_khong_and_are_not_ranked(dashboard_data):
     assert row["rank"] is None and row["rank_label"] == "không xếp hạng (chỉ tiêu có/không)"
     # Its targets are city-wide shares of districts: never judged per district.
     assert row["met"] is None
-    assert "toàn thành phố" in row["target_label"] and "quận, huyện có" in row["target_label"]
+    assert "toàn thành phố" in row["target_label"] and "quận, huyện, thị xã có" in row["target_label"]
 
 
 def test_status_is_judged_only_against_a_district_target(dashboard_data):
@@ -155,15 +155,15 @@ def test_a_single_period_has_no_change(dashboard_data):
     assert row["status_label"] == "chính thức"
 
 
-def test_an_urban_district_shows_its_last_council_term(dashboard_data):
-    # Urban districts elected no district council for 2021-2026.
+def test_an_urban_district_shows_its_last_commune_council_term(dashboard_data):
+    # The wards of an urban district elected no council for 2021-2026 (Resolution 97/2019/QH14).
     table = page.profile_table(dashboard_data, "001", "vi")
-    row = row_of(table, "women_district_council_pct")
+    row = row_of(table, "women_commune_council_pct")
     assert (row["period"], row["latest_period"]) == (2016, 2021)
     html = page.indicator_block_html(
-        row, dashboard_data.indicator("women_district_council_pct"), "001", "vi"
+        row, dashboard_data.indicator("women_commune_council_pct"), "001", "vi"
     )
-    assert "Không có số liệu kỳ 2021–2026" in html
+    assert "Kỳ 2021–2026: không tổ chức HĐND ở cấp này" in html and "Không có số liệu" not in html
 
 
 def test_numbers_follow_each_languages_conventions(dashboard_data):
@@ -208,7 +208,7 @@ def test_ranks_count_only_districts_reporting(tiny_data):
     row = row_of(table, PERCENT)
     # 2018: 001 has 100, 003 has 40, 002 did not report.
     assert (row["rank"], row["reporting"]) == (2, 2)
-    assert row["rank_label"] == "2 trên 2 quận, huyện có số liệu (1 = tốt nhất)"
+    assert row["rank_label"] == "2 trên 2 quận, huyện, thị xã có số liệu (1 = tốt nhất)"
 
 
 def test_a_district_missing_the_latest_period_keeps_its_last_value(tiny_data):
@@ -232,7 +232,7 @@ def test_counts_compare_with_the_average_district(tiny_data):
     frame = trend_frame(tiny_data, tiny_data.indicator(COUNT), "001", "vi")
     assert frame.loc[0, "city"] == pytest.approx(4.0)
     row = row_of(page.profile_table(tiny_data, "001", "vi"), COUNT)
-    assert row["city_label"] == "8; trung bình mỗi quận, huyện 4,0 · minh họa"
+    assert row["city_label"] == "8; trung bình mỗi quận, huyện, thị xã 4,0 · minh họa"
     assert row["change_label"] == "chưa có kỳ trước"
 
 

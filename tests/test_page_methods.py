@@ -41,12 +41,21 @@ def test_targets_carry_year_scope_and_legal_basis(dashboard_data):
     lines = text.split("\n")
     assert len(lines) == 2
     assert lines[0].startswith(
-        "≥ 60% quận, huyện có · toàn thành phố · đến năm 2025 · Căn cứ: Nghị quyết 28/NQ-CP"
+        "≥ 60% quận, huyện, thị xã có · toàn thành phố · đến năm 2025 · áp dụng 2021 đến 2025 · "
+        "Căn cứ: Nghị quyết 28/NQ-CP"
     )
     assert "2030" in lines[1]
     assert (
         page.targets_text(dashboard_data.indicator("gender_officers"), "en") == "no numeric target"
     )
+
+
+def test_each_target_says_which_periods_it_applies_to(dashboard_data):
+    candidates = page.targets_text(dashboard_data.indicator("women_candidates_district_council_pct"), "en")
+    assert "applies to the 2016–2021 term · Basis: Resolution 1132/NQ-UBTVQH13" in candidates
+    assert "applies to the 2021–2026 term · Basis: Resolution 1187/NQ-UBTVQH14" in candidates
+    committees = page.targets_text(dashboard_data.indicator("committee_established"), "vi")
+    assert "áp dụng từ 2016" in committees
 
 
 def test_status_counts_add_up_to_the_observations(dashboard_data):
@@ -90,7 +99,7 @@ def test_metadata_card_lists_fields_and_periods(dashboard_data):
     ):
         assert label in html
     assert "2011–2016, 2016–2021, 2021–2026" in html
-    assert "1 chính thức, 78 minh họa" in html
+    assert "1 chính thức, 90 minh họa" in html
 
 
 def test_counts_table_totals_and_links(dashboard_data):

@@ -28,8 +28,8 @@ def test_indicator_language_and_empty_period_changes_redraw_the_bars(dashboard_d
     assert set(_bars_source(view).data["value_label"]) <= {"Có", "Không"}
     state.lang = "en"
     assert set(_bars_source(view).data["value_label"]) <= {"Yes", "No"}
-    state.param.update(indicator="women_district_council_pct", year=2021)
-    assert len(_bars_source(view).data["code"]) == 18  # urban districts elect no council from 2021
+    state.param.update(indicator="women_commune_council_pct", year=2021)
+    assert len(_bars_source(view).data["code"]) == 18  # wards elect no council from 2021
     state.year = 2018  # inside the 2016-2021 term: the state settles on that term
     assert state.year == 2016
     assert len(_bars_source(view).data["code"]) == 30
@@ -54,3 +54,12 @@ def test_best_district_is_on_top_and_the_selected_one_outlined(dashboard_data):
     lines = dict(zip(bars.dimension_values("code"), bars.dimension_values("line")))
     assert lines["271"] == "#111111"
     assert sum(colour == "#111111" for colour in lines.values()) == 1
+
+
+def test_the_note_says_no_target_applies_before_the_target_existed(dashboard_data):
+    from dashboard.views.ranking import ranking_note_html
+
+    indicator = dashboard_data.indicator("key_leader_female")
+    display, _ = district_display(dashboard_data, indicator, 2020, "vi")
+    note = ranking_note_html(display, indicator, 2020, "vi", dashboard_data.city_value(indicator.id, 2020), None)
+    assert "không có mục tiêu áp dụng cho kỳ này" in note

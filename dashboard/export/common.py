@@ -14,10 +14,11 @@ from ..catalogue import Indicator
 from ..data import DashboardData
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import format_ratio, format_value, t
+from ..model.councils import lacking_data, without_council
 from ..model.kpi import period_label
 from ..model.periods import settle_period
 from ..model.snapshot import IndicatorSnapshot
-from ..model.targets import target_text
+from ..model.targets import no_target_text, target_text
 from ..state import new_state
 
 # Matplotlib's pyplot and HoloViews' option store are not thread-safe; a server may
@@ -110,7 +111,7 @@ def target_line(snapshot: IndicatorSnapshot) -> str:
     """ "Mục tiêu 35% (2016) · Căn cứ: ...", or the no-target label."""
     target, lang = snapshot.target, snapshot.state.lang
     if target is None:
-        return f"{t('target', lang)}: {t('no_target', lang)}"
+        return f"{t('target', lang)}: {no_target_text(snapshot.indicator, lang)}"
     return (
         f"{t('target', lang)} {target_text(target, snapshot.indicator, lang)} ({target.year})"
         f" · {t('basis', lang)}: {target.basis[lang]}"
@@ -130,7 +131,11 @@ def has_district_values(snapshot: IndicatorSnapshot) -> bool:
 
 
 def missing_districts(snapshot: IndicatorSnapshot) -> list[str]:
-    return snapshot.display.loc[snapshot.display["value"].isna(), "name"].tolist()
+    return snapshot.display.loc[lacking_data(snapshot.display), "name"].tolist()
+
+
+def districts_without_council(snapshot: IndicatorSnapshot) -> list[str]:
+    return snapshot.display.loc[without_council(snapshot.display), "name"].tolist()
 
 
 def sources(snapshot: IndicatorSnapshot) -> list[str]:

@@ -313,6 +313,7 @@ class _DeckBuilder:
         left_column += [
             [(t("deck_boundaries", lang), heading)],
             [(BOUNDARY_ATTRIBUTION[lang], body)],
+            [(t("deck_reform", lang), body)],
         ]
         left_column += [[(t("deck_legal_bases", lang), heading)]]
         left_column += [[("• " + basis, body)] for basis in bases]

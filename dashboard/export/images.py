@@ -28,7 +28,7 @@ from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..i18n import format_number, format_value, t
+from ..i18n import format_number, format_value, sentence_case, t
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import target_text
 from ..views.choropleth import choropleth_element
@@ -570,7 +570,10 @@ class _Decorator:
         if self.view == "map" and self.snapshot.target is not None:
             notes.append(common.target_line(self.snapshot))
         missing = common.missing_districts(self.snapshot)
-        if missing and len(missing) < len(self.snapshot.display):
+        no_council = common.districts_without_council(self.snapshot)
+        if no_council:
+            notes.append(f"{sentence_case(t('status_no_council', self.lang))}: {', '.join(no_council)}")
+        if missing and len(missing) + len(no_council) < len(self.snapshot.display):
             notes.append(f"{t('no_data', self.lang).capitalize()}: {', '.join(missing)}")
         elif missing and self.view == "map":  # the empty chart already says so
             notes.append(t("no_district_data", self.lang))

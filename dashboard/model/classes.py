@@ -16,6 +16,9 @@ SEQUENTIAL_PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 YES_COLOUR = "#2c7fb8"
 NO_COLOUR = "#fdae61"
 NO_DATA_COLOUR = "#d0d0d0"
+# A council that is not organised is no missing figure: white, unlike the grey of no data
+# and every class colour (the lightest class is yellow).
+NO_COUNCIL_COLOUR = "#ffffff"
 CLASS_COUNT = len(SEQUENTIAL_PALETTE)
 # ColorBrewer PuOr, 6 classes: orange below the target, purple at or above it; no white
 # middle class, so "exactly on target" never looks like missing data.

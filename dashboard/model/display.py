@@ -10,7 +10,8 @@ from ..catalogue import Indicator
 from ..data import DashboardData
 from ..i18n import format_number, format_period, format_ratio, format_value, t
 from .cells import cached_city_value, chart_periods, district_cells
-from .classes import Classification, classify, classify_gap, nice_bins
+from .classes import NO_COUNCIL_COLOUR, Classification, LegendEntry, classify, classify_gap, nice_bins
+from .councils import NO_COUNCIL, no_council_mask
 from .targets import gap_target, target_for
 
 # Columns that change when the indicator, period or language changes; geometry never does.
@@ -36,13 +37,25 @@ def district_display(
         classification = classify_gap(table["value"], target.value, indicator.polarity, lang)
     else:
         classification = classify(table["value"], indicator.kind, indicator_bins(data, indicator), lang)
+    # A unit whose council is not organised has no figure to miss: its own state and colour.
+    no_council = no_council_mask(indicator.id, table["unit_type"], period) & table["value"].isna()
+    if no_council.any():
+        table = table.assign(status=table["status"].where(~no_council, NO_COUNCIL))
+        classification = Classification(
+            colours=[NO_COUNCIL_COLOUR if flag else colour
+                     for flag, colour in zip(no_council, classification.colours)],
+            legend=[*classification.legend, LegendEntry(NO_COUNCIL_COLOUR, t("status_no_council", lang))],
+        )
     display = pd.DataFrame(
         {
             "code": table["code"].to_numpy(),
             # Place names keep their diacritics in English too; only the unit prefix is Vietnamese.
             "name": (table["full_name_vi"] if lang == "vi" else table["name_vi"]).to_numpy(),
             "value": table["value"].to_numpy(dtype=float),
-            "value_label": [format_value(v, indicator.kind, lang) for v in table["value"]],
+            "value_label": [
+                t("status_no_council", lang) if flag else format_value(v, indicator.kind, lang)
+                for v, flag in zip(table["value"], no_council)
+            ],
             "numerator": table["numerator"].to_numpy(dtype=float),
             "denominator": table["denominator"].to_numpy(dtype=float),
             "ratio": [format_ratio(n, d, lang) for n, d in zip(table["numerator"], table["denominator"])],

@@ -14,8 +14,9 @@ import pandas as pd
 from ..catalogue import Indicator, Target
 from ..data import DashboardData
 from ..i18n import format_number, format_period, format_ratio, format_value, t
+from .councils import no_council_mask
 from .periods import covers, resolve_period
-from .targets import meets_target, target_for, target_text
+from .targets import meets_target, no_target_text, target_for, target_text
 
 # One or two headline indicators per theme, in the order they are presented. Screening
 # ran only in 2015-2019, so its KPI resolves to 2019 for any later period.
@@ -51,6 +52,7 @@ class Kpi:
     met: bool | None = None
     previous_period: int | None = None
     previous_value: float | None = None
+    previous_status: str | None = None
     # value - previous_value, in the indicator's unit (percentage points for percentages).
     change: float | None = None
     # The district-scope target districts are counted against (None for yes/no indicators,
@@ -62,13 +64,21 @@ class Kpi:
     # GSO codes of those districts, in map order.
     behind_codes: tuple[str, ...] = ()
     districts_reporting: int = 0
+    # Districts that could report: those whose council of the measured level exists.
     districts_total: int = 0
+    # Districts whose council of the measured level is not organised (not missing data).
+    districts_without_council: int = 0
     # True when the city value or any district value of the period is illustrative.
     illustrative: bool = False
 
     @property
     def has_value(self) -> bool:
         return self.value is not None
+
+    @property
+    def change_is_illustrative(self) -> bool:
+        """True when either end of the change is illustrative: then it is no real change."""
+        return self.change is not None and "illustrative" in (self.status, self.previous_status)
 
     @property
     def covers_requested(self) -> bool:
@@ -103,6 +113,7 @@ def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
     change = value - previous_value if value is not None and previous_value is not None else None
 
     table = data.district_table(indicator_id, resolved)
+    no_council = int((no_council_mask(indicator_id, table["unit_type"], resolved) & table["value"].isna()).sum())
     reporting = table.dropna(subset=["value"])
     district_target = None if indicator.is_boolean else indicator.target_for(resolved, "district")
     behind_codes = _behind(reporting, indicator, district_target)
@@ -122,12 +133,14 @@ def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
         met=None if met is None else bool(met),
         previous_period=previous_period,
         previous_value=previous_value,
+        previous_status=previous.status if previous is not None else None,
         change=change,
         district_target=district_target,
         districts_behind=None if behind_codes is None else len(behind_codes),
         behind_codes=behind_codes or (),
         districts_reporting=len(reporting),
-        districts_total=len(table),
+        districts_total=len(table) - no_council,
+        districts_without_council=no_council,
         illustrative="illustrative" in statuses,
     )
 
@@ -213,19 +226,24 @@ def summary_lines(kpi: Kpi, lang: str) -> list[str]:
         target = target_text(kpi.target, indicator, lang)
         lines.append(f"{t('target', lang)} {target} ({kpi.target.year}){verdict}")
     else:
-        lines.append(f"{t('target', lang)}: {t('no_target', lang)}")
+        lines.append(f"{t('target', lang)}: {no_target_text(indicator, lang)}")
     if kpi.previous_period is not None:
         previous = period_label(indicator, kpi.previous_period, lang)
         change = change_text(kpi, lang) or t("no_data", lang)
+        if kpi.change_is_illustrative:
+            change += f" ({t('kpi_change_illustrative', lang)})"
         lines.append(t("kpi_change_line", lang).format(period=previous, change=change))
     if kpi.districts_behind is not None:
         key = "kpi_districts_no" if indicator.is_boolean else "kpi_districts_behind"
+        key += "_none" if kpi.districts_behind == 0 else ""
         lines.append(
             t(key, lang).format(count=kpi.districts_behind, reporting=kpi.districts_reporting)
         )
     lines.append(
         t("kpi_reporting", lang).format(count=kpi.districts_reporting, total=kpi.districts_total)
     )
+    if kpi.districts_without_council:
+        lines.append(t("kpi_no_council", lang).format(count=kpi.districts_without_council))
     if kpi.status is not None:
         lines.append(
             f"{t('status', lang)}: {t('status_' + kpi.status, lang)}"
@@ -275,7 +293,8 @@ def spoken_summary(kpi: Kpi, lang: str) -> str:
             )
         )
     elif kpi.target is None:
-        sentences.append(t("kpi_say_no_target", lang))
+        key = "kpi_say_no_target_for_period" if indicator.targets else "kpi_say_no_target"
+        sentences.append(t(key, lang))
     if kpi.change is not None and kpi.previous_period is not None:
         change = change_text(kpi, lang)
         key = "kpi_say_unchanged" if change == t("kpi_no_change", lang) else "kpi_say_change"
@@ -288,8 +307,11 @@ def spoken_summary(kpi: Kpi, lang: str) -> str:
                 ),
             )
         )
+        if kpi.change_is_illustrative:
+            sentences.append(t("kpi_say_change_illustrative", lang))
     if kpi.districts_behind is not None:
         key = "kpi_say_districts_no" if indicator.is_boolean else "kpi_say_districts_behind"
+        key += "_none" if kpi.districts_behind == 0 else ""
         sentences.append(
             t(key, lang).format(count=kpi.districts_behind, reporting=kpi.districts_reporting)
         )
@@ -299,6 +321,8 @@ def spoken_summary(kpi: Kpi, lang: str) -> str:
                 missing=kpi.districts_total - kpi.districts_reporting, total=kpi.districts_total
             )
         )
+    if kpi.districts_without_council:
+        sentences.append(t("kpi_say_no_council", lang).format(count=kpi.districts_without_council))
     if kpi.illustrative:
         sentences.append(t("kpi_say_illustrative", lang))
     return " ".join(sentences)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..catalogue import Indicator, Target
-from ..i18n import format_number
+from ..i18n import format_number, t
 
 
 def target_for(indicator: Indicator, period: int, scope: str = "district") -> Target | None:
@@ -50,3 +50,8 @@ def target_text(target: Target, indicator: Indicator, lang: str) -> str:
 def target_sign(indicator: Indicator) -> str:
     """"≤" when lower is better, else "≥": the direction in which the target is met."""
     return "≤" if indicator.polarity == "lower_is_better" else "≥"
+
+
+def no_target_text(indicator: Indicator, lang: str) -> str:
+    """Why there is no target to show: none at all, or none that applies to the period."""
+    return t("no_target_for_period" if indicator.targets else "no_target", lang)

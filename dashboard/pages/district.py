@@ -27,6 +27,7 @@ from ..i18n import format_number, format_period, format_ratio, format_value, t
 from ..illustrative import ILLUSTRATIVE_SOURCE
 from ..model.cells import cached_city_value, district_cells, district_indicators
 from ..model.collation import vietnamese_sort_keys
+from ..model.councils import has_no_council
 from ..model.display import trend_frame
 from ..model.rank import rank_among, rank_label
 from ..model.targets import district_meets_target, target_for, target_sign, target_text
@@ -48,6 +49,7 @@ PROFILE_COLUMNS = [
     "kind",
     "period",
     "latest_period",
+    "latest_without_council",
     "value",
     "numerator",
     "denominator",
@@ -176,6 +178,9 @@ def _profile_record(
         "kind": indicator.kind,
         "period": period,
         "latest_period": latest_period,
+        # The latest period has no figure because the council is not organised, not missing.
+        "latest_without_council": bool(has_no_council(
+            indicator.id, str(data.districts.set_index("code").at[code, "unit_type"]), latest_period)),
         "value": value,
         "numerator": _optional(row["numerator"]),
         "denominator": _optional(row["denominator"]),
@@ -332,7 +337,8 @@ def indicator_block_html(row: pd.Series, indicator: Indicator, code: str, lang: 
     stale = ""
     if row["latest_period"] != row["period"]:
         latest = format_period(int(row["latest_period"]), indicator.frequency, lang)
-        note = t("profile_not_reported_latest", lang).format(period=latest)
+        key = "profile_no_council_latest" if row.get("latest_without_council") else "profile_not_reported_latest"
+        note = t(key, lang).format(period=latest)
         stale = f'<p class="profile-stale">{esc(note)}</p>'
     link = (
         f'<a class="profile-map-link" href="?page=map&amp;indicator={indicator.id}'

@@ -19,8 +19,8 @@ THEME = "health"
 TITLE = {"vi": "Sức khỏe", "en": "Health"}
 ICON = "heart"
 PROJECT_NOTE = {
-    "vi": "Đề án sàng lọc, phát hiện sớm ung thư vú và ung thư cổ tử cung cho phụ nữ thực hiện "
-    "trong giai đoạn 2015–2019; số liệu chỉ có cho các năm của đề án.",
+    "vi": "Dự án Tầm soát, phát hiện sớm ung thư vú và ung thư cổ tử cung cho phụ nữ thực hiện "
+    "trong giai đoạn 2015–2019; số liệu chỉ có cho các năm của dự án.",
     "en": "The breast and cervical cancer screening project for women ran from 2015 to 2019; "
     "figures exist only for the project years.",
 }

@@ -16,7 +16,7 @@ import panel as pn
 import param
 from panel.viewable import Viewer
 
-from ..catalogue import FACT_STATUSES, Catalogue, Indicator
+from ..catalogue import FACT_STATUSES, Catalogue, Indicator, Target
 from ..data import DashboardData
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import format_number, format_period, t
@@ -55,8 +55,21 @@ METADATA_FIELDS = (
 # ----------------------------------------------------------------------------- builders
 
 
+def applies_text(target: Target, frequency: str, lang: str) -> str:
+    """The periods a target applies to: 'applies to the 2016–2021 term', 'applies 2021–2025'."""
+    start = format_period(target.applies_from, frequency, lang)
+    if target.applies_until is None:
+        return t("methods_applies_from", lang).format(start=start)
+    if target.applies_until == target.applies_from:
+        key = "methods_applies_term" if frequency == "term" else "methods_applies_year"
+        return t(key, lang).format(period=start)
+    return t("methods_applies_range", lang).format(start=start, end=format_period(
+        target.applies_until, frequency, lang))
+
+
 def targets_text(indicator: Indicator, lang: str) -> str:
-    """'≥ 35% · each district · by 2016 · Basis: …', one target per line; or the no-target label."""
+    """'≥ 35% · each district · by 2016 · applies to the 2016–2021 term · Basis: …', one target
+    per line; or the no-target label."""
     if not indicator.targets:
         return t("no_target", lang)
     yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
@@ -65,7 +78,9 @@ def targets_text(indicator: Indicator, lang: str) -> str:
         lines.append(
             f"{target_sign(indicator)} {target_text(target, indicator, lang)}{yes} · "
             f"{t('methods_scope_' + target.scope, lang)} · "
-            f"{t('methods_by_year', lang)} {target.year} · {t('basis', lang)}: {target.basis[lang]}"
+            f"{t('methods_by_year', lang)} {target.year} · "
+            + (f"{applies_text(target, indicator.frequency, lang)} · " if target.applies_from else "")
+            + f"{t('basis', lang)}: {target.basis[lang]}"
         )
     return "\n".join(lines)
 
@@ -241,9 +256,11 @@ def real_figures_html(figures: pd.DataFrame, lang: str) -> str:
 
 
 def geodata_html(lang: str, updated_at: pd.Timestamp | None) -> str:
-    """Boundary attribution and licences, the unit list, the census, and when the data changed."""
+    """Boundary attribution and licences, the 2025 reform, the unit list, the census, and when the
+    data changed."""
     items = [
         t("methods_geodata_map", lang),
+        t("reform_notice", lang),
         BOUNDARY_ATTRIBUTION[lang],
         t("methods_geodata_units", lang),
         t("methods_geodata_census", lang),

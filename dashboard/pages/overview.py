@@ -19,7 +19,7 @@ from panel.viewable import Viewer
 from ..data import DashboardData
 from ..i18n import format_ratio, t
 from ..model.kpi import HEADLINE_INDICATORS, Kpi, indicator_kpi, summary_lines, value_text
-from ..model.targets import target_text
+from ..model.targets import no_target_text, target_text
 from ..state import DashboardState
 from . import PageRecord
 
@@ -28,11 +28,11 @@ TITLE = {"vi": "Tổng quan", "en": "Overview"}
 ICON = "dashboard"
 STRINGS = {
     "open": {"vi": "Xem chi tiết →", "en": "Details →"},
-    "districts_illustrative": {"vi": "số liệu quận, huyện minh họa", "en": "illustrative district figures"},
+    "districts_illustrative": {"vi": "số liệu quận, huyện, thị xã minh họa", "en": "illustrative district figures"},
     "year": {"vi": "Năm theo dõi", "en": "Year"},
     "intro": {
         "vi": "Mỗi thẻ là một chỉ tiêu chính của một lĩnh vực: giá trị toàn thành phố, mục tiêu và "
-        "căn cứ, thay đổi so với kỳ trước và số quận, huyện chưa đạt. Chạm vào thẻ để xem chi tiết.",
+        "căn cứ, thay đổi so với kỳ trước và số quận, huyện, thị xã chưa đạt. Chạm vào thẻ để xem chi tiết.",
         "en": "Each card is a headline indicator of one theme: the city value, the target and its "
         "basis, the change since the previous period and how many districts are behind. Tap a card "
         "for details.",
@@ -61,7 +61,7 @@ def kpi_card_html(kpi: Kpi, theme_name: str, lang: str) -> str:
     if kpi.illustrative:
         flag = f'<span class="kpi-badge illustrative">{STRINGS["districts_illustrative"][lang]}</span>'
     ratio = format_ratio(kpi.numerator, kpi.denominator, lang)
-    target = f'<div class="kpi-target">{t("target", lang)}: {t("no_target", lang)}</div>'
+    target = f'<div class="kpi-target">{t("target", lang)}: {no_target_text(indicator, lang)}</div>'
     if kpi.target is not None:
         target = (f'<div class="kpi-target">{t("target", lang)} {target_text(kpi.target, indicator, lang)} '
                   f'({kpi.target.year}) · {t("basis", lang)}: {html.escape(kpi.target.basis[lang])}</div>')

@@ -12,10 +12,11 @@ from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
 from ..data import CityValue
-from ..i18n import format_period, format_ratio, format_value, t
+from ..i18n import format_period, format_ratio, format_value, sentence_case, t
+from ..model.councils import lacking_data, without_council
 from ..model.rank import ranked
 from ..model.snapshot import IndicatorSnapshot
-from ..model.targets import target_text
+from ..model.targets import no_target_text, target_text
 
 BAR_COLUMNS = ["value_label", "ratio", "status_label", "color", "line", "width", "code"]
 TARGET_COLOUR = "#c2185b"
@@ -94,10 +95,13 @@ def ranking_note_html(
             f'({target.year}) · {t("basis", lang)}: {html.escape(target.basis[lang])}'
         )
     else:
-        parts.append(f'{t("target", lang)}: {t("no_target", lang)}')
-    missing = display[display["value"].isna()]["name"].tolist()
+        parts.append(f'{t("target", lang)}: {no_target_text(indicator, lang)}')
+    missing = display[lacking_data(display)]["name"].tolist()
     if missing:
         parts.append(f'<i>{t("no_data", lang).capitalize()}:</i> {html.escape(", ".join(missing))}')
+    no_council = display[without_council(display)]["name"].tolist()
+    if no_council:
+        parts.append(f'<i>{sentence_case(t("status_no_council", lang))}:</i> {html.escape(", ".join(no_council))}')
     return '<div class="ranking-note">' + "<br>".join(parts) + "</div>"
 
 

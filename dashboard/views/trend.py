@@ -120,12 +120,14 @@ def trend_element(
         ),
     ]
     if indicator.targets:
-        layers.insert(
-            0,
+        # A target drawn only over the periods it applies to; a mark too, since a target that
+        # applies to one term only (2021-2026) is a single point that no line can show.
+        layers[:0] = [
             hv.Curve(target, period, value).opts(
                 color=TARGET_COLOUR, line_width=2.5, line_dash="dotted"
             ),
-        )
+            hv.Scatter(target, period, vdims).opts(color=TARGET_COLOUR, marker="dash", size=16),
+        ]
     return hv.Overlay(layers).opts(
         hv.opts.Curve(framewise=True, default_tools=[]),
         hv.opts.Scatter(framewise=True, default_tools=[]),

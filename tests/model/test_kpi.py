@@ -183,8 +183,8 @@ def test_yes_no_indicators_count_districts_answering_no(data):
     assert kpi.district_target is None
     assert kpi.districts_behind == 1 and kpi.behind_codes == ("002",)
     assert kpi.met is False  # 66.7% of districts against a 100% target
-    assert "Quận, huyện chưa có: 1/3" in summary_lines(kpi, "vi")
-    assert "2 trên 3 quận, huyện trả lời có, tức 66,7%" in spoken_summary(kpi, "vi")
+    assert "Trả lời «không»: 1 trong số 3 quận, huyện, thị xã có số liệu" in summary_lines(kpi, "vi")
+    assert "2 trong số 3 quận, huyện, thị xã trả lời «có», tức 66,7%" in spoken_summary(kpi, "vi")
 
 
 def test_no_target_means_neither_met_nor_behind(data):
@@ -192,7 +192,7 @@ def test_no_target_means_neither_met_nor_behind(data):
     assert kpi.target is None and kpi.met is None
     assert kpi.districts_behind is None and kpi.behind_codes == ()
     assert kpi.districts_reporting == 2 and kpi.value == 12
-    assert "1 trên 3 quận, huyện chưa có số liệu." in spoken_summary(kpi, "vi")
+    assert "1 trong số 3 quận, huyện, thị xã chưa có số liệu." in spoken_summary(kpi, "vi")
 
 
 def test_city_only_indicators_have_no_district_counts(data):
@@ -230,3 +230,30 @@ def test_theme_kpis_on_the_seeded_data(dashboard_data):
     assert leader.districts_behind == sum(
         1 for v in dashboard_data.district_table("key_leader_female", 2024)["value"] if v < 0.5
     )
+
+
+def test_no_district_behind_reads_as_a_sentence_not_as_zero_of_n(data):
+    kpi = indicator_kpi(data, "share_down", 2021)
+    assert kpi.districts_behind == 0
+    assert "Cả 3 quận, huyện, thị xã có số liệu đều đạt mục tiêu" in summary_lines(kpi, "vi")
+    assert "All 3 districts reporting meet the target" in summary_lines(kpi, "en")
+    assert "All 3 districts reporting meet the district target." in spoken_summary(kpi, "en")
+    assert not any(line.startswith("Chưa đạt mục tiêu: 0") for line in summary_lines(kpi, "vi"))
+
+
+def test_a_change_from_an_illustrative_figure_says_so(dashboard_data):
+    # 2016 is the official 356/1,183; 2011 is computed from illustrative district figures.
+    kpi = indicator_kpi(dashboard_data, "women_district_council_pct", 2016)
+    assert (kpi.status, kpi.previous_status) == ("official", "illustrative")
+    assert kpi.change_is_illustrative
+    (line,) = [line for line in summary_lines(kpi, "vi") if line.startswith("So với")]
+    assert line.endswith("(có số liệu minh họa, không phải thay đổi thật)")
+    assert "not a real change" in spoken_summary(kpi, "en")
+
+
+def test_a_change_between_published_figures_is_not_flagged():
+    kpi = Kpi(indicator=load_catalogue().get("women_city_council_pct"), requested_period=2021,
+              period=2021, value=25.26, status="official", previous_period=2016,
+              previous_value=23.81, previous_status="official", change=1.45)
+    assert not kpi.change_is_illustrative
+    assert not any("minh họa" in line for line in summary_lines(kpi, "vi"))

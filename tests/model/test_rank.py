@@ -44,7 +44,7 @@ def test_neutral_and_yes_no_indicators_have_no_rank(dashboard_data, indicator):
     assert rank_among(values, 20.0, neutral) is None and rank_among(values, 1.0, yes_no) is None
     assert rank_label(None, 2, neutral, "en") == "not ranked (neither higher nor lower is better)"
     assert rank_label(None, 2, yes_no, "vi") == "không xếp hạng (chỉ tiêu có/không)"
-    assert rank_label(2, 18, indicator, "vi") == "2 trên 18 quận, huyện có số liệu (1 = tốt nhất)"
+    assert rank_label(2, 18, indicator, "vi") == "2 trên 18 quận, huyện, thị xã có số liệu (1 = tốt nhất)"
 
 
 def test_the_chart_order_puts_the_best_on_top_and_ties_alphabetically(indicator):

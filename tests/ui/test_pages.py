@@ -27,7 +27,10 @@ def test_overview_cards_show_targets_and_open_their_theme(open_app):
     page = open_app("/?year=2020", plots=False)
     cards = page.locator(".kpi-card")
     expect(cards).to_have_count(5)
-    expect(page.locator(".kpi-key_leader_female .kpi-card")).to_contain_text("Nghị quyết 28/NQ-CP")
+    expect(page.locator(".kpi-committee_established .kpi-card")).to_contain_text("Kế hoạch 45/KH-UBND")
+    # The 60% key-leader target of Resolution 28/NQ-CP applies from 2021 only.
+    expect(page.locator(".kpi-key_leader_female .kpi-card")).to_contain_text(
+        "không có mục tiêu áp dụng cho kỳ này")
     expect(page.locator(".kpi-women_district_council_pct .kpi-card")).to_contain_text("356/1.183")
 
     page.locator(".kpi-open-key_leader_female button").click()
