@@ -251,45 +251,33 @@ def _check_no_server_survives(session: pytest.Session) -> None:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+# Secrets the test servers sign sessions and sign-ins with, so no test writes data/.*_secret.
+TEST_SECRETS = {
+    "DASHBOARD_SESSION_SECRET": "test-session-secret-of-at-least-thirty-two-bytes",
+    "DASHBOARD_COOKIE_SECRET": "test-cookie-secret",
+}
+
+
+def dashboard_serve_command(port: int, *launcher_args: str) -> list[str]:
+    """`make run`'s command (`python -m dashboard serve`) on `port`, this machine only.
+
+    `launcher_args` are the launcher's own options (e.g. `--num-procs 2`), then optionally
+    `--` and further `panel serve` options.
+    """
+    return [sys.executable, "-m", "dashboard", "serve", "--port", str(port), *launcher_args]
+
+
 class PanelServers:
-    """`panel serve` subprocesses for one test; see the `panel_server` fixture."""
+    """Dashboard server subprocesses for one test; see the `panel_server` fixture."""
 
     def __init__(self, directory: Path):
         self.directory = directory
         self.procs: dict[str, tuple[subprocess.Popen, Path]] = {}
 
-    def __call__(
-        self,
-        script: str | os.PathLike = "app.py",
-        *extra_args: str,
-        env: dict[str, str] | None = None,
-        timeout: float = 60,
-    ) -> str:
-        script = Path(script)
-        if not script.is_absolute():
-            script = REPO_ROOT / script
+    def __call__(self, *launcher_args: str, env: dict[str, str] | None = None, timeout: float = 60) -> str:
         port = _free_port()
         log = self.directory / f"panel-serve-{port}.log"
-        cmd = [
-            sys.executable,
-            "-m",
-            "panel",
-            "serve",
-            str(script),
-            "--index",
-            script.stem,
-            "--port",
-            str(port),
-            "--address",
-            "127.0.0.1",
-            "--allow-websocket-origin",
-            f"localhost:{port}",
-            "--allow-websocket-origin",
-            f"127.0.0.1:{port}",
-            "--liveness",
-            *extra_args,
-        ]
-        proc = start_server(cmd, log, env)
+        proc = start_server(dashboard_serve_command(port, *launcher_args), log, {**TEST_SECRETS, **(env or {})})
         url = f"http://localhost:{port}"
         self.procs[url] = (proc, log)
         try:
@@ -315,14 +303,13 @@ class PanelServers:
 
 @pytest.fixture
 def panel_server(tmp_path) -> Iterator[PanelServers]:
-    """Factory: start ``panel serve`` in a subprocess the way ``make run`` does.
+    """Factory: start the dashboard in a subprocess the way ``make run`` does.
 
-    ``url = panel_server("app.py", *extra_args, env=None, timeout=60)`` serves the
-    script (relative to the repo root, or absolute) with ``--index <name>`` on a free
-    port and returns ``http://localhost:PORT``; the app answers at ``/`` and
-    ``/<name>``. ``env`` entries are added to the environment (e.g. DASHBOARD_DB_URL).
-    Each server runs in its own process group, which is ended at teardown (or earlier with
-    ``panel_server.stop(url)``); their output is in ``tmp_path``.
+    ``url = panel_server(*launcher_args, env=None, timeout=60)`` serves app.py through
+    ``python -m dashboard serve`` on a free port and returns ``http://localhost:PORT``; the
+    app answers at ``/`` and ``/app``. ``env`` entries are added to the environment (e.g.
+    DASHBOARD_DB_URL). Each server runs in its own process group, which is ended at teardown
+    (or earlier with ``panel_server.stop(url)``); their output is in ``tmp_path``.
     """
     servers = PanelServers(tmp_path)
     yield servers
@@ -359,24 +346,17 @@ def use_seeded_db(seeded_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture(scope="session")
 def served_app_url(tmp_path_factory: pytest.TempPathFactory, seeded_db_url: str) -> Iterator[str]:
-    """``panel serve app.py`` over the seeded database, started once for the whole test run.
+    """The dashboard over the seeded database, served as ``make run`` serves it, started once
+    for the whole test run.
 
-    Same command line as ``panel_server`` (``--index app --liveness``, answers at ``/`` and
-    ``/app``); each browser page still opens its own Bokeh session. Tests that need their
-    own server options or environment use ``panel_server`` instead.
+    Same command line as ``panel_server`` (answers at ``/`` and ``/app``); each browser page
+    still opens its own Bokeh session. Tests that need their own server options or
+    environment use ``panel_server`` instead.
     """
     port = _free_port()
     log = tmp_path_factory.mktemp("served-app") / f"panel-serve-{port}.log"
-    cmd = [
-        sys.executable, "-m", "panel", "serve", str(REPO_ROOT / "app.py"),
-        "--index", "app",
-        "--port", str(port),
-        "--address", "127.0.0.1",
-        "--allow-websocket-origin", f"localhost:{port}",
-        "--allow-websocket-origin", f"127.0.0.1:{port}",
-        "--liveness",
-    ]
-    proc = start_server(cmd, log, {"DASHBOARD_DB_URL": seeded_db_url})
+    cmd = dashboard_serve_command(port)
+    proc = start_server(cmd, log, {**TEST_SECRETS, "DASHBOARD_DB_URL": seeded_db_url})
     try:
         _wait_http_ok(f"http://127.0.0.1:{port}/liveness", proc, 90)
         # One throw-away session loads the process-wide data, so no test pays for it.

@@ -35,7 +35,6 @@ LOAD_TIMEOUT_MS = 90_000
 # New figures must reach open sessions "within about 10 seconds": the sessions check every
 # 5 s, so 12 s leaves room for the redraw on a busy CI machine.
 LIVE_TIMEOUT_MS = 12_000
-COOKIE_SECRET = "browser-test-cookie-secret"
 EDITOR, PASSWORD = "can.bo.so.lieu", "mật khẩu thử nghiệm"
 INDICATOR, YEAR, DISTRICT = "women_district_council_pct", 2021, "271"  # Ba Vì
 MAP_PATH = f"/?page=map&indicator={INDICATOR}&year={YEAR}&district={DISTRICT}"
@@ -103,7 +102,7 @@ def sign_in(page, base: str, password: str = PASSWORD) -> None:
 
 @pytest.fixture
 def server(panel_server, seeded_db_url, tmp_path):
-    """Start `panel serve` with editor sign-in over a private copy of the seeded database.
+    """Serve the dashboard (editors sign in) over a private copy of the seeded database.
 
     Returns start(*extra_args) -> (base URL, database URL, environment).
     """
@@ -114,8 +113,7 @@ def server(panel_server, seeded_db_url, tmp_path):
     env = {"DASHBOARD_DB_URL": f"sqlite:///{database}", auth.EDITORS_FILE_ENV: str(editors)}
 
     def start(*extra_args: str):
-        base = panel_server("app.py", "--auth-module", "dashboard/auth.py",
-                            "--cookie-secret", COOKIE_SECRET, *extra_args, env=env, timeout=90)
+        base = panel_server(*extra_args, env=env, timeout=90)
         # A throw-away session loads the process-wide data, so the timed pages do not pay for it.
         urllib.request.urlopen(f"{base}/?page=data", timeout=LOAD_TIMEOUT_MS / 1000).read()
         return base, env["DASHBOARD_DB_URL"], env
@@ -246,7 +244,7 @@ def session_processes(log: Path) -> set[str]:
 
 def test_cli_import_reaches_sessions_in_every_process(server, browser, tmp_path):
     """--num-procs 2: both processes share the SQLite file and each notices the new batch."""
-    base, _db, env = server("--num-procs", "2", "--log-format", "%(process)d %(message)s")
+    base, _db, env = server("--num-procs", "2", "--", "--log-format", "%(process)d %(message)s")
     log = next(tmp_path.glob("panel-serve-*.log"))
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     offsite: list[str] = []

@@ -53,7 +53,7 @@ def private_server(panel_server, seeded_db_url, tmp_path):
     shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), database)
 
     def start(*extra_args: str) -> tuple[str, Path]:
-        base = panel_server("app.py", *extra_args, env={"DASHBOARD_DB_URL": f"sqlite:///{database}"},
+        base = panel_server(*extra_args, env={"DASHBOARD_DB_URL": f"sqlite:///{database}"},
                             timeout=LOAD_TIMEOUT_S)
         # A throw-away session loads the process-wide data, so the pages below do not pay for it.
         urllib.request.urlopen(f"{base}/?page=overview", timeout=LOAD_TIMEOUT_S).read()
