@@ -536,7 +536,7 @@ def fingerprint():
 # Module-level containers that hold process state rather than constants, by module. Every
 # functools cache of the package is found by itself; containers whose name says "cache"
 # are too. Only those named otherwise need listing here.
-PROCESS_STATE = {"dashboard.auth": ("_failures",)}
+PROCESS_STATE = {"dashboard.auth": ("_failures",), "dashboard.store": ("_UPGRADED",)}
 
 
 def _project_caches() -> tuple[list, list]:
@@ -544,7 +544,7 @@ def _project_caches() -> tuple[list, list]:
     import weakref
     from collections import OrderedDict, defaultdict, deque
 
-    containers = (dict, OrderedDict, defaultdict, deque, weakref.WeakKeyDictionary,
+    containers = (dict, set, OrderedDict, defaultdict, deque, weakref.WeakKeyDictionary,
                   weakref.WeakValueDictionary)
     functions, stores = [], []
     for name, module in list(sys.modules.items()):
