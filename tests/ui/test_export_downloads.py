@@ -61,3 +61,16 @@ def test_a_deck_download_does_not_hold_up_other_requests(page, panel_server, see
     page.locator(".export-map button").wait_for()
     assert offsite_requests == []
     assert console_errors == []
+
+
+def test_overview_button_downloads_its_offline_copy(open_app):
+    page = open_app("/?page=overview&year=2024", plots=False)
+    button = page.locator(".export-html button")
+    button.wait_for()
+    with page.expect_download(timeout=180_000) as download:
+        button.click()
+    assert download.value.suggested_filename == "overview_2024_vi.html"
+    with open(download.value.path(), encoding="utf-8") as file:
+        document = file.read()
+    assert document.startswith("<!DOCTYPE html>")
+    assert "<title>Tổng quan" in document
