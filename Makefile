@@ -52,7 +52,7 @@ PANEL_SERVE = PANEL_COOKIE_SECRET="$$($(PY) -c 'from dashboard.auth import cooki
 	$(foreach o,$(ALLOW_ORIGIN),--allow-websocket-origin '$(o)') \
 	--liveness $(PANEL_ARGS)
 
-.PHONY: help venv install install-test run test chromium postgresql bench lint seed constraints clean distclean
+.PHONY: help venv install install-test run test chromium postgresql nginx bench lint seed constraints clean distclean
 
 help:
 	@echo "Targets:"
@@ -114,13 +114,23 @@ bench: $(STAMP_RUN)
 # The import tests also run against a real PostgreSQL server: Debian's package provides
 # initdb/pg_ctl, and tests/conftest.py starts a throwaway cluster (unix socket in a temp
 # dir, free port, as the `postgres` user when run as root) and stops it afterwards.
-test: $(STAMP_TEST) chromium postgresql
+test: $(STAMP_TEST) chromium postgresql nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 postgresql:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  echo ">> installing Debian postgresql"; \
 	  $(APT_GET) update && $(APT_GET) install -y --no-install-recommends postgresql; \
+	fi
+
+# tests/deploy runs the deploy/ nginx site in front of two dashboard processes. The test
+# uses only Debian's nginx binary, as a foreground process of its own on free high ports;
+# on a machine with systemd the package also starts its default site on port 80, which
+# the tests never use (`systemctl disable --now nginx` if unwanted).
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+	  echo ">> installing Debian nginx"; \
+	  $(APT_GET) update && $(APT_GET) install -y --no-install-recommends nginx; \
 	fi
 
 lint: $(STAMP_TEST)

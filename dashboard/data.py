@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import math
+import threading
+from collections.abc import Callable
 
 import geopandas as gpd
 import pandas as pd
+from sqlalchemy.engine import make_url
 
 from . import geo, store
 from .catalogue import Catalogue, Indicator, load_catalogue
@@ -16,6 +20,11 @@ CITY_MAP_ID = "hn_city"
 CITY_CODE = "01"
 # Data up to mid-2025 belongs to the 30-district map; later periods to the 2025 commune map.
 DISTRICT_MAP_LAST_PERIOD = 2025
+# Seconds between two checks of the data version, once per process: new figures reach every
+# open page within about this long.
+REFRESH_INTERVAL_S = 5.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,10 +77,12 @@ class DashboardData:
         self.replace_observations(observations, version)
 
     def replace_observations(self, observations: pd.DataFrame, version: int) -> None:
-        """Swap in newer observations; geometry and catalogue stay, so sessions keep their plots."""
-        self.observations = observations
-        self.version = version
-        self._by_cell = observations.set_index(["indicator_id", "map_id", "period"]).sort_index()
+        """Swap in newer observations; geometry and catalogue stay, so sessions keep their plots.
+
+        The index is built before anything is swapped, so readers see the old or the new data.
+        """
+        by_cell = observations.set_index(["indicator_id", "map_id", "period"]).sort_index()
+        self.observations, self._by_cell, self.version = observations, by_cell, version
 
     @property
     def updated_at(self) -> pd.Timestamp | None:
@@ -164,23 +175,165 @@ def load_data(db_url: str | None = None) -> DashboardData:
     return DashboardData(load_catalogue(), geo.display_districts(), observations, version)
 
 
-def refresh_if_changed(data: DashboardData, db_url: str | None = None) -> bool:
+def refresh_if_changed(data: DashboardData, db_url: str | None = None,
+                       timeout_ms: int | None = None) -> bool:
     """Reload observations when another process or import changed the database.
 
     One cheap query per call; the full read happens only when the version moved. Every
-    session of this process shares `data`, so one reload serves them all.
+    session of this process shares `data`, so one reload serves them all. Raises when the
+    database cannot be reached; `data` then keeps what it had.
     """
     engine = shared_engine(db_url or store.database_url())
-    version = store.data_version(engine)
-    if version == data.version:
-        return False
-    data.replace_observations(store.read_observations(engine), version)
+    with _REFRESH_LOCK:  # the process's watcher and an import's own refresh, one at a time
+        version = store.data_version(engine, timeout_ms)
+        if version == data.version:
+            return False
+        data.replace_observations(store.read_observations(engine), version)
     return True
+
+
+_REFRESH_LOCK = threading.Lock()
+
+
+@dataclasses.dataclass(frozen=True)
+class DatabaseStatus:
+    """What the latest check found: whether the database answered, and the data version."""
+
+    reachable: bool
+    version: int
+    # Why it could not be reached, for the log (never shown as a traceback).
+    reason: str = ""
+
+
+class DataWatcher:
+    """Checks the data version once per process, in a thread, and tells sessions of changes.
+
+    The check never runs on the server's event loop, so a locked, missing or unreachable
+    database cannot freeze pages. Subscribers are called from the watcher's thread, only when
+    the version or the reachability changed; a session hands the news to its own document.
+    """
+
+    def __init__(self, data: DashboardData, db_url: str, interval: float = REFRESH_INTERVAL_S):
+        self.data = data
+        self.db_url = db_url
+        self.interval = interval
+        self.status = DatabaseStatus(True, data.version)
+        self._subscribers: dict[int, Callable[[DatabaseStatus], None]] = {}
+        self._subscribers_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> DataWatcher:
+        if not self.running:
+            self._stopped.clear()
+            self._thread = threading.Thread(target=self._run, name="dashboard-data-watcher",
+                                            daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stopped.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def request_check(self) -> None:
+        """Check now instead of at the next interval (e.g. right after an import)."""
+        self._wake.set()
+
+    def subscribe(self, callback: Callable[[DatabaseStatus], None]) -> Callable[[], None]:
+        """Call `callback(status)` on every change; returns the function that unsubscribes."""
+        key = id(callback)
+        with self._subscribers_lock:
+            self._subscribers[key] = callback
+
+        def unsubscribe() -> None:
+            with self._subscribers_lock:
+                self._subscribers.pop(key, None)
+
+        return unsubscribe
+
+    @property
+    def subscriber_count(self) -> int:
+        with self._subscribers_lock:
+            return len(self._subscribers)
+
+    def check(self) -> DatabaseStatus:
+        """One check in the calling thread; subscribers hear of it only if something changed."""
+        try:
+            refresh_if_changed(self.data, self.db_url, store.VERSION_CHECK_TIMEOUT_MS)
+            status = DatabaseStatus(True, self.data.version)
+        except Exception as error:  # whatever the cause, pages show the banner, not a traceback
+            status = DatabaseStatus(False, self.data.version, _reason(error))
+        previous, self.status = self.status, status
+        # Compared with what sessions were last told, since a session that imported may have
+        # reloaded the shared data itself.
+        changed = status.version != previous.version
+        if status.reachable != previous.reachable:
+            if status.reachable:
+                log.warning("database reachable again: %s", _shown(self.db_url))
+            else:
+                log.error("database cannot be reached (%s): %s", _shown(self.db_url), status.reason)
+        if changed or status.reachable != previous.reachable:
+            self._notify(status)
+        return status
+
+    def _notify(self, status: DatabaseStatus) -> None:
+        with self._subscribers_lock:
+            callbacks = list(self._subscribers.values())
+        for callback in callbacks:
+            try:
+                callback(status)
+            except Exception:  # one closed session must not keep the news from the others
+                log.exception("a session could not be told about the database status")
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                self.check()
+            except Exception:  # the thread must outlive any surprise, or pages stop updating
+                log.exception("the data version check failed")
+            self._wake.wait(self.interval)
+            self._wake.clear()
+
+
+def _reason(error: Exception) -> str:
+    """A one-line reason for the log: the driver's message, not the SQL or a traceback."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip().splitlines()
+    return f"{type(original).__name__}: {text[0] if text else ''}"
+
+
+def _shown(db_url: str) -> str:
+    return make_url(db_url).render_as_string(hide_password=True)
+
+
+_WATCHERS: dict[str, DataWatcher] = {}
+_WATCHERS_LOCK = threading.Lock()
+
+
+def data_watcher(db_url: str | None = None) -> DataWatcher:
+    """The running watcher of this process for the database (default: the configured one).
+
+    Created on first use, after any fork (`--num-procs`), so every process has its own thread.
+    """
+    db_url = db_url or store.database_url()
+    with _WATCHERS_LOCK:
+        watcher = _WATCHERS.get(db_url)
+        if watcher is None:
+            watcher = _WATCHERS[db_url] = DataWatcher(cached_data(db_url), db_url)
+        return watcher.start()
 
 
 @functools.lru_cache(maxsize=4)
 def shared_engine(db_url: str):
-    """One connection pool per database for the periodic version checks of all sessions."""
+    """One engine per database for the version checks and the data page's history."""
     return store.create_db_engine(db_url)
 
 

@@ -467,6 +467,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "numerator": {"vi": "Tử số (n)", "en": "Numerator (n)"},
     "denominator": {"vi": "Mẫu số (N)", "en": "Denominator (N)"},
     "last_updated": {"vi": "Cập nhật số liệu lần cuối", "en": "Data last updated"},
+    # Database outage banner, shown on every open page while the database cannot be reached
+    "database_unreachable": {
+        "vi": "Không kết nối được cơ sở dữ liệu. Số liệu đang hiển thị là lần tải gần nhất; trang tự "
+        "cập nhật khi kết nối lại.",
+        "en": "The database cannot be reached. The figures shown are the last ones loaded; the page "
+        "updates itself when the database is back.",
+    },
+    "database_unreachable_start": {
+        "vi": "Không kết nối được cơ sở dữ liệu nên chưa có số liệu để hiển thị. Xin tải lại trang sau "
+        "ít phút.",
+        "en": "The database cannot be reached, so there are no figures to show yet. Please reload the "
+        "page in a few minutes.",
+    },
 }
 
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import holoviews as hv
 import panel as pn
 from panel.io.resources import LOCAL_DIST
+from panel.io.state import set_curdoc
+from sqlalchemy.exc import SQLAlchemyError
 
-from .data import DashboardData, get_data, refresh_if_changed, resolve_period
+from .data import DashboardData, DatabaseStatus, DataWatcher, data_watcher, get_data, resolve_period
 from .i18n import LANGUAGES, format_datetime, t
 from .pages import registered_pages
 from .state import MODES, URL_PARAMETERS, VIEWS, DashboardState
 from .views.controls import explorer_indicators
 from .views.export_buttons import PAGE_DOWNLOADS, ExportButtons
+from .views.notices import database_banner
 from .views.presenter import KeyboardStepper
 
 STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
@@ -27,8 +33,8 @@ NAV_STYLE = ('@media (max-width: 600px) { div[id^="flexbox"] { flex-wrap: nowrap
 PRESENTATION_PAGES = ("overview", "committees", "leadership", "capacity", "health")
 # Presentation mode enlarges everything for a projector seen from the back of a room.
 PRESENTATION_ZOOM = "1.3"
-# Milliseconds between checks for new data: new figures appear within about 10 seconds.
-REFRESH_INTERVAL_MS = 5000
+
+log = logging.getLogger(__name__)
 
 
 def configure() -> None:
@@ -62,19 +68,53 @@ def new_state(data: DashboardData, **params) -> DashboardState:
     return DashboardState(indicator_ids=list(data.catalogue.indicators), **params)
 
 
-def watch_for_new_data(state: DashboardState, data: DashboardData) -> None:
-    """Show newly imported figures in an open session within seconds, without a reload.
+def watch_for_new_data(
+    state: DashboardState, banner: pn.pane.Alert, watcher: DataWatcher | None = None,
+    schedule: Callable[[Callable[[], None]], None] | None = None,
+) -> Callable[[], None]:
+    """Show newly imported figures, and the database banner, in an open session without a reload.
 
-    Each process checks the shared database, so this holds with several `panel serve`
-    processes too.
+    The process's one watcher checks the database in its own thread (each `panel serve`
+    process has its own, so this holds with `--num-procs` too); the session only hears of
+    changes and applies them on its own document. `schedule` runs a function on that document
+    (default: its next tick). Returns the function that stops listening, also called when the
+    session closes.
     """
+    watcher = watcher or data_watcher()
+    data = watcher.data
+    if schedule is None:
+        schedule = _next_tick_of(pn.state.curdoc)
 
-    def check() -> None:
-        refresh_if_changed(data)
+    def apply(status: DatabaseStatus) -> None:
+        banner.visible = not status.reachable
         if state.data_version != data.version:
             state.data_version = data.version
 
-    pn.state.add_periodic_callback(check, period=REFRESH_INTERVAL_MS)
+    unsubscribe = watcher.subscribe(lambda status: schedule(partial(apply, status)))
+    if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+        pn.state.on_session_destroyed(lambda _context: unsubscribe())
+    apply(watcher.status)
+    return unsubscribe
+
+
+def _next_tick_of(document) -> Callable[[Callable[[], None]], None]:
+    """Run a function on `document`'s next tick, with Panel's current document set.
+
+    Bokeh's `add_next_tick_callback` is the one document method that is safe from another
+    thread; the watcher calls from its own.
+    """
+
+    def schedule(function: Callable[[], None]) -> None:
+        def run() -> None:
+            with set_curdoc(document):
+                function()
+
+        try:
+            document.add_next_tick_callback(run)
+        except Exception as error:  # the session closed while the news was on its way
+            log.debug("session gone before a database status reached it: %s", error)
+
+    return schedule
 
 
 def updated_html(data: DashboardData, lang: str) -> str:
@@ -160,6 +200,7 @@ class DashboardApp:
         state.param.watch(lambda _e: self._relabel(), ["lang", "page"])
         self._fit_indicator_to_page()
         self._content = pn.Column(self._page_view(), sizing_mode="stretch_width", margin=0)
+        self.database_banner = database_banner()
         state.param.watch(self._on_page, "page")
         self._stepper = None
         if state.mode == "present":
@@ -243,12 +284,13 @@ class DashboardApp:
     def __panel__(self):
         if self._stepper is not None:
             return pn.Column(
-                self._header, self._stepper, self._content,
+                self._header, self.database_banner, self._stepper, self._content,
                 sizing_mode="stretch_width", css_classes=["dashboard-app", "present-mode"],
                 styles={"zoom": PRESENTATION_ZOOM},
             )
         return pn.Column(
             self._header,
+            self.database_banner,
             pn.FlexBox(*self._nav_buttons.values(), self._language, sizing_mode="stretch_width",
                        css_classes=["nav"], stylesheets=[NAV_STYLE]),
             self._content,
@@ -262,10 +304,19 @@ class DashboardApp:
 
 def build_app(data: DashboardData | None = None) -> pn.viewable.Viewable:
     """The whole dashboard for one session, with its state synced to the URL."""
-    data = data or get_data()
+    watcher = None
+    if data is None:
+        try:
+            data = get_data()
+        except (SQLAlchemyError, OSError) as error:  # nothing loaded yet: say so, no traceback
+            log.error("no data to show, the database cannot be reached: %s", error)
+            return pn.Column(database_banner("database_unreachable_start", visible=True),
+                             sizing_mode="stretch_width", css_classes=["dashboard-app"])
+        if in_served_session():  # only a served process keeps a watcher running
+            watcher = data_watcher()
     state = new_state(data)
     sync_url(state, data)
     app = DashboardApp(state, data)
-    if in_served_session():  # only a served session has a server to poll from
-        watch_for_new_data(state, data)
+    if watcher is not None:
+        watch_for_new_data(state, app.database_banner, watcher)
     return pn.panel(app.__panel__())

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DB_PATH = DATA_DIR / "dashboard.sqlite"
 DB_URL_ENV = "DASHBOARD_DB_URL"
 
 STATUSES = ("official", "provisional", "illustrative")
+
+# How long a SQLite statement waits for another process's lock before giving up: long enough
+# for an import to finish, short enough that a stuck lock is reported within seconds.
+SQLITE_BUSY_TIMEOUT_MS = 3000
+# How long a PostgreSQL connection attempt may take: an unreachable server is reported in
+# seconds instead of after the operating system's TCP timeout (minutes).
+POSTGRES_CONNECT_TIMEOUT_S = 3
+# The data-version check is one tiny query; anything slower means the server is stuck.
+VERSION_CHECK_TIMEOUT_MS = 3000
+# A new SQLite file is readable and writable by its owner only: the figures are not public
+# until published, and other local users have no business reading them.
+SQLITE_FILE_MODE = 0o600
+
+log = logging.getLogger(__name__)
 
 metadata = sa.MetaData()
 
@@ -81,31 +99,172 @@ def database_url() -> str:
     return os.environ.get(DB_URL_ENV) or f"sqlite:///{DEFAULT_DB_PATH}"
 
 
+class DatabaseUnavailable(sa.exc.SQLAlchemyError):
+    """The database file vanished or was replaced while this process was using it."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{reason}: {path}")
+        self.path, self.reason = path, reason
+
+
+# (device, inode) of every SQLite file this process has opened, by absolute path. A file that
+# later vanishes or changes identity (deleted, moved, replaced by a copy) is refused, so the
+# process never silently writes to a fresh file while others still hold the old one.
+_SQLITE_IDENTITIES: dict[str, tuple[int, int]] = {}
+_IDENTITY_LOCK = threading.Lock()
+FILE_MISSING = "database file missing"
+# A replaced file may be a restored backup: the administrator decides, by restarting.
+FILE_REPLACED = "database file replaced; restart the server to use the new file"
+
+
 def create_db_engine(url: str | None = None) -> sa.Engine:
-    engine = sa.create_engine(url or database_url())
+    """An engine with the store's connection rules.
+
+    SQLite: WAL journal (readers never wait for a writer), a short busy timeout, and a file
+    that is created once, owner-only, and then must stay the same file (only `rebuild` may
+    start a new one). PostgreSQL: a connect timeout.
+    """
+    url_object = sa.make_url(url or database_url())
+    path = sqlite_file_path(url_object)
+    if path is not None:
+        # A fresh connection per checkout costs well under a millisecond and means no idle
+        # connection keeps a deleted file alive or blocks another process's exclusive lock.
+        engine = sa.create_engine(url_object, poolclass=NullPool)
+        _guard_sqlite_file(engine, path)
+    elif url_object.get_backend_name() == "postgresql" and "connect_timeout" not in url_object.query:
+        engine = sa.create_engine(url_object,
+                                  connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S})
+    else:
+        engine = sa.create_engine(url_object)
     if engine.dialect.name == "sqlite":
         _make_sqlite_transactional(engine)
     return engine
+
+
+def sqlite_file_path(url: str | sa.URL) -> str | None:
+    """The absolute path of a SQLite database file, or None for other databases and memory."""
+    url = sa.make_url(url)
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return os.path.abspath(database)
+
+
+def sqlite_file_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`, or None when there is none."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def check_sqlite_file(path: str) -> None:
+    """Raise DatabaseUnavailable when the file this process opened is gone or was replaced."""
+    with _IDENTITY_LOCK:
+        known = _SQLITE_IDENTITIES.get(path)
+    if known is None:
+        return
+    identity = sqlite_file_identity(path)
+    if identity is None:
+        raise DatabaseUnavailable(path, FILE_MISSING)
+    if identity != known:
+        raise DatabaseUnavailable(path, FILE_REPLACED)
+
+
+def _create_owner_only(path: str) -> None:
+    """An empty file (a valid empty SQLite database) readable by its owner only.
+
+    SQLite gives the -wal and -shm files it creates later the same mode as this file.
+    """
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, SQLITE_FILE_MODE))
+    except FileExistsError:
+        pass
+
+
+def _adopt_sqlite_file(path: str, create: bool) -> None:
+    """Create the file on first use (or when rebuilding), remember its identity, then hold to it."""
+    with _IDENTITY_LOCK:
+        known = _SQLITE_IDENTITIES.get(path)
+        identity = sqlite_file_identity(path)
+        if identity is None and (known is None or create):
+            _create_owner_only(path)
+            identity = sqlite_file_identity(path)
+            log.info("created database file %s", path)
+        if identity is None:
+            raise DatabaseUnavailable(path, FILE_MISSING)
+        if known is None or create:
+            _SQLITE_IDENTITIES[path] = identity
+            if os.stat(path).st_mode & 0o077:
+                log.warning("database file %s is readable by other users; `chmod 600` it (and "
+                            "its -wal and -shm files)", path)
+        elif identity != known:
+            raise DatabaseUnavailable(path, FILE_REPLACED)
+
+
+def _guard_sqlite_file(engine: sa.Engine, path: str) -> None:
+    """Open the file only if it is the one this process knows, and never let SQLite create one."""
+
+    @sa.event.listens_for(engine, "do_connect")
+    def _open_existing_only(_dialect, _record, cargs, cparams):
+        _adopt_sqlite_file(path, create=False)
+        # `mode=rw`: if the file vanishes between the check above and the open, SQLite fails
+        # instead of creating a new empty database.
+        cargs[:] = [f"file:{quote(path)}?mode=rw"]
+        cparams["uri"] = True
+        cparams["timeout"] = SQLITE_BUSY_TIMEOUT_MS / 1000
+
+    @sa.event.listens_for(engine, "connect")
+    def _check_after_open(dbapi_connection, _record):
+        try:
+            check_sqlite_file(path)  # the file may have been swapped during the open
+        except DatabaseUnavailable:
+            dbapi_connection.close()
+            raise
 
 
 def _make_sqlite_transactional(engine: sa.Engine) -> None:
     """Let SQLAlchemy, not the sqlite3 driver, open transactions, so DDL rolls back too.
 
     By default the driver commits before DROP/CREATE, which would make a failed rebuild or
-    import lose data. This is SQLAlchemy's documented recipe for pysqlite.
+    import lose data. This is SQLAlchemy's documented recipe for pysqlite. Each connection
+    also gets the busy timeout and, once per file, the WAL journal.
     """
 
     @sa.event.listens_for(engine, "connect")
     def _disable_driver_transactions(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        _use_wal(dbapi_connection)
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection):
         connection.exec_driver_sql("BEGIN")
 
 
+def _use_wal(dbapi_connection) -> None:
+    """Switch the file to WAL once; the mode is stored in the file, so later opens only read it.
+
+    With WAL, readers (every session's figures) go on while an import writes. Memory
+    databases stay in memory mode.
+    """
+    mode = dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode in ("wal", "memory"):
+        return
+    try:
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+    except Exception as error:  # another process holds the file; the next connection retries
+        log.info("could not switch the database to WAL yet: %s", error)
+
+
 def database_exists(url: str | None = None) -> bool:
-    """True when the schema is present and holds observations."""
+    """True when the schema is present and holds observations (a missing file is not created)."""
+    path = sqlite_file_path(url or database_url())
+    if path is not None and not os.path.exists(path):
+        return False
     engine = create_db_engine(url)
     try:
         if not sa.inspect(engine).has_table("observations"):
@@ -162,6 +321,9 @@ def rebuild(engine: sa.Engine, frames: list[tuple[str, pd.DataFrame]], user_name
     """
     total = 0
     _UPGRADED.discard(engine.url.render_as_string(hide_password=False))
+    path = sqlite_file_path(engine.url)
+    if path is not None:  # a rebuild may start a new file where the old one was removed
+        _adopt_sqlite_file(path, create=True)
     with engine.begin() as connection:
         metadata.drop_all(connection)
         metadata.create_all(connection)
@@ -211,6 +373,9 @@ def read_observations(engine: sa.Engine) -> pd.DataFrame:
 
 def imported_batch_count(url: str | None = None) -> int:
     """How many import batches the database holds: work a rebuild would erase."""
+    path = sqlite_file_path(url or database_url())
+    if path is not None and not os.path.exists(path):
+        return 0
     engine = create_db_engine(url)
     try:
         if not sa.inspect(engine).has_table("batches"):
@@ -222,7 +387,13 @@ def imported_batch_count(url: str | None = None) -> int:
         engine.dispose()
 
 
-def data_version(engine: sa.Engine) -> int:
-    """The latest batch id: a cheap stamp that changes whenever the data changes."""
+def data_version(engine: sa.Engine, timeout_ms: int | None = None) -> int:
+    """The latest batch id: a cheap stamp that changes whenever the data changes.
+
+    With `timeout_ms`, PostgreSQL gives up on the query after that long (SQLite's busy
+    timeout bounds it already).
+    """
     with engine.connect() as connection:
+        if timeout_ms and connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
         return int(connection.execute(sa.select(sa.func.max(batches.c.id))).scalar() or 0)

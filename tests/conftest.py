@@ -16,13 +16,14 @@ Panel's test helpers come from the installed package::
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -179,19 +180,86 @@ def _wait_http_ok(url: str, proc: subprocess.Popen, timeout: float) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
-@pytest.fixture
-def panel_server(tmp_path) -> Iterator[Callable[..., str]]:
-    """Factory: start ``panel serve`` in a subprocess the way ``make run`` does.
+# Process groups of every server the tests started: each must be gone when the run ends.
+_SERVER_GROUPS: list[int] = []
 
-    ``url = panel_server("app.py", *extra_args, env=None, timeout=60)`` serves the
-    script (relative to the repo root, or absolute) with ``--index <name>`` on a free
-    port and returns ``http://localhost:PORT``; the app answers at ``/`` and
-    ``/<name>``. ``env`` entries are added to the environment (e.g. DASHBOARD_DB_URL).
-    Servers are terminated at teardown; their output is in ``tmp_path``.
-    """
-    procs: list[tuple[subprocess.Popen, Path]] = []
 
-    def start(
+def start_server(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start a server in a process group of its own, so that it ends with every process it forks
+    (`panel serve --num-procs N` forks workers that outlive a terminated parent)."""
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, **(env or {})}, start_new_session=True)
+    _SERVER_GROUPS.append(proc.pid)
+    return proc
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live (not zombie) processes in process group `pgid`."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid pgrp ...; comm may hold spaces, so split after its ')'.
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            members.append(int(entry.name))
+    return members
+
+
+def stop_server(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """End the server's whole process group: SIGTERM, then SIGKILL for whatever remains."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            proc.poll()  # reap the leader, which is our child
+            if not group_members(proc.pid):
+                break
+            time.sleep(0.1)
+        else:
+            continue
+        break
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _check_no_server_survives(session: pytest.Session) -> None:
+    """A run that leaves a server behind fails, after ending it."""
+    survivors = {pgid: group_members(pgid) for pgid in _SERVER_GROUPS}
+    survivors = {pgid: pids for pgid, pids in survivors.items() if pids}
+    for pgid in survivors:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if survivors:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = f"servers left running after the tests (process group: pids): {survivors}"
+        if reporter is not None:
+            reporter.write_line(message, red=True)
+        if session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+class PanelServers:
+    """`panel serve` subprocesses for one test; see the `panel_server` fixture."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.procs: dict[str, tuple[subprocess.Popen, Path]] = {}
+
+    def __call__(
+        self,
         script: str | os.PathLike = "app.py",
         *extra_args: str,
         env: dict[str, str] | None = None,
@@ -201,7 +269,7 @@ def panel_server(tmp_path) -> Iterator[Callable[..., str]]:
         if not script.is_absolute():
             script = REPO_ROOT / script
         port = _free_port()
-        log = tmp_path / f"panel-serve-{port}.log"
+        log = self.directory / f"panel-serve-{port}.log"
         cmd = [
             sys.executable,
             "-m",
@@ -221,33 +289,44 @@ def panel_server(tmp_path) -> Iterator[Callable[..., str]]:
             "--liveness",
             *extra_args,
         ]
-        with open(log, "wb") as out:
-            proc = subprocess.Popen(
-                cmd,
-                cwd=REPO_ROOT,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, **(env or {})},
-            )
-        procs.append((proc, log))
+        proc = start_server(cmd, log, env)
+        url = f"http://localhost:{port}"
+        self.procs[url] = (proc, log)
         try:
             _wait_http_ok(f"http://127.0.0.1:{port}/liveness", proc, timeout)
         except Exception as exc:
-            proc.kill()
-            proc.wait()
+            stop_server(proc)
             raise RuntimeError(f"{exc}\n--- {log} ---\n{log.read_text(errors='replace')}") from exc
-        return f"http://localhost:{port}"
+        return url
 
-    yield start
+    def process_group(self, url: str) -> int:
+        """The process group of the server at `url` (its leader's pid)."""
+        return self.procs[url][0].pid
 
-    for proc, _log in procs:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    def members(self, url: str) -> list[int]:
+        """Live processes of the server at `url`: its leader and whatever it forked."""
+        return group_members(self.process_group(url))
+
+    def stop(self, url: str | None = None) -> None:
+        """Stop the server at `url`, or every server started here."""
+        for key in [url] if url else list(self.procs):
+            stop_server(self.procs[key][0])
+
+
+@pytest.fixture
+def panel_server(tmp_path) -> Iterator[PanelServers]:
+    """Factory: start ``panel serve`` in a subprocess the way ``make run`` does.
+
+    ``url = panel_server("app.py", *extra_args, env=None, timeout=60)`` serves the
+    script (relative to the repo root, or absolute) with ``--index <name>`` on a free
+    port and returns ``http://localhost:PORT``; the app answers at ``/`` and
+    ``/<name>``. ``env`` entries are added to the environment (e.g. DASHBOARD_DB_URL).
+    Each server runs in its own process group, which is ended at teardown (or earlier with
+    ``panel_server.stop(url)``); their output is in ``tmp_path``.
+    """
+    servers = PanelServers(tmp_path)
+    yield servers
+    servers.stop()
 
 
 # --------------------------------------------------------------------- dashboard data
@@ -297,25 +376,17 @@ def served_app_url(tmp_path_factory: pytest.TempPathFactory, seeded_db_url: str)
         "--allow-websocket-origin", f"127.0.0.1:{port}",
         "--liveness",
     ]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "DASHBOARD_DB_URL": seeded_db_url})
+    proc = start_server(cmd, log, {"DASHBOARD_DB_URL": seeded_db_url})
     try:
         _wait_http_ok(f"http://127.0.0.1:{port}/liveness", proc, 90)
         # One throw-away session loads the process-wide data, so no test pays for it.
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120) as resp:
             resp.read()
     except Exception as exc:
-        proc.kill()
-        proc.wait()
+        stop_server(proc)
         raise RuntimeError(f"{exc}\n--- {log} ---\n{log.read_text(errors='replace')}") from exc
     yield f"http://localhost:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    stop_server(proc)
 
 
 # ------------------------------------------------------ importer: SQLite and PostgreSQL
@@ -396,10 +467,11 @@ def _start_postgres() -> dict:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Stop the throwaway PostgreSQL cluster, if one was started."""
+    """Stop the throwaway PostgreSQL cluster, if one was started; check that no server survives."""
     server = _postgres.pop("server", None)
     if server is not None:
         server["stop"]()
+    _check_no_server_survives(session)
 
 
 @pytest.fixture(scope="session")

@@ -61,3 +61,15 @@ def test_the_weakest_status_wins():
 def test_periods_after_mid_2025_are_not_drawn_on_the_district_map():
     assert map_id_for_period(2024) == "hn_districts_2014"
     assert map_id_for_period(2026) is None
+
+
+def test_new_observations_come_with_their_version_and_replace_every_lookup(seeded_db_url):
+    from dashboard.data import load_data
+
+    data = load_data(seeded_db_url)
+    census = data.observations[data.observations["indicator_id"] == "population_total"]
+    data.replace_observations(census, 99)
+    assert data.version == 99
+    assert data.district_table("women_district_council_pct", 2016)["value"].isna().all()
+    assert data.city_value("women_district_council_pct", 2016) is None
+    assert data.city_value("population_total", 2019).value == 8_053_663

@@ -41,3 +41,18 @@ def attribution(lang_param) -> pn.pane.HTML:
         pn.bind(lambda lang: f'<div class="attribution">{BOUNDARY_ATTRIBUTION[lang]}</div>', lang_param),
         sizing_mode="stretch_width",
     )
+
+
+def database_banner(key: str = "database_unreachable", visible: bool = False) -> pn.pane.Alert:
+    """Says, in both languages, that the database cannot be reached; hidden while it can.
+
+    Both languages at once: the outage concerns everyone looking at the page, whatever
+    language they chose, and the text must not depend on any state that might be stale.
+    """
+    return pn.pane.Alert(
+        f"⚠ **{t(key, 'vi')}**<br>{t(key, 'en')}",
+        alert_type="danger",
+        visible=visible,
+        sizing_mode="stretch_width",
+        css_classes=["database-banner"],
+    )

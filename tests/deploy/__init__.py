@@ -1,0 +1,1 @@
+"""Tests of the deploy/ folder: nginx in front of several dashboard processes."""
