@@ -608,7 +608,11 @@ def fingerprint():
 # Module-level containers that hold process state rather than constants, by module. Every
 # functools cache of the package is found by itself; containers whose name says "cache"
 # are too. Only those named otherwise need listing here.
-PROCESS_STATE = {"dashboard.auth": ("_failures",), "dashboard.store": ("_UPGRADED",)}
+PROCESS_STATE = {
+    "dashboard.auth": ("_failures",),
+    "dashboard.data": ("_WATCHERS",),
+    "dashboard.store": ("_UPGRADED", "_SQLITE_IDENTITIES"),
+}
 
 
 def _project_caches() -> tuple[list, list]:
@@ -636,6 +640,10 @@ def _project_caches() -> tuple[list, list]:
 def clear_project_caches() -> None:
     """Empty every process cache of the dashboard, and Panel's `pn.cache` if Panel is loaded."""
     functions, stores = _project_caches()
+    data = sys.modules.get("dashboard.data")
+    # A data watcher runs a thread: stop it before it is forgotten.
+    for watcher in list(getattr(data, "_WATCHERS", {}).values()):
+        watcher.stop()
     # Forgotten engines (data.shared_engine) close their pooled connections when collected.
     for function in functions:
         function.cache_clear()
