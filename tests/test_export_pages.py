@@ -79,6 +79,12 @@ def plot_count(document: str) -> int:
     return len(re.findall(r'"name": "Figure"', document_text(document)))
 
 
+def test_the_command_line_offers_every_page():
+    from dashboard.export.cli import HTML_PAGES
+
+    assert HTML_PAGES == PAGES
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_is_one_offline_file(exported, page):
     code, document, _path = exported[page]

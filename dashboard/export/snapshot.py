@@ -1,4 +1,7 @@
-"""An offline HTML copy of a page: one file with every script and style inline.
+"""An offline HTML copy of the map page: one file with every script and style inline.
+
+The pieces are shared with `export.pages`, which copies every other page: the explorer's
+models (`explorer_models`), the footer and the inline document (`document_html`).
 
 The map and the ranking are the dashboard's own elements (`choropleth_element`,
 `ranking_element`) rendered by Bokeh into a standalone document, so hover tooltips
