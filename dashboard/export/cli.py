@@ -81,11 +81,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"Không có quận, huyện / unknown district code: {district!r}", file=sys.stderr)
         return 2
 
-    from .pages import PageRequestError
+    refusals: tuple = ()
+    if args.format == "html":  # only a page copy needs Panel, which takes seconds to load
+        from .pages import PageRequestError
 
+        refusals = (PageRequestError,)
     try:
         content, note = _export(data, args)
-    except PageRequestError as error:
+    except refusals as error:
         print(error.message("vi"), file=sys.stderr)
         print(error.message("en"), file=sys.stderr)
         return 2
