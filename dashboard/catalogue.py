@@ -45,10 +45,6 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 # Short names go into chart titles and selectors, which must fit on a phone.
 SHORT_NAME_MAX_CHARS = 40
 
-# Facts store percentages rounded to 2 decimals, so a recomputed n/N may differ by
-# up to 0.005; 0.01 (plus float slack) catches real typos but not rounding.
-PERCENT_TOLERANCE = 0.01 + 1e-9
-
 BILINGUAL_FIELDS = (
     "name",
     "short_name",
@@ -791,51 +787,18 @@ def _fact_record(raw: dict[str, str], row: int, file: str, catalogue: Catalogue)
     has_numerator, has_denominator = not math.isnan(numerator), not math.isnan(denominator)
 
     if indicator.is_percent:
-        if not 0 <= value <= 100:
-            raise fail(
-                "value",
-                value,
-                "tỷ lệ phải nằm trong khoảng 0–100",
-                "a percentage must lie between 0 and 100",
-            )
-        if has_numerator != has_denominator:
-            missing = "denominator" if has_numerator else "numerator"
-            raise fail(
-                missing,
-                None,
-                "cần nhập cả tử số và mẫu số, hoặc để trống cả hai",
-                "give both numerator and denominator, or neither",
-            )
-        if has_numerator:
-            if numerator < 0:
-                raise fail(
-                    "numerator",
-                    numerator,
-                    "tử số không được âm",
-                    "the numerator cannot be negative",
-                )
-            if denominator <= 0:
-                raise fail(
-                    "denominator",
-                    denominator,
-                    "mẫu số phải lớn hơn 0",
-                    "the denominator must be above 0",
-                )
-            if numerator > denominator:
-                raise fail(
-                    "numerator",
-                    numerator,
-                    f"tử số lớn hơn mẫu số ({denominator:g})",
-                    f"the numerator is larger than the denominator ({denominator:g})",
-                )
-            expected = 100 * numerator / denominator
-            if abs(value - expected) > PERCENT_TOLERANCE:
-                raise fail(
-                    "value",
-                    value,
-                    f"không khớp với tử số/mẫu số × 100 = {expected:.2f}",
-                    f"does not match numerator/denominator × 100 = {expected:.2f}",
-                )
+        # The importer's rule set, so a shipped fact and an imported figure pass the same checks.
+        from .importer.validate import percent_rules
+        broken = percent_rules(
+            indicator,
+            value,
+            numerator if has_numerator else None,
+            denominator if has_denominator else None,
+            decimals=_decimals(cells["value"]),
+        )
+        if broken:
+            rule = broken[0]
+            raise fail(rule.part, numbers[rule.part], rule.vi, rule.en)
     else:
         if has_numerator or has_denominator:
             column = "numerator" if has_numerator else "denominator"
@@ -845,6 +808,12 @@ def _fact_record(raw: dict[str, str], row: int, file: str, catalogue: Catalogue)
                 f"chỉ tiêu {indicator_id} không phải tỷ lệ phần trăm: không có tử số, mẫu số",
                 f"indicator {indicator_id} is not a percentage: no numerator or denominator",
             )
+        if indicator.is_count:
+            from .importer.validate import count_rule
+
+            rule = count_rule(value)
+            if rule is not None:
+                raise fail("value", value, rule.vi, rule.en)
         if value < 0:
             raise fail("value", value, "giá trị không được âm", "the value cannot be negative")
         if indicator.is_boolean and value > 100:
@@ -866,6 +835,12 @@ def _fact_record(raw: dict[str, str], row: int, file: str, catalogue: Catalogue)
         "status": cells["status"],
         "source": cells["source"],
     }
+
+
+def _decimals(cell: str) -> int | None:
+    """How many decimals a number was typed with ("30.09" -> 2), None when not a plain number."""
+    whole, dot, fraction = cell.partition(".")
+    return len(fraction) if dot and fraction.isdigit() else 0 if cell.lstrip("-").isdigit() else None
 
 
 def _fact_number(cell: str, column: str, fail: Callable[..., DataError]) -> float:

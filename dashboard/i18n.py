@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 
 LANGUAGES = ("vi", "en")
 
@@ -486,15 +485,6 @@ STRINGS: dict[str, dict[str, str]] = {
 def t(key: str, lang: str) -> str:
     """The interface string `key` in `lang`."""
     return STRINGS[key][lang]
-
-
-def vietnamese_sort_key(text: str) -> tuple[str, str]:
-    """Vietnamese alphabetical order: letters compared without tone marks, đ right after d."""
-    without_marks = "".join(
-        char for char in unicodedata.normalize("NFD", text.replace("đ", "d~").replace("Đ", "D~"))
-        if not unicodedata.combining(char)
-    )
-    return without_marks.casefold(), text
 
 
 def format_number(value: float | None, lang: str, decimals: int = 0) -> str:

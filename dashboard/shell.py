@@ -13,11 +13,12 @@ from panel.io.resources import LOCAL_DIST
 from panel.io.state import set_curdoc
 from sqlalchemy.exc import SQLAlchemyError
 
-from .data import DashboardData, DatabaseStatus, DataWatcher, data_watcher, get_data, resolve_period
+from .data import DashboardData, DatabaseStatus, DataWatcher, data_watcher, get_data
 from .i18n import LANGUAGES, format_datetime, t
+from .model.indicators import explorer_indicators
+from .model.periods import settle_period
 from .pages import registered_pages
-from .state import MODES, URL_PARAMETERS, VIEWS, DashboardState
-from .views.controls import explorer_indicators
+from .state import MODES, URL_PARAMETERS, VIEWS, DashboardState, new_state
 from .views.export_buttons import PAGE_DOWNLOADS, ExportButtons
 from .views.notices import database_banner
 from .views.presenter import KeyboardStepper
@@ -60,12 +61,6 @@ def configure() -> None:
 def in_served_session() -> bool:
     """True inside a `panel serve` session (`pn.state.served` is only set in the served script)."""
     return pn.state.curdoc is not None and pn.state.curdoc.session_context is not None
-
-
-def new_state(data: DashboardData, **params) -> DashboardState:
-    """A fresh state whose indicator choices are the catalogue's."""
-    params.setdefault("data_version", data.version)
-    return DashboardState(indicator_ids=list(data.catalogue.indicators), **params)
 
 
 def watch_for_new_data(
@@ -230,8 +225,7 @@ class DashboardApp:
             return
         choices = explorer_indicators(self.data, record.theme)
         if choices and self.state.indicator not in choices:
-            periods = self.data.district_periods(choices[0])
-            self.state.param.update(indicator=choices[0], year=resolve_period(periods, self.state.year))
+            self.state.param.update(indicator=choices[0], year=settle_period(self.data, choices[0], self.state.year))
 
     def _page_view(self):
         """The current page, built on first visit, and brought up to date with the app's state."""

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import param
 
 from .i18n import LANGUAGES
+
+if TYPE_CHECKING:  # the state is below the data layer at run time: nothing to import
+    from .data import DashboardData
 
 # Navigation order; `/` opens the first.
 PAGE_SLUGS = (
@@ -53,3 +58,9 @@ class DashboardState(param.Parameterized):
             # The catalogue is the same for every session of a process.
             type(self).param.indicator.objects = list(indicator_ids)
         super().__init__(**params)
+
+
+def new_state(data: DashboardData, **params) -> DashboardState:
+    """A fresh state whose indicator choices are the catalogue's, at the data's version."""
+    params.setdefault("data_version", data.version)
+    return DashboardState(indicator_ids=list(data.catalogue.indicators), **params)

@@ -446,3 +446,23 @@ def test_a_missing_facts_file_is_named(tmp_path):
 
 def test_the_shipped_facts_file_is_utf8_without_byte_order_mark():
     assert not FACTS_PATH.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_facts_and_imports_share_one_rule_set_and_one_tolerance(tmp_path):
+    from dashboard.importer.validate import percent_rules
+
+    # Typed with one decimal, 30.1 may lie half a unit from 356/1183 × 100 = 30.09.
+    loose = write_facts(tmp_path, "hn_city,01,2016,women_district_council_pct,30.1,356,1183,official,x")
+    assert load_facts(loose)["value"].tolist() == [30.1]
+    wrong = write_facts(tmp_path, "hn_city,01,2016,women_district_council_pct,30.2,356,1183,official,x")
+    with pytest.raises(DataError) as caught:
+        load_facts(wrong)
+    indicator = load_catalogue().get("women_district_council_pct")
+    (rule,) = percent_rules(indicator, 30.2, 356.0, 1183.0, decimals=1)
+    assert (caught.value.column, caught.value.reason_vi, caught.value.reason_en) == (rule.part, rule.vi, rule.en)
+    # A count is a whole number, in the facts as in an import.
+    half = write_facts(tmp_path, "hn_city,01,2016,women_district_council_pct,30.09,356.5,1183,official,x")
+    with pytest.raises(DataError) as caught:
+        load_facts(half)
+    assert caught.value.column == "numerator" and "whole number" in caught.value.reason_en
+

@@ -6,11 +6,11 @@ import pytest
 from bokeh.document import Document
 from bokeh.document.events import ColumnDataChangedEvent, ColumnsPatchedEvent
 
-from dashboard.classify import NO_DATA_COLOUR
-from dashboard.shell import new_state
+from dashboard.model.classes import NO_DATA_COLOUR
+from dashboard.model.display import district_display
+from dashboard.model.snapshot import IndicatorSnapshot
+from dashboard.state import new_state
 from dashboard.views.choropleth import ChoroplethView, choropleth_element
-from dashboard.views.frames import district_display
-from dashboard.views.snapshot import IndicatorSnapshot
 
 hv.extension("bokeh")
 

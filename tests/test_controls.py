@@ -1,7 +1,8 @@
 """The selectors and the timeline follow the state, and the state follows them."""
 
-from dashboard.shell import new_state
-from dashboard.views.controls import IndicatorControls, explorer_indicators, period_options
+from dashboard.model.indicators import explorer_indicators
+from dashboard.state import new_state
+from dashboard.views.controls import IndicatorControls, period_options
 
 
 def test_timeline_runs_oldest_to_newest_and_moves_the_period(dashboard_data):

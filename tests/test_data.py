@@ -2,7 +2,7 @@
 
 import math
 
-from dashboard.data import combined_status, map_id_for_period, resolve_period
+from dashboard.data import combined_status, map_id_for_period
 
 
 def test_district_table_has_every_district_and_keeps_missing_as_nan(dashboard_data):
@@ -41,13 +41,6 @@ def test_periods_of_term_and_annual_indicators(dashboard_data):
     assert dashboard_data.district_periods("women_district_council_pct") == [2011, 2016, 2021]
     assert dashboard_data.district_periods("committee_established") == list(range(2016, 2025))
     assert dashboard_data.periods("women_city_council_candidates_pct") == [2021, 2026]
-
-
-def test_resolve_period_finds_the_term_that_contains_a_year():
-    assert resolve_period([2011, 2016, 2021], 2019) == 2016
-    assert resolve_period([2011, 2016, 2021], 2016) == 2016
-    assert resolve_period([2016, 2017], 2010) == 2016
-    assert resolve_period([], 2016) is None
 
 
 def test_the_weakest_status_wins():

@@ -14,7 +14,7 @@ from PIL import Image
 from dashboard.export import common, images
 from dashboard.export.images import PNG_SIZE
 from dashboard.export.pages import PAGES
-from dashboard.shell import new_state
+from dashboard.state import new_state
 from dashboard.views.export_buttons import ExportButtons
 
 

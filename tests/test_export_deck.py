@@ -24,7 +24,7 @@ from dashboard.export.deck import (
     deck_bytes,
 )
 from dashboard.geo import BOUNDARY_ATTRIBUTION
-from dashboard.kpi import theme_kpis, value_text
+from dashboard.model.kpi import theme_kpis, value_text
 
 PERIOD = 2024
 TODAY = dt.date(2026, 6, 5)

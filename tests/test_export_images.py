@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dashboard.classify import NO_DATA_COLOUR, YES_COLOUR
 from dashboard.export import common, images
 from dashboard.export.images import NOTICE_FACE, PNG_SIZE, render_figure, render_png
+from dashboard.model.classes import NO_DATA_COLOUR, YES_COLOUR
 
 # (indicator, period, lang, view): a map with districts missing, a chart with a target line.
 CASES = [

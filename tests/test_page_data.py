@@ -21,7 +21,7 @@ from dashboard.pages.data import (
     table_html,
     template_years,
 )
-from dashboard.shell import new_state
+from dashboard.state import new_state
 
 EDITOR = "nguyen.van.a"
 GOOD_CSV = (

@@ -11,8 +11,11 @@ import pytest
 from dashboard.catalogue import load_catalogue
 from dashboard.data import CITY_MAP_ID, DashboardData
 from dashboard.geo import DISTRICT_MAP_ID
+from dashboard.model.cells import district_cells, district_indicators
+from dashboard.model.display import trend_frame
 from dashboard.pages import district as page
-from dashboard.shell import new_state
+from dashboard.state import new_state
+from dashboard.views.trend import chart_key_html, trend_element
 
 # Options on HoloViews elements need a plotting backend; the served app loads the same one.
 hv.extension("bokeh", logo=False)
@@ -107,7 +110,7 @@ def test_every_rank_of_ba_vi_lies_between_1_and_the_districts_reporting(dashboar
 
 
 def test_the_best_district_ranks_first(dashboard_data):
-    cells = page.district_cells(dashboard_data, PERCENT)
+    cells = district_cells(dashboard_data, PERCENT)
     latest = max(cells)
     values = cells[latest]["value"]
     best = values.idxmax()
@@ -121,7 +124,7 @@ def test_the_best_district_ranks_first(dashboard_data):
 
 def test_profile_lists_every_district_indicator_the_district_reports(dashboard_data):
     table = page.profile_table(dashboard_data, BA_VI, "vi")
-    expected = [i.id for i in page.district_indicators(dashboard_data)]
+    expected = [i.id for i in district_indicators(dashboard_data)]
     assert table["indicator_id"].tolist() == expected
     assert "women_city_council_pct" not in expected  # a city-only indicator
 
@@ -215,7 +218,7 @@ def test_a_district_missing_the_latest_period_keeps_its_last_value(tiny_data):
 
 
 def test_missing_periods_are_gaps_labelled_no_data_never_zero(tiny_data):
-    frame = page.trend_frame(tiny_data, tiny_data.indicator(PERCENT), "003", "vi")
+    frame = trend_frame(tiny_data, tiny_data.indicator(PERCENT), "003", "vi")
     assert frame["period"].tolist() == [2016, 2017, 2018]
     assert math.isnan(frame.loc[1, "district"])
     assert frame.loc[1, "district_label"] == "chưa có số liệu"
@@ -226,7 +229,7 @@ def test_missing_periods_are_gaps_labelled_no_data_never_zero(tiny_data):
 
 
 def test_counts_compare_with_the_average_district(tiny_data):
-    frame = page.trend_frame(tiny_data, tiny_data.indicator(COUNT), "001", "vi")
+    frame = trend_frame(tiny_data, tiny_data.indicator(COUNT), "001", "vi")
     assert frame.loc[0, "city"] == pytest.approx(4.0)
     row = row_of(page.profile_table(tiny_data, "001", "vi"), COUNT)
     assert row["city_label"] == "8; trung bình mỗi quận, huyện 4,0 · minh họa"
@@ -236,31 +239,21 @@ def test_counts_compare_with_the_average_district(tiny_data):
 @pytest.mark.parametrize("indicator_id", [PERCENT, COUNT, "committee_established"])
 def test_trend_element_is_an_overlay_for_every_kind(tiny_data, indicator_id):
     indicator = tiny_data.indicator(indicator_id)
-    frame = page.trend_frame(tiny_data, indicator, "001", "vi")
-    element = page.trend_element(frame, indicator, "Quận Ba Đình", "vi")
+    frame = trend_frame(tiny_data, indicator, "001", "vi")
+    element = trend_element(frame, indicator, "Quận Ba Đình", "vi")
     assert isinstance(element, hv.Overlay)
     curves = [layer for layer in element if isinstance(layer, hv.Curve)]
     assert curves and all(len(curve) == len(frame) for curve in curves)
 
 
 def test_chart_key_names_the_lines(tiny_data):
-    key = page.chart_key_html(tiny_data.indicator(PERCENT), "Quận Tây Hồ", "vi")
+    key = chart_key_html(tiny_data.indicator(PERCENT), "Quận Tây Hồ", "vi")
     assert "Quận Tây Hồ" in key and "Toàn thành phố" in key and "Mục tiêu" in key
-    key = page.chart_key_html(tiny_data.indicator(COUNT), "Tây Hồ (urban district)", "en")
+    key = chart_key_html(tiny_data.indicator(COUNT), "Tây Hồ (urban district)", "en")
     assert "District average" in key and "Target" not in key
 
 
 # ------------------------------------------------------------------------------- helpers
-
-
-def test_rank_follows_polarity_and_shares_ties():
-    values = pd.Series([10.0, 20.0, 20.0, math.nan, 5.0])
-    assert page.rank_among(values, 20.0, "higher_is_better") == 1
-    assert page.rank_among(values, 10.0, "higher_is_better") == 3
-    assert page.rank_among(values, 5.0, "lower_is_better") == 1
-    assert page.rank_among(values, 20.0, "lower_is_better") == 3
-    assert page.rank_among(values, 20.0, "neutral") is None
-    assert page.rank_among(values, math.nan, "higher_is_better") is None
 
 
 def test_district_options_start_with_a_prompt_in_vietnamese_order(dashboard_data):

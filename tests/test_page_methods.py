@@ -6,7 +6,7 @@ import pandas as pd
 
 from dashboard.catalogue import FACT_STATUSES, load_facts
 from dashboard.pages import methods as page
-from dashboard.shell import new_state
+from dashboard.state import new_state
 
 
 def test_metadata_has_every_field_in_both_languages(dashboard_data):

@@ -1,8 +1,8 @@
 """The overview shows one KPI card per headline indicator and opens the theme page on tap."""
 
-from dashboard.kpi import HEADLINE_INDICATORS, indicator_kpi
+from dashboard.model.kpi import HEADLINE_INDICATORS, indicator_kpi
 from dashboard.pages.overview import OverviewPage, kpi_card_html, overview_years
-from dashboard.shell import new_state
+from dashboard.state import new_state
 
 
 def test_years_offered_are_the_annual_plan_years(dashboard_data):

@@ -4,10 +4,11 @@ import holoviews as hv
 import panel as pn
 from bokeh.document import Document
 
-from dashboard.shell import new_state
-from dashboard.views.frames import district_display
-from dashboard.views.ranking import RankingView, ranked, ranking_element
-from dashboard.views.snapshot import IndicatorSnapshot
+from dashboard.model.display import district_display
+from dashboard.model.rank import ranked
+from dashboard.model.snapshot import IndicatorSnapshot
+from dashboard.state import new_state
+from dashboard.views.ranking import RankingView, ranking_element
 
 hv.extension("bokeh")
 
@@ -46,7 +47,7 @@ def test_a_period_with_no_district_figures_draws_no_bars_and_no_error(dashboard_
 def test_best_district_is_on_top_and_the_selected_one_outlined(dashboard_data):
     indicator = dashboard_data.indicator("women_district_council_pct")
     display, _ = district_display(dashboard_data, indicator, 2016, "vi")
-    order = ranked(display)
+    order = ranked(display, indicator)
     assert order["value"].is_monotonic_increasing  # drawn bottom-up, so the best is on top
     element = ranking_element(display, indicator, "vi", selected_code="271")
     bars = element.get(0)

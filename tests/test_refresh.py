@@ -18,11 +18,12 @@ from dashboard import data as data_module
 from dashboard import store
 from dashboard.data import DataWatcher, data_watcher, load_data, refresh_if_changed
 from dashboard.importer import import_bytes
+from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.seed import seed_database
-from dashboard.shell import build_app, new_state, watch_for_new_data
+from dashboard.shell import build_app, watch_for_new_data
+from dashboard.state import new_state
 from dashboard.views.choropleth import ChoroplethView
 from dashboard.views.notices import database_banner
-from dashboard.views.snapshot import IndicatorSnapshot
 
 hv.extension("bokeh")
 

@@ -11,12 +11,14 @@ from collections.abc import Iterator
 import pandas as pd
 
 from ..catalogue import Indicator
-from ..data import DashboardData, resolve_period
+from ..data import DashboardData
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import format_ratio, format_value, t
-from ..kpi import period_label, target_text
-from ..state import DashboardState
-from ..views.snapshot import IndicatorSnapshot
+from ..model.kpi import period_label
+from ..model.periods import settle_period
+from ..model.snapshot import IndicatorSnapshot
+from ..model.targets import target_text
+from ..state import new_state
 
 # Matplotlib's pyplot and HoloViews' option store are not thread-safe; a server may
 # render for two sessions at once.
@@ -65,12 +67,6 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def map_period(data: DashboardData, indicator_id: str, period: int) -> int:
-    """The period the map shows for `period`: the one containing it, as the period selector does."""
-    periods = data.district_periods(indicator_id) or data.periods(indicator_id)
-    return resolve_period(periods, period) or period
-
-
 def snapshot_for(
     data: DashboardData,
     indicator_id: str,
@@ -80,16 +76,8 @@ def snapshot_for(
     gap: bool = False,
 ) -> IndicatorSnapshot:
     """A snapshot as the map page would hold it, for `indicator_id` at the map period of `period`."""
-    state = DashboardState(
-        indicator_ids=list(data.catalogue.indicators),
-        page="map",
-        indicator=indicator_id,
-        year=map_period(data, indicator_id, period),
-        lang=lang,
-        district=district,
-        gap=gap,
-        data_version=data.version,
-    )
+    state = new_state(data, page="map", indicator=indicator_id, year=settle_period(data, indicator_id, period),
+                      lang=lang, district=district, gap=gap)
     return IndicatorSnapshot(state=state, data=data)
 
 

@@ -32,15 +32,15 @@ from pptx.util import Inches, Pt
 from ..data import DashboardData
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import t
-from ..kpi import (
+from ..model.kpi import (
     Kpi,
     indicator_kpi,
     period_label,
     spoken_summary,
     summary_lines,
-    target_text,
     theme_kpis,
 )
+from ..model.targets import target_text
 from . import common, images
 
 FONT = "Arial"

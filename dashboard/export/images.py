@@ -29,10 +29,10 @@ from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..i18n import format_number, format_value, t
-from ..kpi import target_text
+from ..model.snapshot import IndicatorSnapshot
+from ..model.targets import target_text
 from ..views.choropleth import choropleth_element
 from ..views.ranking import ranking_element
-from ..views.snapshot import IndicatorSnapshot
 from . import common
 
 VIEWS = ("map", "chart")

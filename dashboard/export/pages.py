@@ -28,13 +28,14 @@ from markdown_it import MarkdownIt
 from panel.layout import ListLike
 from panel.viewable import Viewer
 
-from ..data import DashboardData, resolve_period
+from ..data import DashboardData
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import t
-from ..kpi import HEADLINE_INDICATORS, indicator_kpi
+from ..model.indicators import explorer_indicators
+from ..model.kpi import HEADLINE_INDICATORS, indicator_kpi
+from ..model.periods import map_periods, resolve_period
 from ..pages import PageRecord, registered_pages
-from ..state import DEFAULT_INDICATOR, YEAR_BOUNDS, DashboardState
-from ..views.controls import explorer_indicators
+from ..state import DEFAULT_INDICATOR, YEAR_BOUNDS, DashboardState, new_state
 from ..views.explorer import IndicatorExplorer
 from . import common
 from .snapshot import (
@@ -147,7 +148,7 @@ def page_state(
         elif indicator not in choices:
             raise PageRequestError("not_on_page", indicator=indicator, page=page, choices=", ".join(choices))
         if period is None:
-            period = data.district_periods(indicator)[-1]
+            period = map_periods(data, indicator)[-1]
     elif page == "overview":
         from ..pages.overview import overview_years
 
@@ -160,7 +161,7 @@ def page_state(
     values = {"page": page, "indicator": indicator, "district": district, "lang": lang, "gap": gap}
     if period is not None:
         values["year"] = period
-    return DashboardState(indicator_ids=list(data.catalogue.indicators), data_version=data.version, **values)
+    return new_state(data, **values)
 
 
 def _record(page: str) -> PageRecord:

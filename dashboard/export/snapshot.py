@@ -26,10 +26,10 @@ from bokeh.resources import Resources
 
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import t
+from ..model.snapshot import IndicatorSnapshot
 from ..views.district_card import district_card_html
 from ..views.legend import legend_html
 from ..views.ranking import SELECTED_LINE, ranking_element, ranking_note_html
-from ..views.snapshot import IndicatorSnapshot
 from . import common, images
 
 PAGES = ("map",)

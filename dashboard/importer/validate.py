@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from dashboard.catalogue import Indicator
 
@@ -136,85 +137,21 @@ class Checker:
             self._count(number.value, where, "value")
 
     def _count(self, value: float, where: Located, part: str) -> bool:
-        if value < 0:
-            self._add(
-                "negative", where,
-                "số đếm không được âm" if part == "value" else f"{_PART_VI[part]} không được âm",
-                "a count cannot be negative" if part == "value" else f"the {part} cannot be "
-                "negative",
-            )
-            return False
-        if not float(value).is_integer():
-            self._add("not_whole", where, "phải là số nguyên (số người, số lớp...)",
-                      "must be a whole number (people, courses...)")
-            return False
-        return True
+        rule = count_rule(value, part)
+        if rule is not None:
+            self._add(rule.code, where, rule.vi, rule.en)
+        return rule is None
 
     def _percent(self, candidate: Candidate, indicator: Indicator) -> None:
         parts = candidate.parts
         value = parts.get("value")
-        if value is not None and not 0 <= value[0].value <= 100:
-            self._add(
-                "percent_range", value[1],
-                "tỷ lệ phần trăm vượt quá 100" if value[0].value > 100
-                else "tỷ lệ phần trăm không được âm",
-                "a percentage cannot exceed 100" if value[0].value > 100
-                else "a percentage cannot be negative",
-            )
-            value = None
-        numerator, denominator = parts.get("numerator"), parts.get("denominator")
-        if (numerator is None) != (denominator is None):
-            present, missing = (numerator, "denominator") if numerator else (denominator,
-                                                                              "numerator")
-            self._add(
-                "half_ratio", present[1],
-                f"thiếu {_PART_VI[missing]}: cần nhập cả tử số và mẫu số, hoặc để trống cả hai",
-                f"the {missing} is missing: give both numerator and denominator, or neither",
-            )
-            return
-        if numerator is None:
-            if value is not None and indicator.city_aggregate == "ratio_of_sums":
-                self._add(
-                    "missing_counts", value[1],
-                    "cần nhập tử số và mẫu số: số liệu toàn thành phố được tính từ các số này, "
-                    "tỷ lệ thôi là chưa đủ",
-                    "give the numerator and the denominator: the city figure is computed from "
-                    "them, the percentage alone is not enough",
-                )
-            return
-        ok = self._count(numerator[0].value, numerator[1], "numerator")
-        ok = self._count(denominator[0].value, denominator[1], "denominator") and ok
-        if not ok:
-            return
-        n, d = numerator[0].value, denominator[0].value
-        if d == 0:
-            self._add("zero_denominator", denominator[1], "mẫu số phải lớn hơn 0",
-                      "the denominator must be above 0")
-            return
-        if n > d:
-            label_n_vi = indicator.text("numerator_label", "vi") or "tử số"
-            label_d_vi = indicator.text("denominator_label", "vi") or "mẫu số"
-            label_n_en = indicator.text("numerator_label", "en") or "the numerator"
-            label_d_en = indicator.text("denominator_label", "en") or "the denominator"
-            self._add(
-                "more_than_total", numerator[1],
-                f"tử số ({label_n_vi}: {n:g}) lớn hơn mẫu số ({label_d_vi}: {d:g})",
-                f"the numerator ({label_n_en}: {n:g}) is larger than the denominator "
-                f"({label_d_en}: {d:g})",
-            )
-            return
-        if value is not None:
-            expected = 100 * n / d
-            decimals = value[0].decimals
-            tolerance = PERCENT_TOLERANCE
-            if decimals is not None:
-                tolerance = max(tolerance, 0.5 * 10 ** -decimals)
-            if abs(value[0].value - expected) > tolerance + 1e-9:
-                self._add(
-                    "ratio_mismatch", value[1],
-                    f"không khớp với tử số/mẫu số × 100 = {expected:.2f}",
-                    f"does not match numerator/denominator × 100 = {expected:.2f}",
-                )
+        for rule in percent_rules(
+            indicator,
+            *(parts[part][0].value if part in parts else None for part in ("value", "numerator", "denominator")),
+            decimals=value[0].decimals if value is not None else None,
+            require_counts=indicator.city_aggregate == "ratio_of_sums",
+        ):
+            self._add(rule.code, parts[rule.part][1], rule.vi, rule.en)
 
     # -------------------------------------------------------- duplicates, pairs
 
@@ -266,6 +203,112 @@ class Checker:
 
 
 _PART_VI = {"value": "giá trị", "numerator": "tử số", "denominator": "mẫu số"}
+
+
+# --------------------------------------------------------------- the rule set
+# One rule set for every figure, imported or shipped in data/facts.csv (see catalogue.py).
+
+
+@dataclass(frozen=True)
+class BrokenRule:
+    """A rule a figure breaks: stable code, the part (cell) to point at, and the reason."""
+
+    code: str
+    part: str
+    vi: str
+    en: str
+
+
+def count_rule(value: float, part: str = "value") -> BrokenRule | None:
+    """A count, numerator or denominator is a whole number of at least 0."""
+    if value < 0:
+        return BrokenRule(
+            "negative", part,
+            "số đếm không được âm" if part == "value" else f"{_PART_VI[part]} không được âm",
+            "a count cannot be negative" if part == "value" else f"the {part} cannot be negative",
+        )
+    if not float(value).is_integer():
+        return BrokenRule("not_whole", part, "phải là số nguyên (số người, số lớp...)",
+                          "must be a whole number (people, courses...)")
+    return None
+
+
+def percent_tolerance(decimals: int | None) -> float:
+    """How far a typed percentage may lie from n/N × 100: 0.01, or half its last digit."""
+    tolerance = PERCENT_TOLERANCE
+    if decimals is not None:
+        tolerance = max(tolerance, 0.5 * 10 ** -decimals)
+    return tolerance + 1e-9
+
+
+def percent_rules(
+    indicator: Indicator,
+    value: float | None,
+    numerator: float | None,
+    denominator: float | None,
+    *,
+    decimals: int | None = None,
+    require_counts: bool = False,
+) -> list[BrokenRule]:
+    """Every rule a percentage breaks, given its value and counts (None where not given).
+
+    `decimals` is how many decimals the value was typed with; `require_counts` asks for n and
+    N, which a district figure needs when the city figure is computed from them.
+    """
+    broken: list[BrokenRule] = []
+    if value is not None and not 0 <= value <= 100:
+        broken.append(BrokenRule(
+            "percent_range", "value",
+            "tỷ lệ phần trăm vượt quá 100" if value > 100 else "tỷ lệ phần trăm không được âm",
+            "a percentage cannot exceed 100" if value > 100 else "a percentage cannot be negative",
+        ))
+        value = None
+    if (numerator is None) != (denominator is None):
+        present, missing = ("numerator", "denominator") if numerator is not None else ("denominator", "numerator")
+        broken.append(BrokenRule(
+            "half_ratio", present,
+            f"thiếu {_PART_VI[missing]}: cần nhập cả tử số và mẫu số, hoặc để trống cả hai",
+            f"the {missing} is missing: give both numerator and denominator, or neither",
+        ))
+        return broken
+    if numerator is None:
+        if value is not None and require_counts:
+            broken.append(BrokenRule(
+                "missing_counts", "value",
+                "cần nhập tử số và mẫu số: số liệu toàn thành phố được tính từ các số này, "
+                "tỷ lệ thôi là chưa đủ",
+                "give the numerator and the denominator: the city figure is computed from "
+                "them, the percentage alone is not enough",
+            ))
+        return broken
+    counts = [rule for rule in (count_rule(numerator, "numerator"), count_rule(denominator, "denominator")) if rule]
+    if counts:
+        return broken + counts
+    n, d = numerator, denominator
+    if d == 0:
+        broken.append(BrokenRule("zero_denominator", "denominator", "mẫu số phải lớn hơn 0",
+                                 "the denominator must be above 0"))
+        return broken
+    if n > d:
+        label_n_vi = indicator.text("numerator_label", "vi") or "tử số"
+        label_d_vi = indicator.text("denominator_label", "vi") or "mẫu số"
+        label_n_en = indicator.text("numerator_label", "en") or "the numerator"
+        label_d_en = indicator.text("denominator_label", "en") or "the denominator"
+        broken.append(BrokenRule(
+            "more_than_total", "numerator",
+            f"tử số ({label_n_vi}: {n:g}) lớn hơn mẫu số ({label_d_vi}: {d:g})",
+            f"the numerator ({label_n_en}: {n:g}) is larger than the denominator ({label_d_en}: {d:g})",
+        ))
+        return broken
+    if value is not None:
+        expected = 100 * n / d
+        if abs(value - expected) > percent_tolerance(decimals):
+            broken.append(BrokenRule(
+                "ratio_mismatch", "value",
+                f"không khớp với tử số/mẫu số × 100 = {expected:.2f}",
+                f"does not match numerator/denominator × 100 = {expected:.2f}",
+            ))
+    return broken
 
 
 def _part(candidate: Candidate | None, part: str) -> float | None:

@@ -12,34 +12,32 @@ URL parameters synced (by the app): page=district, district, lang.
 from __future__ import annotations
 
 import contextlib
-import functools
 import html
-import math
 
 import holoviews as hv
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import CustomJSTickFormatter
 from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
-from ..data import CITY_MAP_ID, DashboardData
-from ..geo import DISTRICT_MAP_ID, UNIT_TYPES_EN
+from ..data import DashboardData
+from ..geo import UNIT_TYPES_EN
 from ..i18n import format_number, format_period, format_ratio, format_value, t
 from ..illustrative import ILLUSTRATIVE_SOURCE
+from ..model.cells import cached_city_value, district_cells, district_indicators
+from ..model.collation import vietnamese_sort_keys
+from ..model.display import trend_frame
+from ..model.rank import rank_among, rank_label
+from ..model.targets import district_meets_target, target_for, target_sign, target_text
 from ..state import DashboardState
-from ..views.ranking import CITY_COLOUR, TARGET_COLOUR
+from ..views.trend import chart_key_html, trend_element
 from . import PageRecord
 
 SLUG = "district"
 TITLE = {"vi": "Hồ sơ quận/huyện", "en": "District profile"}
 ICON = "building"
 
-# The district's own line, distinct from the grey city line and the magenta target.
-DISTRICT_COLOUR = "#2c7fb8"
-# Pixels. Small enough that two indicator blocks fit on one printed A4 page.
-CHART_HEIGHT = 210
 # Statuses from the weakest to the strongest: a block shows the weakest of its parts.
 ILLUSTRATIVE = "illustrative"
 # Columns of the profile table whose missing values must stay None, never NaN or 0.
@@ -81,66 +79,16 @@ PROFILE_COLUMNS = [
 
 # ----------------------------------------------------------------------------- builders
 
-# The caches below are keyed by the process-wide DashboardData (hashed by identity) and
-# its version: every session asks for the same cells, and an import moves the version.
-
-
-def district_cells(data: DashboardData, indicator_id: str) -> dict[int, pd.DataFrame]:
-    """{period: district rows of the indicator indexed by code}, oldest period first."""
-    return _district_cells(data, data.version, indicator_id)
-
-
-def cached_city_value(data: DashboardData, indicator_id: str, period: int):
-    """DashboardData.city_value, computed once per data version."""
-    return _city_value(data, data.version, indicator_id, period)
-
-
-def chart_periods(data: DashboardData, indicator_id: str) -> tuple[int, ...]:
-    """Periods with a district or a published city figure: the x axis of the trend chart."""
-    return _chart_periods(data, data.version, indicator_id)
-
-
-@functools.lru_cache(maxsize=256)
-def _district_cells(data: DashboardData, version: int, indicator_id: str) -> dict:
-    observations = data.observations
-    rows = observations[
-        (observations["indicator_id"] == indicator_id) & (observations["map_id"] == DISTRICT_MAP_ID)
-    ]
-    return {
-        int(period): group.set_index("unit_code")
-        for period, group in sorted(rows.groupby("period"))
-    }
-
-
-@functools.lru_cache(maxsize=4096)
-def _city_value(data: DashboardData, version: int, indicator_id: str, period: int):
-    return data.city_value(indicator_id, period)
-
-
-@functools.lru_cache(maxsize=256)
-def _chart_periods(data: DashboardData, version: int, indicator_id: str) -> tuple[int, ...]:
-    observations = data.observations
-    city = observations[
-        (observations["indicator_id"] == indicator_id) & (observations["map_id"] == CITY_MAP_ID)
-    ]
-    return tuple(sorted(set(district_cells(data, indicator_id)) | set(city["period"].astype(int))))
-
-
 def district_options(districts: pd.DataFrame, lang: str) -> dict[str, str]:
     """Chooser options {label: code}: a prompt first, then the districts by Vietnamese name.
 
     Place names keep their diacritics in English; only the unit type is translated.
     """
     options = {t("profile_placeholder", lang): ""}
-    for row in districts.sort_values("name_vi", key=_vietnamese_sort_key).itertuples():
+    for row in districts.sort_values("name_vi", key=vietnamese_sort_keys).itertuples():
         unit = row.unit_type if lang == "vi" else UNIT_TYPES_EN[row.unit_type]
         options[f"{row.name_vi} ({unit})"] = row.code
     return options
-
-
-def _vietnamese_sort_key(names: pd.Series) -> pd.Series:
-    # Đ sorts after D in Vietnamese; plain code-point order would put it after Z.
-    return names.str.replace("Đ", "D~", regex=False).str.normalize("NFD")
 
 
 def district_name(districts: pd.DataFrame, code: str, lang: str) -> str:
@@ -156,40 +104,10 @@ def district_name(districts: pd.DataFrame, code: str, lang: str) -> str:
     )
 
 
-def district_indicators(data: DashboardData) -> list[Indicator]:
-    """District-level indicators with any district figure, in catalogue order."""
-    return [i for i in data.catalogue.for_level("district") if district_cells(data, i.id)]
-
-
-def rank_among(values: pd.Series, value: float, polarity: str) -> int | None:
-    """Rank of `value` among the reported `values`: 1 is best; ties share the better rank.
-
-    None for a missing value and for neutral indicators, where no order is better.
-    """
-    values = values.dropna()
-    if value is None or math.isnan(value) or polarity == "neutral" or values.empty:
-        return None
-    better = values < value if polarity == "lower_is_better" else values > value
-    return int(better.sum()) + 1
-
-
-def meets_target(value: float, target: Target, polarity: str) -> bool | None:
-    """True when the value reaches the target in the indicator's direction; None when unknown."""
-    if value is None or math.isnan(value):
-        return None
-    return value <= target.value if polarity == "lower_is_better" else value >= target.value
-
-
-def applicable_target(indicator: Indicator, period: int) -> Target | None:
-    """The district's own target for the period, else the city's as a reference."""
-    return indicator.target_for(period, "district") or indicator.target_for(period, "city")
-
-
 def profile_table(data: DashboardData, code: str, lang: str) -> pd.DataFrame:
     """One row per indicator the district has a figure for: raw values and their labels.
 
-    The period of a row is the latest in which the district reported; the previous period
-    is the indicator's district period just before it, so a skipped period gives no change.
+    The period of a row is the latest in which the district reported (see `indicator_facts`).
     """
     records = []
     for indicator in district_indicators(data):
@@ -199,20 +117,28 @@ def profile_table(data: DashboardData, code: str, lang: str) -> pd.DataFrame:
             for p, rows in cells.items()
             if code in rows.index and not pd.isna(rows.at[code, "value"])
         ]
-        if not reported:
-            continue
-        periods = list(cells)
-        period = max(reported)
-        position = periods.index(period)
-        previous_period = periods[position - 1] if position > 0 else None
-        records.append(
-            _profile_record(data, indicator, code, period, previous_period, periods[-1], lang)
-        )
+        if reported:
+            records.append(indicator_facts(data, indicator, code, max(reported), lang))
     table = pd.DataFrame.from_records(records, columns=PROFILE_COLUMNS)
     for column in OPTIONAL_COLUMNS:
         if column in table:
             table[column] = table[column].astype(object).where(table[column].notna(), None)
     return table
+
+
+def indicator_facts(data: DashboardData, indicator: Indicator, code: str, period: int, lang: str) -> dict | None:
+    """The profile's facts of one indicator for the district in `period`; None without a figure.
+
+    The previous period is the indicator's district period just before it, so a skipped
+    period gives no change.
+    """
+    cells = district_cells(data, indicator.id)
+    if period not in cells or code not in cells[period].index or pd.isna(cells[period].at[code, "value"]):
+        return None
+    periods = list(cells)
+    position = periods.index(period)
+    previous_period = periods[position - 1] if position > 0 else None
+    return _profile_record(data, indicator, code, period, previous_period, periods[-1], lang)
 
 
 def _profile_record(
@@ -237,10 +163,9 @@ def _profile_record(
     change = None if previous_value is None else value - previous_value
 
     city = cached_city_value(data, indicator.id, period)
-    target = applicable_target(indicator, period)
-    district_target = target is not None and target.scope == "district" and not indicator.is_boolean
-    met = meets_target(value, target, indicator.polarity) if district_target else None
-    rank = None if indicator.is_boolean else rank_among(table["value"], value, indicator.polarity)
+    target = target_for(indicator, period)
+    met = district_meets_target(value, target, indicator)
+    rank = rank_among(table["value"], value, indicator)
     city_average = None
     if city is not None and indicator.is_count:
         city_average = city.value / (city.units_reporting or len(data.districts))
@@ -305,14 +230,11 @@ def target_label(target: Target | None, indicator: Indicator, lang: str) -> str:
     """'≥ 35% (2016), applies to each district' or the no-target label."""
     if target is None:
         return t("no_target", lang)
-    sign = "≤" if indicator.polarity == "lower_is_better" else "≥"
-    unit = "%" if indicator.kind in ("percent", "boolean") else ""
-    value = format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)
     scope = t(
         "profile_district_target" if target.scope == "district" else "profile_city_target", lang
     )
     yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
-    return f"{sign} {value}{unit}{yes} ({target.year}), {scope}"
+    return f"{target_sign(indicator)} {target_text(target, indicator, lang)}{yes} ({target.year}), {scope}"
 
 
 def met_label(met: bool | None, target: Target | None, indicator: Indicator, lang: str) -> str:
@@ -321,16 +243,6 @@ def met_label(met: bool | None, target: Target | None, indicator: Indicator, lan
     if met is None:
         return t("profile_assessed_city_only", lang)
     return t("met" if met else "not_met", lang)
-
-
-def rank_label(rank: int | None, reporting: int, indicator: Indicator, lang: str) -> str:
-    if indicator.is_boolean:
-        return t("profile_not_ranked_boolean", lang)
-    if indicator.polarity == "neutral":
-        return t("profile_not_ranked_neutral", lang)
-    if rank is None:
-        return t("no_data", lang)
-    return t("profile_rank_of", lang).format(rank=rank, count=reporting)
 
 
 def change_label(
@@ -401,7 +313,7 @@ def indicator_block_html(row: pd.Series, indicator: Indicator, code: str, lang: 
         (t("profile_city_same_period", lang), esc(row["city_label"]), ""),
         (t("target", lang), esc(row["target_label"]), ""),
     ]
-    target = applicable_target(indicator, int(row["period"]))
+    target = target_for(indicator, int(row["period"]))
     if target is not None:
         facts.append((t("basis", lang), esc(target.basis[lang]), ""))
     facts += [
@@ -435,181 +347,6 @@ def indicator_block_html(row: pd.Series, indicator: Indicator, code: str, lang: 
         f'<span class="profile-flag profile-flag-{status}">{esc(row["status_label"])}</span></div>'
         f'{stale}<dl class="profile-facts">{rows}</dl>{link}</div>'
     )
-
-
-def trend_frame(data: DashboardData, indicator: Indicator, code: str, lang: str) -> pd.DataFrame:
-    """One row per period: the district, the city and the target; NaN where there is no figure.
-
-    For counts the city line is the average per reporting district, since the city total
-    dwarfs any single district. Yes/no indicators compare nothing on the same axis: their
-    city value is a share of districts, so only the district's own answer is drawn.
-    """
-    cells = district_cells(data, indicator.id)
-    rows = []
-    for period in chart_periods(data, indicator.id):
-        district = math.nan
-        if period in cells and code in cells[period].index:
-            district = float(cells[period].at[code, "value"])
-        city = cached_city_value(data, indicator.id, period)
-        city_value, target_value = math.nan, math.nan
-        if not indicator.is_boolean:
-            if city is not None:
-                city_value = city.value
-                if indicator.is_count:
-                    city_value = city.value / (city.units_reporting or len(data.districts))
-            target = applicable_target(indicator, period)
-            target_value = math.nan if target is None else target.value
-        rows.append(
-            {
-                "period": period,
-                "period_label": format_period(period, indicator.frequency, lang),
-                "district": district,
-                "city": city_value,
-                "target": target_value,
-                "district_label": format_value(district, indicator.kind, lang),
-                "target_label": format_value(target_value, indicator.kind, lang),
-                "city_label": (
-                    format_number(city_value, lang, 1 if city_value < 100 else 0)
-                    if indicator.is_count and not math.isnan(city_value)
-                    else format_value(city_value, indicator.kind, lang)
-                ),
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "period",
-            "period_label",
-            "district",
-            "city",
-            "target",
-            "district_label",
-            "target_label",
-            "city_label",
-        ],
-    )
-
-
-def _tick_formatter(lang: str, suffix: str, integer: bool) -> CustomJSTickFormatter:
-    # Axis ticks follow the page language too: 1.234,5 in Vietnamese, 1,234.5 in English.
-    # Counts of people or events get no half ticks.
-    locale = "vi-VN" if lang == "vi" else "en-GB"
-    skip = "if (!Number.isInteger(tick)) return '';" if integer else ""
-    return CustomJSTickFormatter(
-        code=f"{skip} return tick.toLocaleString('{locale}', {{maximumFractionDigits: 1}})"
-        f" + '{suffix}';"
-    )
-
-
-def trend_element(
-    frame: pd.DataFrame, indicator: Indicator, district_label: str, lang: str
-) -> hv.Overlay:
-    """The district (solid), the city (dashed) and the target (magenta) over every period.
-
-    Periods without a figure are NaN, which Bokeh draws as a gap: a missing year is never 0.
-    """
-    period = hv.Dimension("period", label=t("period", lang))
-    ticks = [(int(p), label) for p, label in zip(frame["period"], frame["period_label"])]
-    rotate = 40 if len(ticks) > 5 or indicator.frequency == "term" else 0
-    common = dict(
-        framewise=True,
-        responsive=True,
-        height=CHART_HEIGHT,
-        toolbar=None,
-        default_tools=[],
-        show_legend=False,
-        title="",
-        xticks=ticks,
-        xrotation=rotate,
-        xlabel="",
-        fontscale=0.95,
-        padding=(0.12, 0.1),
-    )
-
-    def series(column: str, label_column: str, name: str) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "period": frame["period"],
-                "value": frame[column],
-                "label": frame[label_column],
-                "period_label": frame["period_label"],
-                "series": name,
-            }
-        )
-
-    tooltips = [("", "@series"), (t("period", lang), "@period_label"), (t("value", lang), "@label")]
-    if indicator.is_boolean:
-        value = hv.Dimension("value", label=t("value", lang))
-        own = series("district", "district_label", district_label)
-        line = hv.Curve(own, period, value).opts(
-            color=DISTRICT_COLOUR, line_width=3, interpolation="steps-mid"
-        )
-        points = hv.Scatter(own, period, [value, "label", "period_label", "series"]).opts(
-            color=DISTRICT_COLOUR, size=10, tools=["hover"], hover_tooltips=tooltips
-        )
-        return (line * points).opts(
-            hv.opts.Curve(default_tools=[]),
-            hv.opts.Scatter(default_tools=[]),
-            hv.opts.Overlay(
-                **common,
-                yticks=[(0, t("no", lang)), (1, t("yes", lang))],
-                ylim=(-0.3, 1.3),
-                ylabel="",
-            ),
-        )
-
-    unit = "%" if indicator.is_percent else ""
-    # Explicit limits: HoloViews pads no upper bound for a single period, which clips its point.
-    # A dimension range, unlike ylim, is recomputed for every frame of the DynamicMap.
-    highest = pd.concat([frame["district"], frame["city"], frame["target"]]).max()
-    top = 1.0 if pd.isna(highest) or highest <= 0 else highest * 1.12
-    value = hv.Dimension(
-        "value", label=indicator.unit[lang] if indicator.is_count else "%", range=(0, top)
-    )
-    city_name = t("profile_districts_average" if indicator.is_count else "city", lang)
-    target = series("target", "target_label", t("target", lang))
-    city = series("city", "city_label", city_name)
-    own = series("district", "district_label", district_label)
-    vdims = [value, "label", "period_label", "series"]
-    # One scatter for both series keeps the Bokeh model small: sixteen charts share a page.
-    points = pd.concat(
-        [city.assign(colour=CITY_COLOUR, size=6), own.assign(colour=DISTRICT_COLOUR, size=9)]
-    )
-    layers = [
-        hv.Curve(city, period, value).opts(color=CITY_COLOUR, line_width=2, line_dash="dashed"),
-        hv.Curve(own, period, value).opts(color=DISTRICT_COLOUR, line_width=3),
-        hv.Scatter(points, period, [*vdims, "colour", "size"]).opts(
-            color="colour", size="size", tools=["hover"], hover_tooltips=tooltips
-        ),
-    ]
-    if indicator.targets:
-        layers.insert(
-            0,
-            hv.Curve(target, period, value).opts(
-                color=TARGET_COLOUR, line_width=2.5, line_dash="dotted"
-            ),
-        )
-    return hv.Overlay(layers).opts(
-        hv.opts.Curve(framewise=True, default_tools=[]),
-        hv.opts.Scatter(framewise=True, default_tools=[]),
-        hv.opts.Overlay(
-            **common,
-            yformatter=_tick_formatter(lang, unit, indicator.is_count),
-            ylabel=value.label,
-        ),
-    )
-
-
-def chart_key_html(indicator: Indicator, district_label: str, lang: str) -> str:
-    """What each line means, as text: the chart itself has no legend to fit on a phone."""
-    own = f'<span class="profile-key profile-key-district">━</span> {html.escape(district_label)}'
-    if indicator.is_boolean:
-        return f'<div class="profile-chart-key">{own}</div>'
-    city = t("profile_districts_average" if indicator.is_count else "city", lang)
-    parts = [own, f'<span class="profile-key profile-key-city">╌</span> {city}']
-    if any(indicator.target_for(target.year, target.scope) for target in indicator.targets):
-        parts.append(f'<span class="profile-key profile-key-target">┈</span> {t("target", lang)}')
-    return '<div class="profile-chart-key">' + " &nbsp; ".join(parts) + "</div>"
 
 
 def heading_html(districts: pd.DataFrame, code: str, lang: str) -> str:

@@ -16,8 +16,11 @@ import holoviews as hv
 import pandas as pd
 import panel as pn
 
+from ..catalogue import Target
 from ..data import DashboardData
-from ..i18n import format_period, format_ratio, format_value, t
+from ..i18n import format_period, t
+from ..model.figures import real_figures
+from ..model.indicators import candidate_target
 from ..views.ranking import TARGET_COLOUR
 from . import PageRecord
 from .theme import ThemePage
@@ -31,8 +34,6 @@ REAL_FIGURE_INDICATORS = (
     "women_city_council_candidates_pct", "women_city_council_pct", "women_district_council_pct",
     "women_commune_council_pct", "women_national_assembly_hanoi_pct", "women_national_assembly_pct",
 )
-# The ≥35% share of women on candidate lists (NQ 1132/NQ-UBTVQH13; Law 85/2015/QH13 art. 8(3)).
-CANDIDATE_TARGET = 35.0
 TERM_SERIES = ("women_candidates_district_council_pct", "women_district_council_pct",
                "women_commune_council_pct")
 HEADINGS = {
@@ -56,37 +57,29 @@ HEADINGS = {
 }
 
 
-def real_figures(data: DashboardData, lang: str) -> pd.DataFrame:
-    """Published city and country figures, each with n/N, status and source."""
-    rows = data.observations[
-        data.observations["map_id"].isin(["hn_city", "vn_country"])
-        & data.observations["indicator_id"].isin(REAL_FIGURE_INDICATORS)
-    ]
-    records = []
-    for row in rows.sort_values(["indicator_id", "period"]).itertuples():
-        indicator = data.indicator(row.indicator_id)
-        records.append({
-            "label": f"{indicator.short_name[lang]} {format_period(row.period, indicator.frequency, lang)}",
-            "value": row.value,
-            "value_label": format_value(row.value, "percent", lang),
-            "ratio": format_ratio(row.numerator, row.denominator, lang),
-            "status_label": t(f"status_{row.status}", lang),
-            "source": row.source,
-        })
-    return pd.DataFrame(records)
+def real_figures_frame(data: DashboardData, lang: str) -> pd.DataFrame:
+    """The published city and country figures of this page, each labelled with its period."""
+    frame = real_figures(data.observations, data.catalogue, lang, REAL_FIGURE_INDICATORS)
+    return frame.assign(label=frame["indicator"] + " " + frame["period"])
 
 
-def real_figures_element(frame: pd.DataFrame, lang: str) -> hv.Overlay:
-    """Horizontal bars of the real shares with the 35% candidate-list target."""
+def page_candidate_target(data: DashboardData, frame: pd.DataFrame) -> Target | None:
+    """The candidate-list target of the latest term on the chart, from the catalogue."""
+    periods = frame["period_start"] if len(frame) else pd.Series(dtype=int)
+    return candidate_target(data.catalogue, int(periods.max())) if len(periods) else None
+
+
+def real_figures_element(frame: pd.DataFrame, lang: str, target: Target | None = None) -> hv.Overlay:
+    """Horizontal bars of the real shares, with the candidate-list target where one applies."""
     bars = hv.Bars(frame, kdims=[hv.Dimension("label", label=" ")],
-                   vdims=[hv.Dimension("value", label=HEADINGS["share"][lang]),
-                          "value_label", "ratio", "status_label", "source"]).opts(
+                   vdims=[hv.Dimension("number", label=HEADINGS["share"][lang]),
+                          "value", "ratio", "status", "source"]).opts(
         invert_axes=True, color="#7b3294", responsive=True, height=40 + 34 * len(frame), toolbar=None,
-        tools=["hover"], hover_tooltips=[("", "@{label}"), (t("value", lang), "@{value_label}"), ("n/N", "@{ratio}"),
-                                         (t("status", lang), "@{status_label}"), (t("source", lang), "@{source}")],
+        tools=["hover"], hover_tooltips=[("", "@{label}"), (t("value", lang), "@{value}"), ("n/N", "@{ratio}"),
+                                         (t("status", lang), "@{status}"), (t("source", lang), "@{source}")],
         xlim=(0, 60), title="",
     )
-    return bars * hv.HLine(CANDIDATE_TARGET).opts(color=TARGET_COLOUR, line_width=2.5)
+    return bars if target is None else bars * hv.HLine(target.value).opts(color=TARGET_COLOUR, line_width=2.5)
 
 
 def real_figures_table_html(frame: pd.DataFrame, lang: str) -> str:
@@ -94,8 +87,8 @@ def real_figures_table_html(frame: pd.DataFrame, lang: str) -> str:
     header = (f"<tr><th></th><th>{t('value', lang)}</th><th>n/N</th><th>{t('status', lang)}</th>"
               f"<th>{t('source', lang)}</th></tr>")
     rows = "".join(
-        f"<tr><td>{html.escape(r.label)}</td><td>{r.value_label}</td><td>{r.ratio}</td>"
-        f"<td>{r.status_label}</td><td>{html.escape(r.source)}</td></tr>"
+        f"<tr><td>{html.escape(r.label)}</td><td>{r.value}</td><td>{r.ratio}</td>"
+        f"<td>{r.status}</td><td>{html.escape(r.source)}</td></tr>"
         for r in frame.itertuples()
     )
     return f'<table class="facts-table">{header}{rows}</table>'
@@ -115,14 +108,14 @@ def terms_frame(data: DashboardData, lang: str) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-def terms_element(frame: pd.DataFrame, lang: str) -> hv.Overlay:
-    """Grouped bars by term; the candidate target line sits across them."""
+def terms_element(frame: pd.DataFrame, lang: str, target: Target | None = None) -> hv.Overlay:
+    """Grouped bars by term; the candidate target line, where one applies, sits across them."""
     bars = hv.Bars(frame, kdims=["term", "series"], vdims=["value", "status_label"]).opts(
         responsive=True, height=340, cmap=["#c2a5cf", "#7b3294", "#40004b"], color="series",
         tools=["hover"], toolbar=None, ylabel="%", xlabel="", legend_position="bottom", title="",
         multi_level=False,
     )
-    return bars * hv.HLine(CANDIDATE_TARGET).opts(color=TARGET_COLOUR, line_width=2.5)
+    return bars if target is None else bars * hv.HLine(target.value).opts(color=TARGET_COLOUR, line_width=2.5)
 
 
 class LeadershipPage(ThemePage):
@@ -135,20 +128,25 @@ class LeadershipPage(ThemePage):
             pn.pane.HTML(pn.bind(lambda language: f"<h3>{HEADINGS['terms'][language]}</h3>", lang)),
             pn.pane.HoloViews(
                 hv.DynamicMap(pn.bind(
-                    lambda language: terms_element(terms_frame(self.data, language), language), lang)),
+                    lambda language: terms_element(terms_frame(self.data, language), language,
+                                                   self._candidate_target()), lang)),
                 sizing_mode="stretch_width", css_classes=["terms-chart"],
             ),
             pn.pane.HTML(pn.bind(lambda language: f"<h3>{HEADINGS['real'][language]}</h3>", lang)),
             pn.pane.HoloViews(
                 hv.DynamicMap(pn.bind(
-                    lambda language: real_figures_element(real_figures(self.data, language), language), lang)),
+                    lambda language: real_figures_element(real_figures_frame(self.data, language), language,
+                                                          self._candidate_target()), lang)),
                 sizing_mode="stretch_width", css_classes=["real-figures-chart"],
             ),
             pn.pane.HTML(pn.bind(lambda language: f"<p>{HEADINGS['target'][language]}</p>"
-                                 + real_figures_table_html(real_figures(self.data, language), language)
+                                 + real_figures_table_html(real_figures_frame(self.data, language), language)
                                  + f"<p>{HEADINGS['constituencies'][language]}</p>", lang),
                          sizing_mode="stretch_width", css_classes=["real-figures"]),
         ]
+
+    def _candidate_target(self) -> Target | None:
+        return page_candidate_target(self.data, real_figures_frame(self.data, "vi"))
 
     def extra_sections(self) -> list:
         return self._sections

@@ -17,9 +17,12 @@ import param
 from panel.viewable import Viewer
 
 from ..catalogue import FACT_STATUSES, Catalogue, Indicator
-from ..data import CITY_MAP_ID, DashboardData
+from ..data import DashboardData
 from ..geo import BOUNDARY_ATTRIBUTION
-from ..i18n import format_number, format_period, format_ratio, format_value, t
+from ..i18n import format_number, format_period, t
+from ..model.figures import real_figures
+from ..model.indicators import indicator_groups
+from ..model.targets import target_sign, target_text
 from ..state import DashboardState
 from . import PageRecord
 
@@ -27,8 +30,6 @@ SLUG = "methods"
 TITLE = {"vi": "Dữ liệu và phương pháp", "en": "Data and methods"}
 ICON = "book"
 
-# Maps whose rows are published figures rather than district breakdowns.
-REAL_FIGURE_MAPS = (CITY_MAP_ID, "vn_country")
 # Order of the metadata fields, after the GSO metadata form (khái niệm, phương pháp tính,
 # phân tổ, kỳ công bố, nguồn số liệu, cơ quan chịu trách nhiệm).
 METADATA_FIELDS = (
@@ -54,27 +55,16 @@ METADATA_FIELDS = (
 # ----------------------------------------------------------------------------- builders
 
 
-def indicator_groups(catalogue: Catalogue, lang: str) -> dict[str, dict[str, str]]:
-    """Every indicator, grouped by theme for the selector: {theme: {short name: id}}."""
-    return {
-        catalogue.theme(theme_id).name[lang]: {i.short_name[lang]: i.id for i in indicators}
-        for theme_id, indicators in catalogue.by_theme().items()
-        if indicators
-    }
-
-
 def targets_text(indicator: Indicator, lang: str) -> str:
     """'≥ 35% · each district · by 2016 · Basis: …', one target per line; or the no-target label."""
     if not indicator.targets:
         return t("no_target", lang)
-    sign = "≤" if indicator.polarity == "lower_is_better" else "≥"
-    unit = "%" if indicator.kind in ("percent", "boolean") else ""
     yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
     lines = []
     for target in sorted(indicator.targets, key=lambda target: (target.year, target.scope)):
-        value = format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)
         lines.append(
-            f"{sign} {value}{unit}{yes} · {t('methods_scope_' + target.scope, lang)} · "
+            f"{target_sign(indicator)} {target_text(target, indicator, lang)}{yes} · "
+            f"{t('methods_scope_' + target.scope, lang)} · "
             f"{t('methods_by_year', lang)} {target.year} · {t('basis', lang)}: {target.basis[lang]}"
         )
     return "\n".join(lines)
@@ -144,47 +134,6 @@ def status_counts(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataFr
     counts.index.name = "indicator_id"
     counts.columns.name = None
     return counts.reset_index()
-
-
-def real_figures(observations: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
-    """The published city and national figures with their labels and sources, by catalogue order."""
-    rows = observations[observations["map_id"].isin(REAL_FIGURE_MAPS)]
-    order = {indicator_id: position for position, indicator_id in enumerate(catalogue.indicators)}
-    rows = rows.assign(order=rows["indicator_id"].map(order)).sort_values(
-        ["order", "map_id", "period"]
-    )
-    records = []
-    for row in rows.itertuples():
-        indicator = catalogue.get(row.indicator_id)
-        records.append(
-            {
-                "indicator_id": row.indicator_id,
-                "indicator": indicator.short_name[lang],
-                "area": t(f"methods_area_{row.map_id}", lang),
-                "period": format_period(int(row.period), indicator.frequency, lang),
-                "value": format_value(
-                    row.value, "percent" if indicator.is_boolean else indicator.kind, lang
-                ),
-                "ratio": format_ratio(row.numerator, row.denominator, lang),
-                "status": t(f"status_{row.status}", lang),
-                "status_key": row.status,
-                "source": row.source,
-            }
-        )
-    return pd.DataFrame(
-        records,
-        columns=[
-            "indicator_id",
-            "indicator",
-            "area",
-            "period",
-            "value",
-            "ratio",
-            "status",
-            "status_key",
-            "source",
-        ],
-    )
 
 
 def metadata_html(indicator: Indicator, data: DashboardData, lang: str) -> str:

@@ -1,7 +1,7 @@
 """Overview (tổng quan): for every theme of the plan, where does the city stand against its
 target, what changed since the previous period, and how many districts are behind?
 
-Reads one headline KPI per theme (dashboard.kpi) for the selected year; a term indicator
+Reads one headline KPI per theme (dashboard.model.kpi) for the selected year; a term indicator
 shows the election term that contains the year. Tapping a card opens that theme's page with
 the card's indicator selected.
 
@@ -18,7 +18,8 @@ from panel.viewable import Viewer
 
 from ..data import DashboardData
 from ..i18n import format_ratio, t
-from ..kpi import HEADLINE_INDICATORS, Kpi, indicator_kpi, summary_lines, target_text, value_text
+from ..model.kpi import HEADLINE_INDICATORS, Kpi, indicator_kpi, summary_lines, value_text
+from ..model.targets import target_text
 from ..state import DashboardState
 from . import PageRecord
 

@@ -16,10 +16,10 @@ from panel.viewable import Viewer
 
 from .. import geo
 from ..i18n import t
+from ..model.display import VALUE_COLUMNS
+from ..model.snapshot import IndicatorSnapshot
 from ..state import DashboardState
-from .frames import VALUE_COLUMNS
 from .legend import legend_html
-from .snapshot import IndicatorSnapshot
 
 # Pixels. Tall enough to tell the small inner-city districts apart on a laptop.
 MAP_HEIGHT = 560

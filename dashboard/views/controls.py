@@ -6,40 +6,20 @@ import panel as pn
 import param
 from panel.viewable import Viewer
 
-from ..data import DashboardData, resolve_period
+from ..data import DashboardData
 from ..i18n import format_period, t
+from ..model.indicators import explorer_indicators, indicator_groups
+from ..model.periods import map_periods, settle_period
 from ..state import VIEWS, DashboardState
 
 # Seconds between periods when playing through time: long enough to read the map.
 PLAY_INTERVAL_MS = 1500
 
 
-def explorer_indicators(data: DashboardData, theme: str | None = None) -> list[str]:
-    """District indicators with data, in catalogue order, optionally of one theme."""
-    return [
-        indicator.id
-        for indicator in data.catalogue.indicators.values()
-        if "district" in indicator.levels
-        and (theme is None or indicator.theme == theme)
-        and data.district_periods(indicator.id)
-    ]
-
-
-def indicator_groups(data: DashboardData, lang: str, theme: str | None = None) -> dict[str, dict[str, str]]:
-    """Selector options grouped by theme: {theme name: {indicator name: id}}."""
-    groups: dict[str, dict[str, str]] = {}
-    for indicator_id in explorer_indicators(data, theme):
-        indicator = data.indicator(indicator_id)
-        theme_name = data.catalogue.theme(indicator.theme).name[lang]
-        groups.setdefault(theme_name, {})[indicator.short_name[lang]] = indicator_id
-    return groups
-
-
 def period_options(data: DashboardData, indicator_id: str, lang: str) -> dict[str, int]:
     """Periods the map can show for the indicator, newest first, labelled as years or terms."""
     indicator = data.indicator(indicator_id)
-    periods = data.district_periods(indicator_id) or data.periods(indicator_id)
-    return {format_period(p, indicator.frequency, lang): p for p in reversed(periods)}
+    return {format_period(p, indicator.frequency, lang): p for p in reversed(map_periods(data, indicator_id))}
 
 
 class IndicatorControls(Viewer):
@@ -68,9 +48,8 @@ class IndicatorControls(Viewer):
         self._gap_label = pn.pane.HTML(align="center", margin=(5, 0))
         self._player = None
         if self.state.indicator in self._indicator_ids:
-            periods = list(period_options(self.data, self.state.indicator, self.state.lang).values())
             # A link may name a year the indicator lacks: show the period that contains it.
-            self.state.year = resolve_period(periods, self.state.year) or self.state.year
+            self.state.year = settle_period(self.data, self.state.indicator, self.state.year)
         self._relabel()
         self._indicator.param.watch(self._on_indicator_widget, "value")
         self._period.param.watch(self._on_period_widget, "value")
@@ -87,7 +66,7 @@ class IndicatorControls(Viewer):
     def _relabel(self) -> None:
         lang = self.state.lang
         value = self.state.indicator if self.state.indicator in self._indicator_ids else None
-        groups = indicator_groups(self.data, lang, self.theme)
+        groups = indicator_groups(self.data.catalogue, lang, self._indicator_ids)
         self._indicator.param.update(
             name=t("indicator", lang), groups=groups,
             value=value or next(iter(next(iter(groups.values())).values())),
@@ -103,16 +82,15 @@ class IndicatorControls(Viewer):
         self._gap_label.object = f'<span class="gap-label">{t("gap_to_target", lang)}</span>'
 
     def _on_indicator_widget(self, event) -> None:
-        periods = list(period_options(self.data, event.new, self.state.lang).values())
         # One batched update, so views redraw once with a period the indicator has.
-        self.state.param.update(indicator=event.new, year=resolve_period(periods, self.state.year))
+        self.state.param.update(indicator=event.new, year=settle_period(self.data, event.new, self.state.year))
 
     def _on_indicator(self, event) -> None:
         if event.new not in self._indicator_ids:
             return  # another page's indicator: this page keeps its own selection
         options = period_options(self.data, event.new, self.state.lang)
         # Options first, so the period widget never holds a period the indicator lacks.
-        self._period.param.update(options=options, value=resolve_period(list(options.values()), self.state.year))
+        self._period.param.update(options=options, value=settle_period(self.data, event.new, self.state.year))
         self._indicator.value = event.new
         self.state.year = self._period.value
         self._update_timeline()

@@ -11,8 +11,9 @@ from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
 from ..i18n import format_period, t
-from .frames import meets_target, ranked
-from .snapshot import IndicatorSnapshot
+from ..model.rank import district_rank, rank_label, reporting_count
+from ..model.snapshot import IndicatorSnapshot
+from ..model.targets import district_meets_target, target_text
 
 
 def district_card_html(
@@ -33,16 +34,18 @@ def district_card_html(
         + "</div>",
     ]
     if not pd.isna(row["value"]):
-        order = ranked(display)["code"].tolist()[::-1]
-        if indicator.kind != "boolean":
-            lines.append(f'<div>{t("rank", lang)}: <b>{order.index(code) + 1}</b> '
-                         f'{t("of", lang)} {len(order)}</div>')
-        if target is not None and indicator.kind != "boolean":
-            met = meets_target(row["value"], target, indicator.polarity)
-            status = t("met" if met else "not_met", lang)
+        # The same rank, and the same words for "not ranked", as the district profile.
+        rank = district_rank(display, code, indicator)
+        label = html.escape(rank_label(rank, reporting_count(display["value"]), indicator, lang))
+        lines.append(f'<div class="card-rank" data-rank="{rank or ""}">{t("rank", lang)}: {label}</div>')
+        if target is not None and not indicator.is_boolean:
+            # Judged as the district profile judges it: only against a district target.
+            met = district_meets_target(row["value"], target, indicator)
+            status = t("profile_assessed_city_only", lang) if met is None else t("met" if met else "not_met", lang)
+            css = {True: "met", False: "not-met"}.get(met, "unjudged")
             lines.append(
-                f'<div class="card-target {"met" if met else "not-met"}">{t("target", lang)} '
-                f'{target.value:g}% ({target.year}): <b>{status}</b></div>'
+                f'<div class="card-target {css}">{t("target", lang)} '
+                f'{target_text(target, indicator, lang)} ({target.year}): <b>{status}</b></div>'
             )
         lines.append(f'<div class="card-status">{t("status", lang)}: '
                      f'{html.escape(row["status_label"])}</div>')

@@ -8,15 +8,15 @@ from panel.viewable import Viewer
 
 from ..data import DashboardData
 from ..i18n import t
+from ..model.snapshot import IndicatorSnapshot
+from ..model.targets import gap_target
 from ..state import DashboardState
 from .choropleth import ChoroplethView, legend_pane
 from .controls import IndicatorControls
 from .district_card import DistrictCard
 from .export_buttons import ExportButtons
-from .frames import gap_target
 from .notices import attribution, illustrative_notice, no_district_data_notice
 from .ranking import RankingView
-from .snapshot import IndicatorSnapshot
 from .table import TableView
 from .trend import TrendView
 

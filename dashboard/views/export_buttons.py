@@ -29,8 +29,8 @@ from panel.viewable import Viewer
 
 from ..data import DashboardData
 from ..i18n import t
+from ..model.snapshot import IndicatorSnapshot
 from ..state import DashboardState
-from .snapshot import IndicatorSnapshot
 
 # (key, button label string)
 # No icons: Panel's widget icons are a web font fetched from a CDN, which the intranet lacks.

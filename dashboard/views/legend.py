@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from ..classify import LegendEntry
 from ..i18n import t
+from ..model.classes import LegendEntry
 
 
 def legend_html(entries: list[LegendEntry], lang: str) -> str:

@@ -7,7 +7,7 @@ import panel as pn
 
 from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import t
-from .snapshot import IndicatorSnapshot
+from ..model.snapshot import IndicatorSnapshot
 
 
 def illustrative_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:

@@ -13,8 +13,9 @@ from panel.viewable import Viewer
 from ..catalogue import Indicator, Target
 from ..data import CityValue
 from ..i18n import format_period, format_ratio, format_value, t
-from .frames import ranked
-from .snapshot import IndicatorSnapshot
+from ..model.rank import ranked
+from ..model.snapshot import IndicatorSnapshot
+from ..model.targets import target_text
 
 BAR_COLUMNS = ["value_label", "ratio", "status_label", "color", "line", "width", "code"]
 TARGET_COLOUR = "#c2185b"
@@ -32,7 +33,7 @@ def ranking_element(
     target: Target | None = None,
 ) -> hv.Overlay:
     """Horizontal bars of every district with data, plus target and city lines where they apply."""
-    rows = ranked(display).assign(
+    rows = ranked(display, indicator).assign(
         line=lambda frame: [SELECTED_LINE if code == selected_code else "white" for code in frame["code"]],
         width=lambda frame: [3 if code == selected_code else 0.5 for code in frame["code"]],
         length=lambda frame: 1.0 if indicator.kind == "boolean" else frame["value"],
@@ -87,9 +88,9 @@ def ranking_note_html(
             f' · {t("status_" + city.status, lang)}'
         )
     if target is not None:
-        unit = "%" if indicator.kind in ("percent", "boolean") else ""
         parts.append(
-            f'<span class="line-key target">—</span> {t("target", lang)}: <b>{target.value:g}{unit}</b> '
+            f'<span class="line-key target">—</span> {t("target", lang)}: '
+            f'<b>{target_text(target, indicator, lang)}</b> '
             f'({target.year}) · {t("basis", lang)}: {html.escape(target.basis[lang])}'
         )
     else:
@@ -119,7 +120,7 @@ class RankingView(Viewer):
 
     def _element(self, display: pd.DataFrame, district: str) -> hv.Overlay:
         snapshot = self.snapshot
-        self._bar_codes = ranked(display)["code"].tolist()
+        self._bar_codes = ranked(display, snapshot.indicator)["code"].tolist()
         return ranking_element(display, snapshot.indicator, snapshot.state.lang, district,
                                snapshot.city, snapshot.target)
 

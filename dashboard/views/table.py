@@ -12,7 +12,7 @@ from panel.viewable import Viewer
 from ..catalogue import Indicator
 from ..i18n import format_period, t
 from ..illustrative import ILLUSTRATIVE
-from .snapshot import IndicatorSnapshot
+from ..model.snapshot import IndicatorSnapshot
 
 
 def column_labels(indicator: Indicator, lang: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .i18n import format_number, t
+from ..i18n import format_number, t
 
 # ColorBrewer YlGnBu, 5 classes: sequential and safe for colour-blind readers. Its lightest
 # class is yellow, so it can never be mistaken for the grey of missing data.

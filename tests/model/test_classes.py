@@ -2,7 +2,7 @@
 
 import math
 
-from dashboard.classify import NO_DATA_COLOUR, SEQUENTIAL_PALETTE, classify, nice_bins
+from dashboard.model.classes import NO_DATA_COLOUR, SEQUENTIAL_PALETTE, classify, nice_bins
 
 
 def test_bins_cover_every_value_on_round_edges():

@@ -11,11 +11,11 @@ import math
 
 import pandas as pd
 
-from .catalogue import Indicator, Target
-from .data import DashboardData, resolve_period
-from .i18n import format_number, format_period, format_ratio, format_value, t
-from .views.frames import meets_target
-from .views.frames import target_for as display_target_for
+from ..catalogue import Indicator, Target
+from ..data import DashboardData
+from ..i18n import format_number, format_period, format_ratio, format_value, t
+from .periods import covers, resolve_period
+from .targets import meets_target, target_for, target_text
 
 # One or two headline indicators per theme, in the order they are presented. Screening
 # ran only in 2015-2019, so its KPI resolves to 2019 for any later period.
@@ -25,9 +25,6 @@ HEADLINE_INDICATORS: dict[str, tuple[str, ...]] = {
     "leadership": ("women_district_council_pct", "key_leader_female"),
     "health": ("screening_coverage_pct",),
 }
-
-# Years an election term lasts; a term period is the first year of the term.
-TERM_YEARS = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,11 +73,7 @@ class Kpi:
     @property
     def covers_requested(self) -> bool:
         """True when the period shown contains the requested one (a term contains its years)."""
-        if self.period is None:
-            return False
-        if self.indicator.frequency == "term":
-            return self.period <= self.requested_period < self.period + TERM_YEARS
-        return self.period == self.requested_period
+        return covers(self.period, self.requested_period, self.indicator.frequency)
 
 
 def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
@@ -97,7 +90,7 @@ def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
         )
 
     city = data.city_value(indicator_id, resolved)
-    target = indicator.target_for(resolved, "city") or display_target_for(indicator, resolved)
+    target = target_for(indicator, resolved, scope="city")
     value = _finite(city.value) if city is not None else None
     met = meets_target(value, target, indicator.polarity) if target and value is not None else None
 
@@ -163,9 +156,7 @@ def _behind(
     elif target is None:
         return None
     else:
-        misses = ~reporting["value"].map(
-            lambda v: bool(meets_target(v, target, indicator.polarity))
-        )
+        misses = ~reporting["value"].map(lambda v: bool(meets_target(v, target, indicator.polarity)))
     return tuple(str(code) for code in reporting.loc[misses, "code"])
 
 
@@ -184,13 +175,6 @@ def value_text(kpi: Kpi, lang: str) -> str:
         return t("no_data", lang)
     kind = "percent" if kpi.indicator.is_boolean else kpi.indicator.kind
     return format_value(kpi.value, kind, lang)
-
-
-def target_text(target: Target, indicator: Indicator, lang: str) -> str:
-    unit = "%" if indicator.kind in ("percent", "boolean") else ""
-    return (
-        f"{format_number(target.value, lang, 0 if float(target.value).is_integer() else 1)}{unit}"
-    )
 
 
 def change_text(kpi: Kpi, lang: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.catalogue import Catalogue, Target, load_catalogue
 from dashboard.data import DashboardData
-from dashboard.kpi import (
+from dashboard.model.kpi import (
     HEADLINE_INDICATORS,
     Kpi,
     change_text,

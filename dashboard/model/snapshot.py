@@ -6,10 +6,13 @@ import pandas as pd
 import param
 
 from ..catalogue import Indicator, Target
-from ..classify import LegendEntry
-from ..data import CityValue, DashboardData, resolve_period
+from ..data import CityValue, DashboardData
 from ..state import DashboardState
-from .frames import district_display, target_for
+from .classes import LegendEntry
+from .display import district_display
+from .periods import settle_period
+from .rank import district_rank
+from .targets import target_for
 
 
 class IndicatorSnapshot(param.Parameterized):
@@ -27,9 +30,8 @@ class IndicatorSnapshot(param.Parameterized):
                    watch=True, on_init=True)
     def _resolve(self) -> None:
         indicator = self.data.indicator(self.state.indicator)
-        periods = self.data.district_periods(indicator.id) or self.data.periods(indicator.id)
-        period = resolve_period(periods, self.state.year)
-        if period is not None and period != self.state.year:
+        period = settle_period(self.data, indicator.id, self.state.year)
+        if period != self.state.year:
             # A year inside an election term, or one the indicator lacks (from a link, or a
             # late URL sync): settle the state on the period shown; this runs again with it.
             self.state.year = period
@@ -54,3 +56,7 @@ class IndicatorSnapshot(param.Parameterized):
     def selected_row(self) -> pd.Series | None:
         rows = self.display[self.display["code"] == self.state.district]
         return None if rows.empty else rows.iloc[0]
+
+    def rank_of(self, code: str) -> int | None:
+        """Rank of a district for the indicator and period shown (see model.rank)."""
+        return district_rank(self.display, code, self.indicator)

@@ -1,0 +1,67 @@
+"""Per-indicator slices of the observations, computed once per data version and shared by sessions.
+
+The caches are keyed by the process-wide DashboardData (hashed by identity) and its version:
+every session asks for the same cells, and an import moves the version.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+
+from ..catalogue import Indicator
+from ..data import CITY_MAP_ID, CityValue, DashboardData
+from ..geo import DISTRICT_MAP_ID
+
+
+def district_cells(data: DashboardData, indicator_id: str) -> dict[int, pd.DataFrame]:
+    """{period: district rows of the indicator indexed by code}, oldest period first."""
+    return _district_cells(data, data.version, indicator_id)
+
+
+def cached_city_value(data: DashboardData, indicator_id: str, period: int) -> CityValue | None:
+    """DashboardData.city_value, computed once per data version."""
+    return _city_value(data, data.version, indicator_id, period)
+
+
+def chart_periods(data: DashboardData, indicator_id: str) -> tuple[int, ...]:
+    """Periods with a district or a published city figure: the x axis of the trend chart."""
+    return _chart_periods(data, data.version, indicator_id)
+
+
+def district_indicators(data: DashboardData) -> list[Indicator]:
+    """District-level indicators with any district figure, in catalogue order."""
+    return [i for i in data.catalogue.for_level("district") if district_cells(data, i.id)]
+
+
+@functools.lru_cache(maxsize=256)
+def _district_cells(data: DashboardData, version: int, indicator_id: str) -> dict:
+    observations = data.observations
+    rows = observations[
+        (observations["indicator_id"] == indicator_id) & (observations["map_id"] == DISTRICT_MAP_ID)
+    ]
+    return {
+        int(period): group.set_index("unit_code")
+        for period, group in sorted(rows.groupby("period"))
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def _city_value(data: DashboardData, version: int, indicator_id: str, period: int):
+    return data.city_value(indicator_id, period)
+
+
+@functools.lru_cache(maxsize=256)
+def _chart_periods(data: DashboardData, version: int, indicator_id: str) -> tuple[int, ...]:
+    observations = data.observations
+    city = observations[
+        (observations["indicator_id"] == indicator_id) & (observations["map_id"] == CITY_MAP_ID)
+    ]
+    return tuple(sorted(set(district_cells(data, indicator_id)) | set(city["period"].astype(int))))
+
+
+def clear_caches() -> None:
+    """Forget every cached slice (tests, or a process that swaps its data object)."""
+    for cache in (_district_cells, _city_value, _chart_periods):
+        cache.cache_clear()
