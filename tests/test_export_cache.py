@@ -97,15 +97,15 @@ def test_the_project_caches_are_emptied_between_tests(dashboard_data):
     """What tests/conftest.py clears after every test: every cache the project keeps."""
     import sys
 
-    from dashboard.pages import district
+    from dashboard.model import cells
 
     conftest = sys.modules["tests.conftest"] if "tests.conftest" in sys.modules else sys.modules["conftest"]
-    district.district_cells(dashboard_data, "trainees")
+    cells.district_cells(dashboard_data, "trainees")
     images.render_png(common.snapshot_for(dashboard_data, "trainees", 2024, "vi"), "chart", size=(320, 180))
     functions, stores = conftest._project_caches()
-    assert district._district_cells in functions
+    assert cells._district_cells in functions
     assert images._PNG_CACHE in stores
-    assert district._district_cells.cache_info().currsize and len(images._PNG_CACHE)
+    assert cells._district_cells.cache_info().currsize and len(images._PNG_CACHE)
 
     conftest.clear_project_caches()
     assert all(function.cache_info().currsize == 0 for function in functions)
