@@ -1,23 +1,25 @@
 # Hà Nội gender-equality dashboard — developer and CI entry points.
 #
-#   make run              serve the dashboard on http://0.0.0.0:5006/ (and /app)
+#   make run              serve the dashboard on http://localhost:5006/ (and /app), this machine only
 #   make run PORT=5007    ... on another port
 #   make test             unit + served-app + browser + notebook tests
-#   make lint | bench | seed | constraints | clean | distclean
+#   make lint | bench | seed | constraints | clean | distclean | fuzz
 #
-# Serving on an intranet host: the server listens on $(ADDRESS) (all interfaces by
-# default) and accepts Bokeh websocket connections from the origins listed in
-# ALLOW_ORIGIN (space-separated HOST[:PORT] values; '*' = any host, the default).
-# To lock it down:   make run ALLOW_ORIGIN="dashboard.hanoi.local:5006 localhost:5006"
-# Local only:        make run ADDRESS=127.0.0.1 ALLOW_ORIGIN=localhost:5006
-# Extra `panel serve` flags go in PANEL_ARGS, e.g. PANEL_ARGS="--num-procs 4".
+# `make run` starts `python -m dashboard serve` (dashboard/server.py): Panel's server on app.py
+# with signed sessions, security headers, gzip, a guarded /components/ route, and one worker
+# process per core (NUM_PROCS). It listens on 127.0.0.1 and accepts its own origin only.
+# Serving to the intranet is one switch that needs the host names people type:
+#   make run HOSTS="dashboard.hanoi.local"      -> listens on 0.0.0.0, accepts those origins only
+# Behind nginx (which sets X-Forwarded-Proto), add TRUST_PROXY=1 so cookies are marked Secure.
+# Extra `panel serve` flags go in PANEL_ARGS, e.g. PANEL_ARGS="--log-level debug".
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PORT         ?= 5006
-ADDRESS      ?= 0.0.0.0
-ALLOW_ORIGIN ?= *
+HOSTS        ?=
+NUM_PROCS    ?= $(shell nproc 2>/dev/null || echo 1)
+TRUST_PROXY  ?=
 PANEL_ARGS   ?=
 
 VENV    := .venv
@@ -35,24 +37,16 @@ APT_GET  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 STAMP_RUN  := $(VENV)/.stamp-install
 STAMP_TEST := $(VENV)/.stamp-install-test
 
-# Both / and /app serve the app: `--index app` maps the root URL onto app.py instead
-# of answering / with a redirect to /app (Panel's redirect drops the query string,
-# so /?page=map&lang=en would lose its parameters). --liveness adds /liveness for
-# health checks.
-#
-# Editors sign in at /login (dashboard/auth.py; add one with `python -m dashboard add-editor
-# NAME`); everyone else views without signing in. The cookie secret that signs sign-ins comes
-# from DASHBOARD_COOKIE_SECRET or data/.cookie_secret (made on first run) and reaches
-# `panel serve` in its environment, not on its command line where `ps` would show it
-# (so do not add --cookie-secret to PANEL_ARGS).
-PANEL_SERVE = PANEL_COOKIE_SECRET="$$($(PY) -c 'from dashboard.auth import cookie_secret; print(cookie_secret())')" \
-	$(PY) -m panel serve app.py --index app --websocket-compression-level 6 \
-	--auth-module dashboard/auth.py \
-	--port $(PORT) --address $(ADDRESS) \
-	$(foreach o,$(ALLOW_ORIGIN),--allow-websocket-origin '$(o)') \
-	--liveness $(PANEL_ARGS)
+# Both / and /app serve the app (`--index app`: Panel's redirect from / would drop the query
+# string); /liveness answers health checks. Editors sign in at /login (dashboard/auth.py; add one
+# with `python -m dashboard add-editor NAME`). The cookie and session secrets come from
+# DASHBOARD_COOKIE_SECRET / DASHBOARD_SESSION_SECRET or data/.cookie_secret / data/.session_secret
+# (made on first run, mode 0600) and reach the server in-process, never on a command line.
+SERVE = $(PY) -m dashboard serve --port $(PORT) --num-procs $(NUM_PROCS) \
+	$(if $(strip $(HOSTS)),--hosts $(HOSTS)) $(if $(TRUST_PROXY),--trust-proxy) \
+	$(if $(strip $(PANEL_ARGS)),-- $(PANEL_ARGS))
 
-.PHONY: help venv install install-test run test chromium postgresql nginx bench lint seed constraints clean distclean
+.PHONY: help venv install install-test run test chromium postgresql nginx bench lint seed constraints clean distclean fuzz
 
 help:
 	@echo "Targets:"
@@ -63,7 +57,9 @@ help:
 	@echo "  seed         (re)build the embedded database"
 	@echo "  constraints  regenerate constraints.txt from .venv"
 	@echo "  clean        remove caches and build artefacts; distclean also .venv and the db"
-	@echo "Variables: PORT=$(PORT) ADDRESS=$(ADDRESS) ALLOW_ORIGIN='$(ALLOW_ORIGIN)' PANEL_ARGS=..."
+	@echo "               (distclean refuses while the db holds imports; FORCE=1 overrides)"
+	@echo "  fuzz         FUZZ_FILES generated import files (default 10,000), none may crash or half-write"
+	@echo "Variables: PORT=$(PORT) HOSTS='$(HOSTS)' NUM_PROCS=$(NUM_PROCS) TRUST_PROXY=$(TRUST_PROXY) PANEL_ARGS=..."
 
 # --- environment -------------------------------------------------------------
 
@@ -101,7 +97,7 @@ chromium:
 
 run: $(STAMP_RUN)
 	$(PY) -m dashboard seed --if-missing
-	$(PANEL_SERVE)
+	$(SERVE)
 
 seed: $(STAMP_RUN)
 	$(PY) -m dashboard seed
@@ -133,6 +129,23 @@ nginx:
 	  $(APT_GET) update && $(APT_GET) install -y --no-install-recommends nginx; \
 	fi
 
+# Property tests of the importer at scale: FUZZ_FILES generated files (CSV, Excel, the filled
+# template, random bytes) must each be refused with located problems or written whole: no
+# traceback, no partial write. CI runs a small sample of the same generators. The figures go
+# to $(FUZZ_REPORT). FUZZ_BACKEND=postgresql runs them against a throwaway PostgreSQL.
+FUZZ_FILES   ?= 10000
+ifndef FUZZ_SEED
+FUZZ_SEED    := $(shell date +%s)
+endif
+FUZZ_BACKEND ?= sqlite
+# (not under test-results/, which pytest-playwright empties when a test session starts)
+FUZZ_REPORT  ?= artifacts/fuzz-report.json
+fuzz: $(STAMP_TEST)
+	FUZZ_FILES=$(FUZZ_FILES) FUZZ_REPORT=$(abspath $(FUZZ_REPORT)) $(PY) -m pytest -q -s -p no:cacheprovider \
+	  tests/test_importer_fuzz.py -k '$(FUZZ_BACKEND)' --hypothesis-seed=$(FUZZ_SEED) \
+	  --hypothesis-show-statistics
+	@echo ">> seed $(FUZZ_SEED); figures in $(FUZZ_REPORT)"
+
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check .
 
@@ -156,6 +169,19 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
 	rm -f $(STAMP_RUN) $(STAMP_TEST)
 
-distclean: clean
+# Imported figures and their audit trail cannot be rebuilt by `make seed`: distclean refuses
+# while data/dashboard.sqlite holds any import or rollback batch (python -m dashboard
+# distclean-check says which), unless forced with `make distclean FORCE=1`.
+distclean:
+	@if [ -f data/dashboard.sqlite ] && [ -z "$(FORCE)" ]; then \
+	  if [ -x $(PY) ]; then \
+	    $(PY) -m dashboard distclean-check --database data/dashboard.sqlite || exit 1; \
+	  else \
+	    echo "Không kiểm tra được data/dashboard.sqlite khi chưa có $(VENV); không xóa (FORCE=1 để vẫn xóa)." >&2; \
+	    echo "Cannot check data/dashboard.sqlite without $(VENV); not deleting it (FORCE=1 to delete it anyway)." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@$(MAKE) --no-print-directory clean
 	rm -rf $(VENV)
 	rm -f data/dashboard.sqlite data/dashboard.sqlite-*

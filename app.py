@@ -1,4 +1,5 @@
-"""Entry point for `panel serve app.py`: the Hà Nội gender-equality dashboard."""
+"""The served Hà Nội gender-equality dashboard: `python -m dashboard serve` (`make run`) serves this
+file with safe defaults; a bare `panel serve app.py` works too, without them."""
 
 from dashboard.shell import build_app, configure
 

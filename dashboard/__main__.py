@@ -14,8 +14,10 @@ COMMANDS = {
     "import": "dashboard.importer.cmd_import",
     "history": "dashboard.importer.cmd_history",
     "rollback": "dashboard.importer.cmd_rollback",
+    "distclean-check": "dashboard.importer.cmd_distclean",
     "export": "dashboard.export.cli",
     "add-editor": "dashboard.cmd_add_editor",
+    "serve": "dashboard.server",
 }
 
 

@@ -1,25 +1,33 @@
-"""Editor sign-in: a Bokeh/Panel auth module (`panel serve --auth-module dashboard/auth.py`),
-the hashed credentials file it checks, and the cookie secret that signs its cookie.
+"""Editor sign-in: a Bokeh/Panel auth module (`--auth-module dashboard/auth.py`, which
+`python -m dashboard serve` passes), the hashed credentials file it checks, the sign-ins it
+records in the database, and the cookie secret that signs its cookie.
 
-Everyone may look: a request without a valid sign-in cookie is the read-only user "guest",
-so viewers never meet a login wall. `/login` (Vietnamese or English, no external CSS or
-fonts) checks a name and password against the editors file, which holds only bcrypt
-hashes, and sets a signed, HTTP-only `user` cookie (the one `pn.state.user` reads);
-`/logout` clears it. Pages ask `session_editor()` whether the current session belongs to an
-editor: the cookie must carry a valid signature, be younger than SESSION_HOURS, and name
-someone still in the editors file, so removing a name locks that editor out at once.
+Everyone may look: a request without a valid sign-in is the read-only user "guest", so
+viewers never meet a login wall. `/login` (Vietnamese or English, no external CSS or fonts)
+counts the attempt (per address and per name) before it checks a name and password against
+the editors file, which holds only bcrypt hashes, with at most BCRYPT_SLOTS checks at once.
+A right password adds a row to the `signins` table (dashboard.store) and sets a signed,
+HTTP-only, SameSite=Lax `user` cookie holding the editor's name and the row's random token
+(Secure when the request came over HTTPS). `/logout` asks, and its POST marks the row signed
+out, so the cookie is worthless afterwards on every process and machine sharing the database.
+
+The editor right is a server-side claim: `get_user` checks the cookie on every page and
+websocket request and attaches the SignIn to that request object, which Bokeh keeps on the
+server as the session's request; the launcher keeps the cookie itself out of the page.
+`session_signin()` reads the claim; pages re-check it with `editor_may_act()` before every
+editor action: not signed out, younger than SESSION_HOURS, still in the editors file.
 
 Files and settings:
 
 - `DASHBOARD_EDITORS_FILE` (default data/editors.json): {"editors": {name: {"hash": ...}}},
   written by `python -m dashboard add-editor NAME`. No file means no editors, only viewers.
 - `DASHBOARD_COOKIE_SECRET`, else data/.cookie_secret (generated on first use, mode 0600):
-  `make run` hands it to `panel serve` as PANEL_COOKIE_SECRET, so every process of
-  `--num-procs N` signs and checks cookies alike and sign-ins survive a restart.
+  the launcher hands it to the server in-process, so every process of `--num-procs N` signs
+  and checks cookies alike and sign-ins survive a restart.
 
 Bokeh loads this file by path under a module name of its own; the names it looks for are
 `get_user`, `login_url`, `LoginHandler`, `logout_url` and `LogoutHandler`. Imports are
-absolute for that reason.
+absolute for that reason, and the loaded copy hands every call to the importable module.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import hashlib
 import html
 import json
 import logging
@@ -34,10 +43,12 @@ import os
 import re
 import secrets
 import tempfile
+import threading
 import time
 import unicodedata
 from collections import defaultdict, deque
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 import bcrypt
@@ -61,10 +72,17 @@ BCRYPT_ROUNDS = 12
 MAX_PASSWORD_BYTES = 72
 MIN_PASSWORD_LENGTH = 8
 NAME_PATTERN = re.compile(r"^[\w.@-]{1,64}$")
-# After this many failed sign-ins from one address within the window, refuse until it passes.
-MAX_FAILURES, FAILURE_WINDOW_S = 5, 300
+# Sign-in attempts are counted before the password is checked: after this many from one address,
+# or for one name, within the window, refuse until it passes. A name allows more, so that one
+# office behind a shared address does not lock a colleague out as quickly as a guesser.
+MAX_FAILURES, MAX_NAME_FAILURES, FAILURE_WINDOW_S = 5, 10, 300
+# At most this many bcrypt checks run at once: each takes a core for about half a second.
+BCRYPT_SLOTS = 2
 # Every failed attempt waits this long (without blocking the server) before the answer.
 FAILURE_DELAY_S = 1.0
+
+# Where get_user leaves the sign-in on the request object that creates a session.
+SIGNIN_ATTRIBUTE = "dashboard_signin"
 
 log = logging.getLogger("dashboard.auth")
 
@@ -243,33 +261,152 @@ def cookie_secret(path: Path = COOKIE_SECRET_FILE) -> str:
     return secret
 
 
-# ---------------------------------------------------------------- sessions
+# ---------------------------------------------------------------- sign-ins, kept in the database
 
 
-def signed_user(signed_value: str | bytes | None, secret: str | None) -> str | None:
-    """The editor named by a signed `user` cookie value, if the signature, age and editors
-    file all agree; else None."""
+class SignIn(NamedTuple):
+    """An editor's sign-in as the server knows it. It lives on the server (attached to the
+    request that opened the session), never in the page."""
+
+    name: str
+    token_hash: str
+    created: float
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _signin_engine(url: str):
+    """One connection pool per database, with the sign-in table created once."""
+    from dashboard import store
+
+    engine = store.create_db_engine(url)
+    store.signins.create(engine, checkfirst=True)
+    return engine
+
+
+def _signins():
+    from dashboard import store
+
+    return _signin_engine(store.database_url()), store.signins
+
+
+def start_signin(name: str) -> str:
+    """Record a new sign-in of `name`; returns the random token its cookie carries."""
+    token = secrets.token_urlsafe(32)
+    engine, table = _signins()
+    with engine.begin() as connection:
+        connection.execute(table.insert().values(id=_hash_token(token), user_name=name,
+                                                 created=time.time()))
+    return token
+
+
+def _current(token_hash: str, name: str) -> SignIn | None:
+    """The sign-in row when it still holds: same editor, not signed out, younger than
+    SESSION_HOURS, and the name still in the editors file."""
+    engine, table = _signins()
+    with engine.connect() as connection:
+        row = connection.execute(table.select().where(table.c.id == token_hash)).first()
+    if row is None or row.revoked is not None or row.user_name != name:
+        return None
+    if time.time() - row.created > SESSION_HOURS * 3600 or not is_editor(name):
+        return None
+    return SignIn(name, token_hash, row.created)
+
+
+def _cookie_parts(signed_value: str | bytes | None, secret: str | None) -> tuple[str, str] | None:
+    """(name, token) from a signed `user` cookie, if its signature and age are right."""
     if not signed_value or not secret:
         return None
     raw = tornado.web.decode_signed_value(secret, USER_COOKIE, signed_value,
                                           max_age_days=SESSION_HOURS / 24)
     if raw is None:
         return None
-    name = raw.decode("utf-8", "replace")
-    return normalize_name(name) if is_editor(name) else None
+    name, _sep, token = raw.decode("utf-8", "replace").partition(":")
+    return (normalize_name(name), token) if token else None
+
+
+def signin_from_cookie(signed_value: str | bytes | None, secret: str | None) -> SignIn | None:
+    """The sign-in a cookie stands for, if the signature, the database row, the age and the
+    editors file all agree; else None."""
+    parts = _cookie_parts(signed_value, secret)
+    return _current(_hash_token(parts[1]), parts[0]) if parts else None
+
+
+def signed_user(signed_value: str | bytes | None, secret: str | None) -> str | None:
+    """The editor named by a valid sign-in cookie, else None."""
+    signin = signin_from_cookie(signed_value, secret)
+    return signin.name if signin else None
+
+
+def revoke(signed_value: str | bytes | None, secret: str | None) -> bool:
+    """Sign out: the sign-in the cookie stands for ends on every process sharing the database."""
+    parts = _cookie_parts(signed_value, secret)
+    if parts is None:
+        return False
+    engine, table = _signins()
+    with engine.begin() as connection:
+        done = connection.execute(table.update()
+                                  .where(table.c.id == _hash_token(parts[1]), table.c.revoked.is_(None))
+                                  .values(revoked=time.time()))
+    return bool(done.rowcount)
+
+
+def still_signed_in(signin: SignIn | None) -> bool:
+    """Asked again before every editor action: not signed out, not too old, still an editor."""
+    if signin is None:
+        return False
+    try:
+        return _current(signin.token_hash, signin.name) is not None
+    except Exception:  # the database is unreachable: no editing until it is back
+        log.exception("cannot check the sign-in of %s", signin.name)
+        return False
+
+
+def session_signin() -> SignIn | None:
+    """The editor's sign-in behind the current Panel session, if it still holds.
+
+    get_user attaches it to the HTTP request that created the session (the page, or the
+    websocket when another process builds the session); Bokeh keeps that request object on
+    the server, so the claim never travels through the page.
+    """
+    import panel as pn
+
+    context = pn.state.curdoc.session_context if pn.state.curdoc is not None else None
+    request = getattr(context, "request", None) if context is not None else None
+    signin = getattr(request, SIGNIN_ATTRIBUTE, None)
+    return signin if isinstance(signin, SignIn) and still_signed_in(signin) else None
 
 
 def session_editor() -> str | None:
     """The editor signed in to the current Panel session, or None for a viewer."""
-    import panel as pn
+    signin = session_signin()
+    return signin.name if signin else None
 
-    return signed_user(pn.state.cookies.get(USER_COOKIE), pn.config.cookie_secret)
+
+def editor_may_act(name: str | None, signin: SignIn | None) -> bool:
+    """Checked at the top of every editor action. A served session acts on its sign-in (age,
+    sign-out and the editors file included); code that names the editor itself (a notebook,
+    a test) needs only the name to be in the editors file."""
+    if signin is None:
+        return is_editor(name)
+    return signin.name == normalize_name(name or "") and still_signed_in(signin)
 
 
 def get_user(request_handler: tornado.web.RequestHandler) -> str:
     """Bokeh's hook: the signed-in editor, or the read-only guest (never a login wall)."""
     secret = request_handler.application.settings.get("cookie_secret")
-    return signed_user(request_handler.get_cookie(USER_COOKIE), secret) or GUEST
+    try:
+        signin = signin_from_cookie(request_handler.get_cookie(USER_COOKIE), secret)
+    except Exception:  # the database is unreachable: everyone views, nobody edits
+        log.exception("cannot read editor sign-ins")
+        signin = None
+    request = getattr(request_handler, "request", None)
+    if request is not None:
+        setattr(request, SIGNIN_ATTRIBUTE, signin)
+    return signin.name if signin else GUEST
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -308,6 +445,16 @@ TEXT = {
         "en": "This server has no editor accounts yet. An administrator adds one with: "
         "python -m dashboard add-editor NAME",
     },
+    "store_down": {
+        "vi": "Không ghi được phiên đăng nhập vào cơ sở dữ liệu. Hãy thử lại sau ít phút.",
+        "en": "The sign-in could not be recorded in the database. Try again in a few minutes.",
+    },
+    "logout_title": {"vi": "Đăng xuất", "en": "Sign out"},
+    "logout_question": {
+        "vi": "Kết thúc phiên biên tập trên mọi trang đang mở?",
+        "en": "End the editor sign-in on every open page?",
+    },
+    "logout_submit": {"vi": "Đăng xuất", "en": "Sign out"},
     "no_secret": {
         "vi": "Máy chủ chưa được cấu hình để đăng nhập (thiếu khóa bí mật cookie). Hãy chạy "
         "bằng lệnh make run.",
@@ -367,15 +514,73 @@ def login_page(lang: str, next_url: str, xsrf_html: str, error: str = "", note: 
 </main></body></html>"""
 
 
-# Failed sign-ins per client address (per process), for the throttle.
+def logout_page(lang: str, next_url: str, xsrf_html: str) -> str:
+    """Asks before signing out: signing out is a POST with the form token, so that no link
+    or image on another site can sign an editor out."""
+    back = html.escape(next_url, quote=True)
+    action = html.escape(urlencode({"lang": lang, "next": next_url}))
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{TEXT["logout_title"][lang]} · {TEXT["app"][lang]}</title>
+<style>{PAGE_STYLE}</style></head>
+<body><header><div class="app">{TEXT["app"][lang]}</div></header>
+<main><h1>{TEXT["logout_title"][lang]}</h1><p>{TEXT["logout_question"][lang]}</p>
+<form method="post" action="?{action}">
+{xsrf_html}
+<button type="submit">{TEXT["logout_submit"][lang]}</button>
+</form>
+<nav><a href="{back}">{TEXT["back"][lang]}</a></nav>
+</main></body></html>"""
+
+
+# Sign-in attempts per client address and per name (per process), for the throttle.
 _failures: dict[str, deque] = defaultdict(deque)
+_failures_lock = threading.Lock()
+_bcrypt_slots = threading.BoundedSemaphore(BCRYPT_SLOTS)
 
 
-def _recent_failures(address: str) -> deque:
-    times = _failures[address]
+def _recent_failures(key: str) -> deque:
+    times = _failures[key]
     while times and times[0] < time.monotonic() - FAILURE_WINDOW_S:
         times.popleft()
     return times
+
+
+def _admit(address: str, name: str) -> bool:
+    """Count a sign-in attempt before its password is checked; False when over the limit.
+
+    Counting first means that parallel requests cannot all slip in before the first failure
+    is written down.
+    """
+    with _failures_lock:
+        by_address = _recent_failures(f"address:{address}")
+        by_name = _recent_failures(f"name:{name}")
+        if len(by_address) >= MAX_FAILURES or len(by_name) >= MAX_NAME_FAILURES:
+            return False
+        now = time.monotonic()
+        by_address.append(now)
+        by_name.append(now)
+        return True
+
+
+def _forgive(address: str, name: str) -> None:
+    """A right password: the attempts before it no longer count."""
+    with _failures_lock:
+        _failures.pop(f"address:{address}", None)
+        _failures.pop(f"name:{name}", None)
+
+
+def _verify_in_turn(name: str, password: str) -> str | None:
+    """verify, waiting for one of the BCRYPT_SLOTS (runs in a worker thread)."""
+    with _bcrypt_slots:
+        return verify(name, password)
+
+
+def _secure(handler: tornado.web.RequestHandler) -> bool:
+    """Cookies get the Secure flag over HTTPS. Behind nginx, the request says https only when
+    the server trusts the proxy's X-Forwarded-Proto (`--trust-proxy`)."""
+    return handler.request.protocol == "https"
 
 
 class LoginHandler(tornado.web.RequestHandler):
@@ -406,46 +611,80 @@ class LoginHandler(tornado.web.RequestHandler):
         self.check_xsrf_cookie()  # tornado's own check, even where the server does not enable it
         lang = self._lang()
         address = self.request.remote_ip or "?"
-        failures = _recent_failures(address)
-        if len(failures) >= MAX_FAILURES:
-            log.warning("editor sign-in from %s refused: too many failures", address)
-            self._render(TEXT["throttled"][lang], status=429)
-            return
         name = self.get_body_argument("username", "")
         password = self.get_body_argument("password", "")
+        key = normalize_name(name)[:64]
+        if not _admit(address, key):
+            log.warning("editor sign-in as %r from %s refused: too many attempts", key, address)
+            self._render(TEXT["throttled"][lang], status=429)
+            return
         secret = self.application.settings.get("cookie_secret")
+        loop = asyncio.get_running_loop()
         # bcrypt is slow on purpose: check in a worker thread so other sessions carry on.
-        editor = await asyncio.get_running_loop().run_in_executor(None, verify, name, password)
+        editor = await loop.run_in_executor(None, _verify_in_turn, name, password)
         if editor is None or not secret:
-            failures.append(time.monotonic())
-            log.warning("failed editor sign-in as %r from %s", name[:64], address)
+            log.warning("failed editor sign-in as %r from %s", key, address)
             await asyncio.sleep(FAILURE_DELAY_S)
             # 200, not 401: the form itself answers, and browsers log a 401 page as an error.
             self._render(TEXT["wrong"][lang])
             return
-        failures.clear()
+        try:
+            token = await loop.run_in_executor(None, start_signin, editor)
+        except Exception:
+            log.exception("cannot record the sign-in of %s", editor)
+            self._render(TEXT["store_down"][lang], status=503)
+            return
+        _forgive(address, key)
         log.info("editor %s signed in from %s", editor, address)
         self.clear_cookie("is_guest", path="/")
-        self.set_signed_cookie(USER_COOKIE, editor, expires_days=None, httponly=True,
-                               samesite="Lax", path="/")
+        self.set_signed_cookie(USER_COOKIE, f"{editor}:{token}", expires_days=None, httponly=True,
+                               samesite="Lax", secure=_secure(self), path="/")
         self.redirect(self._next())
 
 
 class LogoutHandler(tornado.web.RequestHandler):
-    """Forgets the sign-in and returns to the page named by `next` (default: the start)."""
+    """GET asks for confirmation; POST ends the sign-in everywhere and returns to `next`."""
+
+    def _lang(self) -> str:
+        return "en" if self.get_argument("lang", "vi") == "en" else "vi"
+
+    def _next(self) -> str:
+        return safe_next(self.get_argument("next", None))
 
     def get(self) -> None:
-        for name in (USER_COOKIE, "id_token", "is_guest"):
-            self.clear_cookie(name, path="/")
         self.set_header("Cache-Control", "no-store")
-        self.redirect(safe_next(self.get_argument("next", None)))
+        if not self.get_cookie(USER_COOKIE):
+            self.redirect(self._next())
+            return
+        self.set_header("X-Frame-Options", "DENY")
+        self.write(logout_page(self._lang(), self._next(), self.xsrf_form_html()))
+
+    async def post(self) -> None:
+        self.check_xsrf_cookie()
+        cookie = self.get_cookie(USER_COOKIE)
+        secret = self.application.settings.get("cookie_secret")
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, revoke, cookie, secret)
+        except Exception:
+            log.exception("cannot record a sign-out")
+            self.set_status(503)
+            self.write(TEXT["store_down"][self._lang()])
+            return
+        for name in (USER_COOKIE, "id_token", "is_guest"):
+            self.clear_cookie(name, path="/", secure=_secure(self), samesite="Lax")
+        self.set_header("Cache-Control", "no-store")
+        self.redirect(self._next())
 
 
-# Bokeh loads this file under a name of its own. Tell the importable module that sign-in is
-# served, so pages offer the sign-in link only where /login exists.
+# Bokeh loads this file under a name of its own. Everything it calls is taken from the
+# importable module, so that one throttle, one set of classes and one SERVED flag exist, and
+# pages offer the sign-in link only where /login exists.
 SERVED = False
 if __name__ != "dashboard.auth":
     import dashboard.auth as _importable
 
     _importable.SERVED = True
     SERVED = True
+    get_user = _importable.get_user
+    LoginHandler = _importable.LoginHandler  # noqa: F811
+    LogoutHandler = _importable.LogoutHandler  # noqa: F811

@@ -52,10 +52,13 @@ def configure() -> None:
         pn.state.curdoc._template_variables.setdefault("dist_url", LOCAL_DIST)
     # In a notebook, inline JavaScript and CSS: the intranet has no CDN to load them from.
     # A served app gets them from its own server instead.
-    pn.extension(
-        "tabulator", raw_css=[STYLESHEET.read_text(encoding="utf-8")], notifications=False,
-        inline=not served,
-    )
+    # Served by `python -m dashboard serve`, the stylesheet is one cached static file that every
+    # model links; elsewhere (a notebook, a bare `panel serve`) it is inlined.
+    from .server import stylesheet_url
+
+    linked = stylesheet_url() if served else None
+    styles = {"css_files": [linked]} if linked else {"raw_css": [STYLESHEET.read_text(encoding="utf-8")]}
+    pn.extension("tabulator", notifications=False, inline=not served, **styles)
 
 
 def in_served_session() -> bool:

@@ -397,3 +397,18 @@ def data_version(engine: sa.Engine, timeout_ms: int | None = None) -> int:
         if timeout_ms and connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
         return int(connection.execute(sa.select(sa.func.max(batches.c.id))).scalar() or 0)
+
+
+# ---------------------------------------------------------------- editor sign-ins (dashboard.auth)
+
+# One row per editor sign-in, so that signing out ends it on every process and machine that
+# shares this database. `id` is the SHA-256 of the random token in the signed cookie, never
+# the token itself; times are seconds since the epoch (UTC), the same on every backend.
+signins = sa.Table(
+    "signins",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(200), nullable=False),
+    sa.Column("created", sa.Float, nullable=False),
+    sa.Column("revoked", sa.Float),
+)

@@ -27,6 +27,12 @@ def fast_hashes(monkeypatch):
     monkeypatch.setattr(auth, "BCRYPT_ROUNDS", 4)
 
 
+@pytest.fixture(autouse=True)
+def signin_db(tmp_path, monkeypatch):
+    """Sign-ins live in the database: each test gets its own SQLite file."""
+    monkeypatch.setenv("DASHBOARD_DB_URL", f"sqlite:///{tmp_path / 'signins.sqlite'}")
+
+
 @pytest.fixture
 def editors(tmp_path, monkeypatch):
     path = tmp_path / "editors.json"
@@ -113,8 +119,10 @@ def test_cookie_secret_from_the_environment_or_a_generated_file(tmp_path, monkey
     assert auth.cookie_secret(path) == "from-the-environment"
 
 
-def signed(name: str, secret: str = SECRET, age_hours: float = 0) -> bytes:
-    return tornado.web.create_signed_value(secret, auth.USER_COOKIE, name,
+def signed(name: str, secret: str = SECRET, age_hours: float = 0, token: str | None = None) -> bytes:
+    """A sign-in cookie as the login page sets it, for a sign-in recorded now."""
+    token = token or auth.start_signin(auth.normalize_name(name))
+    return tornado.web.create_signed_value(secret, auth.USER_COOKIE, f"{name}:{token}",
                                            clock=lambda: time.time() - age_hours * 3600)
 
 
@@ -126,8 +134,41 @@ def test_a_signed_cookie_names_the_editor_only_while_valid(editors):
     assert auth.signed_user(expired, SECRET) is None
     assert auth.signed_user(b"nguyen.van.a", SECRET) is None  # unsigned
     assert auth.signed_user(signed("tran.thi.b"), SECRET) is None  # not an editor
+    unrecorded = tornado.web.create_signed_value(SECRET, auth.USER_COOKIE, "nguyen.van.a:made-up")
+    assert auth.signed_user(unrecorded, SECRET) is None  # signed, but no such sign-in
     auth.write_editor("nguyen.van.a", None, editors)
     assert auth.signed_user(signed("nguyen.van.a"), SECRET) is None  # removed: locked out
+
+
+def test_a_sign_in_older_than_the_limit_ends_even_with_a_fresh_cookie(editors, monkeypatch):
+    cookie = signed("nguyen.van.a")
+    signin = auth.signin_from_cookie(cookie, SECRET)
+    assert auth.still_signed_in(signin)
+    later = time.time() + auth.SESSION_HOURS * 3600 + 60
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    assert not auth.still_signed_in(signin)
+    assert not auth.editor_may_act("nguyen.van.a", signin)
+
+
+def test_sign_out_ends_the_sign_in_for_every_holder_of_the_cookie(editors):
+    cookie = signed("nguyen.van.a")
+    signin = auth.signin_from_cookie(cookie, SECRET)
+    other = signed("nguyen.van.a")  # the same editor on another computer
+    assert auth.revoke(cookie, SECRET)
+    assert auth.signin_from_cookie(cookie, SECRET) is None  # the cookie, replayed
+    assert not auth.still_signed_in(signin)  # an open page
+    assert not auth.editor_may_act("nguyen.van.a", signin)
+    assert auth.signed_user(other, SECRET) == "nguyen.van.a"  # the other sign-in holds
+    assert not auth.revoke(cookie, SECRET)  # already ended
+    assert not auth.revoke(b"forged", SECRET)
+
+
+def test_an_unreachable_database_makes_everyone_a_viewer(editors, monkeypatch):
+    cookie = signed("nguyen.van.a")
+    signin = auth.signin_from_cookie(cookie, SECRET)
+    monkeypatch.setenv("DASHBOARD_DB_URL", "sqlite:////nonexistent-dir/x.sqlite")
+    assert auth.get_user(FakeHandler(cookie)) == auth.GUEST
+    assert not auth.still_signed_in(signin)
 
 
 def test_outside_a_session_nobody_is_an_editor(editors):
@@ -167,6 +208,7 @@ class LoginPagesTest(AsyncHTTPTestCase):
         self.patch.setattr(auth, "BCRYPT_ROUNDS", 4)
         self.patch.setattr(auth, "FAILURE_DELAY_S", 0)
         self.patch.setattr(auth, "_failures", type(auth._failures)(auth._failures.default_factory))
+        self.patch.setenv("DASHBOARD_DB_URL", f"sqlite:///{Path(self.tmp) / 'signins.sqlite'}")
         auth.write_editor("nguyen.van.a", "mật khẩu đúng", path)
         super().setUp()
 
@@ -227,26 +269,120 @@ class LoginPagesTest(AsyncHTTPTestCase):
         response = self.post("nguyen.van.a", "mật khẩu đúng")
         assert response.code == 429 and "Sai quá nhiều lần" in response.body.decode()
 
-    def test_logout_clears_the_cookie_and_goes_back(self):
-        response = self.fetch("/logout?next=%2F%3Fpage%3Ddata", follow_redirects=False)
+    def sign_in(self) -> str:
+        response = self.post("nguyen.van.a", "mật khẩu đúng")
+        user = next(c for c in response.headers.get_list("Set-Cookie")
+                    if c.startswith(f"{auth.USER_COOKIE}="))
+        return user.split(";")[0]
+
+    def test_logout_by_get_only_asks_and_ends_nothing(self):
+        cookie = self.sign_in()
+        value = cookie.split("=", 1)[1].strip('"')
+        response = self.fetch("/logout?next=%2F%3Fpage%3Ddata&lang=en", headers={"Cookie": cookie},
+                              follow_redirects=False)
+        assert response.code == 200 and 'method="post"' in response.body.decode()
+        assert "Sign out" in response.body.decode()
+        assert auth.signed_user(value, SECRET) == "nguyen.van.a"
+        without = self.fetch("/logout?next=%2F%3Fpage%3Ddata", follow_redirects=False)
+        assert without.code == 302 and without.headers["Location"] == "/?page=data"
+
+    def test_logout_without_the_form_token_is_forbidden(self):
+        cookie = self.sign_in()
+        response = self.fetch("/logout", method="POST", body="", headers={"Cookie": cookie},
+                              follow_redirects=False)
+        assert response.code == 403
+        assert auth.signed_user(cookie.split("=", 1)[1].strip('"'), SECRET) == "nguyen.van.a"
+
+    def test_logout_ends_the_sign_in_and_a_replayed_cookie_gets_no_editor_rights(self):
+        cookie = self.sign_in()
+        value = cookie.split("=", 1)[1].strip('"')
+        form = self.fetch("/logout?next=%2F%3Fpage%3Ddata", headers={"Cookie": cookie})
+        xsrf = next(c for c in form.headers.get_list("Set-Cookie") if c.startswith("_xsrf="))
+        xsrf = xsrf.split(";")[0]
+        token = xsrf.split("=", 1)[1]
+        response = self.fetch("/logout?next=%2F%3Fpage%3Ddata", method="POST",
+                              body=urllib.parse.urlencode({"_xsrf": token}),
+                              headers={"Cookie": f"{cookie}; {xsrf}"}, follow_redirects=False)
         assert response.code == 302 and response.headers["Location"] == "/?page=data"
         assert any(c.startswith(f"{auth.USER_COOKIE}=;") or c.startswith(f'{auth.USER_COOKIE}="";')
                    for c in response.headers.get_list("Set-Cookie"))
+        # The cookie captured before the sign-out, sent again: a viewer.
+        assert auth.signed_user(value, SECRET) is None
+        assert auth.get_user(FakeHandler(value.encode())) == auth.GUEST
+
+    def test_twenty_parallel_wrong_passwords_are_refused_after_the_limit(self):
+        checks, running, most = [], [0], [0]
+        real_verify = auth.verify
+
+        def counting_verify(name, password, path=None):
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            try:
+                time.sleep(0.05)  # a slow hash, so that requests overlap
+                checks.append(name)
+                return real_verify(name, password, path)
+            finally:
+                running[0] -= 1
+
+        self.patch.setattr(auth, "verify", counting_verify)
+        _response, cookie, token = self.form()
+        body = urllib.parse.urlencode({"username": "nguyen.van.a", "password": "sai rồi",
+                                       "_xsrf": token})
+
+        async def attempt():
+            return await self.http_client.fetch(
+                self.get_url("/login?lang=vi"), method="POST", body=body,
+                headers={"Cookie": cookie}, raise_error=False, follow_redirects=False)
+
+        async def all_at_once():
+            import asyncio
+
+            return await asyncio.gather(*(attempt() for _ in range(20)))
+
+        responses = self.io_loop.run_sync(all_at_once, timeout=60)
+        codes = sorted(r.code for r in responses)
+        assert codes.count(429) == 20 - auth.MAX_FAILURES, codes
+        assert len(checks) == auth.MAX_FAILURES  # the refused ones never reached bcrypt
+        assert most[0] <= auth.BCRYPT_SLOTS
+        # The right password is refused too until the window passes.
+        assert self.post("nguyen.van.a", "mật khẩu đúng").code == 429
+
+    def test_one_name_is_throttled_across_addresses(self):
+        self.patch.setattr(auth, "MAX_NAME_FAILURES", 3)
+        for number in range(3):
+            assert auth._admit(f"10.0.0.{number}", "nguyen.van.a")
+        assert not auth._admit("10.0.0.99", "nguyen.van.a")
+        assert auth._admit("10.0.0.99", "tran.thi.b")
+
+    def test_the_cookie_is_secure_over_https_only(self):
+        plain = self.post("nguyen.van.a", "mật khẩu đúng")
+        user = next(c for c in plain.headers.get_list("Set-Cookie")
+                    if c.startswith(f"{auth.USER_COOKIE}="))
+        assert "Secure" not in user
+        self.patch.setattr(auth, "_secure", lambda handler: True)
+        secure = self.post("nguyen.van.a", "mật khẩu đúng")
+        user = next(c for c in secure.headers.get_list("Set-Cookie")
+                    if c.startswith(f"{auth.USER_COOKIE}="))
+        assert "Secure" in user and "HttpOnly" in user and "SameSite=Lax" in user
 
 
 class FakeHandler:
-    """What get_user reads from Bokeh's request handler."""
+    """What get_user reads from Bokeh's request handler, and the request it marks."""
 
     def __init__(self, cookie: bytes | None, secret: str | None = SECRET):
         self._cookie = cookie.decode() if cookie else None
         self.application = type("App", (), {"settings": {"cookie_secret": secret}})()
+        self.request = type("Request", (), {})()
 
     def get_cookie(self, name):
         return self._cookie if name == auth.USER_COOKIE else None
 
 
 def test_get_user_is_the_editor_or_the_read_only_guest(editors):
-    assert auth.get_user(FakeHandler(signed("nguyen.van.a"))) == "nguyen.van.a"
+    handler = FakeHandler(signed("nguyen.van.a"))
+    assert auth.get_user(handler) == "nguyen.van.a"
+    # The claim stays on the server, on the request object that creates the session.
+    assert getattr(handler.request, auth.SIGNIN_ATTRIBUTE).name == "nguyen.van.a"
     assert auth.get_user(FakeHandler(None)) == auth.GUEST
     assert auth.get_user(FakeHandler(signed("nguyen.van.a", "forged"))) == auth.GUEST
     assert auth.get_user(FakeHandler(signed("nguyen.van.a"), secret=None)) == auth.GUEST
@@ -284,3 +420,86 @@ def test_cli_uses_the_configured_file(tmp_path, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     assert main(["add-editor", "pham.d"]) == 0
     assert auth.is_editor("pham.d", path)
+
+
+# ------------------------------------------------------------------ editor actions on the data page
+
+GOOD_CSV = (
+    "unit_code,period,indicator_id,value,numerator,denominator,source\n"
+    "271,2021,women_district_council_pct,,17,40,Sở Nội vụ Hà Nội\n"
+).encode("utf-8")
+
+
+@pytest.fixture
+def data_db(seeded_db_url, tmp_path, monkeypatch):
+    """A private copy of the seeded database, which also holds the sign-ins."""
+    path = tmp_path / "dashboard.sqlite"
+    shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    return url
+
+
+def served_data_page(db_url: str, signin, monkeypatch):
+    """The data page as a served session builds it: the editor comes from the sign-in that
+    get_user attached on the server, not from anything the page sends."""
+    from dashboard.data import load_data
+    from dashboard.pages.data import DataPage
+    from dashboard.shell import new_state
+
+    monkeypatch.setattr(auth, "session_signin", lambda: signin)
+    data = load_data(db_url)
+    return DataPage(state=new_state(data, page="data"), data=data)
+
+
+def batch_count(db_url: str) -> int:
+    from dashboard.importer import batch_history
+
+    return len(batch_history(db_url))
+
+
+def test_a_viewers_page_has_nothing_a_forged_message_could_reach(data_db, editors, monkeypatch):
+    import panel as pn
+    from bokeh.document import Document
+
+    page = served_data_page(data_db, None, monkeypatch)
+    assert page.editor is None
+    document = Document()
+    document.add_root(pn.panel(page).get_root(document))
+    kinds = {type(model).__name__ for model in document.models}
+    assert "FileInput" not in kinds
+    css = {c for model in document.models for c in (getattr(model, "css_classes", None) or [])}
+    assert not css & {"data-upload", "data-import", "data-check", "data-rollback"}
+    before = batch_count(data_db)
+    forged = {"events": [{"kind": "ModelChanged", "model": {"id": "p-forged-upload"},
+                          "attr": "value", "new": "dW5pdF9jb2Rl"}]}
+    with pytest.raises(Exception):
+        document.apply_json_patch(forged)
+    assert batch_count(data_db) == before
+
+
+def test_after_sign_out_an_open_editor_page_can_neither_import_nor_roll_back(data_db, editors,
+                                                                             monkeypatch):
+    import asyncio
+
+    cookie = signed("nguyen.van.a")
+    signin = auth.signin_from_cookie(cookie, SECRET)
+    page = served_data_page(data_db, signin, monkeypatch)
+    assert page.editor == "nguyen.van.a"
+    page._file.param.update(value=GOOD_CSV, filename="ba-vi-2021.csv")
+    asyncio.run(page._on_import(None))  # still signed in: this import goes through
+    imported = batch_count(data_db)
+    assert page._result is not None and page._result.ok
+
+    auth.revoke(cookie, SECRET)  # signed out, e.g. in another tab
+    # What a message from the still-open page would trigger: a new file, a click on Import,
+    # a confirmed rollback of the batch just imported.
+    page._file.param.update(value=GOOD_CSV, filename="lan-hai.csv")
+    asyncio.run(page._on_check(None))
+    asyncio.run(page._on_import(None))
+    assert "đăng nhập lại" in page._summary.object
+    page._refresh_rollback_choices()
+    page._rollback_confirm.value = True
+    asyncio.run(page._on_rollback(None))
+    assert page._rollback_result is not None and not page._rollback_result.ok
+    assert batch_count(data_db) == imported

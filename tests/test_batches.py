@@ -260,3 +260,31 @@ def test_concurrent_imports_are_serialised(fresh_db_url):
     cell = rows[(rows["unit_code"] == "271") & (rows["indicator_id"] == "trainees")
                 & (rows["period"] == 2024)]
     assert len(cell) == 7 and cell["active"].sum() == 1  # the seed value and six imports
+
+
+def test_a_rollback_that_would_break_a_cross_indicator_rule_is_refused(fresh_db_url, fingerprint):
+    # Ba Vì 2024: 100 trainees of whom 60 women; then 300 trainees; then 250 women (fine
+    # against 300). Undoing the 300 would leave 250 women among 100 trainees.
+    run(fresh_db_url, csv("Ba Vì,2024,trainees,100,,,A", "Ba Vì,2024,trainees_female,60,,,A"))
+    more_trainees = run(fresh_db_url, csv("Ba Vì,2024,trainees,300,,,B"))
+    more_women = run(fresh_db_url, csv("Ba Vì,2024,trainees_female,250,,,C"))
+    state = fingerprint(fresh_db_url)
+    refused = rollback_batch(more_trainees.batch_id, user="truong.phong", db_url=fresh_db_url)
+    assert not refused.ok and refused.code == "conflict"
+    assert fingerprint(fresh_db_url) == state  # nothing written, not even the rollback batch
+    assert "số học viên nữ (250) nhiều hơn tổng số học viên (100)" in refused.reason_vi
+    assert "more women trainees (250) than trainees in total (100)" in refused.reason_en
+    assert "271" in refused.reason_vi and "2024" in refused.reason_en
+    assert f"#{more_women.batch_id}" in refused.reason_en
+    assert "Không có gì thay đổi" in refused.message("vi")
+    assert "Nothing was changed" in refused.message("en")
+    # Undone in the right order, both rollbacks go through.
+    assert rollback_batch(more_women.batch_id, user="truong.phong", db_url=fresh_db_url).ok
+    assert rollback_batch(more_trainees.batch_id, user="truong.phong", db_url=fresh_db_url).ok
+
+
+def test_a_rollback_that_keeps_the_rules_goes_through(fresh_db_url):
+    run(fresh_db_url, csv("Ba Vì,2024,trainees,100,,,A", "Ba Vì,2024,trainees_female,60,,,A"))
+    more_trainees = run(fresh_db_url, csv("Ba Vì,2024,trainees,300,,,B"))
+    run(fresh_db_url, csv("Ba Vì,2024,trainees_female,90,,,C"))
+    assert rollback_batch(more_trainees.batch_id, user="truong.phong", db_url=fresh_db_url).ok

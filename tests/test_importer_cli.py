@@ -91,3 +91,82 @@ def test_no_traceback_reaches_the_user(tmp_path, seeded_db_url):
     assert completed.returncode == 1
     assert "Traceback" not in completed.stderr + completed.stdout
     assert "không phải là bảng tính Excel" in completed.stderr
+
+
+# ------------------------------------------------------------------ distclean
+
+
+def sqlite_copy(url: str, path) -> str:
+    import shutil
+
+    shutil.copyfile(url.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}"
+
+
+def test_distclean_check_allows_seed_data_and_refuses_imports(seeded_db_url, tmp_path, capsys):
+    from dashboard.importer import import_bytes, rollback_batch
+
+    database = tmp_path / "dashboard.sqlite"
+    url = sqlite_copy(seeded_db_url, database)
+    assert main(["distclean-check", "--database", str(database)]) == 0  # seed data only
+    assert main(["distclean-check", "--database", str(tmp_path / "none.sqlite")]) == 0
+    data = b"district,period,indicator_id,value\nBa Vi,2024,training_courses,3\n"
+    batch = import_bytes(data, "quy4.csv", user="can.bo", db_url=url).batch_id
+    capsys.readouterr()
+    assert main(["distclean-check", "--database", str(database)]) == 1
+    err = capsys.readouterr().err
+    assert "Không xóa" in err and "1 lần nhập số liệu" in err and f"#{batch} quy4.csv" in err
+    assert "Not deleting" in err and "make distclean FORCE=1" in err
+    assert main(["distclean-check", "--database", str(database), "--force"]) == 0
+    assert rollback_batch(batch, user="can.bo", db_url=url).ok  # the audit trail still counts
+    assert main(["distclean-check", "--database", str(database)]) == 1
+    assert "1 lần hoàn tác" in capsys.readouterr().err
+
+
+def test_distclean_check_refuses_an_unreadable_file(tmp_path, capsys):
+    database = tmp_path / "dashboard.sqlite"
+    database.write_bytes(b"not a database" * 100)
+    assert main(["distclean-check", "--database", str(database)]) == 1
+    assert "Cannot read" in capsys.readouterr().err
+    assert main(["distclean-check", "--database", str(database), "--force"]) == 0
+
+
+def make_distclean(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """`make distclean` in a scratch copy of the project's Makefile, whose .venv/bin/python
+    runs this interpreter, so the real environment and database are never touched."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copyfile(root / "Makefile", tmp_path / "Makefile")
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True, exist_ok=True)
+    python.write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
+    python.chmod(0o755)
+    return subprocess.run(["make", "--no-print-directory", "distclean", *args], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_make_distclean_refuses_while_imports_exist_unless_forced(seeded_db_url, tmp_path):
+    from dashboard.importer import import_bytes
+
+    (tmp_path / "data").mkdir()
+    database = tmp_path / "data" / "dashboard.sqlite"
+    url = sqlite_copy(seeded_db_url, database)
+    data = b"district,period,indicator_id,value\nBa Vi,2024,training_courses,3\n"
+    assert import_bytes(data, "quy4.csv", user="can.bo", db_url=url).ok
+    refused = make_distclean(tmp_path)
+    assert refused.returncode != 0 and "Not deleting" in refused.stderr
+    assert database.exists() and (tmp_path / ".venv").exists()
+    forced = make_distclean(tmp_path, "FORCE=1")
+    assert forced.returncode == 0, forced.stderr
+    assert not database.exists() and not (tmp_path / ".venv").exists()
+
+
+def test_make_distclean_deletes_seed_only_data(seeded_db_url, tmp_path):
+    (tmp_path / "data").mkdir()
+    database = tmp_path / "data" / "dashboard.sqlite"
+    sqlite_copy(seeded_db_url, database)
+    done = make_distclean(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not database.exists()

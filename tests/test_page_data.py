@@ -221,3 +221,92 @@ def test_a_real_template_with_errors_reports_rows_and_columns(db_url, editors):
     [problem] = [p for p in result.problems if p.row == row]
     assert problem.sheet == "Dữ liệu" and problem.column
     assert f"<td>{row}</td>" in page._problems.object
+
+
+def test_a_double_click_on_import_imports_once(db_url, editors):
+    import asyncio
+
+    page = make_page(db_url, editor=EDITOR)
+    page._file.param.update(value=GOOD_CSV, filename="ba-vi-2021.csv")
+    before = [batch.id for batch in batch_history(db_url)]
+
+    async def double_click():
+        # Two websocket events for the same button, the second before the first has ended.
+        await asyncio.gather(page._on_import(None), page._on_import(None))
+
+    asyncio.run(double_click())
+    new = [batch for batch in batch_history(db_url) if batch.id not in before]
+    assert [batch.kind for batch in new] == ["import"]
+    assert page._result.ok and page._result.batch_id == new[0].id
+    assert not page._busy and page._import.disabled  # free again, and the file is forgotten
+
+
+def test_while_busy_a_click_on_rollback_or_check_does_nothing(db_url, editors, fingerprint):
+    import asyncio
+
+    page = make_page(db_url, editor=EDITOR)
+    imported = import_bytes(GOOD_CSV, "a.csv", user=EDITOR, db_url=db_url)
+    page._on_new_data()
+    page._rollback_confirm.value = True
+    page._set_busy(True)  # an import of this session is running
+    before = fingerprint(db_url)
+    asyncio.run(page._on_rollback(None))
+    page._file.param.update(value=GOOD_CSV, filename="b.csv")
+    asyncio.run(page._on_import(None))
+    assert fingerprint(db_url) == before and page._check.disabled and page._import.disabled
+    page._set_busy(False)
+    asyncio.run(page._on_rollback(None))
+    assert page._rollback_result.ok and page._rollback_result.batch_id == imported.batch_id
+
+
+def test_the_problem_list_downloads_as_csv_with_formulas_neutralised(db_url, editors):
+    page = make_page(db_url, editor=EDITOR)
+    data = BAD_CSV.replace(b"S\xe1\xbb\x9f N\xe1\xbb\x99i v\xe1\xbb\xa5\n", b"x\n") + \
+        b"=1+1,2021,women_district_council_pct,,10,40,x\n"
+    page._file.param.update(value=data, filename="=1+1+.csv")
+    result = page.submit(dry_run=True)
+    assert not result.ok and page._problems_download.visible
+    assert page._problems_download.filename == "loi-1_1_.csv"
+    text = page._problems_file().getvalue().decode("utf-8-sig")
+    assert "'=1+1+.csv" in text and "\n=1+1" not in text and ",=1" not in text
+    assert "'=1+1" in text  # the formula typed into the file, shown as text
+    page.state.lang = "en"
+    assert page._problems_download.filename == "problems-1_1_.csv"
+    assert page._problems_file().getvalue().decode("utf-8-sig").startswith("File,Sheet,Row")
+
+
+def test_more_problems_than_listed_are_counted_on_the_page(db_url, editors):
+    from dashboard.importer.problems import MAX_PROBLEMS
+
+    rows = "".join(f"Nơi số {n},2024,trainees,1\n" for n in range(MAX_PROBLEMS + 20))
+    page = make_page(db_url, editor=EDITOR)
+    page._file.param.update(value=("district,period,indicator_id,value\n" + rows).encode(),
+                            filename="nhieu-loi.csv")
+    result = page.submit(dry_run=True)
+    assert len(result.problems) == MAX_PROBLEMS and result.problem_count == MAX_PROBLEMS + 20
+    assert f"{MAX_PROBLEMS} lỗi đầu tiên trong số {MAX_PROBLEMS + 20}" in page._problems.object
+    assert "còn 20 lỗi khác" in page._summary.object
+    assert page._problems.object.count("<tr>") == MAX_PROBLEMS + 1
+
+
+def test_a_rollback_that_would_break_a_rule_is_refused_on_the_page(db_url, editors, fingerprint):
+    def run(text: str, name: str) -> int:
+        data = ("district,period,indicator_id,value\n" + text).encode()
+        result = import_bytes(data, name, user=EDITOR, db_url=db_url)
+        assert result.ok, result.messages("en")
+        return result.batch_id
+
+    run("Ba Vì,2024,trainees,100\nBa Vì,2024,trainees_female,60\n", "a.csv")
+    more_trainees = run("Ba Vì,2024,trainees,300\n", "b.csv")
+    run("Ba Vì,2024,trainees_female,250\n", "c.csv")
+    page = make_page(db_url, editor=EDITOR)
+    page._rollback_batch.value = more_trainees
+    page._rollback_confirm.value = True
+    before = fingerprint(db_url)
+    result = page.rollback()
+    assert not result.ok and result.code == "conflict" and fingerprint(db_url) == before
+    message = page._rollback_message.object
+    assert "data-message-danger" in message and "Không có gì thay đổi" in message
+    assert "số học viên nữ (250) nhiều hơn tổng số học viên (100)" in message
+    page.state.lang = "en"
+    assert "more women trainees (250) than trainees in total (100)" in page._rollback_message.object

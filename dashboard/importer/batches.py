@@ -262,6 +262,10 @@ def rollback(engine: sa.Engine, batch_id: int, *, user: str, comment: str | None
                     comment=comment or f"Hoàn tác lô #{batch_id} / rollback of batch #{batch_id}",
                 )
             ).inserted_primary_key[0]
+            touched = connection.execute(
+                sa.select(obs.c.map_id, obs.c.unit_code, obs.c.period).distinct()
+                .where(obs.c.batch_id == batch_id)
+            ).all()
             withdrawn = connection.execute(
                 obs.update().where(obs.c.batch_id == batch_id, obs.c.active)
                 .values(active=False, superseded_by=rollback_id)
@@ -270,6 +274,9 @@ def rollback(engine: sa.Engine, batch_id: int, *, user: str, comment: str | None
                 obs.update().where(obs.c.superseded_by == batch_id)
                 .values(active=True, superseded_by=None)
             ).rowcount
+            # The restored values must still agree with everything imported since: refuse,
+            # with nothing written, rather than leave women trainees above all trainees.
+            _refuse_if_inconsistent(connection, touched)
             connection.execute(
                 bat.update().where(bat.c.id == rollback_id).values(row_count=withdrawn)
             )
@@ -313,3 +320,68 @@ def _refuse_unless_undoable(connection: sa.Connection, batch, batch_id: int) -> 
             f"lô sau ({ids}) đã thay đổi cùng các ô số liệu; hãy hoàn tác lô đó trước",
             f"a later batch ({ids}) changed the same cells; roll that batch back first",
             "later_batch")
+
+
+def restored_conflicts(connection: sa.Connection, cells: Iterable[tuple]) -> list[dict]:
+    """Cross-indicator rules (validate.COMPARISONS) broken by the active values of these
+    (map_id, unit_code, period) cells, as dicts: unit_code, period, small, large, the two
+    values, the batches they come from, and the rule's reason in both languages."""
+    from .validate import COMPARISONS
+
+    cells = sorted(set(cells))
+    indicators = sorted({rule[0] for rule in COMPARISONS} | {rule[2] for rule in COMPARISONS})
+    found: dict[tuple, dict] = {}
+    for start in range(0, len(cells), _CHUNK):
+        chunk = cells[start:start + _CHUNK]
+        query = sa.select(
+            obs.c.map_id, obs.c.unit_code, obs.c.period, obs.c.indicator_id, obs.c.value,
+            obs.c.numerator, obs.c.denominator, obs.c.batch_id,
+        ).where(
+            obs.c.active, obs.c.indicator_id.in_(indicators),
+            sa.tuple_(obs.c.map_id, obs.c.unit_code, obs.c.period).in_(chunk),
+        )
+        for row in connection.execute(query).mappings():
+            found[(row["map_id"], row["unit_code"], int(row["period"]), row["indicator_id"])] = row
+    conflicts = []
+    for map_id, unit_code, period in cells:
+        for small_id, small_part, large_id, large_part, vi, en in COMPARISONS:
+            small_row = found.get((map_id, unit_code, int(period), small_id))
+            large_row = found.get((map_id, unit_code, int(period), large_id))
+            if small_row is None or large_row is None:
+                continue
+            small, large = small_row[small_part], large_row[large_part]
+            if small is None or large is None or small != small or large != large:
+                continue  # missing figures (None or NaN) break no rule
+            if small > large:
+                conflicts.append({
+                    "unit_code": unit_code, "period": int(period), "small": small_id,
+                    "large": large_id, "small_value": small, "large_value": large,
+                    "small_batch": small_row["batch_id"], "large_batch": large_row["batch_id"],
+                    "vi": vi.format(small=small, large=large),
+                    "en": en.format(small=small, large=large),
+                })
+    return conflicts
+
+
+def _refuse_if_inconsistent(connection: sa.Connection, touched) -> None:
+    conflicts = restored_conflicts(connection, touched)
+    if not conflicts:
+        return
+    shown = conflicts[:3]
+    more = len(conflicts) - len(shown)
+    vi = "; ".join(
+        f"đơn vị mã {c['unit_code']}, kỳ {c['period']}: {c['vi']} (lô #{c['small_batch']} và "
+        f"lô #{c['large_batch']})" for c in shown)
+    en = "; ".join(
+        f"unit {c['unit_code']}, period {c['period']}: {c['en']} (batches #{c['small_batch']} "
+        f"and #{c['large_batch']})" for c in shown)
+    if more:
+        vi += f"; và {more} mâu thuẫn khác"
+        en += f"; and {more} more"
+    raise Refused(
+        f"số liệu được khôi phục sẽ mâu thuẫn với số liệu nhập sau: {vi}. Không có gì thay "
+        "đổi; hãy hoàn tác hoặc sửa lô sau trước",
+        f"the restored figures would contradict figures imported later: {en}. Nothing was "
+        "changed; roll back or correct the later batch first",
+        "conflict",
+    )

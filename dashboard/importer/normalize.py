@@ -51,7 +51,7 @@ def is_blank(value: object) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    return isinstance(value, str) and not clean_text(value)
+    return isinstance(value, str) and not value.strip()  # strip() knows the no-break spaces
 
 
 # ------------------------------------------------------------------- districts
@@ -79,6 +79,8 @@ class DistrictIndex:
         for district in districts:
             for name in (district.name_vi, district.full_name_vi, district.name_en):
                 self._by_name[_squash(fold(name))] = district.code
+        # Folded short names -> full names, for "did you mean" hints.
+        self._hint_names = {_squash(fold(d.name_vi)): d.full_name_vi for d in districts}
 
     @classmethod
     def from_unit_list(cls, units: pd.DataFrame) -> DistrictIndex:
@@ -111,7 +113,9 @@ class DistrictIndex:
             )
         return district
 
-    def by_name(self, value: object) -> District:
+    def by_name(self, value: object, *, hint: bool = True) -> District:
+        """The district this name means; `hint` False skips the costly "did you mean" search
+        (once the problem list is full, nobody reads it)."""
         folded = fold(value)
         candidates = [folded, _PREFIX.sub("", folded), _SUFFIX.sub("", folded),
                       _SUFFIX.sub("", _PREFIX.sub("", folded))]
@@ -122,8 +126,9 @@ class DistrictIndex:
         if re.fullmatch(r"\d{1,3}", folded):
             return self.by_code(folded)
         hint_vi = hint_en = ""
-        names = {_squash(fold(d.name_vi)): d.full_name_vi for d in self.districts.values()}
-        close = difflib.get_close_matches(_squash(candidates[-1]), list(names), n=1, cutoff=0.75)
+        names = self._hint_names
+        close = hint and difflib.get_close_matches(_squash(candidates[-1]), list(names), n=1,
+                                                   cutoff=0.75)
         if close:
             hint_vi = f"; có phải là {names[close[0]]}?"
             hint_en = f"; did you mean {names[close[0]]}?"

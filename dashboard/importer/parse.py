@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from dashboard.catalogue import Catalogue, Indicator
 
 from . import normalize as nz
+from .names import name_mismatch
 from .problems import Collector
 from .readers import Cell, Sheet, Workbook
 
@@ -312,9 +313,11 @@ class Parser:
             if item.formula and not nz.is_blank(item.value):
                 self._formula(at(position))
                 formulas = True
-        parts = {
-            part: (cell(part), at(columns[part])) for part in nz.PARTS if cell(part) is not None
-        }
+        parts = {}
+        for part in nz.PARTS:
+            found = cell(part)
+            if found is not None:
+                parts[part] = (found, at(columns[part]))
         if formulas or not parts:
             return  # formulas are reported above; a row without figures is skipped
         indicator_cell = cell("indicator_id")
@@ -387,20 +390,19 @@ class Parser:
             except nz.Unreadable as error:
                 self._add(error.code, at(columns["unit_code"]), error.vi, error.en)
                 failed = True
+        if name_cell is not None and by_code is not None:
+            # The code decides which district it is; the name must agree with it.
+            mismatch = name_mismatch(by_code, name_cell.value)
+            if mismatch is not None:
+                self._add("district_mismatch", at(columns["district"]), *mismatch)
+                return None
+            return by_code
         if name_cell is not None:
             try:
-                by_name = self.districts.by_name(name_cell.value)
+                by_name = self.districts.by_name(name_cell.value, hint=not self.problems.full)
             except nz.Unreadable as error:
-                if by_code is None:
-                    self._add(error.code, at(columns["district"]), error.vi, error.en)
-                    failed = True
-                else:  # the code decides; a misspelt name beside a good code is harmless
-                    by_name = by_code
-        if by_code and by_name and by_code.code != by_name.code:
-            self._add("district_mismatch", at(columns["district"]),
-                      f"tên không khớp với mã {by_code.code} ({by_code.full_name_vi})",
-                      f"the name does not match code {by_code.code} ({by_code.full_name_vi})")
-            return None
+                self._add(error.code, at(columns["district"]), error.vi, error.en)
+                failed = True
         if by_code is None and by_name is None and not failed:
             column = next((columns[name] for name in ("district", "unit_code") if name in columns),
                           None)

@@ -47,10 +47,20 @@ class ImportResult:
     # The observations written (or, in a dry run, that would be): map_id, unit_code, period,
     # indicator_id, value, numerator, denominator, status, source. Empty on problems.
     observations: list[dict] = field(default_factory=list)
+    # Every problem found; `problems` keeps only the first MAX_PROBLEMS of them.
+    problem_count: int = 0
+
+    def __post_init__(self) -> None:
+        self.problem_count = max(self.problem_count, len(self.problems))
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def more_problems(self) -> int:
+        """Problems found but not listed (past MAX_PROBLEMS)."""
+        return max(0, self.problem_count - len(self.problems))
 
     def messages(self, lang: str = "vi") -> list[str]:
         """Every problem as one line in `lang`."""
@@ -64,11 +74,17 @@ class ImportResult:
         """One sentence saying what happened."""
         vi = lang == "vi"
         if not self.ok:
-            count = len(self.problems)
-            return (f"Tệp {self.file_name} có {count} lỗi; không có gì được ghi vào cơ sở dữ liệu."
+            count = self.problem_count
+            text = (f"Tệp {self.file_name} có {count} lỗi; không có gì được ghi vào cơ sở dữ liệu."
                     if vi else
                     f"{self.file_name} has {count} problem{'s' * (count != 1)}; nothing was "
                     "written to the database.")
+            if self.more_problems:
+                shown = len(self.problems)
+                text += (f" Danh sách chỉ ghi {shown} lỗi đầu tiên; còn {self.more_problems} lỗi "
+                         "khác không được liệt kê." if vi else
+                         f" Only the first {shown} are listed; {self.more_problems} more are not.")
+            return text
         periods = ", ".join(str(period) for period in self.periods)
         if self.dry_run:
             return (f"Kiểm tra xong: {self.rows} giá trị hợp lệ ({self.districts} quận/huyện, "
@@ -128,6 +144,7 @@ def import_bytes(
             "internal error while importing; nothing was written. Tell the administrator",
         )
     result.problems = sorted(problems.problems, key=ImportProblem.sort_key)
+    result.problem_count = problems.total
     if result.problems:
         result.batch_id, result.rows, result.replaced = None, 0, 0
         result.observations = []

@@ -44,12 +44,33 @@ class ImportProblem(DataError):
         return (self.sheet or "", row, self.column or "")
 
 
-class Collector:
-    """Gathers every problem of one file, so all of them are reported at once."""
+# The problem list stops here, saying how many more there were: a file of bad cells must not
+# cost millions of messages, and nobody reads past the first few hundred anyway.
+MAX_PROBLEMS = 500
 
-    def __init__(self, file: str) -> None:
+
+class Collector:
+    """Gathers the problems of one file, so that they are reported at once.
+
+    Only the first MAX_PROBLEMS are kept; `total` counts every one, so the page can say how
+    many more there were.
+    """
+
+    def __init__(self, file: str, limit: int = MAX_PROBLEMS) -> None:
         self.file = file
+        self.limit = limit
         self.problems: list[ImportProblem] = []
+        self.total = 0
+
+    @property
+    def full(self) -> bool:
+        """No further problem will be kept (only counted): costly explanations can be skipped."""
+        return len(self.problems) >= self.limit
+
+    @property
+    def dropped(self) -> int:
+        """Problems found past the limit and not kept."""
+        return self.total - len(self.problems)
 
     def add(
         self,
@@ -61,7 +82,10 @@ class Collector:
         row: int | str | None = None,
         column: str | None = None,
         value: object = None,
-    ) -> ImportProblem:
+    ) -> ImportProblem | None:
+        self.total += 1
+        if self.full:
+            return None  # counted, not built
         problem = ImportProblem(
             self.file, vi, en, code=code, sheet=sheet, row=row, column=column, value=value
         )
@@ -69,4 +93,4 @@ class Collector:
         return problem
 
     def __bool__(self) -> bool:
-        return bool(self.problems)
+        return self.total > 0

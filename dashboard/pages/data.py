@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+from pathlib import PurePath
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -36,6 +37,7 @@ from ..importer import (
     rollback_batch,
     template_file_name,
 )
+from ..importer.safe_cells import neutralise_frame, safe_file_name
 from ..state import DashboardState
 from ..store import database_url
 from . import PageRecord
@@ -107,6 +109,9 @@ STRINGS = {
         "en": "Your editor sign-in is no longer valid; sign in again.",
     },
     "problems_caption": {"vi": "Danh sách lỗi ({count})", "en": "Problems ({count})"},
+    "problems_caption_more": {"vi": "Danh sách lỗi ({shown} lỗi đầu tiên trong số {count})",
+                              "en": "Problems (the first {shown} of {count})"},
+    "problems_download": {"vi": "Tải danh sách lỗi (CSV)", "en": "Download the problems (CSV)"},
     "col_file": {"vi": "Tệp", "en": "File"},
     "col_sheet": {"vi": "Trang tính", "en": "Sheet"},
     "col_row": {"vi": "Dòng", "en": "Row"},
@@ -157,6 +162,19 @@ def problems_frame(result: ImportResult, lang: str) -> pd.DataFrame:
     rows = result.problem_rows(lang)
     frame = pd.DataFrame(rows, columns=[*PROBLEM_COLUMNS, "code"])[list(PROBLEM_COLUMNS)]
     return frame.rename(columns={column: s(f"col_{column}", lang) for column in PROBLEM_COLUMNS})
+
+
+def problems_csv(result: ImportResult, lang: str) -> bytes:
+    """The problem table as CSV for Excel (UTF-8 with a byte-order mark); file names and
+    values came from the uploaded file, so formula-like text is neutralised."""
+    frame = neutralise_frame(problems_frame(result, lang))
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def problems_file_name(result: ImportResult, lang: str) -> str:
+    """`loi-<uploaded file>.csv`, built only from safe characters of the uploaded name."""
+    stem = safe_file_name(PurePath(result.file_name).stem, default="tep")
+    return f"{'loi' if lang == 'vi' else 'problems'}-{stem}.csv"
 
 
 def history_frame(batches: list[BatchInfo], lang: str) -> pd.DataFrame:
@@ -263,8 +281,10 @@ class DataPage(Viewer):
                          doc="The audit trail, newest first.")
 
     def __init__(self, **params):
+        self._signin = None
         if "editor" not in params:
-            params["editor"] = auth.session_editor()
+            self._signin = auth.session_signin()
+            params["editor"] = self._signin.name if self._signin else None
         super().__init__(**params)
         lang = self.state.param.lang
         self._history_failed = False
@@ -298,6 +318,8 @@ class DataPage(Viewer):
     def _account_html(self, lang: str) -> str:
         location = pn.state.location
         path = (location.pathname if location and location.pathname else "") or "/"
+        # With --num-procs, a session built by another process starts from its websocket's URL.
+        path = path.removesuffix("ws") if path.endswith("/ws") else path
         next_url = f"{path}?{urlencode({'page': SLUG, 'lang': lang})}"
         return account_html(lang, self.editor, auth.SERVED, next_url)
 
@@ -346,6 +368,7 @@ class DataPage(Viewer):
                                         css_classes=["data-check"], disabled=True)
         self._import = pn.widgets.Button(color="success", width=130, align="end",
                                          css_classes=["data-import"], disabled=True)
+        self._busy = False  # an import or a rollback is running for this session
         self._file.param.watch(self._on_file, "value")
         self._check.on_click(self._on_check)
         self._import.on_click(self._on_import)
@@ -353,6 +376,9 @@ class DataPage(Viewer):
         self._message: tuple[str, str] | None = None  # (STRINGS key, kind) when not a result
         self._summary = _html("", visible=False, css_classes=["data-summary"])
         self._problems = _html("", visible=False, css_classes=["data-problems-pane"])
+        self._problems_download = pn.widgets.FileDownload(
+            callback=self._problems_file, filename="loi.csv", visible=False, width=260,
+            css_classes=["data-problems-download"])
 
         self._rollback_batch = pn.widgets.Select(sizing_mode="stretch_width", max_width=620,
                                                  css_classes=["data-rollback-batch"])
@@ -383,7 +409,7 @@ class DataPage(Viewer):
                 pn.FlexBox(self._comment, self._status, self._check, self._import,
                            sizing_mode="stretch_width", align_items="flex-end",
                            css_classes=["data-upload-row"]),
-                self._summary, self._problems,
+                self._summary, self._problems_download, self._problems,
                 sizing_mode="stretch_width", css_classes=["data-upload-section"],
             ),
             pn.Column(
@@ -398,15 +424,21 @@ class DataPage(Viewer):
         ]
 
     def _on_file(self, event) -> None:
+        if not self._still_editor():
+            return self._show_outcome()
         chosen = bool(event.new)
-        self._check.disabled = self._import.disabled = not chosen
+        self._check.disabled = self._import.disabled = not chosen or self._busy
         if chosen:
             self._result, self._message = None, None
             self._show_outcome()
 
     def _still_editor(self) -> bool:
-        """A removed editor's open session loses its rights at the next action."""
-        return auth.is_editor(self.editor)
+        """Asked at the top of every editor action: a signed-out, expired or removed editor's
+        open session loses its rights at the next action, and says so."""
+        if auth.editor_may_act(self.editor, self._signin):
+            return True
+        self._message, self._result = ("signed_out", "danger"), None
+        return False
 
     def submit(self, dry_run: bool) -> ImportResult | None:
         """Check (dry run) or import the chosen file as this editor and show the outcome."""
@@ -442,13 +474,23 @@ class DataPage(Viewer):
             self._show_new_data()
 
     async def _on_check(self, _event) -> None:
+        if not self._still_editor():
+            return self._show_outcome()
         await self._submit_in_background(dry_run=True)
 
     async def _on_import(self, _event) -> None:
+        if not self._still_editor():
+            return self._show_outcome()
         await self._submit_in_background(dry_run=False)
 
     async def _submit_in_background(self, dry_run: bool) -> None:
-        """Validate and write in a worker thread, so other sessions are not held up."""
+        """Validate and write in a worker thread, so other sessions are not held up.
+
+        The page is busy on the server while it runs: a second click, or a second websocket
+        event sent before the disabled button reached the browser, does nothing.
+        """
+        if self._busy:
+            return
         self._set_busy(True)
         try:
             result = await asyncio.to_thread(self._run_import, dry_run)
@@ -457,6 +499,7 @@ class DataPage(Viewer):
             self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
         for section in self._editor_sections:
             section.loading = busy
         if busy:
@@ -476,24 +519,35 @@ class DataPage(Viewer):
         if self._message is not None:
             key, kind = self._message
             self._summary.param.update(object=message_html(s(key, lang), kind), visible=True)
-            self._problems.visible = False
+            self._problems.visible = self._problems_download.visible = False
             return
         result = self._result
         if result is None:
             self._summary.visible = self._problems.visible = False
+            self._problems_download.visible = False
             return
         self._summary.param.update(
             object=message_html(result.summary(lang), "success" if result.ok else "danger"),
             visible=True,
         )
         if result.ok:
-            self._problems.visible = False
+            self._problems.visible = self._problems_download.visible = False
         else:
-            caption = s("problems_caption", lang, count=len(result.problems))
+            shown, count = len(result.problems), result.problem_count
+            caption = (s("problems_caption_more", lang, shown=shown, count=count)
+                       if count > shown else s("problems_caption", lang, count=count))
+            self._problems_download.param.update(
+                filename=problems_file_name(result, lang), label=s("problems_download", lang),
+                visible=True)
             self._problems.param.update(
                 object=table_html(problems_frame(result, lang), "data-problems", caption),
                 visible=True,
             )
+
+    def _problems_file(self) -> io.BytesIO | None:
+        if self._result is None or self._result.ok:
+            return None
+        return io.BytesIO(problems_csv(self._result, self.state.lang))
 
     def _refresh_rollback_choices(self) -> None:
         choices = rollback_choices(self.batches, self.state.lang)
@@ -534,6 +588,12 @@ class DataPage(Viewer):
             self._show_new_data()
 
     async def _on_rollback(self, _event) -> None:
+        if self._busy:
+            return
+        if not self._still_editor():
+            return self._after_rollback(RollbackResult(
+                int(self._rollback_batch.value or 0), False, code="signed_out",
+                reason_vi=s("signed_out", "vi"), reason_en=s("signed_out", "en")))
         self._set_busy(True)
         try:
             result = await asyncio.to_thread(self._run_rollback)

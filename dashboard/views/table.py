@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import panel as pn
@@ -12,6 +13,7 @@ from panel.viewable import Viewer
 from ..catalogue import Indicator
 from ..i18n import format_period, t
 from ..illustrative import ILLUSTRATIVE
+from ..importer.safe_cells import neutralise_frame
 from ..model.snapshot import IndicatorSnapshot
 
 
@@ -40,18 +42,26 @@ def indicator_table(display: pd.DataFrame, indicator: Indicator, lang: str) -> p
 
 
 def csv_bytes(table: pd.DataFrame) -> io.BytesIO:
-    """UTF-8 with a byte-order mark, so Excel opens the Vietnamese names correctly."""
-    return io.BytesIO(table.to_csv(index=False).encode("utf-8-sig"))
+    """UTF-8 with a byte-order mark, so Excel opens the Vietnamese names correctly; text that
+    a spreadsheet would run as a formula is neutralised."""
+    return io.BytesIO(neutralise_frame(table).to_csv(index=False).encode("utf-8-sig"))
 
 
 def excel_bytes(table: pd.DataFrame, notes: list[tuple[str, str]], sheet: str) -> io.BytesIO:
-    """The table on one sheet, what it is and where it comes from on a second."""
+    """The table on one sheet, what it is and where it comes from on a second; no text cell
+    becomes a formula."""
     buffer = io.BytesIO()
+    notes_frame = pd.DataFrame(notes, columns=["", " "])
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=sheet[:31], index=False)
-        pd.DataFrame(notes, columns=["", " "]).to_excel(writer, sheet_name="Ghi chú - Notes", index=False)
+        neutralise_frame(table).to_excel(writer, sheet_name=_sheet_name(sheet), index=False)
+        neutralise_frame(notes_frame).to_excel(writer, sheet_name="Ghi chú - Notes", index=False)
     buffer.seek(0)
     return buffer
+
+
+def _sheet_name(text: str) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, not starting with '."""
+    return (re.sub(r"[\[\]:*?/\\]", " ", text).strip("' ")[:31]) or "Sheet"
 
 
 def number_formatter(indicator: Indicator, lang: str) -> dict:

@@ -1,4 +1,6 @@
-"""The served app over plain HTTP: entry URLs answer directly, resources are local, health ok."""
+"""The served app over plain HTTP: entry URLs answer directly, resources are local, health ok;
+and, through the launcher (`make run`), in a browser: within the CSP, the stylesheet loaded once,
+the editor sign-in across processes and a cookie replayed after logout."""
 
 from __future__ import annotations
 
@@ -66,3 +68,131 @@ def test_liveness(served_app_url):
 def test_unknown_path_is_not_found(served_app_url):
     status, _headers, _body = fetch(served_app_url + "/no-such-page", timeout=10)
     assert status == 404
+
+
+# ---------------------------------------------------------------- through the launcher (make run)
+
+LAUNCH_TIMEOUT_S = 120
+EDITOR, PASSWORD = "can.bo.so.lieu", "mật khẩu thử nghiệm"
+IDLE = """() => window.Bokeh && Bokeh.documents && Bokeh.documents.length > 0
+  && Bokeh.documents[0].is_idle !== false"""
+
+
+@pytest.fixture(scope="module")
+def launched_url(tmp_path_factory, seeded_db_url):
+    """`python -m dashboard serve --num-procs 2`, as `make run` starts it on a 2-core machine,
+    over a private copy of the seeded database; its process group is ended at teardown."""
+    import os
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from dashboard import auth, server
+
+    base = tmp_path_factory.mktemp("launched")
+    database = base / "dashboard.sqlite"
+    shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), database)
+    editors = base / "editors.json"
+    auth.write_editor(EDITOR, PASSWORD, editors, rounds=4)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DASHBOARD_DB_URL": f"sqlite:///{database}",
+           auth.EDITORS_FILE_ENV: str(editors), auth.COOKIE_SECRET_ENV: "ui-cookie-secret",
+           server.SESSION_SECRET_ENV: "ui-session-secret-long-enough-for-bokeh"}
+    log = base / "serve.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dashboard", "serve", "--port", str(port), "--num-procs", "2"],
+            cwd=Path(__file__).resolve().parents[2], env=env, stdout=out,
+            stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + LAUNCH_TIMEOUT_S
+    while _no_fetch_errors(f"http://127.0.0.1:{port}/liveness")[0] != 200:
+        if process.poll() is not None or time.monotonic() > deadline:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail(f"the launcher did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.5)
+    # One throw-away session per process loads the process-wide data.
+    for _ in range(2):
+        fetch.__wrapped__(f"http://127.0.0.1:{port}/?page=data", timeout=120)
+    yield f"http://localhost:{port}"
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _no_fetch_errors(fetch_url: str, timeout: float = 5):
+    try:
+        return fetch.__wrapped__(fetch_url, timeout=timeout)
+    except OSError:
+        return 0, {}, b""
+
+
+@pytest.mark.parametrize("path", ["/?page=map", "/?page=data&lang=en", "/?page=overview"])
+def test_launched_pages_keep_to_the_csp_and_load_the_stylesheet_once(launched_url, page, path):
+    errors, requests = [], []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(launched_url + path, timeout=LAUNCH_TIMEOUT_S * 1000)
+    page.wait_for_function(IDLE, timeout=LAUNCH_TIMEOUT_S * 1000)
+    page.wait_for_timeout(1000)
+    assert errors == [], errors  # a CSP violation is a console error
+    hosts = {urlsplit(url).hostname for url in requests if urlsplit(url).scheme in ("http", "https")}
+    assert hosts <= LOCAL_HOSTS, hosts
+    assert not any("/components/" in url for url in requests)
+    stylesheets = [url for url in requests if "dashboard.css" in url]
+    assert len(stylesheets) == 1, stylesheets
+    # The stylesheet applies inside the components' shadow roots too: the header is purple.
+    colour = page.locator(".app-header").first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert colour == "rgb(91, 42, 134)"
+
+
+def test_sign_in_holds_across_processes_and_a_replayed_cookie_after_logout_does_not(
+        launched_url, browser):
+    editor = browser.new_context()
+    page = editor.new_page()
+    messages: list[str] = []
+    page.on("console", lambda msg: messages.append(f"{msg.type}: {msg.text}"))
+    page.goto(f"{launched_url}/login?next=%2F%3Fpage%3Ddata", timeout=LAUNCH_TIMEOUT_S * 1000)
+    page.fill("#username", EDITOR)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_function(IDLE, timeout=LAUNCH_TIMEOUT_S * 1000)
+    cookie = next(c for c in editor.cookies() if c["name"] == "user")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert page.evaluate("document.cookie").find("user=") < 0  # scripts cannot read it
+    # Several sessions, spread over both processes, all see the editor's upload.
+    for _ in range(3):
+        page.goto(f"{launched_url}/?page=data", timeout=LAUNCH_TIMEOUT_S * 1000)
+        page.wait_for_function(IDLE, timeout=LAUNCH_TIMEOUT_S * 1000)
+        assert page.locator(".data-upload").count() == 1
+    # Sign out: the link asks, the button posts.
+    page.locator(".data-sign-out").click()
+    page.wait_for_url(lambda url: "/logout" in url)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: "/logout" not in url and "page=data" in url)
+    try:
+        page.wait_for_function(IDLE, timeout=LAUNCH_TIMEOUT_S * 1000)
+    except Exception as error:
+        raise AssertionError(f"{page.url}\n" + "\n".join(messages[-15:])) from error
+    assert page.locator(".data-upload").count() == 0
+    editor.close()
+    # The cookie captured before the sign-out, replayed from another browser: a viewer.
+    replay = browser.new_context()
+    replay.add_cookies([cookie])
+    other = replay.new_page()
+    for _ in range(2):
+        other.goto(f"{launched_url}/?page=data", timeout=LAUNCH_TIMEOUT_S * 1000)
+        other.wait_for_function(IDLE, timeout=LAUNCH_TIMEOUT_S * 1000)
+        assert other.locator(".data-sign-in").count() == 1
+        assert other.locator(".data-upload, .data-import, .data-rollback").count() == 0
+    replay.close()

@@ -1,0 +1,287 @@
+"""Serve the dashboard: `python -m dashboard serve` runs Panel's server on app.py with safe defaults.
+
+What it adds to a bare `panel serve app.py`:
+
+- it listens on 127.0.0.1 and accepts websockets from its own origin only, unless `--hosts`
+  names the host names the intranet uses (then it listens on every interface and accepts
+  those origins, nothing else);
+- `/components/…`, Panel's route that imports whatever module a URL names, answers only for
+  the (module, class) pairs in ALLOWED_COMPONENTS, checked before anything is imported; every
+  other such request is a 404;
+- Bokeh session ids are signed (secret from DASHBOARD_SESSION_SECRET or data/.session_secret,
+  made on first run, mode 0600), and the sign-in cookie is never copied into the page: the
+  editor right stays a server-side claim (dashboard.auth);
+- every response carries CSP, X-Frame-Options, X-Content-Type-Options and Referrer-Policy
+  headers, and responses are gzip-compressed;
+- the dashboard's stylesheet is one static file (/dashboard-assets/…, cached by the browser)
+  linked by every session instead of being copied into every model.
+
+Secrets reach the server in-process, never on a command line where `ps` would show them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from dashboard.store import DATA_DIR
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+APP_SCRIPT = REPO_ROOT / "app.py"
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+STYLESHEET_NAME = "dashboard.css"
+# The static route of the dashboard's own files; Bokeh reserves /static for its own.
+ASSETS_ROUTE = "/dashboard-assets"
+DEFAULT_PORT = 5006
+LOOPBACK = "127.0.0.1"
+ALL_INTERFACES = "0.0.0.0"
+SESSION_SECRET_ENV = "DASHBOARD_SESSION_SECRET"
+SESSION_SECRET_FILE = DATA_DIR / ".session_secret"
+# Bokeh refuses to sign session ids with a key shorter than this many bytes.
+MIN_SESSION_SECRET_BYTES = 32
+
+# Panel's /components/<module>/<class>/<attribute>/<file> imports <module> before any check.
+# The dashboard's own pages request nothing there (its extensions load from /static), so the
+# list is empty: every /components/ request is a 404 and no module is ever imported by a URL.
+# Add a (module, class) pair here only for a component whose files the pages really request.
+ALLOWED_COMPONENTS: frozenset[tuple[str, str]] = frozenset()
+
+# Bokeh's page bootstraps with inline scripts and compiles some model code at run time
+# ('unsafe-eval'), and Panel styles with inline <style>; nothing may come from another host.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+# The stylesheet's URL carries its content hash, so the browser may keep it for a year.
+ASSET_MAX_AGE_S = 365 * 24 * 3600
+
+log = logging.getLogger("dashboard.server")
+
+# Set by the launcher before the server starts; sessions then link the stylesheet instead of
+# inlining it. None under a bare `panel serve` or in a notebook.
+_stylesheet_url: str | None = None
+
+
+def stylesheet_url() -> str | None:
+    """The URL sessions link the dashboard's stylesheet from, when this launcher serves them."""
+    return _stylesheet_url
+
+
+def versioned_stylesheet_url() -> str:
+    digest = hashlib.sha256((ASSETS_DIR / STYLESHEET_NAME).read_bytes()).hexdigest()[:12]
+    return f"{ASSETS_ROUTE}/{STYLESHEET_NAME}?v={digest}"
+
+
+def session_secret(path: Path = SESSION_SECRET_FILE) -> str:
+    """$DASHBOARD_SESSION_SECRET (the same on every instance behind one front server), else
+    the secret in `path`, generated there on first use, readable by its owner only."""
+    configured = os.environ.get(SESSION_SECRET_ENV, "").strip()
+    if configured:
+        if len(configured.encode("utf-8")) < MIN_SESSION_SECRET_BYTES:
+            raise SystemExit(f"{SESSION_SECRET_ENV}: cần ít nhất {MIN_SESSION_SECRET_BYTES} byte / "
+                             f"needs at least {MIN_SESSION_SECRET_BYTES} bytes")
+        return configured
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    try:  # O_EXCL: when two processes race, the second reads the first one's secret
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(handle, "w", encoding="ascii") as out:
+        out.write(secret + "\n")
+    return secret
+
+
+def websocket_origins(port: int, hosts: list[str]) -> list[str]:
+    """The origins whose pages may open a websocket: this machine, or the named host names.
+
+    A name without a port stands for the standard ports, as a front server (nginx) serves it.
+    """
+    if not hosts:
+        return [f"localhost:{port}", f"127.0.0.1:{port}"]
+    origins: list[str] = []
+    for host in hosts:
+        origins += [host] if ":" in host else [host, f"{host}:{port}"]
+    return origins
+
+
+def panel_arguments(args: argparse.Namespace) -> list[str]:
+    """The `panel serve` command line (without secrets) for the parsed launcher options."""
+    address = args.address or (ALL_INTERFACES if args.hosts else LOOPBACK)
+    argv = [
+        str(APP_SCRIPT), "--index", "app", "--liveness",
+        "--auth-module", str(Path(__file__).resolve().parent / "auth.py"),
+        "--port", str(args.port), "--address", address,
+        "--num-procs", str(args.num_procs),
+        "--websocket-compression-level", "6",
+    ]
+    for origin in websocket_origins(args.port, args.hosts):
+        argv += ["--allow-websocket-origin", origin]
+    if args.trust_proxy:
+        argv.append("--use-xheaders")
+    return argv + list(args.panel_args)
+
+
+# ---------------------------------------------------------------- tornado pieces
+
+
+def _tornado_classes():
+    """Handler and transform classes, built on first use so that importing this module for the
+    command-line help stays cheap."""
+    import tornado.web
+    from panel.io.server import ComponentResourceHandler
+
+    class SecurityHeaders(tornado.web.OutputTransform):
+        """Adds the security headers to every response that does not set its own."""
+
+        def transform_first_chunk(self, status_code, headers, chunk, finishing):
+            for name, value in SECURITY_HEADERS.items():
+                if name not in headers:
+                    headers[name] = value
+            return status_code, headers, chunk
+
+    class GuardedComponentHandler(ComponentResourceHandler):
+        """Panel's component-file route, answering only for ALLOWED_COMPONENTS.
+
+        The check runs in `prepare`, before Panel's `parse_url_path` imports the module the URL
+        names; a module not imported already is never imported by a request.
+        """
+
+        def prepare(self):
+            parts = (self.path_args[0] if self.path_args else "").split("/")
+            allowed = (len(parts) >= 4 and (parts[0], parts[1]) in ALLOWED_COMPONENTS
+                       and parts[0] in sys.modules)
+            if not allowed:
+                raise tornado.web.HTTPError(404)
+            return super().prepare()
+
+    class AssetsHandler(tornado.web.StaticFileHandler):
+        """The dashboard's own static files; versioned URLs are cached for a year."""
+
+        def set_extra_headers(self, path):
+            if self.get_argument("v", None):
+                self.set_header("Cache-Control", f"public, max-age={ASSET_MAX_AGE_S}, immutable")
+            else:
+                self.set_header("Cache-Control", "no-cache")
+
+    return SecurityHeaders, GuardedComponentHandler, AssetsHandler, ComponentResourceHandler
+
+
+def server_patterns(patterns: list) -> list:
+    """Panel's extra routes with /components/ guarded, plus the dashboard's static route."""
+    _headers, guarded, assets, original = _tornado_classes()
+    safe = []
+    for pattern in patterns:
+        handler = pattern[1] if isinstance(pattern, (tuple, list)) and len(pattern) > 1 else None
+        if isinstance(handler, type) and issubclass(handler, original) and handler is not guarded:
+            pattern = (pattern[0], guarded, *pattern[2:])
+        safe.append(pattern)
+    safe.append((rf"{ASSETS_ROUTE}/(.*)", assets, {"path": str(ASSETS_DIR)}))
+    return safe
+
+
+def server_settings(kwargs: dict, cookie_secret: str, session_key: str) -> dict:
+    """Bokeh/Tornado settings for the launcher: signed sessions, no sign-in cookie in the
+    page, gzip and the security headers."""
+    from tornado.web import GZipContentEncoding
+
+    from dashboard.auth import USER_COOKIE
+
+    headers_transform = _tornado_classes()[0]
+    kwargs = dict(kwargs)
+    kwargs["extra_patterns"] = server_patterns(kwargs.get("extra_patterns", []))
+    kwargs["cookie_secret"] = cookie_secret
+    kwargs["sign_sessions"] = True
+    kwargs["secret_key"] = session_key.encode("utf-8")
+    # Bokeh copies request cookies and headers into the session token embedded in the page,
+    # where any script could read them. The sign-in cookie (and the raw Cookie header, which
+    # would repeat it) stay out; dashboard.auth passes the editor claim on the server side.
+    kwargs["exclude_cookies"] = sorted({*(kwargs.get("exclude_cookies") or []), USER_COOKIE})
+    kwargs["exclude_headers"] = sorted({*(kwargs.get("exclude_headers") or []), "Cookie"})
+    kwargs.pop("include_cookies", None)
+    kwargs.pop("include_headers", None)
+    # The sign-in and sign-out forms' CSRF cookie: no script needs to read it.
+    kwargs["xsrf_cookie_kwargs"] = {"httponly": True, "samesite": "Lax"}
+    kwargs["compress_response"] = True
+    kwargs["transforms"] = [GZipContentEncoding, headers_transform]
+    return kwargs
+
+
+def serve(argv: list[str]) -> None:
+    """Run `panel serve` with `argv`, changed by the launcher's settings; blocks until stopped."""
+    global _stylesheet_url
+    from panel import config as panel_config
+    from panel.command.serve import Serve
+
+    from dashboard.auth import cookie_secret
+
+    cookie_key, session_key = cookie_secret(), session_secret()
+
+    class DashboardServe(Serve):
+        def customize_kwargs(self, args, server_kwargs):
+            panel_config.cookie_secret = cookie_key
+            kwargs = super().customize_kwargs(args, server_kwargs)
+            return server_settings(kwargs, cookie_key, session_key)
+
+    _stylesheet_url = versioned_stylesheet_url()
+    parser = argparse.ArgumentParser(prog="python -m dashboard serve")
+    command = DashboardServe(parser=parser)
+    command.invoke(parser.parse_args(argv))
+
+
+# ---------------------------------------------------------------- command line
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="TCP port (default 5006)")
+    parser.add_argument(
+        "--hosts", nargs="*", default=[], metavar="HOST",
+        help="serve to the intranet under these host names (e.g. dashboard.hanoi.local): listen on "
+        "every interface and accept websockets from these origins only; default: this machine only",
+    )
+    parser.add_argument("--address", default=None,
+                        help="listen address (default 127.0.0.1, or 0.0.0.0 with --hosts)")
+    parser.add_argument("--num-procs", type=int, default=1,
+                        help="worker processes; 0 = one per core (make run uses every core)")
+    parser.add_argument(
+        "--trust-proxy", action="store_true",
+        help="behind a front server (nginx) that sets X-Forwarded-For/-Proto: trust those headers, "
+        "so sign-in cookies are marked Secure over HTTPS; never without such a proxy",
+    )
+    parser.add_argument("panel_args", nargs=argparse.REMAINDER,
+                        help="after `--`: further `panel serve` options (e.g. --log-format)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.panel_args[:1] == ["--"]:
+        args.panel_args = args.panel_args[1:]
+    if args.address in (ALL_INTERFACES, "", "::") and not args.hosts:
+        print("Phục vụ mạng nội bộ cần tên máy chủ: --hosts TÊN / serving the intranet needs its "
+              "host names: --hosts NAME", file=sys.stderr)
+        return 2
+    serve(panel_arguments(args))
+    return 0

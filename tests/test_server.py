@@ -1,0 +1,315 @@
+"""The launcher, `python -m dashboard serve`, over HTTP as an anonymous visitor meets it: every
+route, the headers, the guarded /components/ route, the origin check, gzip, the linked
+stylesheet, signed sessions and an editor's sign-in that never reaches the page."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from bokeh.util.token import (
+    check_session_id_signature,
+    check_token_signature,
+    get_session_id,
+    get_token_payload,
+)
+from tornado.httpclient import HTTPClientError, HTTPRequest
+from tornado.websocket import websocket_connect
+
+from dashboard import auth, server
+from dashboard.__main__ import build_parser
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EDITOR, PASSWORD = "nguyen.van.a", "mật khẩu đúng"
+COOKIE_SECRET = "launcher-test-cookie-secret"
+SESSION_SECRET = "launcher-test-session-secret-of-enough-bytes"
+
+# Every route `make run` exposes, and what an anonymous GET gets (see README, "Routes").
+ANONYMOUS_ROUTES = {
+    "/": 200,  # the dashboard (app.py, --index app)
+    "/app": 200,  # the same app under its own name
+    "/app/": 200,
+    "/metadata": 200,  # {"url": "/", "data": {}}
+    "/app/metadata": 200,
+    "/autoload.js": 400,  # Bokeh's embed script, refused without its parameters
+    "/app/autoload.js": 400,
+    "/liveness": 200,  # health check: {"/app": true}
+    "/login": 200,  # the editor sign-in form
+    "/logout": 302,  # nobody signed in: straight back to the dashboard
+    "/favicon.ico": 200,
+    "/static/js/bokeh.min.js": 200,  # Bokeh's and Panel's JavaScript and CSS
+    f"{server.ASSETS_ROUTE}/{server.STYLESHEET_NAME}": 200,  # the dashboard's stylesheet
+    "/components/panel.widgets/Tabulator/__css__/x.css": 404,  # guarded: never imports
+    "/ws": 400,  # websocket only (a plain GET is refused)
+    "/app/ws": 400,
+    f"{server.ASSETS_ROUTE}/": 403,
+    f"{server.ASSETS_ROUTE}/../auth.py": 403,  # outside the folder: refused
+    f"{server.ASSETS_ROUTE}/%2e%2e/auth.py": 403,
+    "/no-such-page": 404,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str, headers: dict | None = None, timeout: float = 60):
+    """(status, headers, body) without following redirects and without decoding gzip."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture(scope="module")
+def launched(tmp_path_factory, seeded_db_url):
+    """`python -m dashboard serve` on a free port over a private copy of the seeded database,
+    in its own process group, ended group and all."""
+    base = tmp_path_factory.mktemp("launcher")
+    database = base / "dashboard.sqlite"
+    shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), database)
+    editors = base / "editors.json"
+    auth.write_editor(EDITOR, PASSWORD, editors, rounds=4)
+    port = free_port()
+    log = base / "serve.log"
+    env = {**os.environ, "DASHBOARD_DB_URL": f"sqlite:///{database}",
+           "DASHBOARD_EDITORS_FILE": str(editors), auth.COOKIE_SECRET_ENV: COOKIE_SECRET,
+           server.SESSION_SECRET_ENV: SESSION_SECRET}
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--port", str(port)],
+                                   cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if get(url + "/liveness", timeout=5)[0] == 200:
+                break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL) if process.poll() is None else None
+            pytest.fail(f"the launcher did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.3)
+    yield {"url": url, "port": port, "log": log, "process": process, "db": database}
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+# ------------------------------------------------------------------ command line, no server
+
+
+def parse(*argv: str):
+    return build_parser().parse_args(["serve", *argv])
+
+
+def test_by_default_it_listens_on_this_machine_for_its_own_origin_only():
+    argv = server.panel_arguments(parse())
+    assert argv[argv.index("--address") + 1] == "127.0.0.1"
+    origins = [argv[i + 1] for i, a in enumerate(argv) if a == "--allow-websocket-origin"]
+    assert origins == ["localhost:5006", "127.0.0.1:5006"]
+    assert "--use-xheaders" not in argv and "*" not in argv
+
+
+def test_serving_the_intranet_is_one_switch_with_the_host_names():
+    argv = server.panel_arguments(parse("--hosts", "dashboard.hanoi.local", "--port", "8080"))
+    assert argv[argv.index("--address") + 1] == "0.0.0.0"
+    origins = [argv[i + 1] for i, a in enumerate(argv) if a == "--allow-websocket-origin"]
+    assert origins == ["dashboard.hanoi.local", "dashboard.hanoi.local:8080"]
+
+
+def test_every_interface_without_host_names_is_refused(capsys):
+    assert server.run(parse("--address", "0.0.0.0")) == 2
+    assert "--hosts" in capsys.readouterr().err
+
+
+def test_a_trusted_proxy_and_extra_panel_options_pass_through():
+    argv = server.panel_arguments(parse("--trust-proxy", "--num-procs", "2", "--",
+                                        "--log-level", "debug"))
+    assert "--use-xheaders" in argv and argv[argv.index("--num-procs") + 1] == "2"
+    assert argv[-2:] == ["--log-level", "debug"]
+
+
+def test_the_session_secret_is_made_once_for_the_owner_only(tmp_path, monkeypatch):
+    monkeypatch.delenv(server.SESSION_SECRET_ENV, raising=False)
+    path = tmp_path / ".session_secret"
+    first = server.session_secret(path)
+    assert len(first) >= 60 and server.session_secret(path) == first
+    assert path.stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv(server.SESSION_SECRET_ENV, "x" * 40)
+    assert server.session_secret(path) == "x" * 40
+    monkeypatch.setenv(server.SESSION_SECRET_ENV, "short")
+    with pytest.raises(SystemExit):
+        server.session_secret(path)
+
+
+# ------------------------------------------------------------------ the running launcher
+
+
+@pytest.mark.parametrize("path, status", ANONYMOUS_ROUTES.items())
+def test_every_route_answers_an_anonymous_visitor_as_documented(launched, path, status):
+    assert get(launched["url"] + path)[0] == status
+
+
+def test_bad_component_urls_import_nothing_and_leave_the_server_up(launched):
+    for path in ("/components/venv.__main__/X/__css__/y", "/components/this/X/__css__/y",
+                 "/components/antigravity/X/__css__/y", "/components/os/path/__css__/x",
+                 "/components/venv.__main__/X/__css__/y/../../z", "/components/"):
+        assert get(launched["url"] + path)[0] == 404, path
+    assert launched["process"].poll() is None
+    assert get(launched["url"] + "/liveness")[0] == 200
+    log = launched["log"].read_text(errors="replace")
+    assert "Beautiful is better than ugly" not in log and "Traceback" not in log
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/liveness", "/no-such-page"])
+def test_responses_carry_the_security_headers(launched, path):
+    _status, headers, _body = get(launched["url"] + path)
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "http:" not in policy and "https:" not in policy  # no other host, ever
+    assert headers["X-Frame-Options"] in ("DENY", "SAMEORIGIN")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"]
+
+
+@pytest.mark.parametrize("path", ["/", "/static/js/bokeh.min.js",
+                                  f"{server.ASSETS_ROUTE}/{server.STYLESHEET_NAME}"])
+def test_responses_are_gzip_compressed(launched, path):
+    status, headers, body = get(launched["url"] + path, {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert len(gzip.decompress(body)) > len(body)
+
+
+def test_the_stylesheet_is_one_linked_file_cached_by_the_browser(launched):
+    _status, _headers, body = get(launched["url"] + "/?page=map")
+    page = body.decode("utf-8")
+    links = re.findall(r'href="([^"]*dashboard\.css[^"]*)"', page)
+    assert links == [server.versioned_stylesheet_url()]
+    status, headers, css = get(launched["url"] + links[0])
+    assert status == 200 and css == (server.ASSETS_DIR / server.STYLESHEET_NAME).read_bytes()
+    assert "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
+    assert ".district-card" not in page  # not inlined
+
+
+def page_token(launched, cookie: str | None = None) -> str:
+    headers = {"Cookie": cookie} if cookie else {}
+    _status, _headers, body = get(launched["url"] + "/?page=data", headers)
+    return re.search(r'"token":\s*"([^"]+)"', body.decode("utf-8")).group(1)
+
+
+def handshake(launched, origin: str, token: str):
+    """Open the app's websocket with an Origin header, as a browser on `origin` would."""
+    url = f"ws://127.0.0.1:{launched['port']}/ws"
+    request = HTTPRequest(url, headers={"Origin": origin})
+
+    async def connect():
+        connection = await websocket_connect(request, subprotocols=["bokeh", token])
+        connection.close()
+        return True
+
+    return asyncio.run(connect())
+
+
+def test_a_foreign_origin_cannot_open_the_websocket(launched):
+    token = page_token(launched)
+    with pytest.raises(HTTPClientError) as refused:
+        handshake(launched, "http://evil.example", token)
+    assert refused.value.code == 403
+    assert handshake(launched, f"http://localhost:{launched['port']}", token)
+    assert launched["process"].poll() is None
+
+
+def test_sessions_are_signed(launched):
+    token = page_token(launched)
+    key = SESSION_SECRET.encode()
+    assert check_token_signature(token, secret_key=key, signed=True)
+    assert check_session_id_signature(get_session_id(token), secret_key=key, signed=True)
+    assert not check_token_signature(token, secret_key=b"x" * 40, signed=True)
+
+
+def sign_in(launched) -> str:
+    """Sign in through the form; returns the `user` cookie as a Cookie header part."""
+    status, headers, body = get(launched["url"] + "/login")
+    xsrf_flags = next(c for c in headers.get_all("Set-Cookie") if c.startswith("_xsrf="))
+    xsrf = xsrf_flags.split(";")[0]
+    form = urllib.parse.urlencode({"username": EDITOR, "password": PASSWORD,
+                                   "_xsrf": xsrf.split("=", 1)[1]}).encode()
+    request = urllib.request.Request(launched["url"] + "/login?next=%2F%3Fpage%3Ddata", data=form,
+                                     headers={"Cookie": xsrf})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    try:
+        urllib.request.build_opener(NoRedirect).open(request, timeout=60)
+        raise AssertionError("the sign-in did not redirect")
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 302, answer.read()
+        user = next(c for c in answer.headers.get_all("Set-Cookie") if c.startswith("user="))
+    assert "HttpOnly" in user and "SameSite=Lax" in user
+    assert "httponly" in xsrf_flags.lower() and "samesite=lax" in xsrf_flags.lower()
+    return user.split(";")[0]
+
+
+def sign_out(launched, cookie: str) -> None:
+    status, headers, body = get(launched["url"] + "/logout", {"Cookie": cookie})
+    assert status == 200 and b'method="post"' in body
+    xsrf = next(c for c in headers.get_all("Set-Cookie") if c.startswith("_xsrf=")).split(";")[0]
+    form = urllib.parse.urlencode({"_xsrf": xsrf.split("=", 1)[1]}).encode()
+    request = urllib.request.Request(launched["url"] + "/logout", data=form,
+                                     headers={"Cookie": f"{cookie}; {xsrf}"})
+    try:
+        urllib.request.urlopen(request, timeout=60)
+    except urllib.error.HTTPError as answer:  # the redirect target, the app, answers 200
+        raise AssertionError(answer.read()) from None
+
+
+def test_the_sign_in_cookie_never_reaches_the_page(launched):
+    cookie = sign_in(launched)
+    value = cookie.split("=", 1)[1].strip('"')
+    token = page_token(launched, cookie)
+    payload = get_token_payload(token)
+    assert "user" not in payload.get("cookies", {})
+    assert "Cookie" not in payload.get("headers", {})
+    _status, _headers, body = get(launched["url"] + "/?page=data", {"Cookie": cookie})
+    assert value not in body.decode("utf-8") and value not in str(payload)
+
+
+def test_logout_ends_the_sign_in_in_the_shared_database(launched, monkeypatch):
+    """The sign-out is written where every process and machine looks; the browser test
+    (tests/ui/test_served_app.py) replays the cookie against the page itself."""
+    monkeypatch.setenv("DASHBOARD_DB_URL", f"sqlite:///{launched['db']}")
+    monkeypatch.setenv(auth.EDITORS_FILE_ENV, str(launched["db"].parent / "editors.json"))
+    cookie = sign_in(launched)
+    value = cookie.split("=", 1)[1].strip('"')
+    assert auth.signed_user(value, COOKIE_SECRET) == EDITOR
+    sign_out(launched, cookie)
+    assert auth.signin_from_cookie(value, COOKIE_SECRET) is None
