@@ -19,6 +19,7 @@ from .model.indicators import explorer_indicators
 from .model.periods import settle_period
 from .pages import registered_pages
 from .state import MODES, URL_PARAMETERS, VIEWS, DashboardState, new_state
+from .views.export_buttons import PAGE_DOWNLOADS, ExportButtons
 from .views.notices import database_banner
 from .views.presenter import KeyboardStepper
 
@@ -243,6 +244,9 @@ class DashboardApp:
             # Active before building, so what the page settles (e.g. the period) reaches the URL.
             self._active_state = page_state
             self._page_views[slug] = self._pages[slug].factory(state=page_state, data=self.data)
+            if slug in PAGE_DOWNLOADS:  # indicator pages have theirs in the explorer
+                self._page_views[slug] = pn.Column(self._page_views[slug], ExportButtons(
+                    state=page_state, data=self.data), sizing_mode="stretch_width", margin=0)
         else:
             self._page_states[slug].param.update(**shared)
         self._active_state = self._page_states[slug]

@@ -581,3 +581,62 @@ def db_fingerprint(url: str) -> tuple:
 def fingerprint():
     """`fingerprint(url)`: compare before and after to prove that nothing was written."""
     return db_fingerprint
+
+
+# --------------------------------------------------------------- the project's own caches
+
+# Module-level containers that hold process state rather than constants, by module. Every
+# functools cache of the package is found by itself; containers whose name says "cache"
+# are too. Only those named otherwise need listing here.
+PROCESS_STATE = {
+    "dashboard.auth": ("_failures",),
+    "dashboard.data": ("_WATCHERS",),
+    "dashboard.store": ("_UPGRADED", "_SQLITE_IDENTITIES"),
+}
+
+
+def _project_caches() -> tuple[list, list]:
+    """(functools-cached functions, mutable containers) of every loaded dashboard module."""
+    import weakref
+    from collections import OrderedDict, defaultdict, deque
+
+    containers = (dict, set, OrderedDict, defaultdict, deque, weakref.WeakKeyDictionary,
+                  weakref.WeakValueDictionary)
+    functions, stores = [], []
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "dashboard" or name.startswith("dashboard.")):
+            continue
+        for attribute, value in list(vars(module).items()):
+            if hasattr(value, "cache_clear") and getattr(value, "__module__", None) == name:
+                functions.append(value)
+            elif isinstance(value, containers) and (
+                ("cache" in attribute.lower() and attribute.startswith("_"))
+                or attribute in PROCESS_STATE.get(name, ())
+            ):
+                stores.append(value)
+    return functions, stores
+
+
+def clear_project_caches() -> None:
+    """Empty every process cache of the dashboard, and Panel's `pn.cache` if Panel is loaded."""
+    functions, stores = _project_caches()
+    data = sys.modules.get("dashboard.data")
+    # A data watcher runs a thread: stop it before it is forgotten.
+    for watcher in list(getattr(data, "_WATCHERS", {}).values()):
+        watcher.stop()
+    # Forgotten engines (data.shared_engine) close their pooled connections when collected.
+    for function in functions:
+        function.cache_clear()
+    for store in stores:
+        store.clear()
+    if "panel" in sys.modules:
+        from panel.io.state import state
+
+        state.clear_caches()
+
+
+@pytest.fixture(autouse=True)
+def project_caches_cleared() -> Iterator[None]:
+    """After each test, forget what the project cached: no test sees another's figures."""
+    yield
+    clear_project_caches()

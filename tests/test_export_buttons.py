@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import io
+import threading
+
 import panel as pn
 import pytest
+from PIL import Image
 
-from dashboard.export import common
+from dashboard.export import common, images
+from dashboard.export.images import PNG_SIZE
+from dashboard.export.pages import PAGES
+from dashboard.state import new_state
 from dashboard.views.export_buttons import ExportButtons
 
 
@@ -38,17 +47,80 @@ def test_names_and_labels_follow_the_state_without_new_widgets(buttons):
 
 
 def test_callbacks_return_the_files(buttons):
-    assert buttons.map_png().getvalue().startswith(b"\x89PNG\r\n\x1a\n")
-    assert buttons.chart_png().getvalue().startswith(b"\x89PNG\r\n\x1a\n")
-    assert buttons.snapshot_html().getvalue().startswith(b"<!DOCTYPE html>")
-    # The deck of the period the deck tests build too: rendered images are shared per data.
+    assert asyncio.run(buttons.map_png()).getvalue().startswith(b"\x89PNG\r\n\x1a\n")
+    assert asyncio.run(buttons.chart_png()).getvalue().startswith(b"\x89PNG\r\n\x1a\n")
+    assert asyncio.run(buttons.snapshot_html()).getvalue().startswith(b"<!DOCTYPE html>")
+    # The deck of the period the deck tests build too.
     buttons.snapshot.state.year = 2024
-    assert buttons.deck_pptx().getvalue().startswith(b"PK")  # a zip: the .pptx container
+    assert asyncio.run(buttons.deck_pptx()).getvalue().startswith(b"PK")  # a zip: the .pptx container
 
 
-def test_buttons_render_in_a_document(buttons):
+def test_files_are_made_in_an_export_thread(buttons, monkeypatch):
+    """The server's event loop only waits: the file itself is made on another thread."""
+    threads = []
+
+    def render_png(snapshot, view):
+        threads.append(threading.current_thread())
+        return b"\x89PNG fake"
+
+    monkeypatch.setattr(images, "render_png", render_png)
+    assert asyncio.run(buttons.map_png()).getvalue() == b"\x89PNG fake"
+    assert threads and threads[0] is not threading.main_thread()
+    assert threads[0].name.startswith("export")
+
+
+def test_buttons_render_in_a_document_and_a_press_sends_the_file(buttons):
     from bokeh.document import Document
 
     document = Document()
     document.add_root(pn.panel(buttons).get_root(document))
-    assert document.roots
+    models = {model.filename: model for model in document.models if hasattr(model, "_transfers")}
+    assert set(models) == {widget.filename for widget in buttons._downloads.values()}
+    chart = models["women_district_council_pct_2016_chart_vi.png"]
+    assert chart.label == "Ảnh biểu đồ (PNG)"
+    assert not chart.data  # nothing is made before a press
+
+    buttons._downloads["chart"]._clicks += 1  # what a press in the browser sends
+    assert chart.data.startswith("data:image/png;base64,")
+    png = base64.b64decode(chart.data.split(",", 1)[1])
+    assert Image.open(io.BytesIO(png)).size == PNG_SIZE
+    # Changing the state renames the file in the same document model.
+    buttons.snapshot.state.lang = "en"
+    assert chart.filename == "women_district_council_pct_2016_chart_en.png"
+    assert chart.label == "Chart image (PNG)"
+
+
+@pytest.mark.parametrize(
+    ("page", "district", "files"),
+    [
+        ("overview", "", {"deck": "hanoi_gender_2016_deck_vi.pptx", "html": "overview_2016_vi.html"}),
+        ("district", "271", {"html": "district_271_vi.html"}),
+        ("methods", "", {"html": "methods_women_district_council_pct_vi.html"}),
+    ],
+)
+def test_pages_without_an_explorer_offer_their_copy(dashboard_data, page, district, files):
+    state = new_state(dashboard_data, page=page, district=district)
+    buttons = ExportButtons(state=state, data=dashboard_data)
+    assert {key: widget.filename for key, widget in buttons._downloads.items()} == files
+    assert not buttons._downloads["html"].disabled
+
+
+def test_a_district_profile_copy_waits_for_a_district(dashboard_data):
+    state = new_state(dashboard_data, page="district")
+    buttons = ExportButtons(state=state, data=dashboard_data)
+    assert buttons._downloads["html"].disabled
+    state.district = "271"
+    assert not buttons._downloads["html"].disabled
+    assert buttons._downloads["html"].filename == "district_271_vi.html"
+
+
+def test_every_page_that_shows_figures_has_its_buttons(dashboard_data):
+    """Each page of export.pages.PAGES, as the app builds it, carries an HTML download."""
+    from dashboard.shell import DashboardApp
+
+    app = DashboardApp(new_state(dashboard_data), dashboard_data)
+    for page in PAGES:
+        app.state.page = page
+        found = [button for button in app._content.select(pn.widgets.FileDownload)
+                 if "export-html" in button.css_classes]
+        assert len(found) == 1, page

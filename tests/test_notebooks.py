@@ -66,6 +66,29 @@ def has_model(cell) -> bool:
     )
 
 
+def execute(notebook, kernel_name: str) -> None:
+    """Run every cell, on past failing ones: each error stays in its cell's outputs, where
+    cell_errors() finds them all, instead of only the first one being raised."""
+    client = nbclient.NotebookClient(
+        notebook,
+        kernel_name=kernel_name,
+        timeout=CELL_TIMEOUT_S,
+        allow_errors=True,
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+    )
+    client.execute()
+
+
+def cell_errors(cells) -> list[str]:
+    """One message per error output: exception, value and the cell that raised it."""
+    return [
+        f"{output.ename}: {output.evalue}\n{cell.source}"
+        for cell in cells
+        for output in cell.get("outputs", [])
+        if output.output_type == "error"
+    ]
+
+
 def test_notebooks_found() -> None:
     assert NOTEBOOKS, f"no notebooks in {NOTEBOOK_DIR}"
 
@@ -88,22 +111,14 @@ def test_notebook_runs(path: Path, venv_kernel: str, seeded_db_url: str,
     monkeypatch.setenv("DASHBOARD_DB_URL", seeded_db_url)
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(PROBE))
-    client = nbclient.NotebookClient(
-        notebook,
-        kernel_name=venv_kernel,
-        timeout=CELL_TIMEOUT_S,
-        allow_errors=False,  # the first failing cell raises CellExecutionError with its traceback
-        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
-    )
-    client.execute()
+    execute(notebook, venv_kernel)
 
     probe = json.loads(text_of(notebook.cells[-1].outputs[0]))
     assert Path(probe["prefix"]) == Path(sys.prefix), f"kernel ran {probe['executable']}"
 
     code_cells = [cell for cell in notebook.cells[:-1] if cell.cell_type == "code"]
-    for cell in code_cells:
-        errors = [output for output in cell.outputs if output.output_type == "error"]
-        assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}\n{cell.source}"
+    errors = cell_errors(code_cells)
+    assert not errors, f"{path.name}:\n" + "\n\n".join(errors)
 
     tagged = [cell for cell in code_cells if PANEL_TAG in cell.metadata.get("tags", [])]
     if path.name in EXPECT_PANEL:
@@ -114,3 +129,18 @@ def test_notebook_runs(path: Path, venv_kernel: str, seeded_db_url: str,
     text = "\n".join(text_of(output) for cell in code_cells for output in cell.outputs)
     for expected in EXPECTED_TEXT.get(path.name, []):
         assert expected in text, f"{path.name}: {expected!r} not in any output"
+
+
+def test_a_failing_cell_is_reported(venv_kernel: str) -> None:
+    """The check above can fail: a broken cell is reported with its error and source."""
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("total = 356"),
+        nbformat.v4.new_code_cell("share = total / 0"),
+        nbformat.v4.new_code_cell("print('still ran')"),
+    ])
+    execute(notebook, venv_kernel)
+    errors = cell_errors(notebook.cells)
+    assert len(errors) == 1
+    assert errors[0].startswith("ZeroDivisionError: division by zero")
+    assert "share = total / 0" in errors[0]
+    assert "still ran" in text_of(notebook.cells[2].outputs[0])

@@ -3,8 +3,12 @@
     python -m dashboard export png --indicator ID --period P --view map|chart [--lang en]
                                    --out FILE.png
     python -m dashboard export pptx --period P [--lang en] --out deck.pptx
-    python -m dashboard export html --page map --indicator ID --period P [--district CODE]
+    python -m dashboard export html --page PAGE [--indicator ID] [--period P] [--district CODE]
                                     [--lang en] --out snapshot.html
+
+PAGE is any page that shows figures: overview, map, committees, leadership, capacity, health,
+district (needs --district) or methods. Without --indicator an indicator page shows its first
+indicator; without --period, its latest period (the overview: its latest year).
 
 Reads the configured database (DASHBOARD_DB_URL); needs no browser and no network.
 """
@@ -19,6 +23,8 @@ from pathlib import Path
 # to build its parser, and the export libraries take seconds to load.
 FORMATS = ("png", "pptx", "html")
 LANGUAGES = ("vi", "en")
+# The pages `export html` copies; export.pages.PAGES, which imports Panel, must agree.
+HTML_PAGES = ("overview", "map", "committees", "leadership", "capacity", "health", "district", "methods")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,8 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _common_arguments(pptx)
 
     html = formats.add_parser("html", help="self-contained HTML page that opens offline")
-    html.add_argument("--page", choices=("map",), default="map", help="page to copy (default: map)")
-    _indicator_arguments(html)
+    html.add_argument("--page", choices=HTML_PAGES, default="map", help="page to copy (default: map)")
+    html.add_argument("--indicator", help="indicator id (default: the page's first)")
+    html.add_argument("--period", type=int, help="year (default: the latest with figures)")
     html.add_argument("--district", default="", help="GSO code of a district to select, e.g. 271")
     _common_arguments(html)
 
@@ -74,7 +81,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"Không có quận, huyện / unknown district code: {district!r}", file=sys.stderr)
         return 2
 
-    content, note = _export(data, args)
+    refusals: tuple = ()
+    if args.format == "html":  # only a page copy needs Panel, which takes seconds to load
+        from .pages import PageRequestError
+
+        refusals = (PageRequestError,)
+    try:
+        content, note = _export(data, args)
+    except refusals as error:
+        print(error.message("vi"), file=sys.stderr)
+        print(error.message("en"), file=sys.stderr)
+        return 2
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, str):
         args.out.write_text(content, encoding="utf-8")
@@ -95,6 +112,17 @@ def _export(data, args: argparse.Namespace) -> tuple[bytes | str, str]:
 
         return deck_bytes(data, args.period, args.lang), ""
     district = getattr(args, "district", "")
+    if args.format == "html":
+        from .pages import page_html
+
+        copy = page_html(
+            data, args.page, indicator=args.indicator, period=args.period,
+            district=district.zfill(3) if district else "", lang=args.lang,
+        )
+        note = ""
+        if args.period is not None and copy.period != args.period and args.page not in ("district", "methods"):
+            note = f"Kỳ hiển thị / period shown: {copy.period} (yêu cầu / requested {args.period})"
+        return copy.html, note
     snapshot = common.snapshot_for(
         data, args.indicator, args.period, args.lang, district=district.zfill(3) if district else ""
     )
@@ -103,10 +131,6 @@ def _export(data, args: argparse.Namespace) -> tuple[bytes | str, str]:
         note = (
             f"Kỳ hiển thị / period shown: {snapshot.state.year} (yêu cầu / requested {args.period})"
         )
-    if args.format == "png":
-        from .images import render_png
+    from .images import render_png
 
-        return render_png(snapshot, args.view), note
-    from .snapshot import snapshot_html
-
-    return snapshot_html(snapshot, page=args.page), note
+    return render_png(snapshot, args.view), note

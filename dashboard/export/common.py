@@ -69,12 +69,27 @@ def nfc(text: str) -> str:
 
 
 def snapshot_for(
-    data: DashboardData, indicator_id: str, period: int, lang: str = "vi", district: str = ""
+    data: DashboardData,
+    indicator_id: str,
+    period: int,
+    lang: str = "vi",
+    district: str = "",
+    gap: bool = False,
 ) -> IndicatorSnapshot:
-    """A snapshot as a page would hold it, for `indicator_id` at the map period of `period`."""
-    state = new_state(data, indicator=indicator_id, year=settle_period(data, indicator_id, period), lang=lang,
-                      district=district)
+    """A snapshot as the map page would hold it, for `indicator_id` at the map period of `period`."""
+    state = new_state(data, page="map", indicator=indicator_id, year=settle_period(data, indicator_id, period),
+                      lang=lang, district=district, gap=gap)
     return IndicatorSnapshot(state=state, data=data)
+
+
+def snapshot_version(snapshot: IndicatorSnapshot) -> tuple[int, int]:
+    """The data versions behind the snapshot's values: part of every cache key of an export.
+
+    A session's snapshot follows `state.data_version`, which moves only once the session has
+    taken in newly imported figures, while the process-wide data moves at once; a file drawn
+    from either side of an import is never handed to the other.
+    """
+    return snapshot.state.data_version, snapshot.data.version
 
 
 def heading(snapshot: IndicatorSnapshot) -> str:
@@ -181,3 +196,18 @@ def export_filename(kind: str, lang: str, period: int, indicator_id: str | None 
     if kind == "html":
         stem = f"{indicator_id}_{period}"
     return f"{stem}_{lang}.{extension}"
+
+
+def page_filename(page: str, lang: str, period: int, indicator_id: str, district: str = "") -> str:
+    """Names of offline page copies: `women_district_council_pct_2016_vi.html` for the map,
+    `leadership_key_leader_female_2024_vi.html`, `overview_2024_vi.html`,
+    `district_271_vi.html`, `methods_trainees_vi.html`."""
+    if page == "map":
+        return export_filename("html", lang, period, indicator_id)
+    if page == "overview":
+        return f"overview_{period}_{lang}.html"
+    if page == "district":
+        return f"district_{district}_{lang}.html" if district else f"district_{lang}.html"
+    if page == "methods":
+        return f"methods_{indicator_id}_{lang}.html"
+    return f"{page}_{indicator_id}_{period}_{lang}.html"

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
+import weakref
+from collections import OrderedDict
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -68,16 +71,38 @@ SHAPE_MAP = "Map"
 SHAPE_CHART = "Ranking chart"
 SHAPE_BODY = "Body"
 
+# Decks kept per data object: a few periods in both languages, about 1 MB each.
+DECK_CACHE_SIZE = 8
+_DECK_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_DECK_LOCK = threading.Lock()
+
 LANGUAGE_IDS = {"vi": MSO_LANGUAGE_ID.VIETNAMESE, "en": MSO_LANGUAGE_ID.ENGLISH_UK}
 
 
 def deck_bytes(
     data: DashboardData, period: int, lang: str = "vi", today: dt.date | None = None
 ) -> bytes:
-    """The deck for `period` as .pptx bytes."""
+    """The deck for `period` as .pptx bytes.
+
+    Decks are kept per data object and data version, like the images: the same deck asked
+    for again the same day is not rebuilt, and a live import (which moves the version of
+    the shared data object) is never answered with a deck of the figures before it.
+    """
+    today = today or dt.date.today()
+    key = (data.version, period, lang, today)
+    with _DECK_LOCK:
+        cache = _DECK_CACHE.setdefault(data, OrderedDict())
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
     buffer = io.BytesIO()
     build_deck(data, period, lang, today).save(buffer)
-    return buffer.getvalue()
+    content = buffer.getvalue()
+    with _DECK_LOCK:
+        cache[key] = content
+        while len(cache) > DECK_CACHE_SIZE:
+            cache.popitem(last=False)
+    return content
 
 
 def build_deck(data: DashboardData, period: int, lang: str = "vi", today: dt.date | None = None):

@@ -41,7 +41,7 @@ PNG_SIZE = (1920, 1080)
 # read on the projector as they would in PowerPoint.
 PNG_DPI = 150
 FONT_FAMILY = "DejaVu Sans"
-# Rendered PNGs kept per data object; a deck is ten of them.
+# Rendered PNGs kept per data object, across its versions; a deck is ten of them.
 PNG_CACHE_SIZE = 48
 TEXT_COLOUR = "#222222"
 MUTED_COLOUR = "#555555"
@@ -236,12 +236,14 @@ def render_png(
 ) -> bytes:
     """PNG bytes of exactly `size` pixels.
 
-    Images are kept per data object (a few dozen, least recently used dropped first): the
-    same deck or image asked for again, by another session or another button, is not
-    drawn twice. New data is a new object, so it never gets an old image.
+    Images are kept per data object and data version (a few dozen, least recently used
+    dropped first): the same deck or image asked for again, by another session or another
+    button, is not drawn twice. A live import refreshes the data object in place and moves
+    its version, so an image drawn before the import is never returned after it.
     """
     state = snapshot.state
     key = (
+        common.snapshot_version(snapshot),
         state.indicator,
         state.year,
         state.lang,

@@ -1,4 +1,7 @@
-"""An offline HTML copy of a page: one file with every script and style inline.
+"""An offline HTML copy of the map page: one file with every script and style inline.
+
+The pieces are shared with `export.pages`, which copies every other page: the explorer's
+models (`explorer_models`), the footer and the inline document (`document_html`).
 
 The map and the ranking are the dashboard's own elements (`choropleth_element`,
 `ranking_element`) rendered by Bokeh into a standalone document, so hover tooltips
@@ -15,6 +18,7 @@ import html
 import re
 
 import holoviews as hv
+from bokeh.document import Document
 from bokeh.embed import file_html
 from bokeh.layouts import column, row
 from bokeh.models import ColumnDataSource, CustomJS, Div, HoverTool, InlineStyleSheet
@@ -94,30 +98,69 @@ card.text = cards[code] !== undefined ? cards[code] : cards[""];
 def snapshot_html(
     snapshot: IndicatorSnapshot, page: str = "map", today: dt.date | None = None
 ) -> str:
-    """The page of `snapshot` as one self-contained HTML document."""
+    """The map page of `snapshot` as one self-contained HTML document.
+
+    Other pages (`page`) are copied by `export.pages.page_html`, which builds the page
+    itself; this is the map page's explorer alone, with its heading and sources.
+    """
     if page not in PAGES:
         raise ValueError(f"Unknown page {page!r}; expected one of {', '.join(PAGES)}")
     today = today or dt.date.today()
     lang = snapshot.state.lang
+    stylesheet = InlineStyleSheet(css=STYLE)
+    parts = explorer_models(snapshot, stylesheet)
+    parts.append(footer_div(common.source_line(snapshot), today, lang, stylesheet))
+    title = f"{common.heading(snapshot)} · {common.period_heading(snapshot)}"
+    return document_html(parts, title, lang)
+
+
+def document_html(parts: list, title: str, lang: str) -> str:
+    """A standalone HTML document of Bokeh models, every script and style inline."""
+    layout = column(
+        *parts, sizing_mode="stretch_width", styles={"padding": "12px", "max-width": "1400px"}
+    )
+    document = file_html(layout, resources=INLINE_RESOURCES, title=title)
+    # Bokeh's template declares no language; screen readers and hyphenation need it.
+    return document.replace('<html lang="en">', f'<html lang="{lang}">', 1)
+
+
+def text_div(text: str, stylesheet: InlineStyleSheet, **kwargs) -> Div:
+    return Div(text=text, stylesheets=[stylesheet], sizing_mode="stretch_width", **kwargs)
+
+
+def footer_div(source_line: str, today: dt.date, lang: str, stylesheet: InlineStyleSheet) -> Div:
+    """Sources, and when and how the copy was made."""
+    offline_note = t("snapshot_offline_note", lang).format(date=common.format_date(today, lang))
+    return text_div(
+        f'<div class="sources">{html.escape(source_line)}</div>'
+        f'<div class="offline">{html.escape(offline_note)}</div>',
+        stylesheet,
+    )
+
+
+def explorer_models(snapshot: IndicatorSnapshot, stylesheet: InlineStyleSheet) -> list:
+    """Heading, notices, the linked map and ranking, and the district card of `snapshot`."""
+    lang = snapshot.state.lang
     # The chart is built without a fixed selected bar: selection lives in the browser here.
+    # A document of their own: the process-wide current document may be a session's.
     with common.bokeh_backend():
         chart = ranking_element(
             snapshot.display, snapshot.indicator, lang, "", snapshot.city, snapshot.target
         )
         # hv.render would build each plot twice; get_plot builds it once.
-        map_figure = hv.renderer("bokeh").get_plot(images.view_element(snapshot, "map")).state
-        chart_figure = hv.renderer("bokeh").get_plot(chart).state
+        renderer = hv.renderer("bokeh")
+        map_figure = renderer.get_plot(images.view_element(snapshot, "map"), doc=Document()).state
+        chart_figure = renderer.get_plot(chart, doc=Document()).state
     _keep_map_proportions(map_figure, snapshot)
-    _size(chart_figure)
+    size_for_document(chart_figure)
     map_source = _source(map_figure)
     chart_source = _source(chart_figure)
     _repair_tooltips(map_figure, map_source)
     _repair_tooltips(chart_figure, chart_source)
     _outline_selected_bar(chart_figure)
-    stylesheet = InlineStyleSheet(css=STYLE)
 
     def div(text: str, **kwargs) -> Div:
-        return Div(text=text, stylesheets=[stylesheet], sizing_mode="stretch_width", **kwargs)
+        return text_div(text, stylesheet, **kwargs)
 
     indicator, period, district = snapshot.indicator, snapshot.state.year, snapshot.state.district
     cards = {"": district_card_html(snapshot.display, "", indicator, period, lang, snapshot.target)}
@@ -164,23 +207,10 @@ def snapshot_html(
     )
     chart_column = column(card, chart_figure, div(note), sizing_mode="stretch_width")
     parts.append(row(map_column, chart_column, sizing_mode="stretch_width"))
-    offline_note = t("snapshot_offline_note", lang).format(date=common.format_date(today, lang))
-    parts.append(
-        div(
-            f'<div class="sources">{html.escape(common.source_line(snapshot))}</div>'
-            f'<div class="offline">{html.escape(offline_note)}</div>'
-        )
-    )
-    layout = column(
-        *parts, sizing_mode="stretch_width", styles={"padding": "12px", "max-width": "1400px"}
-    )
-    title = f"{common.heading(snapshot)} · {common.period_heading(snapshot)}"
-    document = file_html(layout, resources=INLINE_RESOURCES, title=title)
-    # Bokeh's template declares no language; screen readers and hyphenation need it.
-    return document.replace('<html lang="en">', f'<html lang="{lang}">', 1)
+    return parts
 
 
-def _size(*figures) -> None:
+def size_for_document(*figures) -> None:
     """A plain document has no height to stretch into: stretch the width only."""
     for figure in figures:
         if figure.sizing_mode in ("stretch_both", "stretch_height", "scale_both"):

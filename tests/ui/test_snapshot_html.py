@@ -101,3 +101,70 @@ def test_hover_and_tap_work_without_a_server(offline_page, console_errors):
     assert page.locator(".district-card .card-title").first.inner_text() in hovered
     assert console_errors == []
     assert all(url.startswith("file://") for url in requests)
+
+
+# ------------------------------------------------------------- copies of other pages
+
+# Each page copied as its button and the command line copy it; opened from disk offline.
+PAGE_COPIES = {
+    "overview": {"period": 2024},
+    "district": {"district": "271"},
+}
+
+
+@pytest.fixture(scope="module")
+def page_files(dashboard_data, tmp_path_factory) -> dict:
+    from dashboard.export.pages import page_html
+
+    directory = tmp_path_factory.mktemp("pages")
+    files = {}
+    for page, options in PAGE_COPIES.items():
+        copy = page_html(dashboard_data, page, today=dt.date(2026, 6, 5), **options)
+        files[page] = directory / f"{page}.html"
+        files[page].write_text(copy.html, encoding="utf-8")
+    return files
+
+
+def _open_offline(page, path):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
+               else route.abort())
+    page.set_viewport_size({"width": 1300, "height": 1000})
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=30_000)
+    page.wait_for_function("() => [...Bokeh.index.all_views()].length > 0", timeout=30_000)
+    return requests
+
+
+def test_overview_copy_opens_offline(page, console_errors, page_files):
+    requests = _open_offline(page, page_files["overview"])
+    cards = page.locator(".kpi-card")
+    cards.first.wait_for()
+    assert cards.count() == 5  # one per headline indicator
+    assert "Ban VSTBPN được kiện toàn" in cards.first.inner_text()
+    notice = page.locator(".notice").first
+    assert notice.inner_text().startswith("⚠ Số liệu minh họa")
+    assert notice.is_visible()
+    assert "Năm theo dõi: 2024" in page.locator(".choice").first.inner_text()
+    assert page.locator(".sources").inner_text().startswith("Nguồn: ")
+    assert requests == [page_files["overview"].as_uri()]
+    assert console_errors == []
+
+
+def test_district_copy_opens_offline_with_its_trend_charts(page, console_errors, page_files):
+    requests = _open_offline(page, page_files["district"])
+    page.locator(".profile-heading").get_by_text("Huyện Ba Vì").wait_for()
+    blocks = page.locator(".profile-facts-block")
+    assert blocks.count() >= 10
+    # A drawn trend chart for every indicator block: figures Bokeh has laid out with a size.
+    drawn = (
+        "() => [...Bokeh.index.all_views()].filter(v => v.model.type === 'Figure'"
+        " && v.bbox && v.bbox.width > 100 && v.bbox.height > 100).length"
+    )
+    page.wait_for_function(f"() => ({drawn})() >= {blocks.count()}", timeout=30_000)
+    page.locator("canvas").first.wait_for()
+    assert page.locator(".notice").first.inner_text().startswith("⚠ Số liệu minh họa")
+    assert "Huyện Ba Vì" in page.title() or "Hồ sơ" in page.title()
+    assert requests == [page_files["district"].as_uri()]
+    assert console_errors == []
