@@ -140,15 +140,18 @@ def wait_rendered(page) -> float:
     return page.evaluate("() => window.__bench.firstDrawn")
 
 
-def settle(page, meter: Meter, timeout_s: float = CHANGE_TIMEOUT_S) -> bool:
-    """Wait until neither a watched value nor a websocket frame has changed for QUIET_S."""
+def settle(page, meter: Meter, timeout_s: float = CHANGE_TIMEOUT_S, awaited: list[str] = ()) -> bool:
+    """Wait until every `awaited` watcher has changed, then until neither a watched value nor a
+    websocket frame has moved for QUIET_S (a busy server may think longer than that in silence)."""
     deadline = time.monotonic() + timeout_s
     seen, last_change = -1, time.monotonic()
     while time.monotonic() < deadline:
         page.wait_for_timeout(100)
-        count = page.evaluate("() => window.__bench.log.length")
+        count, changed = page.evaluate("() => [window.__bench.log.length, window.__bench.log.map((e) => e[0])]")
         if count != seen:
             seen, last_change = count, time.monotonic()
+        if not set(awaited) <= set(changed):
+            continue
         if time.monotonic() - max(last_change, meter.last_frame) >= QUIET_S:
             return True
     return False
@@ -175,7 +178,8 @@ def map_watchers(model: PageModel) -> dict[str, str]:
 def timed_action(page, meter: Meter, watchers: dict[str, str], required: list[str], action, event: str,
                  element: str | None = None, card_text: str | None = None) -> Change:
     """Run `action` and time it: from the `event` it fires to the last frame in which a `required`
-    watcher changed (every one of them must change, or the action counts as not repainted)."""
+    watcher changed (every one of them must change, or the action counts as not repainted).
+    With `card_text`, also until the card watcher first shows that text."""
     page.evaluate("() => window.__bench.arm({" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in watchers.items())
                   + "})")
     if element:
@@ -184,10 +188,12 @@ def timed_action(page, meter: Meter, watchers: dict[str, str], required: list[st
         page.evaluate("(type) => window.__bench.onAction(type)", event)
     mark = meter.mark()
     action()
-    settle(page, meter)
+    settle(page, meter, awaited=required + (["card"] if card_text else []))
     state = page.evaluate("() => ({t0: window.__bench.t0, log: window.__bench.log})")
     received = meter.received_since(mark)
     t0 = state["t0"]
+    if os.environ.get("BENCH_DEBUG"):
+        print("DEBUG", event, t0, [(n, a, v[:80]) for n, a, v in state["log"]], flush=True)
     if t0 is None:
         return Change(None, received)
     last = {}

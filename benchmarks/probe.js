@@ -31,10 +31,12 @@
     }
     return out;
   };
+  const HIDDEN = new Set(['STYLE', 'SCRIPT', 'TEMPLATE']);
   const deepText = (node) => {
     let text = node.shadowRoot ? deepText(node.shadowRoot) : '';
     for (const child of node.childNodes) {
-      text += child.nodeType === Node.TEXT_NODE ? child.textContent : deepText(child);
+      if (child.nodeType === Node.TEXT_NODE) text += child.textContent;
+      else if (!HIDDEN.has(child.tagName)) text += deepText(child);
     }
     return text;
   };
@@ -65,7 +67,14 @@
     }
     const glyph = view.model.glyph;
     for (const attr of ['fill_color', 'line_color', 'line_width']) {
-      if (glyph[attr] !== undefined) parts.push(attr, JSON.stringify(glyph[attr]));
+      const spec = glyph[attr];  // a value, or {field, transform: a colour mapper model}
+      if (spec === undefined || spec === null || typeof spec !== 'object') {
+        parts.push(attr, String(spec));
+        continue;
+      }
+      const mapper = spec.transform;
+      parts.push(attr, String(spec.field ?? spec.value ?? ''),
+        mapper ? [mapper.low, mapper.high, mapper.palette ? mapper.palette.join(',') : ''].join(';') : '');
     }
     parts.push('selected', Array.from(source.selected.indices).join(','));
     return parts.join('|');
@@ -139,7 +148,7 @@
       const value = safe(fn);
       if (value !== probe.last[name]) {
         probe.last[name] = value;
-        probe.log.push([name, now, value.length < 400 ? value : '']);
+        probe.log.push([name, now, value.length < 2000 ? value : '']);
       }
     }
     requestAnimationFrame(frame);

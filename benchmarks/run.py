@@ -207,9 +207,9 @@ def machine_context(load_at_start: tuple[float, float, float]) -> list[str]:
 # ---------------------------------------------------------------------------- run
 
 
-def warm_up(server: servers.Server, query: str) -> None:
+def warm_up(app_url: str, query: str) -> None:
     """One page load, so process-wide data is loaded as on a server that has been running."""
-    with urllib.request.urlopen(server.app_url + query, timeout=browser.LOAD_TIMEOUT_S) as response:
+    with urllib.request.urlopen(app_url + query, timeout=browser.LOAD_TIMEOUT_S) as response:
         response.read()
 
 
@@ -255,9 +255,9 @@ def main(argv: list[str] | None = None) -> int:
                 peer = servers.start_peer(args.peer_dir.resolve(), args.peer_python, workdir)
                 started.append(peer)
                 peer_url = peer.app_url
-            warm_up(ours, browser.DASHBOARD_PAGE.map_query)
+            warm_up(ours.app_url, browser.DASHBOARD_PAGE.map_query)
             if peer_url:
-                warm_up(servers.Server(None, peer_url, workdir), browser.PEER_PAGE.map_query)
+                warm_up(peer_url, browser.PEER_PAGE.map_query)
 
             ours_browser = peer_browser = None
             if use_browser:

@@ -7,8 +7,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from browser import (CHANGE_TIMEOUT_S, LOAD_TIMEOUT_S, PageModel, launch_browser, open_page, select_changes,
-                     settle, wait_rendered)
+from browser import (
+    CHANGE_TIMEOUT_S,
+    LOAD_TIMEOUT_S,
+    PageModel,
+    launch_browser,
+    open_page,
+    select_changes,
+    settle,
+    wait_rendered,
+)
 from viewers import close_all, open_many
 
 SESSIONS = 200
