@@ -192,8 +192,6 @@ def timed_action(page, meter: Meter, watchers: dict[str, str], required: list[st
     state = page.evaluate("() => ({t0: window.__bench.t0, log: window.__bench.log})")
     received = meter.received_since(mark)
     t0 = state["t0"]
-    if os.environ.get("BENCH_DEBUG"):
-        print("DEBUG", event, t0, [(n, a, v[:80]) for n, a, v in state["log"]], flush=True)
     if t0 is None:
         return Change(None, received)
     last = {}
@@ -308,8 +306,8 @@ def district_profile(browser, url: str, model: PageModel, figures: BrowserFigure
     try:
         page.wait_for_selector(chooser, timeout=LOAD_TIMEOUT_S * 1000)
         settle(page, meter, LOAD_TIMEOUT_S)
-        options = [o for o in select_options(page, chooser) if o][: CHANGES_PER_KIND + 1]
-        for i, option in enumerate(options):
+        # The chooser opens on its prompt; the options after it are districts.
+        for i, option in enumerate(next_options(page, chooser, CHANGES_PER_KIND + 1)):
             change = timed_action(page, meter, watchers, ["heading", "facts"],
                                   lambda option=option: page.locator(chooser).select_option(value=option),
                                   "change", element=chooser)

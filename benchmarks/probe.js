@@ -2,8 +2,8 @@
 //
 // Every animation frame it evaluates the "watchers" the bench has set (functions returning a
 // string: a fingerprint of the map's data, the text of the district card, ...) and logs the
-// frame time whenever one of them changes. A frame's time is when the browser starts painting
-// it, so "the map changed in frame t" means "the new map is on screen from t". Times share the
+// time whenever one of them changes. The frame's callbacks run just before it is painted, so
+// "the map changed at t" means "the new map is on screen from about t". Times share the
 // page's clock (performance.now(), zero at navigation start), as do event.timeStamp values,
 // so an action's event and the repaint it causes are compared without any round trip.
 (() => {
@@ -138,7 +138,9 @@
   };
   const safe = (fn) => { try { return String(fn()); } catch (e) { return 'error: ' + e; } };
 
-  const frame = (now) => {
+  const frame = () => {
+    // Not the frame's start time: an event handled early in this frame may be stamped after it.
+    const now = performance.now();
     if (window.Bokeh && Bokeh.documents && Bokeh.documents.length && !probe.hooked) {
       Bokeh.documents[0].on_change(() => { probe.docChanges += 1; }, true);
       probe.hooked = true;
