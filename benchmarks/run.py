@@ -194,14 +194,13 @@ def markdown_table(rows: list[Row], peer_label: str, context: list[str]) -> str:
     return "\n".join(out) + "\n\n" + "\n".join(f"- {line}" for line in context) + "\n"
 
 
-def machine_context(load_at_start: tuple[float, float, float]) -> list[str]:
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return [
-        f"measured {now}",
-        f"machine: {os.cpu_count()} CPUs (nproc), load average at start "
-        f"{load_at_start[0]:.1f} / {load_at_start[1]:.1f} / {load_at_start[2]:.1f}, "
-        f"at end {os.getloadavg()[0]:.1f}; on a busy machine compare ratios, not absolute times",
-    ]
+def machine_context(started: datetime.datetime, load_at_start: tuple[float, float, float],
+                    finished: bool = True) -> list[str]:
+    load = (f"machine: {os.cpu_count()} CPUs (nproc), load average at start "
+            f"{load_at_start[0]:.1f} / {load_at_start[1]:.1f} / {load_at_start[2]:.1f}")
+    if finished:
+        load += f", at end {os.getloadavg()[0]:.1f}; on a busy machine compare ratios, not absolute times"
+    return [f"measured {started:%Y-%m-%d %H:%M} UTC", load]
 
 
 # ---------------------------------------------------------------------------- run
@@ -231,8 +230,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     load_at_start = os.getloadavg()
-    context = machine_context(load_at_start)
-    print("\n".join(context), flush=True)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    print("\n".join(machine_context(started, load_at_start, finished=False)), flush=True)
     use_browser = not args.no_browser and os.path.exists(browser.CHROMIUM)
     if not args.no_browser and not use_browser:
         print(f"{browser.CHROMIUM} not found: browser figures skipped")
@@ -293,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         *rows_profile(ours_browser),
         row_page_switch(ours_browser),
     ]
-    context = machine_context(load_at_start)
+    context = machine_context(started, load_at_start)
     offsite = sorted(set(ours_browser.offsite_requests)) if ours_browser else []
     context.append(f"requests to other hosts from the dashboard: {len(offsite)}"
                    + (f" ({', '.join(offsite[:5])})" if offsite else ""))
