@@ -20,8 +20,8 @@ from browser import (
 from viewers import close_all, open_many
 
 SESSIONS = 200
-# The sessions arrive over this many seconds (two a second), as a morning of users would.
-RAMP_S = 100
+# Sessions arrive at this rate (200 over 100 s), as a morning of users would.
+ARRIVALS_PER_S = 2
 # Seconds between the browser user's indicator changes while the sessions are held.
 CHANGE_EVERY_S = 10
 # Memory is sampled this often, and watched for this long after the sessions close.
@@ -33,6 +33,7 @@ NEAR_BASELINE_SHARE = 0.2
 
 @dataclass
 class SoakFigures:
+    sessions: int = SESSIONS
     opened: int = 0
     errors: list[str] = field(default_factory=list)
     change_ms: list[float] = field(default_factory=list)
@@ -49,10 +50,10 @@ class SoakFigures:
 
 def hold_sessions(app_url: str, query: str, stop: threading.Event, figures: SoakFigures,
                   all_open: threading.Event) -> None:
-    """Open SESSIONS viewers over RAMP_S, keep them until `stop`, then close them (own event loop)."""
+    """Open the viewers at ARRIVALS_PER_S, keep them until `stop`, then close them (own event loop)."""
 
     async def run() -> None:
-        opening, viewers = await open_many(app_url, query, SESSIONS, RAMP_S)
+        opening, viewers = await open_many(app_url, query, figures.sessions, figures.sessions / ARRIVALS_PER_S)
         figures.opened = len(viewers)
         figures.errors += opening.errors
         all_open.set()
@@ -64,11 +65,11 @@ def hold_sessions(app_url: str, query: str, stop: threading.Event, figures: Soak
     asyncio.run(run())
 
 
-def soak(server, model: PageModel, minutes: float) -> SoakFigures:
-    """SESSIONS sessions held for `minutes` while a browser user changes the indicator."""
+def soak(server, model: PageModel, minutes: float, sessions: int = SESSIONS) -> SoakFigures:
+    """`sessions` sessions held for `minutes` while a browser user changes the indicator."""
     from playwright.sync_api import sync_playwright
 
-    figures = SoakFigures(baseline_rss=server.rss_bytes())
+    figures = SoakFigures(sessions=sessions, baseline_rss=server.rss_bytes())
     stop, all_open = threading.Event(), threading.Event()
     holder = threading.Thread(target=hold_sessions, args=(server.app_url, model.map_query, stop, figures, all_open),
                               daemon=True)
@@ -78,7 +79,7 @@ def soak(server, model: PageModel, minutes: float) -> SoakFigures:
         wait_rendered(page)
         settle(page, meter, LOAD_TIMEOUT_S)
         holder.start()
-        all_open.wait(timeout=RAMP_S + 3 * LOAD_TIMEOUT_S)
+        all_open.wait(timeout=sessions / ARRIVALS_PER_S + 3 * LOAD_TIMEOUT_S)
         end = time.monotonic() + minutes * 60
         next_change = time.monotonic()
         while time.monotonic() < end:

@@ -105,6 +105,9 @@ async def timed_open(app_url: str, query: str, delay_s: float, opening: Opening,
     start = time.perf_counter()
     try:
         viewer = await asyncio.wait_for(open_viewer(app_url, query), OPEN_TIMEOUT_S)
+    except TimeoutError:
+        opening.errors.append(f"no document within {OPEN_TIMEOUT_S} s")
+        return
     except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
         opening.errors.append(f"{type(exc).__name__}: {exc}")
         return
