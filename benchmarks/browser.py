@@ -67,11 +67,13 @@ class Change:
 
     ms: float | None
     received: int
-    card_ms: float | None = None
+    card_ms: float | None = None  # for a tap: until the district card named the district
 
 
 @dataclass
 class BrowserFigures:
+    """Everything measured in Chromium for one app (lists hold one value per run or change)."""
+
     first_render_ms: list[float] = field(default_factory=list)
     ws_on_load: list[int] = field(default_factory=list)
     http_on_load: list[int] = field(default_factory=list)
@@ -79,7 +81,6 @@ class BrowserFigures:
     changes: dict[str, list[Change]] = field(default_factory=dict)  # kind -> changes
     profile_first_ms: float | None = None
     profile_switch: list[Change] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 class Meter:
