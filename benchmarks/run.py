@@ -248,14 +248,14 @@ def main(argv: list[str] | None = None) -> int:
         print("in-process session builds ...", flush=True)
         costs = inprocess.measure(db_url, SESSION_RUNS)
 
-        started: list[servers.Server] = []
+        running: list[servers.Server] = []
         try:
             ours = servers.start_dashboard(db_url, workdir)
-            started.append(ours)
+            running.append(ours)
             peer_url = args.peer_url
             if args.peer_dir:
                 peer = servers.start_peer(args.peer_dir.resolve(), args.peer_python, workdir)
-                started.append(peer)
+                running.append(peer)
                 peer_url = peer.app_url
             warm_up(ours.app_url, browser.DASHBOARD_PAGE.map_query)
             if peer_url:
@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"soak: {args.soak_sessions} sessions for {args.soak_minutes:g} min ...", flush=True)
                 soaked = soak.soak(ours, browser.DASHBOARD_PAGE, args.soak_minutes, args.soak_sessions)
         finally:
-            for server in reversed(started):
+            for server in reversed(running):
                 server.stop()
 
     rows = [
