@@ -1,361 +1,316 @@
-"""Dashboard benchmarks: process start-up, session build time, and bytes sent to the browser.
+"""Every speed goal of the dashboard, measured in one run beside a peer, as one table.
 
-Run with ``make bench`` (or ``.venv/bin/python benchmarks/run.py [--runs N] [--no-browser]``).
-Prints figures; it is not a test and asserts nothing. The browser part serves app.py with
-``panel serve`` over a freshly seeded temporary SQLite database on a free local port and
-drives Debian's /usr/bin/chromium through Playwright, counting websocket payload bytes with
-the Chrome DevTools Protocol.
+Run with ``make bench`` (``make bench PEER_URL=...`` or ``make bench PEER_DIR=... PEER_PYTHON=...``),
+or ``.venv/bin/python benchmarks/run.py --help``. It serves the dashboard exactly as ``make run``
+does, over a freshly seeded temporary SQLite database, in its own process group; it can start
+the naive Panel peer the same way, or time any peer already running at ``--peer-url``. It prints
+figures, writes them as Markdown with ``--markdown PATH``, and asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import json
+import asyncio
+import datetime
 import os
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
-QUIET_MS = 1500  # a phase ends when no websocket frame has arrived for this long
-# The page is going to load: switch to this indicator and this period (both on the district map).
-CHANGE_INDICATOR_LABEL = "Cán bộ làm công tác bình đẳng giới"  # gender_officers
-CHANGE_PERIOD_LABEL = "2011–2016"
-# Sessions timed server-side: the map page, and the landing page (whatever `/` opens).
-SESSION_QUERIES = ("?page=map", "")
+import browser  # noqa: E402
+import inprocess  # noqa: E402
+import servers  # noqa: E402
+import soak  # noqa: E402
+import viewers  # noqa: E402
+
+# The room of leaders from the issue: this many viewers open the map page within this window.
+ROOM_VIEWERS = 25
+ROOM_WINDOW_S = 10
+# Fresh browser contexts whose first render is timed (the issue's goal is their median).
+FIRST_RENDER_RUNS = 5
+# In-process sessions timed per page (their median is the figure).
+SESSION_RUNS = 5
+NOT_APPLICABLE = "–"
 
 
-def timed(fn, *args, **kwargs):
-    start = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return result, time.perf_counter() - start
+@dataclass
+class Row:
+    figure: str
+    goal: str
+    ours: str
+    peer: str = NOT_APPLICABLE
 
 
-def fmt_s(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+def fmt_ms(ms: float | None) -> str:
+    if ms is None:
+        return "n/a"
+    return f"{ms:,.0f} ms" if ms < 10_000 else f"{ms / 1000:,.1f} s"
 
 
-def fmt_b(size: float) -> str:
+def fmt_bytes(size: float | None) -> str:
+    if size is None:
+        return "n/a"
     if size >= 1_000_000:
         return f"{size / 1_000_000:,.2f} MB"
     if size >= 1_000:
-        return f"{size / 1_000:,.1f} kB"
+        return f"{size / 1_000:,.1f} KB"
     return f"{size:,.0f} B"
 
 
-def table(title: str, rows: list[tuple[str, str]]) -> None:
-    width = max(len(name) for name, _ in rows)
-    print(f"\n{title}\n" + "-" * (width + 18))
-    for name, value in rows:
-        print(f"{name:<{width}}  {value:>15}")
+def median_ms(changes) -> str:
+    """Median of the repaint times, noting changes that never repainted."""
+    done = [c.ms for c in changes if c.ms is not None]
+    text = fmt_ms(browser.median(done)) if done else "n/a"
+    missed = len(changes) - len(done)
+    return text + (f" ({missed} of {len(changes)} not repainted)" if missed else "")
 
 
-# ------------------------------------------------------------------------- server side
+# ---------------------------------------------------------------------------- one row per figure
 
 
-def bench_server(db_url: str, runs: int) -> None:
-    _, import_s = timed(__import__, "dashboard.shell")
-    from dashboard import geo
-    from dashboard.data import load_data
-    from dashboard.shell import configure
-
-    _, configure_s = timed(configure)
-    districts, read_s = timed(geo.load_districts)
-    simplified, simplify_s = timed(geo.simplify_coverage, districts, geo.SIMPLIFY_TOLERANCE_M)
-    _, display_s = timed(geo.display_districts)  # what load_data uses, cached for the process
-    data, data_s = timed(load_data, db_url)
-    vertices = int(sum(len(g.exterior.coords) + sum(len(r.coords) for r in g.interiors)
-                       for g in simplified.geometry))
-    raw_vertices = int(sum(len(g.exterior.coords) + sum(len(r.coords) for r in g.interiors)
-                           for g in districts.to_crs(geo.DISPLAY_CRS).geometry))
-
-    sessions = {search: session_times(data, search, runs) for search in SESSION_QUERIES}
-
-    table("Process-wide load (once per server process)", [
-        ("import dashboard.shell (panel, holoviews, ...)", fmt_s(import_s)),
-        ("configure() (extensions, css)", fmt_s(configure_s)),
-        ("geometry: read + validate 30 districts", fmt_s(read_s)),
-        ("geometry: project + coverage simplify", fmt_s(simplify_s)),
-        ("geometry: display_districts() (both, cached)", fmt_s(display_s)),
-        ("vertices raw -> simplified", f"{raw_vertices:,} -> {vertices:,}"),
-        ("data: load_data() (db + catalogue + join)", fmt_s(data_s)),
-        ("observations loaded", f"{len(data.observations):,}"),
-    ])
-    rows = []
-    for search, (first, build, root) in sessions.items():
-        totals = [b + r for b, r in zip(build, root)]
-        url = "/" + search
-        rows += [
-            (f"{url}: first session in process", fmt_s(first)),
-            (f"{url}: build_app(data)", fmt_s(statistics.median(build))),
-            (f"{url}: get_root(Document())", fmt_s(statistics.median(root))),
-            (f"{url}: total (min / max)",
-             f"{fmt_s(statistics.median(totals))} ({fmt_s(min(totals))} / {fmt_s(max(totals))})"),
-        ]
-    table(f"Session build (build_app + get_root into a Document; median of {runs})", rows)
+def row_first_render(ours: browser.BrowserFigures | None, peer: browser.BrowserFigures | None) -> Row:
+    return Row("map page, first render (median of 5 fresh browser contexts)", "≤ 0.45 s and ≤ 0.5× peer",
+               fmt_ms(browser.median(ours.first_render_ms)) if ours else "not run",
+               fmt_ms(browser.median(peer.first_render_ms)) if peer else NOT_APPLICABLE)
 
 
-def session_times(data, search: str, runs: int) -> tuple[float, list[float], list[float]]:
-    """(first session, build_app times, get_root times) for a session opened at `search`."""
-    import panel as pn
-    from bokeh.document import Document
-    from panel.io.location import Location
-
-    from dashboard.shell import build_app
-
-    build, root = [], []
-    for _ in range(runs + 1):  # the first session also warms caches: reported apart
-        pn.state.reset()
-        pn.state._location = Location(search=search)  # what a browser's URL gives a session
-        app, b = timed(build_app, data)
-        _, r = timed(app.get_root, Document())
-        build.append(b)
-        root.append(r)
-    pn.state.reset()
-    return build[0] + root[0], build[1:], root[1:]
+def row_change(kind: str, ours, peer) -> Row:
+    label = {"indicator": "indicator change", "period": "period change",
+             "district": "district change (tap on the map)"}[kind]
+    return Row(f"{label} until map and ranking are repainted, median", "≤ 80 ms",
+               median_ms(ours.changes.get(kind, [])) if ours else "not run",
+               median_ms(peer.changes[kind]) if peer and kind in peer.changes and kind != "district"
+               else NOT_APPLICABLE)
 
 
-# ---------------------------------------------------------------------------- browser
+def received_per_change(figures: browser.BrowserFigures) -> str:
+    changes = [c for kind in ("indicator", "period", "district") for c in figures.changes.get(kind, [])]
+    return fmt_bytes(browser.median([c.received for c in changes])) if changes else "n/a"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def row_bytes_per_change(ours, peer) -> Row:
+    return Row("received per change (websocket, median)", "≤ 10 KB",
+               received_per_change(ours) if ours else "not run",
+               received_per_change(peer) if peer else NOT_APPLICABLE)
 
 
-def start_server(db_url: str, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    cmd = [sys.executable, "-m", "panel", "serve", str(REPO_ROOT / "app.py"), "--index", "app",
-           "--port", str(port), "--address", "127.0.0.1",
-           "--allow-websocket-origin", f"localhost:{port}", "--liveness"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOKEH_", "PANEL_"))}
-    env["DASHBOARD_DB_URL"] = db_url
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"panel serve exited:\n{log_path.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/liveness", timeout=2):
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("panel serve did not start within 90 s")
-    # Load the process-wide data once, as a running server already would have.
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120) as resp:
-        resp.read()
-    return proc, f"http://localhost:{port}"
+def card_ms(figures: browser.BrowserFigures) -> str:
+    taps = figures.changes.get("district", [])
+    times = [c.card_ms for c in taps if c.card_ms is not None]
+    return fmt_ms(browser.median(times)) if times else "n/a"
 
 
-class Meter:
-    """Websocket frames and HTTP responses of one page, from Chrome DevTools Protocol events."""
-
-    def __init__(self, cdp):
-        self.frames: list[tuple[str, int, str]] = []  # (direction, bytes, text payload or "")
-        self.responses: dict[str, dict] = {}
-        self.last_frame = time.monotonic()
-        cdp.on("Network.webSocketFrameReceived", lambda e: self._frame("in", e))
-        cdp.on("Network.webSocketFrameSent", lambda e: self._frame("out", e))
-        cdp.on("Network.responseReceived", self._response)
-        cdp.on("Network.loadingFinished", self._finished)
-        cdp.send("Network.enable")
-
-    def _frame(self, direction: str, event: dict) -> None:
-        response = event["response"]
-        payload = response.get("payloadData", "")
-        if response.get("opcode") == 2:  # binary: base64 in the event
-            size, text = len(base64.b64decode(payload)), ""
-        else:
-            size, text = len(payload.encode("utf-8")), payload
-        self.frames.append((direction, size, text))
-        self.last_frame = time.monotonic()
-
-    def _response(self, event: dict) -> None:
-        self.responses[event["requestId"]] = {
-            "type": event["type"], "url": event["response"]["url"], "bytes": 0,
-        }
-
-    def _finished(self, event: dict) -> None:
-        if event["requestId"] in self.responses:
-            self.responses[event["requestId"]]["bytes"] = event["encodedDataLength"]
-
-    def mark(self) -> int:
-        return len(self.frames)
-
-    def wait_quiet(self, page, timeout_s: float = 60) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            page.wait_for_timeout(200)
-            if (time.monotonic() - self.last_frame) * 1000 >= QUIET_MS:
-                return
-
-    def summary(self, since: int) -> dict:
-        frames = self.frames[since:]
-        received = [f for f in frames if f[0] == "in"]
-        # A Bokeh message is a header frame, a metadata frame, a content frame, then buffers.
-        errors = []
-        for i, (_, _, text) in enumerate(received):
-            if text.startswith("{") and '"msgtype"' in text[:200]:
-                header = json.loads(text)
-                if header.get("msgtype") == "ERROR" and i + 2 < len(received):
-                    errors.append(json.loads(received[i + 2][2] or "{}").get("text", "?"))
-        return {
-            "in_bytes": sum(f[1] for f in received),
-            "in_frames": len(received),
-            "messages": sum('"msgtype"' in f[2][:200] for f in received),
-            "out_bytes": sum(f[1] for f in frames if f[0] == "out"),
-            "geometry": any('"xs"' in f[2] or '"ys"' in f[2] for f in received),
-            "errors": errors,
-        }
+def row_tap_card(ours, peer) -> Row:
+    return Row("tap on a district until its card shows, median", "≤ 50 ms",
+               card_ms(ours) if ours else "not run", card_ms(peer) if peer else NOT_APPLICABLE)
 
 
-def inline_css_bytes(meter: Meter) -> tuple[int, int]:
-    """(size of the initial document message, bytes of it spent on inline `stylesheets`)."""
-    docs = [text for direction, _, text in meter.frames
-            if direction == "in" and text.startswith('{"doc"')]
-    if not docs:
-        return 0, 0
-    text = max(docs, key=len)
-    total = 0
-
-    def walk(node):
-        nonlocal total
-        if isinstance(node, dict):
-            if "attributes" in node and "id" in node:
-                sheets = node["attributes"].get("stylesheets", [])
-                total += sum(len(s.encode("utf-8")) for s in sheets if isinstance(s, str))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(text))
-    return len(text.encode("utf-8")), total
+def row_ws_on_load(ours, peer) -> Row:
+    return Row("websocket payload on load, map page (median)", "≤ 70 KB",
+               fmt_bytes(browser.median(ours.ws_on_load)) if ours else "not run",
+               fmt_bytes(browser.median(peer.ws_on_load)) if peer else NOT_APPLICABLE)
 
 
-def bench_browser(db_url: str, workdir: Path) -> None:
-    from playwright.sync_api import sync_playwright
+def row_cold_visit(ours, peer) -> Row:
+    return Row("cold first visit, HTTP bytes on the wire (encoded, median)", "≤ 1.5 MB",
+               fmt_bytes(browser.median(ours.http_on_load)) if ours else "not run",
+               fmt_bytes(browser.median(peer.http_on_load)) if peer else NOT_APPLICABLE)
 
-    sys.path.insert(0, str(REPO_ROOT / "tests"))
-    from ui import map_columns, wait_for_app  # the browser tests' page helpers
 
-    proc, url = start_server(db_url, workdir / "panel-serve.log")
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            meter = Meter(page.context.new_cdp_session(page))
-            offsite = []
-            page.on("request", lambda r: offsite.append(r.url) if urlsplit(r.url).scheme
-                    in ("http", "https", "ws", "wss") and urlsplit(r.url).hostname
-                    not in ("localhost", "127.0.0.1") else None)
+def rows_session_cpu(costs: dict[str, inprocess.SessionCost] | None) -> list[Row]:
+    goals = {"map page": "≤ 80 ms", "overview": "≤ 50 ms"}
+    return [Row(f"server CPU to build one {name} session (in-process, median)", goals[name],
+                fmt_ms(costs[name].median_cpu * 1000) if costs else "not run") for name in goals]
 
-            start = time.perf_counter()
-            page.goto(url + "/?page=map")
-            wait_for_app(page, timeout=120)
-            ready_s = time.perf_counter() - start
-            meter.wait_quiet(page)
-            initial = meter.summary(0)
-            doc_bytes, css_bytes = inline_css_bytes(meter)
-            first_load = list(meter.responses.values())
 
-            before = map_columns(page, "color")["color"]
-            mark = meter.mark()
-            page.locator(".indicator-select select").select_option(label=CHANGE_INDICATOR_LABEL)
-            meter.wait_quiet(page)
-            indicator = meter.summary(mark)
-            indicator["recoloured"] = map_columns(page, "color")["color"] != before
+def fmt_opening(opening: viewers.Opening | None) -> str:
+    """95th percentile, a viewer who never got the document counting as slower than any other."""
+    if opening is None:
+        return NOT_APPLICABLE
+    p95 = viewers.percentile(opening.seconds + [float("inf")] * len(opening.errors), 0.95)
+    text = fmt_ms(p95 * 1000) if p95 != float("inf") else f"> {viewers.OPEN_TIMEOUT_S} s"
+    return text + (f" ({len(opening.errors)} of {ROOM_VIEWERS} failed)" if opening.errors else "")
 
-            before = map_columns(page, "color")["color"]
-            page.goto(url + "/?page=map&indicator=women_district_council_pct&year=2021")
-            wait_for_app(page, timeout=120)
-            meter.wait_quiet(page)
-            before = map_columns(page, "color")["color"]
-            mark = meter.mark()
-            page.locator(".period-select select").select_option(label=CHANGE_PERIOD_LABEL)
-            meter.wait_quiet(page)
-            period = meter.summary(mark)
-            period["recoloured"] = map_columns(page, "color")["color"] != before
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
-    by_type: dict[str, int] = {}
-    for response in first_load:
-        by_type[response["type"]] = by_type.get(response["type"], 0) + response["bytes"]
-    http_rows = [(f"HTTP {kind} (encoded)", fmt_b(size)) for kind, size in sorted(by_type.items())]
-    table("First load of /?page=map over HTTP (1920x1080, Chromium)", [
-        *http_rows,
-        ("HTTP total", fmt_b(sum(by_type.values()))),
-        ("requests to other hosts", str(len(offsite))),
-        ("navigation -> both plots drawn", fmt_s(ready_s)),
-    ])
+def row_room(ours: viewers.Opening | None, peer: viewers.Opening | None) -> Row:
+    return Row(f"{ROOM_VIEWERS} viewers opening within {ROOM_WINDOW_S} s: p95 until their document arrives",
+               "≤ 2 s", fmt_opening(ours) if ours else "not run", fmt_opening(peer))
 
-    def ws_rows(name: str, s: dict) -> list[tuple[str, str]]:
-        rows = [
-            (f"{name}: received", fmt_b(s["in_bytes"])),
-            (f"{name}: messages / frames", f"{s['messages']} / {s['in_frames']}"),
-            (f"{name}: sent", fmt_b(s["out_bytes"])),
-            (f"{name}: frames carry xs/ys", "yes" if s["geometry"] else "no"),
-        ]
-        if "recoloured" in s:
-            rows.append((f"{name}: map recoloured", "yes" if s["recoloured"] else "NO"))
-        if s["errors"]:
-            rows.append((f"{name}: server ERROR replies", str(len(s["errors"]))))
-        return rows
 
-    table("Websocket payload bytes", [
-        *ws_rows("initial load", initial),
-        ("initial load: document message", fmt_b(doc_bytes)),
-        ("  of which inline CSS (stylesheets)", fmt_b(css_bytes)),
-        *ws_rows("indicator change", indicator),
-        *ws_rows("period change", period),
-    ])
-    for name, s in (("indicator change", indicator), ("period change", period)):
-        for error in s["errors"]:
-            print(f"  {name}: server replied {error}")
+def rows_soak(figures: soak.SoakFigures | None, minutes: float) -> list[Row]:
+    if figures is None:
+        return [Row(f"{soak.SESSIONS} sessions held open 10 min", "0 errors; p95 change ≤ 1 s; ≤ 15 MB/session; "
+                    "memory back near baseline ≤ 2 min", "not run (--soak)")]
+    title = f"{figures.sessions} sessions held open {minutes:g} min"
+    p95 = viewers.percentile(figures.change_ms, 0.95)
+    recovered = (f"after {figures.recovered_after_s:.0f} s" if figures.recovered_after_s is not None
+                 else f"not within {soak.RECOVERY_WINDOW_S} s")
+    return [
+        Row(f"{title}: errors", "0",
+            f"{len(figures.errors)} (opened {figures.opened} of {figures.sessions})"),
+        Row(f"{title}: p95 of an indicator change in a browser meanwhile", "≤ 1 s",
+            fmt_ms(p95) + (f" ({figures.failed_changes} not repainted)" if figures.failed_changes else "")),
+        Row(f"{title}: server memory per session", "≤ 15 MB", fmt_bytes(figures.per_session_rss)),
+        Row(f"{title}: memory back near baseline after closing", "within 2 min",
+            f"{recovered} ({fmt_bytes(figures.baseline_rss)} → {fmt_bytes(figures.peak_rss)} → "
+            f"{fmt_bytes(figures.final_rss)})"),
+    ]
+
+
+def rows_profile(ours: browser.BrowserFigures | None) -> list[Row]:
+    return [
+        Row("district profile: first build (browser, chooser change until drawn)", "≤ 300 ms",
+            fmt_ms(ours.profile_first_ms) if ours else "not run"),
+        Row("district profile: district switch (browser, median)", "≤ 150 ms",
+            median_ms(ours.profile_switch) if ours else "not run"),
+    ]
+
+
+def row_page_switch(ours: browser.BrowserFigures | None) -> Row:
+    return Row("page switch, map ↔ overview (browser, median)", "≤ 200 ms",
+               median_ms(ours.changes.get("page switch", [])) if ours else "not run")
+
+
+# ---------------------------------------------------------------------------- output
+
+
+def text_table(rows: list[Row], peer_label: str) -> str:
+    header = Row("figure", "goal", "this dashboard", peer_label)
+    cells = [[r.figure, r.goal, r.ours, r.peer] for r in [header, *rows]]
+    widths = [max(len(c[i]) for c in cells) for i in range(4)]
+    lines = ["  ".join(c[i].ljust(widths[i]) for i in range(4)).rstrip() for c in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def markdown_table(rows: list[Row], peer_label: str, context: list[str]) -> str:
+    out = [f"| figure | goal | this dashboard | {peer_label} |", "|---|---|---|---|"]
+    out += [f"| {r.figure} | {r.goal} | {r.ours} | {r.peer} |" for r in rows]
+    return "\n".join(out) + "\n\n" + "\n".join(f"- {line}" for line in context) + "\n"
+
+
+def machine_context(started: datetime.datetime, load_at_start: tuple[float, float, float],
+                    finished: bool = True) -> list[str]:
+    load = (f"machine: {os.cpu_count()} CPUs (nproc), load average at start "
+            f"{load_at_start[0]:.1f} / {load_at_start[1]:.1f} / {load_at_start[2]:.1f}")
+    if finished:
+        load += f", at end {os.getloadavg()[0]:.1f}; on a busy machine compare ratios, not absolute times"
+    return [f"measured {started:%Y-%m-%d %H:%M} UTC", load]
+
+
+# ---------------------------------------------------------------------------- run
+
+
+def warm_up(app_url: str, query: str) -> None:
+    """One page load, so process-wide data is loaded as on a server that has been running."""
+    with urllib.request.urlopen(app_url + query, timeout=browser.LOAD_TIMEOUT_S) as response:
+        response.read()
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    peer = parser.add_mutually_exclusive_group()
+    peer.add_argument("--peer-url", help="URL of a running peer app, e.g. http://127.0.0.1:5202/panel_naive_app")
+    peer.add_argument("--peer-dir", type=Path, help="checkout of the peers: start panel_naive_app.py from it")
+    parser.add_argument("--peer-python", default=os.environ.get("PEER_PYTHON", "/tmp/peers-venv/bin/python"),
+                        help="python of the throwaway venv that runs the peer (default: $PEER_PYTHON or "
+                             "/tmp/peers-venv/bin/python)")
+    parser.add_argument("--no-browser", action="store_true", help="skip every Chromium figure")
+    parser.add_argument("--soak", action="store_true", help=f"also hold {soak.SESSIONS} sessions open (10+ min)")
+    parser.add_argument("--soak-minutes", type=float, default=10, help="how long to hold them (default 10)")
+    parser.add_argument("--soak-sessions", type=int, default=soak.SESSIONS,
+                        help=f"how many sessions (default {soak.SESSIONS}; fewer for a quick try)")
+    parser.add_argument("--markdown", type=Path, help="also write the table as Markdown to this file")
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="sessions to time (default 5)")
-    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium part")
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
+    load_at_start = os.getloadavg()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    print("\n".join(machine_context(started, load_at_start, finished=False)), flush=True)
+    use_browser = not args.no_browser and os.path.exists(browser.CHROMIUM)
+    if not args.no_browser and not use_browser:
+        print(f"{browser.CHROMIUM} not found: browser figures skipped")
 
     with tempfile.TemporaryDirectory(prefix="dashboard-bench-") as tmp:
         workdir = Path(tmp)
         db_url = f"sqlite:///{workdir / 'bench.sqlite'}"
         from dashboard.seed import seed_database
 
-        _, seed_s = timed(seed_database, db_url)
-        print(f"Seeded a temporary database in {fmt_s(seed_s)}: {db_url}")
-        print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-              f"load average {os.getloadavg()[0]:.1f} (figures scale with machine load)")
-        bench_server(db_url, args.runs)
-        if not args.no_browser:
-            if not os.path.exists(CHROMIUM):
-                print(f"\n{CHROMIUM} not found: browser figures skipped")
-            else:
-                bench_browser(db_url, workdir)
+        seed_database(db_url)
+        print("in-process session builds ...", flush=True)
+        costs = inprocess.measure(db_url, SESSION_RUNS)
+
+        running: list[servers.Server] = []
+        try:
+            ours = servers.start_dashboard(db_url, workdir)
+            running.append(ours)
+            peer_url = args.peer_url
+            if args.peer_dir:
+                peer = servers.start_peer(args.peer_dir.resolve(), args.peer_python, workdir)
+                running.append(peer)
+                peer_url = peer.app_url
+            warm_up(ours.app_url, browser.DASHBOARD_PAGE.map_query)
+            if peer_url:
+                warm_up(peer_url, browser.PEER_PAGE.map_query)
+
+            ours_browser = peer_browser = None
+            if use_browser:
+                print("browser figures: dashboard ...", flush=True)
+                ours_browser = browser.measure(ours.app_url, browser.DASHBOARD_PAGE, FIRST_RENDER_RUNS)
+                if peer_url:
+                    print("browser figures: peer ...", flush=True)
+                    peer_browser = browser.measure(peer_url, browser.PEER_PAGE, FIRST_RENDER_RUNS)
+
+            print(f"{ROOM_VIEWERS} viewers ...", flush=True)
+            ours_room = asyncio.run(viewers.burst(ours.app_url, browser.DASHBOARD_PAGE.map_query,
+                                                  ROOM_VIEWERS, ROOM_WINDOW_S))
+            peer_room = (asyncio.run(viewers.burst(peer_url, browser.PEER_PAGE.map_query, ROOM_VIEWERS,
+                                                   ROOM_WINDOW_S)) if peer_url else None)
+            soaked = None
+            if args.soak:
+                print(f"soak: {args.soak_sessions} sessions for {args.soak_minutes:g} min ...", flush=True)
+                soaked = soak.soak(ours, browser.DASHBOARD_PAGE, args.soak_minutes, args.soak_sessions)
+        finally:
+            for server in reversed(running):
+                server.stop()
+
+    rows = [
+        row_first_render(ours_browser, peer_browser),
+        *(row_change(kind, ours_browser, peer_browser) for kind in ("indicator", "period", "district")),
+        row_bytes_per_change(ours_browser, peer_browser),
+        row_tap_card(ours_browser, peer_browser),
+        row_ws_on_load(ours_browser, peer_browser),
+        row_cold_visit(ours_browser, peer_browser),
+        *rows_session_cpu(costs),
+        row_room(ours_room, peer_room),
+        *rows_soak(soaked, args.soak_minutes),
+        *rows_profile(ours_browser),
+        row_page_switch(ours_browser),
+    ]
+    context = machine_context(started, load_at_start)
+    offsite = sorted(set(ours_browser.offsite_requests)) if ours_browser else []
+    context.append(f"requests to other hosts from the dashboard: {len(offsite)}"
+                   + (f" ({', '.join(offsite[:5])})" if offsite else ""))
+    for name, opening in (("dashboard", ours_room), ("peer", peer_room)):
+        if opening and opening.errors:
+            context.append(f"{name}, {ROOM_VIEWERS} viewers: " + "; ".join(sorted(set(opening.errors))))
+    if soaked and soaked.errors:
+        context.append("soak errors: " + "; ".join(sorted(set(soaked.errors))[:5]))
+    peer_label = f"peer ({peer_url})" if peer_url else "peer"
+    print()
+    print(text_table(rows, peer_label))
+    print("\n".join(context))
+    if args.markdown:
+        args.markdown.write_text(markdown_table(rows, peer_label, context), encoding="utf-8")
+        print(f"Markdown table written to {args.markdown}")
     return 0
 
 

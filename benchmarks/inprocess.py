@@ -1,0 +1,58 @@
+"""Server CPU per new session, measured in this process: the work behind every new browser tab."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass, field
+
+# Sessions timed server-side, by the query string a browser's URL would give them.
+SESSION_QUERIES = {"map page": "?page=map", "overview": ""}
+
+
+@dataclass
+class SessionCost:
+    """CPU seconds (process time) and wall seconds of building sessions, first one apart."""
+
+    first_cpu: float
+    cpu: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpu)
+
+
+def build_session(data, search: str) -> None:
+    """One session as the server builds it: the app for this URL, rendered into a Document."""
+    import panel as pn
+    from bokeh.document import Document
+    from panel.io.location import Location
+
+    from dashboard.shell import build_app
+
+    pn.state.reset()
+    pn.state._location = Location(search=search)  # what a browser's URL gives a session
+    build_app(data).get_root(Document())
+
+
+def session_cost(data, search: str, runs: int) -> SessionCost:
+    import panel as pn
+
+    samples = []
+    for _ in range(runs + 1):  # the first session also fills process caches: reported apart
+        cpu, wall = time.process_time(), time.perf_counter()
+        build_session(data, search)
+        samples.append((time.process_time() - cpu, time.perf_counter() - wall))
+    pn.state.reset()
+    return SessionCost(first_cpu=samples[0][0], cpu=[c for c, _ in samples[1:]], wall=[w for _, w in samples[1:]])
+
+
+def measure(db_url: str, runs: int) -> dict[str, SessionCost]:
+    """CPU to build each timed page's session, after the process-wide load a server pays once."""
+    from dashboard.data import load_data
+    from dashboard.shell import configure
+
+    configure()
+    data = load_data(db_url)
+    return {name: session_cost(data, search, runs) for name, search in SESSION_QUERIES.items()}

@@ -1,0 +1,159 @@
+// In-page timing probe for benchmarks/browser.py, installed before any page script runs.
+//
+// Every animation frame it evaluates the "watchers" the bench has set (functions returning a
+// string: a fingerprint of the map's data, the text of the district card, ...) and logs the
+// time whenever one of them changes. The frame's callbacks run just before it is painted, so
+// "the map changed at t" means "the new map is on screen from about t". Times share the
+// page's clock (performance.now(), zero at navigation start), as do event.timeStamp values,
+// so an action's event and the repaint it causes are compared without any round trip.
+(() => {
+  const probe = {
+    t0: null,          // timeStamp of the user's action (pointerdown, keydown or change)
+    log: [],           // [watcher name, frame time, value if short] per change
+    watchers: {},      // name -> () => string
+    last: {},          // name -> last value seen
+    docChanges: 0,     // Bokeh document change events received so far
+    drawnSpec: null,   // list of column sets: the page is "rendered" when each is drawn
+    firstDrawn: null,  // frame time the page was first rendered
+  };
+  window.__bench = probe;
+
+  const get = (data, k) => (data instanceof Map ? data.get(k) : data[k]);
+  const columns = (data) => (data instanceof Map ? [...data.keys()] : Object.keys(data));
+  // Polygon coordinates are large and never the thing that changes on a recolour.
+  const GEOMETRY = new Set(['xs', 'ys']);
+
+  // Every element matching `selector`, inside open shadow roots too (Panel renders into them).
+  probe.deepAll = (selector, root = document, out = []) => {
+    out.push(...root.querySelectorAll(selector));
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) probe.deepAll(selector, el.shadowRoot, out);
+    }
+    return out;
+  };
+  const HIDDEN = new Set(['STYLE', 'SCRIPT', 'TEMPLATE']);
+  const deepText = (node) => {
+    let text = node.shadowRoot ? deepText(node.shadowRoot) : '';
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) text += child.textContent;
+      else if (!HIDDEN.has(child.tagName)) text += deepText(child);
+    }
+    return text;
+  };
+  probe.text = (selector) => probe.deepAll(selector).map(deepText).join(' | ').replace(/\s+/g, ' ').trim();
+
+  // Rendered glyph views whose data source has every `markers` column.
+  probe.renderers = (markers) => {
+    if (!window.Bokeh || !Bokeh.index) return [];
+    const out = [];
+    for (const view of Bokeh.index.all_views()) {
+      if (view.model.type !== 'GlyphRenderer') continue;
+      const data = view.model.data_source.data;
+      if (markers.every((k) => get(data, k) !== undefined)) out.push(view);
+    }
+    return out;
+  };
+  probe.drawn = (spec) => spec.every((markers) => probe.renderers(markers).some((view) => {
+    const plot = view.parent;
+    const rows = get(view.model.data_source.data, markers[0]);
+    return rows && rows.length > 0 && (!plot || !plot.has_finished || plot.has_finished());
+  }));
+  // What the viewer sees of a glyph: its non-geometry columns, its colour spec and its selection.
+  probe.fingerprint = (markers) => probe.renderers(markers).map((view) => {
+    const source = view.model.data_source;
+    const parts = [];
+    for (const k of columns(source.data).sort()) {
+      if (!GEOMETRY.has(k)) parts.push(k, Array.from(get(source.data, k)).join(','));
+    }
+    const glyph = view.model.glyph;
+    for (const attr of ['fill_color', 'line_color', 'line_width']) {
+      const spec = glyph[attr];  // a value, or {field, transform: a colour mapper model}
+      if (spec === undefined || spec === null || typeof spec !== 'object') {
+        parts.push(attr, String(spec));
+        continue;
+      }
+      const mapper = spec.transform;
+      parts.push(attr, String(spec.field ?? spec.value ?? ''),
+        mapper ? [mapper.low, mapper.high, mapper.palette ? mapper.palette.join(',') : ''].join(';') : '');
+    }
+    parts.push('selected', Array.from(source.selected.indices).join(','));
+    return parts.join('|');
+  }).join('||');
+  probe.figureCount = () => (window.Bokeh && Bokeh.index
+    ? [...Bokeh.index.all_views()].filter((view) => view.model.type === 'Figure').length : 0);
+
+  // A point inside the polygon of the row whose `column` contains `name`, in screen pixels.
+  probe.screenPoint = (markers, name) => {
+    for (const view of probe.renderers(markers)) {
+      const data = view.model.data_source.data;
+      const row = columns(data).map((k) => Array.from(get(data, k)))
+        .map((values) => values.findIndex((v) => typeof v === 'string' && v.includes(name)))
+        .find((i) => i >= 0);
+      if (row === undefined) continue;
+      const flat = (a) => (Array.isArray(a) || ArrayBuffer.isView(a)
+        ? Array.from(a).flatMap(flat) : [a]);
+      const xs = flat(get(data, 'xs')[row]), ys = flat(get(data, 'ys')[row]);
+      const ring = xs.map((x, i) => [x, ys[i]]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+      const inside = ([px, py]) => {  // even-odd rule over every ring, good enough for a probe
+        let hit = false;
+        for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+          const [xi, yi] = ring[i], [xj, yj] = ring[j];
+          if ((yi > py) !== (yj > py) && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) hit = !hit;
+        }
+        return hit;
+      };
+      const [x0, x1] = [Math.min(...ring.map((p) => p[0])), Math.max(...ring.map((p) => p[0]))];
+      const [y0, y1] = [Math.min(...ring.map((p) => p[1])), Math.max(...ring.map((p) => p[1]))];
+      // The grid point inside the polygon farthest from its vertices: clear of the borders.
+      let best = null, bestDistance = -1;
+      for (let i = 1; i < 24; i++) {
+        for (let j = 1; j < 24; j++) {
+          const p = [x0 + ((x1 - x0) * i) / 24, y0 + ((y1 - y0) * j) / 24];
+          if (!inside(p)) continue;
+          const d = Math.min(...ring.map(([x, y]) => (x - p[0]) ** 2 + (y - p[1]) ** 2));
+          if (d > bestDistance) [best, bestDistance] = [p, d];
+        }
+      }
+      if (!best) continue;
+      const plot = view.parent;
+      plot.el.scrollIntoView({block: 'center'});
+      const rect = plot.canvas_view.el.getBoundingClientRect();
+      return [rect.left + plot.frame.x_scale.compute(best[0]), rect.top + plot.frame.y_scale.compute(best[1])];
+    }
+    return null;
+  };
+
+  // Start a measurement: forget the log, take the current values as the baseline.
+  probe.arm = (watchers) => {
+    probe.watchers = watchers;
+    probe.t0 = null;
+    probe.log = [];
+    probe.last = {};
+    for (const [name, fn] of Object.entries(watchers)) probe.last[name] = safe(fn);
+  };
+  // The next event of `type` reaching the window (capture phase) or `element` is the action.
+  probe.onAction = (type, element) => {
+    (element || window).addEventListener(type, (event) => { probe.t0 = event.timeStamp; },
+      {capture: true, once: true});
+  };
+  const safe = (fn) => { try { return String(fn()); } catch (e) { return 'error: ' + e; } };
+
+  const frame = () => {
+    // Not the frame's start time: an event handled early in this frame may be stamped after it.
+    const now = performance.now();
+    if (window.Bokeh && Bokeh.documents && Bokeh.documents.length && !probe.hooked) {
+      Bokeh.documents[0].on_change(() => { probe.docChanges += 1; }, true);
+      probe.hooked = true;
+    }
+    if (probe.drawnSpec && probe.firstDrawn === null && probe.drawn(probe.drawnSpec)) probe.firstDrawn = now;
+    for (const [name, fn] of Object.entries(probe.watchers)) {
+      const value = safe(fn);
+      if (value !== probe.last[name]) {
+        probe.last[name] = value;
+        probe.log.push([name, now, value.length < 2000 ? value : '']);
+      }
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})();
