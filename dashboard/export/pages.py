@@ -240,6 +240,9 @@ class _Copier:
             return [self._div(str(obj.object or ""), obj)]
         if isinstance(obj, pn.pane.HoloViews):
             return [self._plot(obj.object)]
+        if isinstance(obj, pn.pane.Bokeh):
+            # Built for this copy alone (the page was built here), so the model can be reused.
+            return [obj.object]
         raise TypeError(f"No offline copy for {type(obj).__name__}")
 
     def _children(self, layout: ListLike) -> list:
