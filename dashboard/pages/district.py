@@ -11,10 +11,8 @@ URL parameters synced (by the app): page=district, district, lang.
 
 from __future__ import annotations
 
-import contextlib
 import html
 
-import holoviews as hv
 import pandas as pd
 import panel as pn
 import param
@@ -25,13 +23,14 @@ from ..data import DashboardData
 from ..geo import UNIT_TYPES_EN
 from ..i18n import format_number, format_period, format_ratio, format_value, t
 from ..illustrative import ILLUSTRATIVE_SOURCE
-from ..model.cells import cached_city_value, district_cells, district_indicators
+from ..model.cells import cached_city_value, district_cells, district_indicators, per_data_version
 from ..model.collation import vietnamese_sort_keys
 from ..model.display import trend_frame
 from ..model.rank import rank_among, rank_label
 from ..model.targets import district_meets_target, target_for, target_sign, target_text
 from ..state import DashboardState
-from ..views.trend import chart_key_html, trend_element
+from ..views.profile_chart import ProfileChart
+from ..views.trend import CHART_HEIGHT, chart_key_html
 from . import PageRecord
 
 SLUG = "district"
@@ -124,6 +123,17 @@ def profile_table(data: DashboardData, code: str, lang: str) -> pd.DataFrame:
         if column in table:
             table[column] = table[column].astype(object).where(table[column].notna(), None)
     return table
+
+
+# Every session showing a district asks for the same table and trends: built once per data
+# version and shared (see model.cells). Callers must not modify what they get.
+cached_profile_table = per_data_version(maxsize=256)(profile_table)
+
+
+@per_data_version(maxsize=4096)
+def cached_trend_frame(data: DashboardData, indicator_id: str, code: str, lang: str) -> pd.DataFrame:
+    """`trend_frame` of one indicator for one district, the columns the served chart draws."""
+    return trend_frame(data, data.indicator(indicator_id), code, lang)
 
 
 def indicator_facts(data: DashboardData, indicator: Indicator, code: str, period: int, lang: str) -> dict | None:
@@ -298,7 +308,7 @@ def shows_illustrative(table: pd.DataFrame) -> bool:
     )
 
 
-def indicator_block_html(row: pd.Series, indicator: Indicator, code: str, lang: str) -> str:
+def indicator_block_html(row: pd.Series | dict, indicator: Indicator, code: str, lang: str) -> str:
     """The facts of one indicator for one district, as a definition list."""
     esc = html.escape
     status = row["status"]
@@ -383,8 +393,7 @@ class DistrictProfile(param.Parameterized):
     revision = param.Integer(
         default=0,
         precedence=-1,
-        doc="Moves with every new table; charts depend on it rather than on the table, which "
-        "HoloViews would hash on each update.",
+        doc="Moves with every new table: the indicator blocks redraw on it, all in one batch.",
     )
     table = param.DataFrame(doc="One row per indicator, see profile_table().", precedence=-1)
 
@@ -398,86 +407,82 @@ class DistrictProfile(param.Parameterized):
         code, lang, version = self.state.district, self.state.lang, self.data.version
         if self.table is not None and (code, lang, version) == (self.code, self.lang, self.version):
             return
-        table = profile_table(self.data, code, lang)
-        # Sixteen charts and their texts change together: one message to the browser, and one
-        # walk of the document's models instead of one per chart (HoloViews freezes the model
-        # graph around each chart update and Bokeh recomputes it whenever the freeze ends).
-        doc = pn.state.curdoc
-        frozen = doc.models.freeze() if doc is not None else contextlib.nullcontext()
-        with pn.io.hold(), frozen:
+        table = cached_profile_table(self.data, code, lang)
+        self._rows = {row["indicator_id"]: row for row in table.to_dict("records")}
+        self._district_label = district_name(self.data.districts, code, lang)
+        # Sixteen charts and their texts change together: one message to the browser. Only
+        # values change, never a model, so Bokeh has no model graph to walk again.
+        with pn.io.hold():
             self.param.update(
                 code=code, lang=lang, version=version, table=table, revision=self.revision + 1
             )
 
-    def row(self, indicator_id: str) -> pd.Series | None:
-        rows = (
-            self.table[self.table["indicator_id"] == indicator_id]
-            if len(self.table)
-            else self.table
-        )
-        return None if rows.empty else rows.iloc[0]
+    def row(self, indicator_id: str) -> dict | None:
+        """The profile table's row of an indicator as {column: value}; None if not reported."""
+        return self._rows.get(indicator_id)
+
+    def trend(self, indicator_id: str) -> pd.DataFrame:
+        """The trend frame of an indicator for the current district and language."""
+        return cached_trend_frame(self.data, indicator_id, self.code, self.lang)
 
     def district_label(self) -> str:
-        return district_name(self.data.districts, self.code, self.lang)
+        return self._district_label
 
 
 class IndicatorBlock(Viewer):
-    """One indicator of the profile: its facts and its trend chart, kept together when printed."""
+    """One indicator of the profile: its facts and its trend chart, kept together when printed.
+
+    Its panes and its Bokeh chart are made once; a new district or language only feeds them
+    new texts and column data.
+    """
 
     profile = param.ClassSelector(class_=DistrictProfile, doc="Profile to show.")
     indicator = param.ClassSelector(class_=Indicator, doc="Indicator of this block.")
 
     def __init__(self, **params):
         super().__init__(**params)
-        table = self.profile.param.table
-        facts = pn.pane.HTML(
-            pn.bind(self._facts_html, table),
-            sizing_mode="stretch_width",
-            css_classes=["profile-info"],
-            margin=(0, 8),
+        self.chart = ProfileChart(self.indicator, self.profile.lang)
+        self._facts = pn.pane.HTML(
+            "", sizing_mode="stretch_width", css_classes=["profile-info"], margin=(0, 8)
         )
-        # Each indicator has its own scales: never link the axes of the sixteen charts.
-        chart = pn.pane.HoloViews(
-            hv.DynamicMap(pn.bind(self._element, self.profile.param.revision)),
+        # Each indicator has its own scales: the sixteen charts share no axis.
+        chart = pn.pane.Bokeh(
+            self.chart.figure,
             sizing_mode="stretch_width",
-            linked_axes=False,
+            height=CHART_HEIGHT,
             css_classes=["profile-chart"],
             margin=(0, 4),
         )
-        key = pn.pane.HTML(
-            pn.bind(self._key_html, table), sizing_mode="stretch_width", margin=(0, 8)
-        )
+        self._key = pn.pane.HTML("", sizing_mode="stretch_width", margin=(0, 8))
         self._layout = pn.FlexBox(
-            facts,
+            self._facts,
             pn.Column(
                 chart,
-                key,
+                self._key,
                 sizing_mode="stretch_width",
                 css_classes=["profile-chart-column"],
                 margin=0,
             ),
-            visible=pn.bind(self._has_row, table),
+            visible=False,
             sizing_mode="stretch_width",
             css_classes=["profile-indicator"],
             margin=(6, 5),
         )
+        self.profile.param.watch(self._refresh, "revision")
+        self._refresh()
 
-    def _has_row(self, table: pd.DataFrame) -> bool:
-        return self.profile.row(self.indicator.id) is not None
-
-    def _facts_html(self, table: pd.DataFrame) -> str:
-        row = self.profile.row(self.indicator.id)
+    def _refresh(self, *_events) -> None:
+        profile, indicator = self.profile, self.indicator
+        row = profile.row(indicator.id)
         if row is None:
-            return ""
-        return indicator_block_html(row, self.indicator, self.profile.code, self.profile.lang)
-
-    def _element(self, _revision: int) -> hv.Overlay:
-        profile = self.profile
-        frame = trend_frame(profile.data, self.indicator, profile.code, profile.lang)
-        return trend_element(frame, self.indicator, profile.district_label(), profile.lang)
-
-    def _key_html(self, table: pd.DataFrame) -> str:
-        return chart_key_html(self.indicator, self.profile.district_label(), self.profile.lang)
+            # Hidden, and redrawn from scratch whenever a district shows it again.
+            self._layout.visible = False
+            return
+        label = profile.district_label()
+        self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang)
+        self.chart.update(profile.trend(indicator.id), label, profile.lang)
+        self._key.object = chart_key_html(indicator, label, profile.lang)
+        self._layout.visible = True
 
     def __panel__(self):
         return self._layout
