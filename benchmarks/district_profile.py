@@ -4,7 +4,9 @@ Run with ``.venv/bin/python benchmarks/district_profile.py [--runs N]`` over the
 database (``make seed`` first). Measured in-process like the session builds of ``run.py``:
 the page is built and rendered into a Bokeh ``Document`` (first build), then the shared
 state moves to another district while that document is current (switch), which is the
-server work behind one choice in the district chooser. Prints medians; asserts nothing.
+server work behind one choice in the district chooser. A page that makes its trend charts
+after it has reached the browser (``defer_charts``) has that work timed apart. Prints
+medians; asserts nothing.
 """
 
 from __future__ import annotations
@@ -39,16 +41,24 @@ def profile_times(data, runs: int, districts: tuple[str, ...] = DISTRICTS) -> di
     from dashboard.state import new_state
 
     clock = time.process_time
-    times: dict[str, list[float]] = {"first": [], "build": [], "switch": [], "cold switch": []}
+    deferred = "defer_charts" in DistrictPage.param
+    times: dict[str, list[float]] = {"first": [], "build": [], "charts after load": [], "switch": [],
+                                     "cold switch": []}
     for run in range(runs + 1):
         pn.state.reset()
         doc = Document()
         start = clock()
         with set_curdoc(doc):
             state = new_state(data, page="district", district=districts[0])
-            view = DistrictPage(state=state, data=data)
+            # As in a served session: the page goes out first, its charts follow.
+            view = DistrictPage(state=state, data=data, **({"defer_charts": True} if deferred else {}))
             doc.add_root(pn.panel(view).get_root(doc))
         times["first" if run == 0 else "build"].append(clock() - start)
+        if deferred:
+            start = clock()
+            with set_curdoc(doc):
+                view.build_charts()
+            times["charts after load"].append(clock() - start)
         for code in (*districts[1:], districts[0]):
             start = clock()
             with set_curdoc(doc):
@@ -71,9 +81,10 @@ def main() -> None:
     times = profile_times(data, args.runs)
     print(f"district profile, server CPU time: median of {args.runs} builds and "
           f"{len(times['switch'])} switches (first build and cold switches apart)")
-    for name in ("first", "build", "cold switch", "switch"):
-        values = times[name]
-        print(f"  {name:<12} {statistics.median(values) * 1000:8.0f} ms "
+    for name, values in times.items():
+        if not values:
+            continue
+        print(f"  {name:<17} {statistics.median(values) * 1000:8.0f} ms "
               f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})")
 
 

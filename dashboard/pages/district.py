@@ -11,11 +11,14 @@ URL parameters synced (by the app): page=district, district, lang.
 
 from __future__ import annotations
 
+import contextlib
 import html
+import logging
 
 import pandas as pd
 import panel as pn
 import param
+from panel.io.state import set_curdoc
 from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
@@ -36,6 +39,8 @@ from . import PageRecord
 SLUG = "district"
 TITLE = {"vi": "Hồ sơ quận/huyện", "en": "District profile"}
 ICON = "building"
+
+log = logging.getLogger(__name__)
 
 # Statuses from the weakest to the strongest: a block shows the weakest of its parts.
 ILLUSTRATIVE = "illustrative"
@@ -433,7 +438,7 @@ class IndicatorBlock(Viewer):
     """One indicator of the profile: its facts and its trend chart, kept together when printed.
 
     Its panes and its Bokeh chart are made once; a new district or language only feeds them
-    new texts and column data.
+    new texts and column data. The chart may be made after the facts (`build_chart`).
     """
 
     profile = param.ClassSelector(class_=DistrictProfile, doc="Profile to show.")
@@ -441,13 +446,14 @@ class IndicatorBlock(Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.chart = ProfileChart(self.indicator, self.profile.lang)
+        self.chart: ProfileChart | None = None
         self._facts = pn.pane.HTML(
             "", sizing_mode="stretch_width", css_classes=["profile-info"], margin=(0, 8)
         )
+        # Holds the chart's room until it is built, so the page does not jump when it comes.
         # Each indicator has its own scales: the sixteen charts share no axis.
-        chart = pn.pane.Bokeh(
-            self.chart.figure,
+        self._chart = pn.pane.Bokeh(
+            None,
             sizing_mode="stretch_width",
             height=CHART_HEIGHT,
             css_classes=["profile-chart"],
@@ -457,7 +463,7 @@ class IndicatorBlock(Viewer):
         self._layout = pn.FlexBox(
             self._facts,
             pn.Column(
-                chart,
+                self._chart,
                 self._key,
                 sizing_mode="stretch_width",
                 css_classes=["profile-chart-column"],
@@ -471,16 +477,29 @@ class IndicatorBlock(Viewer):
         self.profile.param.watch(self._refresh, "revision")
         self._refresh()
 
+    def build_chart(self) -> None:
+        """Make the Bokeh chart, once, and draw the current district in it."""
+        if self.chart is not None:
+            return
+        self.chart = ProfileChart(self.indicator, self.profile.lang)
+        self._draw()
+        self._chart.object = self.chart.figure
+
+    def _draw(self) -> None:
+        profile = self.profile
+        if self.chart is not None and profile.row(self.indicator.id) is not None:
+            self.chart.update(profile.trend(self.indicator.id), profile.district_label(), profile.lang)
+
     def _refresh(self, *_events) -> None:
         profile, indicator = self.profile, self.indicator
         row = profile.row(indicator.id)
         if row is None:
-            # Hidden, and redrawn from scratch whenever a district shows it again.
+            # Hidden, and redrawn whenever a district shows it again.
             self._layout.visible = False
             return
         label = profile.district_label()
         self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang)
-        self.chart.update(profile.trend(indicator.id), label, profile.lang)
+        self._draw()
         self._key.object = chart_key_html(indicator, label, profile.lang)
         self._layout.visible = True
 
@@ -497,11 +516,20 @@ class DistrictPage(Viewer):
 
     state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
     data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
+    defer_charts = param.Boolean(
+        default=None,
+        allow_None=True,
+        constant=True,
+        precedence=-1,
+        doc="Send the page first and make the trend charts once the browser has it, one theme "
+        "at a time. None: in a served session only; notebooks and tests get every chart at once.",
+    )
 
     def __init__(self, **params):
         super().__init__(**params)
         state = self.state
         self._profile = DistrictProfile(state=state, data=self.data)
+        self._blocks: list[IndicatorBlock] = []
         self._chooser = pn.widgets.Select(
             label=t("profile_choose", state.lang),
             options=district_options(self.data.districts, state.lang),
@@ -573,6 +601,22 @@ class DistrictPage(Viewer):
             sizing_mode="stretch_width",
             css_classes=["page", "page-district", "profile-page"],
         )
+        defer = self.defer_charts if self.defer_charts is not None else _served()
+        if not defer:
+            self.build_charts()
+        elif pn.state.curdoc is not None:
+            _after_load(pn.state.curdoc, self._chart_batches())
+
+    def build_charts(self, blocks: list[IndicatorBlock] | None = None) -> None:
+        """Make the trend charts of `blocks` (default: all) not made yet, each at most once."""
+        _build_charts(self._blocks if blocks is None else blocks)
+
+    def _chart_batches(self) -> list[list[IndicatorBlock]]:
+        """The blocks by theme, top of the page first: one batch per message to the browser."""
+        batches: dict[str, list[IndicatorBlock]] = {}
+        for block in self._blocks:
+            batches.setdefault(block.indicator.theme, []).append(block)
+        return list(batches.values())
 
     def _indicators_by_theme(self) -> dict[str, list[Indicator]]:
         shown = {i.id for i in district_indicators(self.data)}
@@ -596,6 +640,7 @@ class DistrictPage(Viewer):
         blocks = [
             IndicatorBlock(profile=self._profile, indicator=indicator) for indicator in indicators
         ]
+        self._blocks += blocks
         return pn.Column(
             heading,
             pn.FlexBox(*blocks, sizing_mode="stretch_width", css_classes=["profile-blocks"]),
@@ -627,6 +672,46 @@ class DistrictPage(Viewer):
 
     def __panel__(self):
         return self._layout
+
+
+def _served() -> bool:
+    doc = pn.state.curdoc
+    return doc is not None and doc.session_context is not None
+
+
+def _build_charts(blocks: list[IndicatorBlock]) -> None:
+    # The new plots join the document together: one message, and one walk of the document's
+    # models when the freeze ends rather than one per plot.
+    doc = pn.state.curdoc
+    frozen = doc.models.freeze() if doc is not None else contextlib.nullcontext()
+    with pn.io.hold(), frozen:
+        for block in blocks:
+            block.build_chart()
+
+
+def _after_load(doc, batches: list[list[IndicatorBlock]]) -> None:
+    """Build the blocks' charts once the browser has shown the page, one batch per tick.
+
+    On a page opened later in the session the browser has the document already: the page's
+    own message goes first, and the charts follow.
+    """
+
+    def build_next() -> None:
+        if not batches:
+            return
+        with set_curdoc(doc):
+            _build_charts(batches.pop(0))
+        if batches:
+            _next_tick(doc, build_next)
+
+    pn.state.onload(lambda: _next_tick(doc, build_next))
+
+
+def _next_tick(doc, callback) -> None:
+    try:
+        doc.add_next_tick_callback(callback)
+    except Exception as error:  # the session closed before its charts were made
+        log.debug("district charts not built, session gone: %s", error)
 
 
 PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=DistrictPage)

@@ -1,8 +1,8 @@
-"""The district profile's served trend chart: one Bokeh figure per indicator, reused for every district.
+"""The district profile's served trend chart: one Bokeh plot per indicator, reused for every district.
 
 `views.trend.trend_element` draws the same lines through HoloViews for notebooks and exports;
 both take their columns from `model.display.trend_frame`, so screen and exports agree. Here
-the figure, its glyphs and its sources are made once per session; a district or language
+the plot, its glyphs and its one source are made once per session; a district or language
 change only replaces column data, tick labels and texts, never a Bokeh model.
 """
 
@@ -11,16 +11,38 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from bokeh.models import ColumnDataSource, FixedTicker, HoverTool, Range1d
-from bokeh.plotting import figure
+from bokeh.models import (
+    CDSView,
+    ColumnDataSource,
+    FixedTicker,
+    GlyphRenderer,
+    HoverTool,
+    Line,
+    LinearAxis,
+    Plot,
+    Range1d,
+    Scatter,
+    Step,
+)
 
 from ..catalogue import Indicator
 from ..i18n import t
 from .ranking import CITY_COLOUR, TARGET_COLOUR
 from .trend import CHART_HEIGHT, DISTRICT_COLOUR, tick_formatter
 
-# Columns of every source: the hover reads `series`, `period_label` and `label`.
-SERIES_COLUMNS = ("period", "value", "label", "period_label", "series")
+# The source's columns: `trend_frame`'s, with the values as floats (NaN where there is no
+# figure) and `series`, the district's name on every row, which its hover shows.
+CHART_COLUMNS = (
+    "period",
+    "period_label",
+    "district",
+    "district_label",
+    "series",
+    "city",
+    "city_label",
+    "target",
+    "target_label",
+)
 # Fraction of the period span left free at either end, as `trend_element` pads its x axis,
 # so the first and last points are not cut in half by the frame.
 X_PADDING = 0.12
@@ -32,37 +54,20 @@ BOOLEAN_RANGE = (-0.3, 1.3)
 CITY_POINT_SIZE = 6
 DISTRICT_POINT_SIZE = 9
 BOOLEAN_POINT_SIZE = 10
+# Axis text a little smaller than Bokeh's default, as the HoloViews chart draws it.
+TICK_FONT_SIZE = "10.5pt"
 
 
-def _series(frame: pd.DataFrame, column: str, label_column: str, name: str) -> dict[str, list]:
-    return {
-        "period": frame["period"].astype(float).tolist(),
-        "value": frame[column].astype(float).tolist(),
-        "label": frame[label_column].tolist(),
-        "period_label": frame["period_label"].tolist(),
-        "series": [name] * len(frame),
-    }
+def chart_columns(frame: pd.DataFrame, district_label: str) -> dict[str, list]:
+    """The chart's column data for `frame` (from `trend_frame`) and the district's name.
 
-
-def chart_columns(frame: pd.DataFrame, indicator: Indicator, district_label: str, lang: str) -> dict[str, dict]:
-    """{source name: column data} of the chart for `frame` (from `trend_frame`).
-
-    'district' and 'points' always; 'city' and 'target' unless the indicator is yes/no, whose
-    city value is a share of districts and compares nothing on the same axis. Missing figures
-    stay NaN, which Bokeh draws as a gap, never as 0.
+    Missing figures stay NaN, which Bokeh draws as a gap, never as 0.
     """
-    own = _series(frame, "district", "district_label", district_label)
-    if indicator.is_boolean:
-        return {"district": own, "points": {**own, "colour": [DISTRICT_COLOUR] * len(frame),
-                                            "size": [BOOLEAN_POINT_SIZE] * len(frame)}}
-    city_name = t("profile_districts_average" if indicator.is_count else "city", lang)
-    city = _series(frame, "city", "city_label", city_name)
-    target = _series(frame, "target", "target_label", t("target", lang))
-    # One scatter for both series keeps the document small: sixteen charts share a page.
-    points = {column: city[column] + own[column] for column in SERIES_COLUMNS}
-    points["colour"] = [CITY_COLOUR] * len(frame) + [DISTRICT_COLOUR] * len(frame)
-    points["size"] = [CITY_POINT_SIZE] * len(frame) + [DISTRICT_POINT_SIZE] * len(frame)
-    return {"target": target, "city": city, "district": own, "points": points}
+    columns = {column: frame[column].tolist() for column in CHART_COLUMNS if column != "series"}
+    for column in ("period", "district", "city", "target"):
+        columns[column] = frame[column].astype(float).tolist()
+    columns["series"] = [district_label] * len(frame)
+    return columns
 
 
 def value_top(frame: pd.DataFrame) -> float:
@@ -83,77 +88,100 @@ def period_range(periods: list[int]) -> tuple[float, float]:
     return (low - pad, high + pad)
 
 
-def hover_tooltips(lang: str) -> list[tuple[str, str]]:
-    return [("", "@series"), (t("period", lang), "@period_label"), (t("value", lang), "@label")]
+def city_series_name(indicator: Indicator, lang: str) -> str:
+    """Counts compare with the average district, every other kind with the whole city."""
+    return t("profile_districts_average" if indicator.is_count else "city", lang)
+
+
+def hover_tooltips(series: str, value_column: str, lang: str) -> list[tuple[str, str]]:
+    """Series name (a column reference or plain text), period and formatted value."""
+    return [("", series), (t("period", lang), "@period_label"), (t("value", lang), f"@{value_column}")]
 
 
 class ProfileChart:
-    """The trend of one indicator for the profile's district, against the city and the target."""
+    """The trend of one indicator for the profile's district, against the city and the target.
+
+    Yes/no indicators draw only the district's answer: their city value is a share of
+    districts and compares nothing on the same axis.
+    """
 
     def __init__(self, indicator: Indicator, lang: str, height: int = CHART_HEIGHT):
         self.indicator = indicator
         self._lang = lang
+        self.source = ColumnDataSource({column: [] for column in CHART_COLUMNS})
         self.x_range = Range1d(0, 1)
         self.y_range = Range1d(*BOOLEAN_RANGE) if indicator.is_boolean else Range1d(0, 1)
-        self.figure = figure(
+        # A bare Plot rather than bokeh.plotting.figure: no grid, title, tools or per-glyph
+        # selection copies, which sixteen charts a session would otherwise build and send.
+        self.figure = Plot(
             height=height, sizing_mode="stretch_width", x_range=self.x_range, y_range=self.y_range,
-            tools="", toolbar_location=None, min_border_left=8, min_border_right=12, min_border_top=8,
-            outline_line_color=None, css_classes=["profile-chart-figure"],
+            toolbar_location=None, title=None, outline_line_color=None,
+            min_border_left=8, min_border_right=12, min_border_top=8, min_border_bottom=8,
         )
-        plot = self.figure
-        plot.grid.visible = False
         self._x_ticker = FixedTicker(ticks=[])
-        plot.xaxis.ticker = self._x_ticker
-        plot.yaxis.axis_label_text_font_style = "normal"
-        empty = {column: [] for column in SERIES_COLUMNS}
-        self.sources = {"district": ColumnDataSource(dict(empty)),
-                        "points": ColumnDataSource({**empty, "colour": [], "size": []})}
+        self.figure.add_layout(LinearAxis(ticker=self._x_ticker, major_label_text_font_size=TICK_FONT_SIZE),
+                               "below")
+        self._y_axis = LinearAxis(major_label_text_font_size=TICK_FONT_SIZE, axis_label_text_font_style="normal")
+        self.figure.add_layout(self._y_axis, "left")
+        self._view = CDSView()
         if indicator.is_boolean:
-            plot.yaxis.ticker = FixedTicker(ticks=[0, 1])
-            plot.step("period", "value", source=self.sources["district"], mode="center",
-                      color=DISTRICT_COLOUR, line_width=3)
+            self._y_axis.ticker = FixedTicker(ticks=[0, 1])
+            self._add(Step(x="period", y="district", mode="center", line_color=DISTRICT_COLOUR, line_width=3))
+            own = self._add(Scatter(x="period", y="district", size=BOOLEAN_POINT_SIZE,
+                                    fill_color=DISTRICT_COLOUR, line_color=DISTRICT_COLOUR))
+            self._city_hover = None
         else:
-            self.sources["target"] = ColumnDataSource(dict(empty))
-            self.sources["city"] = ColumnDataSource(dict(empty))
+            self._y_formatter = tick_formatter(lang, self._unit(), indicator.is_count)
+            self._y_axis.formatter = self._y_formatter
             if indicator.targets:
-                plot.line("period", "value", source=self.sources["target"], color=TARGET_COLOUR,
-                          line_width=2.5, line_dash="dotted")
-            plot.line("period", "value", source=self.sources["city"], color=CITY_COLOUR, line_width=2,
-                      line_dash="dashed")
-            plot.line("period", "value", source=self.sources["district"], color=DISTRICT_COLOUR, line_width=3)
-            self._y_formatter = tick_formatter(lang, "%" if indicator.is_percent else "", indicator.is_count)
-            plot.yaxis.formatter = self._y_formatter
-        points = plot.scatter("period", "value", source=self.sources["points"], color="colour", size="size")
-        self.hover = HoverTool(renderers=[points], tooltips=hover_tooltips(lang))
-        plot.add_tools(self.hover)
-        self._relabel(lang)
+                self._add(Line(x="period", y="target", line_color=TARGET_COLOUR, line_width=2.5,
+                               line_dash="dotted"))
+            self._add(Line(x="period", y="city", line_color=CITY_COLOUR, line_width=2, line_dash="dashed"))
+            self._add(Line(x="period", y="district", line_color=DISTRICT_COLOUR, line_width=3))
+            city = self._add(Scatter(x="period", y="city", size=CITY_POINT_SIZE, fill_color=CITY_COLOUR,
+                                     line_color=CITY_COLOUR))
+            own = self._add(Scatter(x="period", y="district", size=DISTRICT_POINT_SIZE,
+                                    fill_color=DISTRICT_COLOUR, line_color=DISTRICT_COLOUR))
+            self._city_hover = HoverTool(renderers=[city])
+            self.figure.add_tools(self._city_hover)
+        self._own_hover = HoverTool(renderers=[own])
+        self.figure.add_tools(self._own_hover)
+        self._relabel(lang, force=True)
+
+    def _add(self, glyph) -> GlyphRenderer:
+        renderer = GlyphRenderer(data_source=self.source, view=self._view, glyph=glyph)
+        self.figure.renderers.append(renderer)
+        return renderer
+
+    def _unit(self) -> str:
+        return "%" if self.indicator.is_percent else ""
 
     def update(self, frame: pd.DataFrame, district_label: str, lang: str) -> None:
         """Draw `frame` (from `trend_frame`) for `district_label`; only data and labels change."""
         indicator = self.indicator
-        for name, columns in chart_columns(frame, indicator, district_label, lang).items():
-            self.sources[name].data = columns
+        self.source.data = chart_columns(frame, district_label)
         periods = [int(p) for p in frame["period"]]
         self.x_range.update(**dict(zip(("start", "end"), period_range(periods))))
-        plot = self.figure
         self._x_ticker.ticks = periods
-        plot.xaxis.major_label_overrides = dict(zip(periods, frame["period_label"]))
+        axis = self.figure.below[0]
+        axis.major_label_overrides = dict(zip(periods, frame["period_label"]))
         tilted = len(periods) > 5 or indicator.frequency == "term"
-        plot.xaxis.major_label_orientation = math.radians(X_ROTATION) if tilted else "horizontal"
+        axis.major_label_orientation = math.radians(X_ROTATION) if tilted else "horizontal"
         if not indicator.is_boolean:
             self.y_range.end = value_top(frame)
-        if lang != self._lang:
-            self._relabel(lang)
+        self._relabel(lang)
 
-    def _relabel(self, lang: str) -> None:
-        """Texts of the figure in `lang`. A new language is rare: a throwaway formatter gives its code."""
-        indicator, plot = self.indicator, self.figure
-        self.hover.tooltips = hover_tooltips(lang)
+    def _relabel(self, lang: str, force: bool = False) -> None:
+        if lang == self._lang and not force:
+            return
+        indicator = self.indicator
+        self._own_hover.tooltips = hover_tooltips("@series", "district_label", lang)
         if indicator.is_boolean:
-            plot.yaxis.major_label_overrides = {0: t("no", lang), 1: t("yes", lang)}
+            self._y_axis.major_label_overrides = {0: t("no", lang), 1: t("yes", lang)}
         else:
-            unit = "%" if indicator.is_percent else ""
+            self._city_hover.tooltips = hover_tooltips(city_series_name(indicator, lang), "city_label", lang)
+            self._y_axis.axis_label = indicator.unit[lang] if indicator.is_count else "%"
             if lang != self._lang:
-                self._y_formatter.code = tick_formatter(lang, unit, indicator.is_count).code
-            plot.yaxis.axis_label = indicator.unit[lang] if indicator.is_count else "%"
+                # A new language is rare: a throwaway formatter, never attached, gives its code.
+                self._y_formatter.code = tick_formatter(lang, self._unit(), indicator.is_count).code
         self._lang = lang
