@@ -6,7 +6,10 @@ import math
 
 import holoviews as hv
 import pandas as pd
+import panel as pn
 import pytest
+from bokeh.document import Document
+from panel.io.state import set_curdoc
 
 from dashboard.catalogue import load_catalogue
 from dashboard.data import CITY_MAP_ID, DashboardData
@@ -15,6 +18,7 @@ from dashboard.model.cells import district_cells, district_indicators
 from dashboard.model.display import trend_frame
 from dashboard.pages import district as page
 from dashboard.state import new_state
+from dashboard.views.profile_chart import chart_columns
 from dashboard.views.trend import chart_key_html, trend_element
 
 # Options on HoloViews elements need a plotting backend; the served app loads the same one.
@@ -314,3 +318,48 @@ def test_profile_follows_newly_imported_figures(tiny_data):
     state.data_version = tiny_data.version
     row = row_of(profile.table, PERCENT)
     assert row["value"] == 70.0 and row["change"] == pytest.approx(-10.0)
+
+
+# ------------------------------------------------------------------------ served charts
+
+
+def test_served_chart_draws_the_trend_frame_columns_with_gaps_kept(tiny_data):
+    indicator = tiny_data.indicator(PERCENT)
+    frame = trend_frame(tiny_data, indicator, "003", "vi")
+    columns = chart_columns(frame, "Quận Tây Hồ")
+    assert columns["period"] == [2016.0, 2017.0, 2018.0]
+    assert math.isnan(columns["district"][1]) and columns["district_label"][1] == "chưa có số liệu"
+    assert columns["target"] == [100.0, 100.0, 100.0]
+    assert columns["series"] == ["Quận Tây Hồ"] * 3
+
+
+def test_switching_district_changes_the_chart_data_but_no_bokeh_model(dashboard_data):
+    state = new_state(dashboard_data, page="district", district=BA_VI)
+    view = page.DistrictPage(state=state, data=dashboard_data)
+    doc = Document()
+    with set_curdoc(doc):
+        doc.add_root(pn.panel(view).get_root(doc))
+    block = next(b for b in view._blocks if b.indicator.id == PERCENT)
+    plot, source = block.chart.figure, block.chart.source
+    before_data = dict(source.data)
+    before_models = {model.id for model in doc.models}
+    assert before_data["series"][0] == "Huyện Ba Vì"
+
+    with set_curdoc(doc):
+        state.district = "001"
+    assert block.chart.figure is plot and block.chart.source is source
+    assert source.data["series"][0] == "Quận Ba Đình"
+    assert source.data["district"] != before_data["district"]
+    expected = trend_frame(dashboard_data, dashboard_data.indicator(PERCENT), "001", "vi")
+    assert source.data["district_label"] == expected["district_label"].tolist()
+    assert {model.id for model in doc.models} == before_models
+
+
+def test_served_page_sends_the_facts_first_and_its_charts_after(dashboard_data):
+    state = new_state(dashboard_data, page="district", district=BA_VI)
+    view = page.DistrictPage(state=state, data=dashboard_data, defer_charts=True)
+    assert all(block.chart is None for block in view._blocks)
+    view.build_charts()
+    assert all(block.chart is not None for block in view._blocks)
+    block = next(b for b in view._blocks if b.indicator.id == COUNT)
+    assert block.chart.source.data["series"][0] == "Huyện Ba Vì"

@@ -1,12 +1,14 @@
 """Per-indicator slices of the observations, computed once per data version and shared by sessions.
 
 The caches are keyed by the process-wide DashboardData (hashed by identity) and its version:
-every session asks for the same cells, and an import moves the version.
+every session asks for the same cells, and an import moves the version. `per_data_version`
+applies the same policy to tables built from these slices elsewhere.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -61,7 +63,36 @@ def _chart_periods(data: DashboardData, version: int, indicator_id: str) -> tupl
     return tuple(sorted(set(district_cells(data, indicator_id)) | set(city["period"].astype(int))))
 
 
+# Caches made by `per_data_version`, cleared with the slices above.
+_VERSIONED_CACHES: list = []
+
+
+def per_data_version(maxsize: int) -> Callable[[Callable], Callable]:
+    """Cache `function(data, *args)` by data object, data version and `args`, like the slices above.
+
+    For tables derived from these slices that many sessions ask for (a district's profile,
+    its trend frames): an import moves the version, so a new figure is never served stale.
+    The cached value is shared: callers must not modify it.
+    """
+
+    def decorate(function: Callable) -> Callable:
+        @functools.lru_cache(maxsize=maxsize)
+        def cached(data: DashboardData, version: int, *args):
+            return function(data, *args)
+
+        @functools.wraps(function)
+        def lookup(data: DashboardData, *args):
+            return cached(data, data.version, *args)
+
+        lookup.cache_clear = cached.cache_clear
+        lookup.cache_info = cached.cache_info
+        _VERSIONED_CACHES.append(cached)
+        return lookup
+
+    return decorate
+
+
 def clear_caches() -> None:
     """Forget every cached slice (tests, or a process that swaps its data object)."""
-    for cache in (_district_cells, _city_value, _chart_periods):
+    for cache in (_district_cells, _city_value, _chart_periods, *_VERSIONED_CACHES):
         cache.cache_clear()

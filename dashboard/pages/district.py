@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import html
+import logging
 
-import holoviews as hv
 import pandas as pd
 import panel as pn
 import param
+from panel.io.state import set_curdoc
 from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
@@ -25,19 +26,22 @@ from ..data import DashboardData
 from ..geo import UNIT_TYPES_EN
 from ..i18n import format_number, format_period, format_ratio, format_value, t
 from ..illustrative import ILLUSTRATIVE_SOURCE
-from ..model.cells import cached_city_value, district_cells, district_indicators
+from ..model.cells import cached_city_value, district_cells, district_indicators, per_data_version
 from ..model.collation import vietnamese_sort_keys
 from ..model.councils import has_no_council
 from ..model.display import trend_frame
 from ..model.rank import rank_among, rank_label
 from ..model.targets import district_meets_target, target_for, target_sign, target_text
 from ..state import DashboardState
-from ..views.trend import chart_key_html, trend_element
+from ..views.profile_chart import ProfileChart
+from ..views.trend import CHART_HEIGHT, chart_key_html
 from . import PageRecord
 
 SLUG = "district"
 TITLE = {"vi": "Hồ sơ quận/huyện", "en": "District profile"}
 ICON = "building"
+
+log = logging.getLogger(__name__)
 
 # Statuses from the weakest to the strongest: a block shows the weakest of its parts.
 ILLUSTRATIVE = "illustrative"
@@ -126,6 +130,17 @@ def profile_table(data: DashboardData, code: str, lang: str) -> pd.DataFrame:
         if column in table:
             table[column] = table[column].astype(object).where(table[column].notna(), None)
     return table
+
+
+# Every session showing a district asks for the same table and trends: built once per data
+# version and shared (see model.cells). Callers must not modify what they get.
+cached_profile_table = per_data_version(maxsize=256)(profile_table)
+
+
+@per_data_version(maxsize=4096)
+def cached_trend_frame(data: DashboardData, indicator_id: str, code: str, lang: str) -> pd.DataFrame:
+    """`trend_frame` of one indicator for one district, the columns the served chart draws."""
+    return trend_frame(data, data.indicator(indicator_id), code, lang)
 
 
 def indicator_facts(data: DashboardData, indicator: Indicator, code: str, period: int, lang: str) -> dict | None:
@@ -303,7 +318,7 @@ def shows_illustrative(table: pd.DataFrame) -> bool:
     )
 
 
-def indicator_block_html(row: pd.Series, indicator: Indicator, code: str, lang: str) -> str:
+def indicator_block_html(row: pd.Series | dict, indicator: Indicator, code: str, lang: str) -> str:
     """The facts of one indicator for one district, as a definition list."""
     esc = html.escape
     status = row["status"]
@@ -389,8 +404,7 @@ class DistrictProfile(param.Parameterized):
     revision = param.Integer(
         default=0,
         precedence=-1,
-        doc="Moves with every new table; charts depend on it rather than on the table, which "
-        "HoloViews would hash on each update.",
+        doc="Moves with every new table: the indicator blocks redraw on it, all in one batch.",
     )
     table = param.DataFrame(doc="One row per indicator, see profile_table().", precedence=-1)
 
@@ -404,86 +418,96 @@ class DistrictProfile(param.Parameterized):
         code, lang, version = self.state.district, self.state.lang, self.data.version
         if self.table is not None and (code, lang, version) == (self.code, self.lang, self.version):
             return
-        table = profile_table(self.data, code, lang)
-        # Sixteen charts and their texts change together: one message to the browser, and one
-        # walk of the document's models instead of one per chart (HoloViews freezes the model
-        # graph around each chart update and Bokeh recomputes it whenever the freeze ends).
-        doc = pn.state.curdoc
-        frozen = doc.models.freeze() if doc is not None else contextlib.nullcontext()
-        with pn.io.hold(), frozen:
+        table = cached_profile_table(self.data, code, lang)
+        self._rows = {row["indicator_id"]: row for row in table.to_dict("records")}
+        self._district_label = district_name(self.data.districts, code, lang)
+        # Sixteen charts and their texts change together: one message to the browser. Only
+        # values change, never a model, so Bokeh has no model graph to walk again.
+        with pn.io.hold():
             self.param.update(
                 code=code, lang=lang, version=version, table=table, revision=self.revision + 1
             )
 
-    def row(self, indicator_id: str) -> pd.Series | None:
-        rows = (
-            self.table[self.table["indicator_id"] == indicator_id]
-            if len(self.table)
-            else self.table
-        )
-        return None if rows.empty else rows.iloc[0]
+    def row(self, indicator_id: str) -> dict | None:
+        """The profile table's row of an indicator as {column: value}; None if not reported."""
+        return self._rows.get(indicator_id)
+
+    def trend(self, indicator_id: str) -> pd.DataFrame:
+        """The trend frame of an indicator for the current district and language."""
+        return cached_trend_frame(self.data, indicator_id, self.code, self.lang)
 
     def district_label(self) -> str:
-        return district_name(self.data.districts, self.code, self.lang)
+        return self._district_label
 
 
 class IndicatorBlock(Viewer):
-    """One indicator of the profile: its facts and its trend chart, kept together when printed."""
+    """One indicator of the profile: its facts and its trend chart, kept together when printed.
+
+    Its panes and its Bokeh chart are made once; a new district or language only feeds them
+    new texts and column data. The chart may be made after the facts (`build_chart`).
+    """
 
     profile = param.ClassSelector(class_=DistrictProfile, doc="Profile to show.")
     indicator = param.ClassSelector(class_=Indicator, doc="Indicator of this block.")
 
     def __init__(self, **params):
         super().__init__(**params)
-        table = self.profile.param.table
-        facts = pn.pane.HTML(
-            pn.bind(self._facts_html, table),
-            sizing_mode="stretch_width",
-            css_classes=["profile-info"],
-            margin=(0, 8),
+        self.chart: ProfileChart | None = None
+        self._facts = pn.pane.HTML(
+            "", sizing_mode="stretch_width", css_classes=["profile-info"], margin=(0, 8)
         )
-        # Each indicator has its own scales: never link the axes of the sixteen charts.
-        chart = pn.pane.HoloViews(
-            hv.DynamicMap(pn.bind(self._element, self.profile.param.revision)),
+        # Holds the chart's room until it is built, so the page does not jump when it comes.
+        # Each indicator has its own scales: the sixteen charts share no axis.
+        self._chart = pn.pane.Bokeh(
+            None,
             sizing_mode="stretch_width",
-            linked_axes=False,
+            height=CHART_HEIGHT,
             css_classes=["profile-chart"],
             margin=(0, 4),
         )
-        key = pn.pane.HTML(
-            pn.bind(self._key_html, table), sizing_mode="stretch_width", margin=(0, 8)
-        )
+        self._key = pn.pane.HTML("", sizing_mode="stretch_width", margin=(0, 8))
         self._layout = pn.FlexBox(
-            facts,
+            self._facts,
             pn.Column(
-                chart,
-                key,
+                self._chart,
+                self._key,
                 sizing_mode="stretch_width",
                 css_classes=["profile-chart-column"],
                 margin=0,
             ),
-            visible=pn.bind(self._has_row, table),
+            visible=False,
             sizing_mode="stretch_width",
             css_classes=["profile-indicator"],
             margin=(6, 5),
         )
+        self.profile.param.watch(self._refresh, "revision")
+        self._refresh()
 
-    def _has_row(self, table: pd.DataFrame) -> bool:
-        return self.profile.row(self.indicator.id) is not None
+    def build_chart(self) -> None:
+        """Make the Bokeh chart, once, and draw the current district in it."""
+        if self.chart is not None:
+            return
+        self.chart = ProfileChart(self.indicator, self.profile.lang)
+        self._draw()
+        self._chart.object = self.chart.figure
 
-    def _facts_html(self, table: pd.DataFrame) -> str:
-        row = self.profile.row(self.indicator.id)
-        if row is None:
-            return ""
-        return indicator_block_html(row, self.indicator, self.profile.code, self.profile.lang)
-
-    def _element(self, _revision: int) -> hv.Overlay:
+    def _draw(self) -> None:
         profile = self.profile
-        frame = trend_frame(profile.data, self.indicator, profile.code, profile.lang)
-        return trend_element(frame, self.indicator, profile.district_label(), profile.lang)
+        if self.chart is not None and profile.row(self.indicator.id) is not None:
+            self.chart.update(profile.trend(self.indicator.id), profile.district_label(), profile.lang)
 
-    def _key_html(self, table: pd.DataFrame) -> str:
-        return chart_key_html(self.indicator, self.profile.district_label(), self.profile.lang)
+    def _refresh(self, *_events) -> None:
+        profile, indicator = self.profile, self.indicator
+        row = profile.row(indicator.id)
+        if row is None:
+            # Hidden, and redrawn whenever a district shows it again.
+            self._layout.visible = False
+            return
+        label = profile.district_label()
+        self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang)
+        self._draw()
+        self._key.object = chart_key_html(indicator, label, profile.lang)
+        self._layout.visible = True
 
     def __panel__(self):
         return self._layout
@@ -498,11 +522,20 @@ class DistrictPage(Viewer):
 
     state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
     data = param.ClassSelector(class_=DashboardData, doc="Process-wide data.")
+    defer_charts = param.Boolean(
+        default=None,
+        allow_None=True,
+        constant=True,
+        precedence=-1,
+        doc="Send the page first and make the trend charts once the browser has it, one theme "
+        "at a time. None: in a served session only; notebooks and tests get every chart at once.",
+    )
 
     def __init__(self, **params):
         super().__init__(**params)
         state = self.state
         self._profile = DistrictProfile(state=state, data=self.data)
+        self._blocks: list[IndicatorBlock] = []
         self._chooser = pn.widgets.Select(
             label=t("profile_choose", state.lang),
             options=district_options(self.data.districts, state.lang),
@@ -574,6 +607,22 @@ class DistrictPage(Viewer):
             sizing_mode="stretch_width",
             css_classes=["page", "page-district", "profile-page"],
         )
+        defer = self.defer_charts if self.defer_charts is not None else _served()
+        if not defer:
+            self.build_charts()
+        elif pn.state.curdoc is not None:
+            _after_load(pn.state.curdoc, self._chart_batches())
+
+    def build_charts(self, blocks: list[IndicatorBlock] | None = None) -> None:
+        """Make the trend charts of `blocks` (default: all) not made yet, each at most once."""
+        _build_charts(self._blocks if blocks is None else blocks)
+
+    def _chart_batches(self) -> list[list[IndicatorBlock]]:
+        """The blocks by theme, top of the page first: one batch per message to the browser."""
+        batches: dict[str, list[IndicatorBlock]] = {}
+        for block in self._blocks:
+            batches.setdefault(block.indicator.theme, []).append(block)
+        return list(batches.values())
 
     def _indicators_by_theme(self) -> dict[str, list[Indicator]]:
         shown = {i.id for i in district_indicators(self.data)}
@@ -597,6 +646,7 @@ class DistrictPage(Viewer):
         blocks = [
             IndicatorBlock(profile=self._profile, indicator=indicator) for indicator in indicators
         ]
+        self._blocks += blocks
         return pn.Column(
             heading,
             pn.FlexBox(*blocks, sizing_mode="stretch_width", css_classes=["profile-blocks"]),
@@ -628,6 +678,46 @@ class DistrictPage(Viewer):
 
     def __panel__(self):
         return self._layout
+
+
+def _served() -> bool:
+    doc = pn.state.curdoc
+    return doc is not None and doc.session_context is not None
+
+
+def _build_charts(blocks: list[IndicatorBlock]) -> None:
+    # The new plots join the document together: one message, and one walk of the document's
+    # models when the freeze ends rather than one per plot.
+    doc = pn.state.curdoc
+    frozen = doc.models.freeze() if doc is not None else contextlib.nullcontext()
+    with pn.io.hold(), frozen:
+        for block in blocks:
+            block.build_chart()
+
+
+def _after_load(doc, batches: list[list[IndicatorBlock]]) -> None:
+    """Build the blocks' charts once the browser has shown the page, one batch per tick.
+
+    On a page opened later in the session the browser has the document already: the page's
+    own message goes first, and the charts follow.
+    """
+
+    def build_next() -> None:
+        if not batches:
+            return
+        with set_curdoc(doc):
+            _build_charts(batches.pop(0))
+        if batches:
+            _next_tick(doc, build_next)
+
+    pn.state.onload(lambda: _next_tick(doc, build_next))
+
+
+def _next_tick(doc, callback) -> None:
+    try:
+        doc.add_next_tick_callback(callback)
+    except Exception as error:  # the session closed before its charts were made
+        log.debug("district charts not built, session gone: %s", error)
 
 
 PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=DistrictPage)

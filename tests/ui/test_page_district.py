@@ -14,7 +14,7 @@ from . import visible_text
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 DESKTOP = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
-# Sixteen small charts render after the facts; allow for a slow CI machine.
+# Sixteen small charts are made after the facts have arrived; allow for a slow CI machine.
 RENDER_TIMEOUT_MS = 60_000
 
 # True when Bokeh has drawn `count` plots and has no server round-trip pending.
@@ -22,7 +22,8 @@ _PLOTS_DRAWN = """(count) => {
   if (!window.Bokeh || !Bokeh.documents || !Bokeh.documents.length) return false;
   if (Bokeh.documents[0].is_idle === false) return false;
   const views = Array.from(Bokeh.index.all_views());
-  return views.filter((view) => view.model.type === 'Figure').length >= count;
+  // The profile draws bare Bokeh plots ('Plot'); figures elsewhere are 'Figure'.
+  return views.filter((view) => ['Figure', 'Plot'].includes(view.model.type)).length >= count;
 }"""
 
 # Series names drawn by the charts (the district's own line is named after the district).
