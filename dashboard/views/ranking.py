@@ -202,6 +202,7 @@ class RankingView(Viewer):
     """The linked ranking chart; tapping a bar selects that district everywhere."""
 
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values to draw.")
+    browser_tap = param.Callable(default=None, doc="Told of a tap the browser has already shown.")
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -230,7 +231,10 @@ class RankingView(Viewer):
 
     def _on_tap(self, _attr, _old, new) -> None:
         if new and new[0] < len(self._bar_codes):
-            self.snapshot.state.district = self._bar_codes[new[0]]
+            code = self._bar_codes[new[0]]
+            if self.browser_tap is not None and code != self.snapshot.state.district:
+                self.browser_tap(code)
+            self.snapshot.state.district = code
 
     def __panel__(self):
         return pn.Column(self._plot, self._note, sizing_mode="stretch_width", margin=0)
