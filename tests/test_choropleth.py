@@ -11,7 +11,7 @@ from dashboard.model.display import district_display
 from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.state import new_state
 from dashboard.views.choropleth import ChoroplethView, choropleth_element
-from dashboard.views.district_card import DistrictCard
+from dashboard.views.district_card import DistrictCard, district_card_html, district_cards
 
 hv.extension("bokeh")
 
@@ -104,3 +104,15 @@ def test_a_tap_shows_its_card_in_the_browser_and_the_server_does_not_resend_it(d
     state.param.update(indicator="committee_established", year=2018)
     assert "Có" in card.card.text or "Không" in card.card.text
     assert card.cards.data["html"][card.cards.data["code"].index("005")] == card.card.text
+
+
+@pytest.mark.parametrize(("indicator_id", "year"), [("women_district_council_pct", 2016),
+                                                    ("committee_established", 2018),
+                                                    ("women_district_council_pct", 2021)])
+def test_the_cards_sent_to_the_browser_are_the_cards_the_server_draws(dashboard_data, indicator_id, year):
+    state = new_state(dashboard_data, indicator=indicator_id, year=year)
+    snapshot = IndicatorSnapshot(state=state, data=dashboard_data)
+    cards = district_cards(snapshot.display, snapshot.indicator, state.year, "vi", snapshot.target)
+    for code, html in zip(cards["code"], cards["html"]):
+        assert html == district_card_html(snapshot.display, code, snapshot.indicator, state.year, "vi",
+                                          snapshot.target)

@@ -15,7 +15,7 @@ from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
 from ..i18n import format_period, t
-from ..model.rank import district_rank, rank_label, reporting_count
+from ..model.rank import district_rank, rank_among, rank_label, reporting_count
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import district_meets_target, target_text
 
@@ -29,6 +29,15 @@ def district_card_html(
     if rows.empty:
         return f'<div class="district-card empty">{t("select_district_hint", lang)}</div>'
     row = rows.iloc[0]
+    # The same rank, and the same words for "not ranked", as the district profile.
+    rank = None if pd.isna(row["value"]) else district_rank(display, code, indicator)
+    return row_card_html(row, rank, reporting_count(display["value"]), indicator, period, lang, target)
+
+
+def row_card_html(
+    row, rank: int | None, reporting: int, indicator: Indicator, period: int, lang: str, target: Target | None,
+) -> str:
+    """HTML for the district of one display row (a Series or a record), its rank already known."""
     lines = [
         f'<div class="card-title">{html.escape(row["name"])}</div>',
         f'<div class="card-indicator">{html.escape(indicator.short_name[lang])} · '
@@ -38,9 +47,7 @@ def district_card_html(
         + "</div>",
     ]
     if not pd.isna(row["value"]):
-        # The same rank, and the same words for "not ranked", as the district profile.
-        rank = district_rank(display, code, indicator)
-        label = html.escape(rank_label(rank, reporting_count(display["value"]), indicator, lang))
+        label = html.escape(rank_label(rank, reporting, indicator, lang))
         lines.append(f'<div class="card-rank" data-rank="{rank or ""}">{t("rank", lang)}: {label}</div>')
         if target is not None and not indicator.is_boolean:
             # Judged as the district profile judges it: only against a district target.
@@ -80,9 +87,14 @@ def district_cards(
     display: pd.DataFrame, indicator: Indicator, period: int, lang: str, target: Target | None,
 ) -> dict[str, list[str]]:
     """The card of every district, and the hint for none (code ""), for the browser to switch between."""
-    codes = ["", *display["code"].tolist()]
-    return {"code": codes, "html": [district_card_html(display, code, indicator, period, lang, target)
-                                    for code in codes]}
+    values = display["value"].astype(float)
+    reporting = reporting_count(values)
+    cards = {"code": [""], "html": [district_card_html(display, "", indicator, period, lang, target)]}
+    for row in display.to_dict("records"):
+        rank = None if pd.isna(row["value"]) else rank_among(values, row["value"], indicator)
+        cards["code"].append(row["code"])
+        cards["html"].append(row_card_html(row, rank, reporting, indicator, period, lang, target))
+    return cards
 
 
 class DistrictCard(Viewer):
