@@ -1,21 +1,28 @@
-"""The ranking chart follows indicator, period and language changes, empty periods included."""
+"""The ranking and trend charts follow indicator, period and language changes, empty periods included."""
 
 import holoviews as hv
 import panel as pn
+import pytest
 from bokeh.document import Document
+from bokeh.embed import file_html as _file_html
+from bokeh.resources import INLINE
 
-from dashboard.model.display import district_display
+from dashboard.model.display import district_display, trend_frame
 from dashboard.model.rank import ranked
 from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.state import new_state
-from dashboard.views.ranking import RankingView, ranking_element
+from dashboard.views.ranking import RankingView, ranking_element, ranking_rows
+from dashboard.views.trend import TrendView
 
 hv.extension("bokeh")
 
 
+def bokeh_html(model) -> str:
+    return _file_html(model, INLINE)
+
+
 def _bars_source(view: RankingView):
-    figure = view._plot._plots[next(iter(view._plot._plots))][0].state
-    return next(r.data_source for r in figure.renderers if "code" in r.data_source.data)
+    return view.chart.source
 
 
 def test_indicator_language_and_empty_period_changes_redraw_the_bars(dashboard_data):
@@ -24,6 +31,7 @@ def test_indicator_language_and_empty_period_changes_redraw_the_bars(dashboard_d
     document = Document()
     document.add_root(pn.panel(view).get_root(document))
     assert len(_bars_source(view).data["code"]) == 30
+    assert list(view.chart.figure.y_range.factors) == _bars_source(view).data["name"]
     state.param.update(indicator="committee_established", year=2018)
     assert set(_bars_source(view).data["value_label"]) <= {"Có", "Không"}
     state.lang = "en"
@@ -63,3 +71,48 @@ def test_the_note_says_no_target_applies_before_the_target_existed(dashboard_dat
     display, _ = district_display(dashboard_data, indicator, 2020, "vi")
     note = ranking_note_html(display, indicator, 2020, "vi", dashboard_data.city_value(indicator.id, 2020), None)
     assert "không có mục tiêu áp dụng cho kỳ này" in note
+
+
+def test_the_served_chart_is_one_bokeh_figure_patched_in_place(dashboard_data):
+    state = new_state(dashboard_data, indicator="women_district_council_pct", year=2016)
+    snapshot = IndicatorSnapshot(state=state, data=dashboard_data)
+    view = RankingView(snapshot=snapshot)
+    figure, source = view.chart.figure, view.chart.source
+    rows = ranking_rows(snapshot.display, snapshot.indicator)
+    assert source.data["code"] == rows["code"].tolist()  # the same rows as the exported chart
+    assert view.chart.target_line.visible == (snapshot.target is not None)
+    assert view.chart.city_line.visible and view.chart.city_line.location == snapshot.city.value
+    state.district = "271"
+    assert source.data["line"][source.data["code"].index("271")] == "#111111"
+    state.param.update(indicator="committee_established", year=2018)
+    assert view.chart.figure is figure and view.chart.source is source
+    assert not view.chart.target_line.visible and not view.chart.city_line.visible
+    assert (view.chart.figure.x_range.start, view.chart.figure.x_range.end) == (0.0, 1.0)
+    source.selected.indices = [0]  # a tap on the lowest bar
+    assert state.district == source.data["code"][0]
+
+
+def test_tapping_a_bar_selects_its_district(dashboard_data):
+    state = new_state(dashboard_data, indicator="women_district_council_pct", year=2016)
+    view = RankingView(snapshot=IndicatorSnapshot(state=state, data=dashboard_data))
+    source = view.chart.source
+    top = len(source.data["code"]) - 1
+    source.selected.indices = [top]
+    assert state.district == source.data["code"][top]
+
+
+def test_the_served_trend_is_one_bokeh_figure_with_gaps_for_missing_years(dashboard_data):
+    state = new_state(dashboard_data, indicator="women_district_council_pct", year=2016)
+    snapshot = IndicatorSnapshot(state=state, data=dashboard_data)
+    view = TrendView(snapshot=snapshot)
+    chart, figure = view.chart, view.chart.figure
+    state.district = "271"
+    frame = trend_frame(dashboard_data, snapshot.indicator, "271", "vi")
+    assert list(chart.lines.data["district"]) == pytest.approx(frame["district"].tolist(), nan_ok=True)
+    assert chart.city_line.visible and not chart.district_steps.visible
+    assert chart.figure.xaxis[0].major_label_overrides == dict(zip(frame["period"], frame["period_label"]))
+    state.param.update(indicator="committee_established", year=2018)
+    assert view.chart.figure is figure
+    assert chart.district_steps.visible and not chart.city_line.visible and not chart.target_line.visible
+    assert chart.figure.yaxis[0].major_label_overrides == {0: "Không", 1: "Có"}
+    bokeh_html(figure)  # renders standalone without a validation error

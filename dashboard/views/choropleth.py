@@ -119,6 +119,7 @@ class ChoroplethView(Viewer):
     """The live map. A click or a new indicator patches value columns of the drawn polygons."""
 
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values to draw.")
+    browser_tap = param.Callable(default=None, doc="Told of a tap the browser has already shown.")
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -152,7 +153,10 @@ class ChoroplethView(Viewer):
 
     def _on_tap(self, _attr, _old, new) -> None:
         codes = self.snapshot.display["code"].tolist()
-        self.state.district = codes[new[0]] if new else ""
+        code = codes[new[0]] if new else ""
+        if self.browser_tap is not None and code != self.state.district:
+            self.browser_tap(code)
+        self.state.district = code
 
     def __panel__(self):
         return self._pane

@@ -40,13 +40,19 @@ class IndicatorExplorer(Viewer):
         self.snapshot = snapshot = IndicatorSnapshot(state=state, data=self.data)
         in_view = {view: pn.bind(lambda current, view=view: current == view, state.param.view)
                    for view in ("map", "chart", "table")}
+        # A tap on the map or a bar shows its district's card in the browser; the server follows.
+        card = DistrictCard(snapshot=snapshot)
+        choropleth = ChoroplethView(snapshot=snapshot, browser_tap=card.shown_in_browser)
+        ranking = RankingView(snapshot=snapshot, browser_tap=card.shown_in_browser)
+        card.follow_taps(choropleth.source, clears=True)
+        card.follow_taps(ranking.chart.source, clears=False)
         map_column = pn.Column(
-            ChoroplethView(snapshot=snapshot), legend_pane(snapshot), attribution(state.param.lang),
+            choropleth, legend_pane(snapshot), attribution(state.param.lang),
             css_classes=["map-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
             visible=in_view["map"],
         )
         side_column = pn.Column(
-            DistrictCard(snapshot=snapshot), TrendView(snapshot=snapshot), RankingView(snapshot=snapshot),
+            card, TrendView(snapshot=snapshot), ranking,
             css_classes=["chart-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
             visible=pn.bind(lambda view: view != "table", state.param.view),
         )

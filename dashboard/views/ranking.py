@@ -8,6 +8,8 @@ import holoviews as hv
 import pandas as pd
 import panel as pn
 import param
+from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Range1d, Span, TapTool
+from bokeh.plotting import figure
 from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
@@ -25,6 +27,31 @@ SELECTED_LINE = "#111111"
 BAR_HEIGHT_PX = 19
 
 
+def ranking_rows(display: pd.DataFrame, indicator: Indicator, selected_code: str = "") -> pd.DataFrame:
+    """The bars in drawing order (best last), with outline and bar length: one rule for screen and export."""
+    return ranked(display, indicator).assign(
+        line=lambda frame: [SELECTED_LINE if code == selected_code else "white" for code in frame["code"]],
+        width=lambda frame: [3 if code == selected_code else 0.5 for code in frame["code"]],
+        length=lambda frame: 1.0 if indicator.kind == "boolean" else frame["value"],
+    )
+
+
+def ranking_value_label(indicator: Indicator, lang: str) -> str:
+    """Title of the value axis."""
+    return indicator.short_name[lang] + (" (%)" if indicator.kind == "percent" else "")
+
+
+def ranking_height(rows: int) -> int:
+    """Pixels: one bar row per district, never shorter than a readable chart."""
+    return max(260, BAR_HEIGHT_PX * rows + 70)
+
+
+def ranking_tooltips(lang: str) -> list[tuple[str, str]]:
+    """What hovering a bar shows, on screen and in the HTML export alike."""
+    return [(t("district", lang), "@{name}"), (t("value", lang), "@{value_label}"),
+            ("n/N", "@{ratio}"), (t("status", lang), "@{status_label}")]
+
+
 def ranking_element(
     display: pd.DataFrame,
     indicator: Indicator,
@@ -34,12 +61,8 @@ def ranking_element(
     target: Target | None = None,
 ) -> hv.Overlay:
     """Horizontal bars of every district with data, plus target and city lines where they apply."""
-    rows = ranked(display, indicator).assign(
-        line=lambda frame: [SELECTED_LINE if code == selected_code else "white" for code in frame["code"]],
-        width=lambda frame: [3 if code == selected_code else 0.5 for code in frame["code"]],
-        length=lambda frame: 1.0 if indicator.kind == "boolean" else frame["value"],
-    )
-    value_label = indicator.short_name[lang] + (" (%)" if indicator.kind == "percent" else "")
+    rows = ranking_rows(display, indicator, selected_code)
+    value_label = ranking_value_label(indicator, lang)
     # Dimension names and labels stay fixed across indicators and languages: HoloViews keys
     # the ranges of a DynamicMap by them. Axis titles are set as plot options instead.
     bars = hv.Bars(rows, kdims=["name"], vdims=["length", *BAR_COLUMNS]).opts(
@@ -49,11 +72,10 @@ def ranking_element(
         tools=["tap", "hover"],
         active_tools=["tap"],
         default_tools=["reset"],
-        hover_tooltips=[(t("district", lang), "@{name}"), (t("value", lang), "@{value_label}"),
-                        ("n/N", "@{ratio}"), (t("status", lang), "@{status_label}")],
+        hover_tooltips=ranking_tooltips(lang),
         nonselection_alpha=1.0,
         responsive=True,
-        height=max(260, BAR_HEIGHT_PX * len(rows) + 70),
+        height=ranking_height(len(rows)),
         xaxis=None if indicator.kind == "boolean" else "bottom",
         toolbar=None,
         title="",
@@ -105,37 +127,118 @@ def ranking_note_html(
     return '<div class="ranking-note">' + "<br>".join(parts) + "</div>"
 
 
+def ranking_columns(rows: pd.DataFrame) -> dict[str, list]:
+    """The bar source's columns for the rows of `ranking_rows`."""
+    return {column: rows[column].tolist() for column in ["name", "length", *BAR_COLUMNS]}
+
+
+def value_range(rows: pd.DataFrame, indicator: Indicator, lines: list[float]) -> tuple[float, float]:
+    """Value axis limits: from zero (or the lowest value) to the longest bar or line, padded."""
+    if indicator.kind == "boolean":
+        return 0.0, 1.0
+    values = [*rows["length"].dropna().tolist(), *lines]
+    if not values:
+        return 0.0, 1.0
+    low, high = min(0.0, min(values)), max(0.0, max(values))
+    pad = (high - low) * 0.05 or 1.0
+    return (low - pad if low < 0 else 0.0), high + pad
+
+
+class RankingFigure:
+    """The served ranking: one Bokeh figure per session whose data, factors and lines are replaced.
+
+    Built from `ranking_rows`, like `ranking_element`, so the screen and the exports agree.
+    """
+
+    def __init__(self, lang: str):
+        self.source = ColumnDataSource({column: [] for column in ["name", "length", *BAR_COLUMNS]})
+        self.figure = figure(
+            y_range=FactorRange(factors=[]), x_range=Range1d(0, 1), sizing_mode="stretch_width",
+            height=ranking_height(0), tools="", toolbar_location=None, min_border_left=8,
+            css_classes=["ranking-figure"],
+        )
+        self.figure.grid.visible = False
+        self.figure.outline_line_color = None
+        for axis in (self.figure.xaxis, self.figure.yaxis):
+            axis.major_label_text_font_size = "10pt"
+        renderer = self.figure.hbar(
+            y="name", right="length", height=0.8, source=self.source, fill_color="color",
+            line_color="line", line_width="width", nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0,
+            selection_fill_alpha=1.0,
+        )
+        self.tap = TapTool(renderers=[renderer])
+        self.hover = HoverTool(renderers=[renderer], tooltips=ranking_tooltips(lang))
+        self.figure.add_tools(self.tap, self.hover)
+        self.figure.toolbar.active_tap = self.tap
+        self.target_line = Span(dimension="height", location=0, line_color=TARGET_COLOUR, line_width=2.5,
+                                visible=False)
+        self.city_line = Span(dimension="height", location=0, line_color=CITY_COLOUR, line_width=2,
+                              line_dash="dashed", visible=False)
+        self.figure.add_layout(self.target_line)
+        self.figure.add_layout(self.city_line)
+
+    def update(self, rows: pd.DataFrame, indicator: Indicator, lang: str,
+               city: CityValue | None, target: Target | None) -> None:
+        """Replace bars, factors, axis and lines; only changed properties travel to the browser."""
+        lines = indicator.kind != "boolean"
+        show_target, show_city = lines and target is not None, lines and city is not None
+        self.target_line.update(visible=show_target, location=target.value if show_target else 0)
+        self.city_line.update(visible=show_city, location=city.value if show_city else 0)
+        start, end = value_range(rows, indicator, [span.location for span in (self.target_line, self.city_line)
+                                                   if span.visible])
+        self.figure.x_range.update(start=start, end=end)
+        names = rows["name"].tolist()
+        if list(self.figure.y_range.factors) != names:
+            # Factors first: a bar whose name is not yet a factor would be drawn nowhere.
+            self.figure.y_range.factors = names
+        self.source.data = ranking_columns(rows)
+        if self.source.selected.indices:
+            # Bars are reordered: a later tap on the same position must still count as a tap.
+            self.source.selected.indices = []
+        self.figure.height = ranking_height(len(rows))
+        self.figure.xaxis.visible = lines
+        self.figure.xaxis.axis_label = ranking_value_label(indicator, lang)
+        self.figure.yaxis.axis_label = t("district", lang)
+        self.hover.tooltips = ranking_tooltips(lang)
+
+
 class RankingView(Viewer):
     """The linked ranking chart; tapping a bar selects that district everywhere."""
 
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values to draw.")
+    browser_tap = param.Callable(default=None, doc="Told of a tap the browser has already shown.")
 
     def __init__(self, **params):
         super().__init__(**params)
-        self._bar_codes: list[str] = []
         state = self.snapshot.state
-        plot = hv.DynamicMap(pn.bind(self._element, self.snapshot.param.display, state.param.district))
-        self._selection = hv.streams.Selection1D(source=plot)
-        self._selection.param.watch(self._on_tap, "index")
-        self._plot = pn.pane.HoloViews(plot, sizing_mode="stretch_width", css_classes=["ranking-chart"])
+        self._bar_codes: list[str] = []
+        self.chart = RankingFigure(state.lang)
+        self._redraw()
+        self.chart.source.selected.on_change("indices", self._on_tap)
+        self._plot = pn.pane.Bokeh(self.chart.figure, sizing_mode="stretch_width", css_classes=["ranking-chart"])
         self._note = pn.pane.HTML(
             pn.bind(self._note_html, self.snapshot.param.display), sizing_mode="stretch_width"
         )
+        self.snapshot.param.watch(self._redraw, ["display"])
+        state.param.watch(self._redraw, ["district"])
 
-    def _element(self, display: pd.DataFrame, district: str) -> hv.Overlay:
+    def _redraw(self, *_events) -> None:
         snapshot = self.snapshot
-        self._bar_codes = ranked(display, snapshot.indicator)["code"].tolist()
-        return ranking_element(display, snapshot.indicator, snapshot.state.lang, district,
-                               snapshot.city, snapshot.target)
+        rows = ranking_rows(snapshot.display, snapshot.indicator, snapshot.state.district)
+        self._bar_codes = rows["code"].tolist()
+        self.chart.update(rows, snapshot.indicator, snapshot.state.lang, snapshot.city, snapshot.target)
 
     def _note_html(self, display: pd.DataFrame) -> str:
         snapshot = self.snapshot
         return ranking_note_html(display, snapshot.indicator, snapshot.state.year, snapshot.state.lang,
                                  snapshot.city, snapshot.target)
 
-    def _on_tap(self, event) -> None:
-        if event.new and event.new[0] < len(self._bar_codes):
-            self.snapshot.state.district = self._bar_codes[event.new[0]]
+    def _on_tap(self, _attr, _old, new) -> None:
+        if new and new[0] < len(self._bar_codes):
+            code = self._bar_codes[new[0]]
+            if self.browser_tap is not None and code != self.snapshot.state.district:
+                self.browser_tap(code)
+            self.snapshot.state.district = code
 
     def __panel__(self):
         return pn.Column(self._plot, self._note, sizing_mode="stretch_width", margin=0)

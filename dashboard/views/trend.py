@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import html
+import math
 
 import holoviews as hv
+import numpy as np
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import CustomJSTickFormatter
+from bokeh.models import (
+    BasicTicker,
+    BasicTickFormatter,
+    ColumnDataSource,
+    CustomJSTickFormatter,
+    FixedTicker,
+    HoverTool,
+    Range1d,
+)
+from bokeh.plotting import figure
 from panel.viewable import Viewer
 
 from ..catalogue import Indicator
@@ -154,6 +165,106 @@ def chart_key_html(indicator: Indicator, district_label: str, lang: str) -> str:
     return '<div class="profile-chart-key">' + " &nbsp; ".join(parts) + "</div>"
 
 
+def trend_columns(
+    frame: pd.DataFrame, indicator: Indicator, district_label: str, lang: str
+) -> tuple[dict[str, np.ndarray], dict[str, list]]:
+    """Line and point columns of the served trend chart, from the same `trend_frame` as `trend_element`."""
+    periods = frame["period"].to_numpy(dtype=float)
+    lines = {column: frame[column].to_numpy(dtype=float) for column in ("district", "city", "target")}
+    lines["period"] = periods
+    series = [("district", "district_label", district_label, DISTRICT_COLOUR, 10 if indicator.is_boolean else 9)]
+    if not indicator.is_boolean:
+        city_name = t("profile_districts_average" if indicator.is_count else "city", lang)
+        series.insert(0, ("city", "city_label", city_name, CITY_COLOUR, 6))
+    points: dict[str, list] = {key: [] for key in ("period", "value", "label", "period_label", "series",
+                                                   "colour", "size")}
+    for column, label_column, name, colour, size in series:
+        points["period"] += frame["period"].astype(float).tolist()
+        points["value"] += frame[column].astype(float).tolist()
+        points["label"] += frame[label_column].tolist()
+        points["period_label"] += frame["period_label"].tolist()
+        points["series"] += [name] * len(frame)
+        points["colour"] += [colour] * len(frame)
+        points["size"] += [size] * len(frame)
+    return lines, points
+
+
+def trend_top(frame: pd.DataFrame) -> float:
+    """Upper limit of the value axis, as `trend_element` sets it."""
+    highest = pd.concat([frame["district"], frame["city"], frame["target"]]).max()
+    return 1.0 if pd.isna(highest) or highest <= 0 else highest * 1.12
+
+
+class TrendFigure:
+    """The served trend chart: one Bokeh figure per session whose columns and axes are replaced."""
+
+    def __init__(self, lang: str, height: int = EXPLORER_CHART_HEIGHT):
+        self.lines = ColumnDataSource({"period": [], "district": [], "city": [], "target": []})
+        self.points = ColumnDataSource({key: [] for key in ("period", "value", "label", "period_label", "series",
+                                                             "colour", "size")})
+        self.figure = figure(
+            sizing_mode="stretch_width", height=height, tools="", toolbar_location=None,
+            x_range=Range1d(0, 1), y_range=Range1d(0, 1), css_classes=["trend-figure"],
+        )
+        self.figure.grid.grid_line_alpha = 0.5
+        self.figure.outline_line_color = None
+        self.target_line = self.figure.line("period", "target", source=self.lines, line_color=TARGET_COLOUR,
+                                            line_width=2.5, line_dash="dotted")
+        self.city_line = self.figure.line("period", "city", source=self.lines, line_color=CITY_COLOUR,
+                                          line_width=2, line_dash="dashed")
+        self.district_line = self.figure.line("period", "district", source=self.lines,
+                                              line_color=DISTRICT_COLOUR, line_width=3)
+        self.district_steps = self.figure.step("period", "district", source=self.lines, mode="center",
+                                               line_color=DISTRICT_COLOUR, line_width=3)
+        dots = self.figure.scatter("period", "value", source=self.points, color="colour", size="size")
+        self.hover = HoverTool(renderers=[dots], tooltips=self._tooltips(lang))
+        self.figure.add_tools(self.hover)
+        self._value_ticker = BasicTicker()
+        self._answer_ticker = FixedTicker(ticks=[0, 1])
+        self.figure.xaxis[0].ticker = FixedTicker(ticks=[])
+        self._formatter_key: tuple | None = None
+
+    @staticmethod
+    def _tooltips(lang: str) -> list[tuple[str, str]]:
+        return [("", "@series"), (t("period", lang), "@period_label"), (t("value", lang), "@label")]
+
+    def update(self, frame: pd.DataFrame, indicator: Indicator, district_label: str, lang: str) -> None:
+        """Replace lines, points and axes; only changed properties travel to the browser."""
+        lines, points = trend_columns(frame, indicator, district_label, lang)
+        self.lines.data = lines
+        self.points.data = points
+        boolean = indicator.is_boolean
+        self.target_line.visible = not boolean and bool(indicator.targets)
+        self.city_line.visible = not boolean
+        self.district_line.visible = not boolean
+        self.district_steps.visible = boolean
+        periods = [int(p) for p in frame["period"]]
+        low, high = (min(periods), max(periods)) if periods else (0, 1)
+        pad = (high - low) * 0.12 or 0.5
+        self.figure.x_range.update(start=low - pad, end=high + pad)
+        xaxis, yaxis = self.figure.xaxis[0], self.figure.yaxis[0]
+        xaxis.ticker.ticks = periods
+        xaxis.major_label_overrides = {p: label for p, label in zip(periods, frame["period_label"])}
+        xaxis.major_label_orientation = math.radians(40) if len(periods) > 5 or indicator.frequency == "term" \
+            else "horizontal"
+        self.hover.tooltips = self._tooltips(lang)
+        if boolean:
+            self.figure.y_range.update(start=-0.3, end=1.3)
+            yaxis.update(ticker=self._answer_ticker, axis_label="",
+                         major_label_overrides={0: t("no", lang), 1: t("yes", lang)})
+            key = ("answer",)
+            if key != self._formatter_key:
+                yaxis.formatter = BasicTickFormatter()
+        else:
+            self.figure.y_range.update(start=0, end=trend_top(frame))
+            label = indicator.unit[lang] if indicator.is_count else "%"
+            yaxis.update(ticker=self._value_ticker, axis_label=label, major_label_overrides={})
+            key = (lang, "%" if indicator.is_percent else "", indicator.is_count)
+            if key != self._formatter_key:
+                yaxis.formatter = tick_formatter(*key)
+        self._formatter_key = key
+
+
 class TrendView(Viewer):
     """Trend of the selected district against the city, updated in place."""
 
@@ -162,22 +273,26 @@ class TrendView(Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         state = self.snapshot.state
-        plot = hv.DynamicMap(pn.bind(self._element, self.snapshot.param.display, state.param.district))
-        self._plot = pn.pane.HoloViews(plot, sizing_mode="stretch_width", css_classes=["trend-chart"])
+        self.chart = TrendFigure(state.lang)
+        self._redraw()
+        self._plot = pn.pane.Bokeh(self.chart.figure, sizing_mode="stretch_width", css_classes=["trend-chart"])
         self._title = pn.pane.HTML(
             pn.bind(self._title_html, self.snapshot.param.display, state.param.district),
             sizing_mode="stretch_width", margin=(0, 10),
         )
+        self.snapshot.param.watch(self._redraw, ["display"])
+        state.param.watch(self._redraw, ["district"])
 
     def _district_name(self, display: pd.DataFrame, code: str) -> str:
         names = display.loc[display["code"] == code, "name"]
         return names.iloc[0] if len(names) else ""
 
-    def _element(self, display: pd.DataFrame, district: str) -> hv.Overlay:
+    def _redraw(self, *_events) -> None:
         snapshot = self.snapshot
+        district = snapshot.state.district
         frame = trend_frame(snapshot.data, snapshot.indicator, district, snapshot.state.lang)
-        return trend_element(frame, snapshot.indicator, self._district_name(display, district),
-                             snapshot.state.lang, height=EXPLORER_CHART_HEIGHT)
+        self.chart.update(frame, snapshot.indicator, self._district_name(snapshot.display, district),
+                          snapshot.state.lang)
 
     def _title_html(self, display: pd.DataFrame, district: str) -> str:
         lang = self.snapshot.state.lang

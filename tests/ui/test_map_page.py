@@ -146,3 +146,39 @@ def test_year_inside_a_term_resolves_to_the_term(open_app):
     assert period.evaluate("s => s.options[s.selectedIndex].text") == "2016–2021"
     expect(page.locator(".district-card")).to_contain_text("2016–2021")
     expect(page.locator(".ranking-note")).to_contain_text("2016–2021")
+
+
+# Holds back every websocket message the page sends until released: what the page shows
+# meanwhile, the browser drew on its own.
+_HOLD_MESSAGES = """() => {
+  window.__held = [];
+  const send = WebSocket.prototype.send;
+  window.__releaseMessages = () => {
+    WebSocket.prototype.send = send;
+    for (const [socket, message] of window.__held) send.call(socket, message);
+    window.__held = [];
+  };
+  WebSocket.prototype.send = function (message) { window.__held.push([this, message]); };
+}"""
+
+
+def test_a_tapped_district_card_shows_before_the_server_answers(open_app):
+    page = open_app("/?page=map&indicator=women_district_council_pct&year=2016")
+    expect(page.locator(".district-card.empty")).to_be_visible()
+    page.evaluate(_HOLD_MESSAGES)
+
+    click_district(page, "271")
+
+    # The server has heard nothing yet: the card comes from the page's own figures.
+    expect(page.locator(".district-card .card-title")).to_have_text("Huyện Ba Vì", timeout=2_000)
+    expect(page.locator(".district-card")).to_contain_text("2016–2021")
+    assert page.evaluate("() => window.__held.length") > 0, "the tap should be waiting to reach the server"
+    assert "district=271" not in query_string(page)
+
+    page.evaluate("() => window.__releaseMessages()")
+    # The server catches up: the URL, the ranking outline and the profile button follow.
+    wait_until(lambda: "district=271" in query_string(page), page, timeout=10_000)
+    wait_until(lambda: bar_columns(page, "code", "line")["line"][
+        bar_columns(page, "code")["code"].index("271")] == SELECTED_LINE, page, timeout=10_000)
+    expect(page.locator(".open-profile")).to_be_visible()
+    expect(page.locator(".district-card .card-title")).to_have_text("Huyện Ba Vì")
