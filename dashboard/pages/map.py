@@ -44,7 +44,7 @@ class MapPage(Viewer):
 
 def reform_notice_html(lang: str) -> str:
     """Why the district map stops at 30 June 2025, in one short paragraph."""
-    return f'<p class="reform-notice-text"><small>ⓘ {t("reform_notice", lang)}</small></p>'
+    return f'<p class="reform-notice-text"><small>{t("reform_notice", lang)}</small></p>'
 
 
 PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=MapPage, explorer=True)
