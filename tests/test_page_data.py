@@ -334,35 +334,43 @@ sys.stdin.readline()
 
 
 @pytest.fixture
-def locked_database(db_url):
-    """Locks the database from another process until the test calls the returned release()."""
+def database_lock(db_url):
+    """`lock()` holds the database locked from another process until `release()`."""
     import subprocess
     import sys
 
-    locker = subprocess.Popen([sys.executable, "-c", EXCLUSIVE_LOCK, db_url.removeprefix("sqlite:///")],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    lockers = []
+
+    def lock() -> None:
+        locker = subprocess.Popen([sys.executable, "-c", EXCLUSIVE_LOCK, db_url.removeprefix("sqlite:///")],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        lockers.append(locker)
+        assert locker.stdout.readline().strip() == "locked"
 
     def release() -> None:
-        if locker.poll() is None:
-            locker.stdin.write("\n")
-            locker.stdin.flush()
-            locker.wait(timeout=10)
+        for locker in lockers:
+            if locker.poll() is None:
+                locker.stdin.write("\n")
+                locker.stdin.flush()
+                locker.wait(timeout=10)
 
     try:
-        assert locker.stdout.readline().strip() == "locked"
-        yield release
+        yield lock, release
     finally:
-        if locker.poll() is None:
-            locker.kill()
-            locker.wait()
+        for locker in lockers:
+            if locker.poll() is None:
+                locker.kill()
+                locker.wait()
 
 
-def test_the_page_opens_at_once_while_the_database_is_locked(db_url, locked_database):
+def test_the_page_opens_at_once_while_the_database_is_locked(db_url, database_lock):
     import time
 
     from dashboard.i18n import t
 
+    lock, release = database_lock
     data = load_data(db_url)  # the process's data was loaded before the lock
+    lock()
     started = time.monotonic()
     page = make_page(db_url, data=data, wait=False)
     assert time.monotonic() - started < 1
@@ -376,7 +384,7 @@ def test_the_page_opens_at_once_while_the_database_is_locked(db_url, locked_data
     page.state.lang = "en"
     assert t("database_unreachable", "en") in page._history.object
 
-    locked_database()
+    release()
     page._load_history()  # what the page does when the database is back
     page.wait_for_history()
     assert page.history_state == "ready" and page.batches and "data-history" in page._history.object
