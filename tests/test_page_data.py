@@ -460,3 +460,40 @@ def test_the_page_names_the_thirty_units_fully():
     assert "các quận, huyện, thị xã" in STRINGS["intro"]["vi"]
     assert not [key for key, text in STRINGS.items()
                 if "quận, huyện" in text["vi"] and "quận, huyện, thị xã" not in text["vi"]]
+
+
+def test_a_served_page_applies_reads_on_its_document_and_rereads_when_the_database_returns(
+        db_url, monkeypatch):
+    from bokeh.document import Document
+    from panel.io.state import set_curdoc
+
+    from dashboard.data import DatabaseStatus, DataWatcher
+    from dashboard.pages import data as data_page
+
+    data = load_data(db_url)
+    watcher = DataWatcher(data, db_url)  # not started: the test tells it what it found
+    monkeypatch.setattr(data_page, "data_watcher", lambda: watcher)
+    from types import SimpleNamespace
+
+    context = SimpleNamespace(id="test", request=SimpleNamespace(arguments={}, cookies={}, headers={}))
+    monkeypatch.setattr(Document, "session_context", property(lambda self: context))
+    document = Document()
+
+    def run_next_ticks() -> None:
+        for callback in list(document.session_callbacks):
+            document.remove_next_tick_callback(callback)
+            callback.callback()
+
+    with set_curdoc(document):
+        page = make_page(db_url, data=data)
+        assert page.history_state == "loading"  # read, but not yet shown: that is the document's job
+        run_next_ticks()
+        assert page.history_state == "ready" and page.batches
+        assert watcher.subscriber_count == 1
+
+        page.param.update(history_state="failed", batches=[])  # as after a read during an outage
+        watcher._notify(DatabaseStatus(True, data.version))  # the database is back
+        run_next_ticks()
+        page.wait_for_history()
+        run_next_ticks()
+        assert page.history_state == "ready" and page.batches
