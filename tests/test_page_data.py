@@ -53,9 +53,13 @@ def editors(tmp_path, monkeypatch):
     return path
 
 
-def make_page(db_url: str, **params) -> DataPage:
-    data = load_data(db_url)
-    return DataPage(state=new_state(data, page="data"), data=data, **params)
+def make_page(db_url: str, data=None, wait: bool = True, **params) -> DataPage:
+    """The page as a session builds it; by default once its history has been read."""
+    data = data or load_data(db_url)
+    page = DataPage(state=new_state(data, page="data"), data=data, **params)
+    if wait:
+        page.wait_for_history()
+    return page
 
 
 def widgets(page: DataPage, kind) -> list:
@@ -200,6 +204,7 @@ def test_the_page_follows_imports_made_elsewhere(db_url):
     count = len(page.batches)
     result = import_bytes(GOOD_CSV, "cli.csv", user="cli", db_url=db_url)
     page.state.data_version = result.batch_id  # what the shell's periodic check does
+    page.wait_for_history()
     assert len(page.batches) == count + 1 and page.batches[0].file_name == "cli.csv"
 
 
@@ -247,6 +252,7 @@ def test_while_busy_a_click_on_rollback_or_check_does_nothing(db_url, editors, f
     page = make_page(db_url, editor=EDITOR)
     imported = import_bytes(GOOD_CSV, "a.csv", user=EDITOR, db_url=db_url)
     page._on_new_data()
+    page.wait_for_history()
     page._rollback_confirm.value = True
     page._set_busy(True)  # an import of this session is running
     before = fingerprint(db_url)
@@ -310,3 +316,184 @@ def test_a_rollback_that_would_break_a_rule_is_refused_on_the_page(db_url, edito
     assert "số học viên nữ (250) nhiều hơn tổng số học viên (100)" in message
     page.state.lang = "en"
     assert "more women trainees (250) than trainees in total (100)" in page._rollback_message.object
+
+
+# ------------------------------------------------------------------ off the event loop
+
+# Holds an exclusive lock on the database, so that even WAL readers wait (as in
+# tests/ui/test_database_banner.py).
+EXCLUSIVE_LOCK = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+connection.execute("BEGIN EXCLUSIVE")
+connection.execute("UPDATE batches SET comment = comment WHERE id = 1")
+print("locked", flush=True)
+sys.stdin.readline()
+"""
+
+
+@pytest.fixture
+def database_lock(db_url):
+    """`lock()` holds the database locked from another process until `release()`."""
+    import subprocess
+    import sys
+
+    lockers = []
+
+    def lock() -> None:
+        locker = subprocess.Popen([sys.executable, "-c", EXCLUSIVE_LOCK, db_url.removeprefix("sqlite:///")],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        lockers.append(locker)
+        assert locker.stdout.readline().strip() == "locked"
+
+    def release() -> None:
+        for locker in lockers:
+            if locker.poll() is None:
+                locker.stdin.write("\n")
+                locker.stdin.flush()
+                locker.wait(timeout=10)
+
+    try:
+        yield lock, release
+    finally:
+        for locker in lockers:
+            if locker.poll() is None:
+                locker.kill()
+                locker.wait()
+
+
+def test_the_page_opens_at_once_while_the_database_is_locked(db_url, database_lock):
+    import time
+
+    from dashboard.i18n import t
+
+    lock, release = database_lock
+    data = load_data(db_url)  # the process's data was loaded before the lock
+    lock()
+    started = time.monotonic()
+    page = make_page(db_url, data=data, wait=False)
+    assert time.monotonic() - started < 1
+    assert page.history_state == "loading" and page._history.loading
+    assert "Đang tải lịch sử" in page._history.object
+
+    page.wait_for_history()  # the read gives up after the busy timeout
+    assert page.history_state == "failed" and not page._history.loading
+    text = page._history.object
+    assert t("database_unreachable", "vi") in text and "Traceback" not in text
+    page.state.lang = "en"
+    assert t("database_unreachable", "en") in page._history.object
+
+    release()
+    page._load_history()  # what the page does when the database is back
+    page.wait_for_history()
+    assert page.history_state == "ready" and page.batches and "data-history" in page._history.object
+
+
+def test_the_history_is_read_in_a_worker_thread(db_url, monkeypatch):
+    import threading
+
+    from dashboard.pages import data as data_page
+
+    readers = []
+    real = data_page.batch_history
+
+    def recording(*args, **kwargs):
+        readers.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data_page, "batch_history", recording)
+    page = make_page(db_url)
+    assert readers and threading.current_thread() not in readers
+    assert page.history_state == "ready" and page.batches
+
+
+def test_an_import_reloads_the_figures_off_the_event_loop(db_url, editors, monkeypatch):
+    import asyncio
+    import threading
+
+    from dashboard.pages import data as data_page
+
+    page = make_page(db_url, editor=EDITOR)
+    loop_threads, reload_threads = [], []
+    real = data_page.refresh_if_changed
+
+    def recording(*args, **kwargs):
+        reload_threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data_page, "refresh_if_changed", recording)
+
+    async def click_import():
+        loop_threads.append(threading.current_thread())
+        await page._on_import(None)
+
+    page._file.param.update(value=GOOD_CSV, filename="ba-vi-2021.csv")
+    asyncio.run(click_import())
+    assert reload_threads and not set(reload_threads) & set(loop_threads)
+    # The importing session still shows the new figures and history as soon as it ends.
+    assert page._result.ok and page.state.data_version == page._result.batch_id
+    assert page.batches[0].id == page._result.batch_id and page.history_state == "ready"
+    assert page.data.district_table("women_district_council_pct", 2021).set_index("code").loc[
+        "271", "value"] == 42.5
+
+    page._rollback_confirm.value = True
+    asyncio.run(page._on_rollback(None))
+    assert page._rollback_result.ok and len(reload_threads) == 2
+    assert page.state.data_version == page._rollback_result.rollback_batch_id
+
+
+def test_a_history_read_started_before_an_import_does_not_overwrite_it(db_url, editors):
+    page = make_page(db_url, editor=EDITOR)
+    stale = page._read_history()
+    job = page._history_job
+    page._file.param.update(value=GOOD_CSV, filename="ba-vi-2021.csv")
+    result = page.submit(dry_run=False)
+    page._apply_history(stale, job)  # the older read ends last
+    assert page.batches[0].id == result.batch_id
+
+
+def test_the_page_names_the_thirty_units_fully():
+    from dashboard.pages.data import STRINGS
+
+    assert "30 quận, huyện, thị xã" in STRINGS["template_text"]["vi"]
+    assert "các quận, huyện, thị xã" in STRINGS["intro"]["vi"]
+    assert not [key for key, text in STRINGS.items()
+                if "quận, huyện" in text["vi"] and "quận, huyện, thị xã" not in text["vi"]]
+
+
+def test_a_served_page_applies_reads_on_its_document_and_rereads_when_the_database_returns(
+        db_url, monkeypatch):
+    from bokeh.document import Document
+    from panel.io.state import set_curdoc
+
+    from dashboard.data import DatabaseStatus, DataWatcher
+    from dashboard.pages import data as data_page
+
+    data = load_data(db_url)
+    watcher = DataWatcher(data, db_url)  # not started: the test tells it what it found
+    monkeypatch.setattr(data_page, "data_watcher", lambda: watcher)
+    from types import SimpleNamespace
+
+    context = SimpleNamespace(id="test", request=SimpleNamespace(arguments={}, cookies={}, headers={}))
+    monkeypatch.setattr(Document, "session_context", property(lambda self: context))
+    document = Document()
+
+    def run_next_ticks() -> None:
+        for callback in list(document.session_callbacks):
+            document.remove_next_tick_callback(callback)
+            callback.callback()
+
+    with set_curdoc(document):
+        page = make_page(db_url, data=data)
+        assert page.history_state == "loading"  # read, but not yet shown: that is the document's job
+        run_next_ticks()
+        assert page.history_state == "ready" and page.batches
+        assert watcher.subscriber_count == 1
+
+        page.param.update(history_state="failed", batches=[])  # as after a read during an outage
+        watcher._notify(DatabaseStatus(True, data.version))  # the database is back
+        run_next_ticks()
+        page.wait_for_history()
+        run_next_ticks()
+        assert page.history_state == "ready" and page.batches

@@ -15,16 +15,28 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import logging
+import threading
+from collections.abc import Callable
 from pathlib import PurePath
 from urllib.parse import urlencode
 
 import pandas as pd
 import panel as pn
 import param
+from panel.io.state import set_curdoc
 from panel.viewable import Viewer
 
 from .. import auth
-from ..data import DISTRICT_MAP_LAST_PERIOD, DashboardData, refresh_if_changed, shared_engine
+from ..data import (
+    DISTRICT_MAP_LAST_PERIOD,
+    DashboardData,
+    DatabaseStatus,
+    data_watcher,
+    refresh_if_changed,
+    shared_engine,
+)
+from ..i18n import t
 from ..importer import (
     MAX_FILE_LABEL,
     BatchInfo,
@@ -42,6 +54,8 @@ from ..state import DashboardState
 from ..store import database_url
 from . import PageRecord
 
+log = logging.getLogger(__name__)
+
 SLUG = "data"
 TITLE = {"vi": "Nhập số liệu", "en": "Data entry"}
 ICON = "upload"
@@ -53,8 +67,8 @@ PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
 STRINGS = {
     "heading": {"vi": "Nhập số liệu", "en": "Data entry"},
     "intro": {
-        "vi": "Mỗi năm, cán bộ số liệu tải mẫu Excel, điền số liệu của các quận, huyện rồi nhập "
-        "vào bảng theo dõi. Tệp có lỗi không làm thay đổi gì; mọi lần nhập đều được ghi lại và "
+        "vi": "Mỗi năm, cán bộ số liệu tải mẫu Excel, điền số liệu của các quận, huyện, thị xã rồi "
+        "nhập vào bảng theo dõi. Tệp có lỗi không làm thay đổi gì; mọi lần nhập đều được ghi lại và "
         "có thể hoàn tác.",
         "en": "Each year, data officers download the Excel template, fill in the districts' "
         "figures and import them into the dashboard. A file with problems changes nothing; every "
@@ -76,8 +90,8 @@ STRINGS = {
     "sign_out": {"vi": "Đăng xuất", "en": "Sign out"},
     "template_heading": {"vi": "Mẫu nhập liệu", "en": "Template"},
     "template_text": {
-        "vi": "Mẫu Excel có sẵn mã và tên 30 quận, huyện, một cột cho mỗi chỉ tiêu của năm, "
-        "kiểm tra dữ liệu ngay trong Excel và trang hướng dẫn.",
+        "vi": "Mẫu Excel có sẵn mã và tên 30 quận, huyện, thị xã, một cột cho mỗi chỉ tiêu của "
+        "năm, kiểm tra dữ liệu ngay trong Excel và trang hướng dẫn.",
         "en": "The Excel template lists the 30 districts with their codes, has a column for each "
         "indicator of the year, checks entries in Excel and has an instructions sheet.",
     },
@@ -126,6 +140,7 @@ STRINGS = {
     "history_empty": {"vi": "Chưa có lô số liệu nào.", "en": "No batches yet."},
     "history_error": {"vi": "Không đọc được lịch sử nhập số liệu.",
                       "en": "The import history cannot be read."},
+    "history_loading": {"vi": "Đang tải lịch sử nhập số liệu…", "en": "Loading the import history…"},
     "rollback_heading": {"vi": "Hoàn tác một lần nhập", "en": "Roll back an import"},
     "rollback_text": {
         "vi": "Hoàn tác trả lại đúng các giá trị trước lần nhập đó; lần hoàn tác cũng được ghi "
@@ -279,6 +294,9 @@ class DataPage(Viewer):
     )
     batches = param.List(default=[], item_type=BatchInfo, precedence=-1,
                          doc="The audit trail, newest first.")
+    history_state = param.Selector(
+        default="loading", objects=["loading", "ready", "failed"], precedence=-1,
+        doc="Whether the audit trail is being read, was read, or could not be read.")
 
     def __init__(self, **params):
         self._signin = None
@@ -287,8 +305,13 @@ class DataPage(Viewer):
             params["editor"] = self._signin.name if self._signin else None
         super().__init__(**params)
         lang = self.state.param.lang
-        self._history_failed = False
-        self._load_history()
+        # The session's document, when served: results of database reads made in a thread are
+        # applied on it. Without one (tests, notebooks) they are applied from the thread.
+        document = pn.state.curdoc
+        self._document = document if document is not None and document.session_context else None
+        self._history_job = 0  # the newest history read; an older one that ends later is dropped
+        self._history_thread: threading.Thread | None = None
+        self._applying_own_change = False  # this session's import set data_version itself
         self._heading = _html(pn.bind(
             lambda lang: f'<h2 class="data-section">{s("heading", lang)}</h2>'
                          f'<p class="data-text">{s("intro", lang)}</p>', lang))
@@ -303,8 +326,10 @@ class DataPage(Viewer):
         )
         self._template_message = _html("", visible=False)
         self._year.param.watch(self._relabel, "value")
-        self._history = _html(pn.bind(self._history_html, lang, self.param.batches),
-                              css_classes=["data-history-pane"])
+        self._history = _html(pn.bind(self._history_html, lang, self.param.batches,
+                                      self.param.history_state),
+                              css_classes=["data-history-pane"], loading=True)
+        self.param.watch(self._show_history_loading, "history_state")
         self._editor_sections: list = []
         if self.editor:
             self._build_editor_widgets()
@@ -312,6 +337,9 @@ class DataPage(Viewer):
         self.state.param.watch(self._on_new_data, "data_version")
         self._relabel()
         self._layout = self._build_layout()
+        self._load_history()
+        if self._document is not None:
+            self._follow_database()
 
     # ------------------------------------------------------------ everyone
 
@@ -333,26 +361,88 @@ class DataPage(Viewer):
         self._template_message.visible = False
         return io.BytesIO(content)
 
-    def _load_history(self) -> None:
+    @staticmethod
+    def _read_history() -> list[BatchInfo] | None:
+        """The audit trail from the database, or None when it cannot be read. It may wait on
+        a locked database, so it runs in a worker thread and touches no widget."""
         try:
-            self.batches = batch_history(engine=shared_engine(database_url()))
-            self._history_failed = False
-        except Exception:  # the page must still show; the history says it cannot be read
-            self._history_failed = True
-            self.batches = []
+            return batch_history(engine=shared_engine(database_url()))
+        except Exception as error:  # the page must still show; the history says it cannot be read
+            log.warning("the import history cannot be read: %s", error)
+            return None
 
-    def _history_html(self, lang: str, batches: list[BatchInfo]) -> str:
-        if self._history_failed:
-            return message_html(s("history_error", lang), "danger")
+    def _load_history(self) -> None:
+        """Read the audit trail in a worker thread; the page shows it when it arrives, on the
+        session's document when served."""
+        self._history_job += 1
+        job = self._history_job
+        self.history_state = "loading"
+
+        def read_then_show() -> None:
+            batches = self._read_history()
+            if self._document is None:
+                self._apply_history(batches, job)
+            else:
+                self._schedule(lambda: self._apply_history(batches, job))
+
+        self._history_thread = threading.Thread(target=read_then_show, daemon=True,
+                                                name="data-page-history")
+        self._history_thread.start()
+
+    def wait_for_history(self, timeout: float = 30) -> None:
+        """Block until the latest history read has been shown (scripts and tests, unserved)."""
+        if self._history_thread is not None:
+            self._history_thread.join(timeout)
+
+    def _apply_history(self, batches: list[BatchInfo] | None, job: int | None = None) -> None:
+        if job is not None and job != self._history_job:
+            return  # a newer read was started meanwhile; its result is the one to show
+        self.param.update(batches=batches or [],
+                          history_state="failed" if batches is None else "ready")
+        if self.editor:
+            self._refresh_rollback_choices()
+
+    def _show_history_loading(self, event) -> None:
+        self._history.loading = event.new == "loading"
+
+    def _history_html(self, lang: str, batches: list[BatchInfo], history_state: str) -> str:
+        if history_state == "loading":
+            return f'<p class="data-muted data-history-loading">{s("history_loading", lang)}</p>'
+        if history_state == "failed":
+            # The same words as the database banner, never a traceback.
+            return message_html(f'{s("history_error", lang)} {t("database_unreachable", lang)}',
+                                "danger")
         if not batches:
             return f'<p class="data-muted">{s("history_empty", lang)}</p>'
         return table_html(history_frame(batches, lang), "data-history")
 
     def _on_new_data(self, _event=None) -> None:
         """Another session or process imported or rolled back: show the new history."""
-        self._load_history()
-        if self.editor:
-            self._refresh_rollback_choices()
+        if not self._applying_own_change:
+            self._load_history()
+
+    def _follow_database(self) -> None:
+        """A history that could not be read is read again as soon as the database is back."""
+        def on_status(status: DatabaseStatus) -> None:
+            if status.reachable and self.history_state == "failed":
+                self._schedule(self._load_history)
+
+        unsubscribe = data_watcher().subscribe(on_status)
+        pn.state.on_session_destroyed(lambda _context: unsubscribe())
+
+    def _schedule(self, function: Callable[[], None]) -> None:
+        """Run `function` on this session's document, from any thread: Bokeh's
+        `add_next_tick_callback` is the one document method that is safe from another thread."""
+        document = self._document
+
+        def on_document() -> None:
+            with set_curdoc(document):
+                function()
+
+        try:
+            document.add_next_tick_callback(on_document)
+        except Exception as error:  # the session closed meanwhile
+            log.debug("session gone before the data page could update: %s", error)
 
     # ------------------------------------------------------------ editors only
 
@@ -441,9 +531,12 @@ class DataPage(Viewer):
         return False
 
     def submit(self, dry_run: bool) -> ImportResult | None:
-        """Check (dry run) or import the chosen file as this editor and show the outcome."""
+        """Check (dry run) or import the chosen file as this editor and show the outcome.
+
+        Waits in the calling thread; the page's own buttons use `_submit_in_background`.
+        """
         result = self._run_import(dry_run)
-        self._after_import(result)
+        self._after_import(result, self._reload_after_change() if _wrote(result) else None)
         return result
 
     def _run_import(self, dry_run: bool) -> ImportResult | None:
@@ -460,7 +553,9 @@ class DataPage(Viewer):
             dry_run=dry_run,
         )
 
-    def _after_import(self, result: ImportResult | None) -> None:
+    def _after_import(self, result: ImportResult | None,
+                      batches: list[BatchInfo] | None = None) -> None:
+        """Show the outcome; `batches` is the history read after a successful import."""
         if result is not None:
             self._result, self._message = result, None
         else:
@@ -471,7 +566,7 @@ class DataPage(Viewer):
             self._file.clear()
             self._file.param.update(value=None, filename=None)
             self._comment.param.update(value="", value_input="")
-            self._show_new_data()
+            self._show_new_data(batches)
 
     async def _on_check(self, _event) -> None:
         if not self._still_editor():
@@ -494,7 +589,8 @@ class DataPage(Viewer):
         self._set_busy(True)
         try:
             result = await asyncio.to_thread(self._run_import, dry_run)
-            self._after_import(result)
+            batches = await asyncio.to_thread(self._reload_after_change) if _wrote(result) else None
+            self._after_import(result, batches)
         finally:
             self._set_busy(False)
 
@@ -508,11 +604,27 @@ class DataPage(Viewer):
             self._check.disabled = self._import.disabled = not self._file.value
             self._enable_rollback()
 
-    def _show_new_data(self) -> None:
+    def _reload_after_change(self) -> list[BatchInfo] | None:
+        """After this session's import or rollback, the new figures and history, read in the
+        calling thread: it may wait on the process's reload lock or a locked database, so the
+        page runs it in a worker thread."""
+        try:
+            refresh_if_changed(self.data)
+        except Exception as error:  # the data keeps what it had; the watcher shows the banner
+            log.warning("the new figures cannot be read: %s", error)
+        return self._read_history()
+
+    def _show_new_data(self, batches: list[BatchInfo] | None) -> None:
         """This session shows the new figures at once; others follow within seconds."""
-        refresh_if_changed(self.data)
-        self.state.data_version = self.data.version
-        self._on_new_data()
+        self._history_job += 1  # a history read started before the change is out of date
+        self._applying_own_change = True
+        try:
+            self.state.data_version = self.data.version
+        finally:
+            self._applying_own_change = False
+        self._apply_history(batches)
+        if self._document is not None:
+            data_watcher().request_check()  # the other sessions of this process hear of it now
 
     def _show_outcome(self) -> None:
         lang = self.state.lang
@@ -554,7 +666,8 @@ class DataPage(Viewer):
         self._rollback_batch.param.update(options=choices,
                                           value=next(iter(choices.values()), None),
                                           visible=bool(choices))
-        self._rollback_none.visible = not choices
+        # While the history loads, "nothing to roll back" would not be true yet.
+        self._rollback_none.visible = not choices and self.history_state == "ready"
         self._rollback_row.visible = bool(choices)
         self._enable_rollback()
 
@@ -563,9 +676,10 @@ class DataPage(Viewer):
                                               and self._rollback_batch.value is not None)
 
     def rollback(self) -> RollbackResult | None:
-        """Roll back the chosen batch as this editor and show the outcome."""
+        """Roll back the chosen batch as this editor and show the outcome (waits in the
+        calling thread; the page's own button uses `_on_rollback`)."""
         result = self._run_rollback()
-        self._after_rollback(result)
+        self._after_rollback(result, self._reload_after_change() if _wrote(result) else None)
         return result
 
     def _run_rollback(self) -> RollbackResult | None:
@@ -579,13 +693,14 @@ class DataPage(Viewer):
                               comment=self._rollback_comment.value_input
                               or self._rollback_comment.value)
 
-    def _after_rollback(self, result: RollbackResult | None) -> None:
+    def _after_rollback(self, result: RollbackResult | None,
+                        batches: list[BatchInfo] | None = None) -> None:
         self._rollback_result = result
         self._show_rollback()
         if result is not None and result.ok:
             self._rollback_confirm.value = False
             self._rollback_comment.param.update(value="", value_input="")
-            self._show_new_data()
+            self._show_new_data(batches)
 
     async def _on_rollback(self, _event) -> None:
         if self._busy:
@@ -597,7 +712,8 @@ class DataPage(Viewer):
         self._set_busy(True)
         try:
             result = await asyncio.to_thread(self._run_rollback)
-            self._after_rollback(result)
+            batches = await asyncio.to_thread(self._reload_after_change) if _wrote(result) else None
+            self._after_rollback(result, batches)
         finally:
             self._set_busy(False)
 
@@ -660,6 +776,11 @@ class DataPage(Viewer):
 
     def __panel__(self):
         return self._layout
+
+
+def _wrote(result: ImportResult | RollbackResult | None) -> bool:
+    """Whether an import or rollback changed the database."""
+    return result is not None and result.ok and not getattr(result, "dry_run", False)
 
 
 PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=DataPage)
