@@ -184,7 +184,9 @@ def test_a_filled_template_imports_and_shows_as_official(fresh_db_url, template_
     # Every district is now official, so the derived city figure is no longer illustrative.
     assert dashboard.city_value("gender_officers", 2021).status == "official"
     assert dashboard.city_value("female_cadres_in_planning_pct", 2021).status == "official"
-    councils = dashboard.district_table("women_district_council_pct", 2021)
+    # From 2021 a quận's units are all wards, which have no People's Council (NQ 97/2019/QH14):
+    # its commune-level council cell stays empty, never 0.
+    councils = dashboard.district_table("women_commune_council_pct", 2021)
     assert councils[councils["unit_type"] == "quận"]["value"].isna().all()
 
 
