@@ -153,7 +153,7 @@ FUZZ_BACKEND ?= sqlite
 FUZZ_REPORT  ?= artifacts/fuzz-report.json
 fuzz: $(STAMP_TEST)
 	FUZZ_FILES=$(FUZZ_FILES) FUZZ_REPORT=$(abspath $(FUZZ_REPORT)) $(PY) -m pytest -q -s -p no:cacheprovider \
-	  tests/test_importer_fuzz.py -k '$(FUZZ_BACKEND)' --hypothesis-seed=$(FUZZ_SEED) \
+	  tests/importer/test_fuzz.py -k '$(FUZZ_BACKEND)' --hypothesis-seed=$(FUZZ_SEED) \
 	  --hypothesis-show-statistics
 	@echo ">> seed $(FUZZ_SEED); figures in $(FUZZ_REPORT)"
 

@@ -137,7 +137,7 @@ def make_distclean(tmp_path, *args: str) -> subprocess.CompletedProcess:
     import shutil
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     shutil.copyfile(root / "Makefile", tmp_path / "Makefile")
     python = tmp_path / ".venv" / "bin" / "python"
     python.parent.mkdir(parents=True, exist_ok=True)
