@@ -243,9 +243,11 @@ def write_editor(name: str, password: str | None, path: Path | None = None,
 
 def cookie_secret(path: Path = COOKIE_SECRET_FILE) -> str:
     """$DASHBOARD_COOKIE_SECRET, else the secret in `path`, generated there on first use."""
-    configured = os.environ.get(COOKIE_SECRET_ENV, "").strip()
-    if configured:
-        return configured
+    return os.environ.get(COOKIE_SECRET_ENV, "").strip() or stored_secret(path)
+
+
+def stored_secret(path: Path) -> str:
+    """The secret kept in `path`, generated there on first use, readable by its owner only."""
     try:
         return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:

@@ -49,17 +49,6 @@ def combined_status(statuses: pd.Series) -> str:
     return "official"
 
 
-def resolve_period(periods: list[int], wanted: int) -> int | None:
-    """The period to show for `wanted`: itself, else the latest before it, else the earliest.
-
-    A year inside an election term resolves to that term (2019 -> 2016-2021).
-    """
-    if not periods:
-        return None
-    earlier = [period for period in periods if period <= wanted]
-    return max(earlier) if earlier else min(periods)
-
-
 def map_id_for_period(period: int) -> str | None:
     """Which administrative map a period is drawn on, or None when no map for it is loaded."""
     return geo.DISTRICT_MAP_ID if period <= DISTRICT_MAP_LAST_PERIOD else None

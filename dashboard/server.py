@@ -25,7 +25,6 @@ import argparse
 import hashlib
 import logging
 import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -101,19 +100,9 @@ def session_secret(path: Path = SESSION_SECRET_FILE) -> str:
             raise SystemExit(f"{SESSION_SECRET_ENV}: cần ít nhất {MIN_SESSION_SECRET_BYTES} byte / "
                              f"needs at least {MIN_SESSION_SECRET_BYTES} bytes")
         return configured
-    try:
-        return path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    try:  # O_EXCL: when two processes race, the second reads the first one's secret
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(handle, "w", encoding="ascii") as out:
-        out.write(secret + "\n")
-    return secret
+    from dashboard.auth import stored_secret  # not at import time: `serve --help` stays light
+
+    return stored_secret(path)
 
 
 def websocket_origins(port: int, hosts: list[str]) -> list[str]:
