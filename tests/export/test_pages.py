@@ -76,7 +76,7 @@ def document_text(document: str) -> str:
 
 
 def plot_count(document: str) -> int:
-    return len(re.findall(r'"name": "Figure"', document_text(document)))
+    return len(re.findall(r'"name": "(?:Figure|Plot)"', document_text(document)))
 
 
 def test_the_command_line_offers_every_page():

@@ -28,7 +28,7 @@ def _probe(url: str, stop: threading.Event, latencies: list[float]) -> None:
 def test_a_deck_download_does_not_hold_up_other_requests(page, panel_server, seeded_db_url,
                                                           console_errors, offsite_requests):
     # A server of its own: its caches are empty, so the deck is really built.
-    url = panel_server("app.py", env={"DASHBOARD_DB_URL": seeded_db_url}, timeout=120)
+    url = panel_server(env={"DASHBOARD_DB_URL": seeded_db_url}, timeout=120)
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{url}/?page=map&indicator=trainees&year=2023", timeout=120_000)
     wait_for_app(page, timeout=120)

@@ -159,7 +159,7 @@ def test_district_copy_opens_offline_with_its_trend_charts(page, console_errors,
     assert blocks.count() >= 10
     # A drawn trend chart for every indicator block: figures Bokeh has laid out with a size.
     drawn = (
-        "() => [...Bokeh.index.all_views()].filter(v => v.model.type === 'Figure'"
+        "() => [...Bokeh.index.all_views()].filter(v => ['Figure', 'Plot'].includes(v.model.type)"
         " && v.bbox && v.bbox.width > 100 && v.bbox.height > 100).length"
     )
     page.wait_for_function(f"() => ({drawn})() >= {blocks.count()}", timeout=30_000)
