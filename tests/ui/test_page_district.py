@@ -86,7 +86,7 @@ def test_choosing_a_district_fills_and_then_changes_the_profile(open_page):
     expect(population.locator(".profile-value")).to_contain_text("290.580")
     expect(population).to_contain_text("chưa có kỳ trước")
     planning = block(page, "Nữ trong quy hoạch cán bộ")
-    expect(planning).to_contain_text("trên 30 quận, huyện có số liệu")
+    expect(planning).to_contain_text("trên 30 quận, huyện, thị xã có số liệu")
     ba_vi_text = planning.inner_text()
     page.wait_for_function("() => window.location.search.includes('district=271')")
 
@@ -106,10 +106,12 @@ def test_english_deep_link_on_a_phone(open_page):
     page = open_page("/?page=district&district=001&lang=en", viewport=PHONE)
     expect(page.locator(".profile-heading")).to_contain_text("Ba Đình (urban district)")
     expect(page.locator(".profile-chooser select")).to_have_value("Ba Đình (urban district)")
-    council = block(page, "Women district-council deputies")
-    # Urban districts have had no district council since 2021: the 2016 term is shown.
+    # From 2021 an urban district keeps its own council, but its wards have none
+    # (Resolution 97/2019/QH14): the commune level says so instead of "no data".
+    expect(block(page, "Women district-council deputies")).to_contain_text("2021–2026")
+    council = block(page, "Women commune-council deputies")
     expect(council).to_contain_text("2016–2021")
-    expect(council).to_contain_text("No figure for 2021–2026")
+    expect(council).to_contain_text("2021–2026: no People's Council at this level")
     expect(page.locator(".illustrative-notice")).to_contain_text("Illustrative data")
 
     text = visible_text(page)
