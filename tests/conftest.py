@@ -54,14 +54,27 @@ for _var in list(os.environ):
 # --------------------------------------------------------------------------- markers
 
 
+# Fixtures that start Playwright's synchronous API, which keeps an asyncio loop marked as
+# running in the main thread until the session ends.
+BROWSER_FIXTURES = {"playwright", "browser", "context", "page"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test under tests/ui as ``ui`` (select with ``-m ui`` / ``-m 'not ui'``)."""
+    """Mark every test under tests/ui as ``ui`` (select with ``-m ui`` / ``-m 'not ui'``), and
+    run the browser tests last: once Playwright has started, `asyncio.run` in a later test fails.
+    """
     for item in items:
         try:
             Path(item.path).resolve().relative_to(UI_DIR)
         except ValueError:
             continue
         item.add_marker(pytest.mark.ui)
+
+    def uses_a_browser(item: pytest.Item) -> bool:
+        return item.get_closest_marker("ui") is not None or bool(
+            BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+    items.sort(key=uses_a_browser)  # stable: each group keeps its order
 
 
 # --------------------------------------------------------------------- playwright

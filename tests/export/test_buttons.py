@@ -91,15 +91,15 @@ def test_buttons_render_in_a_document_and_a_press_sends_the_file(buttons):
 
 
 @pytest.mark.parametrize(
-    ("page", "district", "files"),
+    ("slug", "district", "files"),
     [
         ("overview", "", {"deck": "hanoi_gender_2016_deck_vi.pptx", "html": "overview_2016_vi.html"}),
         ("district", "271", {"html": "district_271_vi.html"}),
         ("methods", "", {"html": "methods_women_district_council_pct_vi.html"}),
     ],
 )
-def test_pages_without_an_explorer_offer_their_copy(dashboard_data, page, district, files):
-    state = new_state(dashboard_data, page=page, district=district)
+def test_pages_without_an_explorer_offer_their_copy(dashboard_data, slug, district, files):
+    state = new_state(dashboard_data, page=slug, district=district)
     buttons = ExportButtons(state=state, data=dashboard_data)
     assert {key: widget.filename for key, widget in buttons._downloads.items()} == files
     assert not buttons._downloads["html"].disabled

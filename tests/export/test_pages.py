@@ -85,9 +85,9 @@ def test_the_command_line_offers_every_page():
     assert HTML_PAGES == PAGES
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_is_one_offline_file(exported, page):
-    code, document, _path = exported[page]
+@pytest.mark.parametrize("slug", PAGES)
+def test_page_is_one_offline_file(exported, slug):
+    code, document, _path = exported[slug]
     assert code == 0
     assert document.startswith("<!DOCTYPE html>")
     assert '<html lang="vi">' in document
@@ -101,29 +101,29 @@ def test_page_is_one_offline_file(exported, page):
     assert "url(http" not in text
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_shows_its_figures_sources_and_the_illustrative_label(exported, page):
-    _code, document, _path = exported[page]
+@pytest.mark.parametrize("slug", PAGES)
+def test_page_shows_its_figures_sources_and_the_illustrative_label(exported, slug):
+    _code, document, _path = exported[slug]
     text = document_text(document)
-    for expected in EXPECTED[page]:
+    for expected in EXPECTED[slug]:
         assert expected in text, expected
     assert f"{t('source', 'vi')}: " in text
     assert "xuất ngày" in text  # the copy says it is fixed at export time
-    if page == "methods":
+    if slug == "methods":
         # The methods page explains the statuses rather than showing district figures.
         assert t("status_illustrative", "vi") in text
     else:
         # The seeded district figures are illustrative: the copy says so in words.
         assert t("illustrative_notice", "vi") in text
-    assert plot_count(document) >= PLOTS.get(page, 2)
+    assert plot_count(document) >= PLOTS.get(slug, 2)
     # Nothing that needs a server is copied: no buttons, no selectors.
     for widget in ("Button", "Select", "FileDownload"):
         assert f'"name": "{widget}"' not in text
 
 
-@pytest.mark.parametrize("page", EXPLORER_PAGES)
-def test_indicator_pages_keep_the_linked_map_and_ranking(exported, page):
-    text = document_text(exported[page][1])
+@pytest.mark.parametrize("slug", EXPLORER_PAGES)
+def test_indicator_pages_keep_the_linked_map_and_ranking(exported, slug):
+    text = document_text(exported[slug][1])
     assert "cb_obj.indices" in text  # the CustomJS that links map, chart and card
     assert BOUNDARY_ATTRIBUTION["vi"] in text
 
