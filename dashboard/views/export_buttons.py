@@ -86,7 +86,9 @@ class ExportButtons(Viewer):
             else PAGE_DOWNLOADS.get(self.state.page, ("html",))
         )
         labels = dict(DOWNLOADS)
-        self._downloads = {
+        # The download widgets by kind (map, chart, deck, html): public, so that notebooks and
+        # tests read what a user sees without reaching into the layout.
+        self.downloads = {
             key: pn.widgets.FileDownload(
                 callback=callbacks[key],
                 embed=False,
@@ -100,7 +102,7 @@ class ExportButtons(Viewer):
         self._heading = pn.pane.HTML(self._heading_html(), margin=(8, 6, 0, 6))
         self._layout = pn.Column(
             self._heading,
-            pn.FlexBox(*self._downloads.values(), sizing_mode="stretch_width"),
+            pn.FlexBox(*self.downloads.values(), sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
             css_classes=["export-buttons"],
         )
@@ -136,15 +138,15 @@ class ExportButtons(Viewer):
     def _refresh(self, *_events) -> None:
         lang = self.state.lang
         labels = dict(DOWNLOADS)
-        for key, widget in self._downloads.items():
+        for key, widget in self.downloads.items():
             widget.param.update(filename=self.filename(key), label=t(labels[key], lang))
         self._enable()
         self._heading.object = self._heading_html()
 
     def _enable(self) -> None:
         """A district profile can only be copied once a district is chosen."""
-        if "html" in self._downloads:
-            self._downloads["html"].disabled = self.page == "district" and not self.state.district
+        if "html" in self.downloads:
+            self.downloads["html"].disabled = self.page == "district" and not self.state.district
 
     # ------------------------------------------------------------ callbacks
 

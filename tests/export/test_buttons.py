@@ -25,7 +25,7 @@ def buttons(dashboard_data) -> ExportButtons:
 
 
 def test_four_file_downloads_with_names_that_say_what_they_hold(buttons):
-    downloads = buttons._downloads
+    downloads = buttons.downloads
     assert all(isinstance(widget, pn.widgets.FileDownload) for widget in downloads.values())
     assert {key: widget.filename for key, widget in downloads.items()} == {
         "map": "women_district_council_pct_2016_map_vi.png",
@@ -38,12 +38,12 @@ def test_four_file_downloads_with_names_that_say_what_they_hold(buttons):
 
 
 def test_names_and_labels_follow_the_state_without_new_widgets(buttons):
-    before = dict(buttons._downloads)
+    before = dict(buttons.downloads)
     buttons.snapshot.state.param.update(indicator="key_leader_female", year=2024, lang="en")
-    assert buttons._downloads == before
-    assert buttons._downloads["map"].filename == "key_leader_female_2024_map_en.png"
-    assert buttons._downloads["deck"].filename == "hanoi_gender_2024_deck_en.pptx"
-    assert buttons._downloads["chart"].label == "Chart image (PNG)"
+    assert buttons.downloads == before
+    assert buttons.downloads["map"].filename == "key_leader_female_2024_map_en.png"
+    assert buttons.downloads["deck"].filename == "hanoi_gender_2024_deck_en.pptx"
+    assert buttons.downloads["chart"].label == "Chart image (PNG)"
 
 
 def test_callbacks_return_the_files(buttons):
@@ -75,12 +75,12 @@ def test_buttons_render_in_a_document_and_a_press_sends_the_file(buttons):
     document = Document()
     document.add_root(pn.panel(buttons).get_root(document))
     models = {model.filename: model for model in document.models if hasattr(model, "_transfers")}
-    assert set(models) == {widget.filename for widget in buttons._downloads.values()}
+    assert set(models) == {widget.filename for widget in buttons.downloads.values()}
     chart = models["women_district_council_pct_2016_chart_vi.png"]
     assert chart.label == "Ảnh biểu đồ (PNG)"
     assert not chart.data  # nothing is made before a press
 
-    buttons._downloads["chart"]._clicks += 1  # what a press in the browser sends
+    buttons.downloads["chart"]._clicks += 1  # what a press in the browser sends
     assert chart.data.startswith("data:image/png;base64,")
     png = base64.b64decode(chart.data.split(",", 1)[1])
     assert Image.open(io.BytesIO(png)).size == PNG_SIZE
@@ -101,17 +101,17 @@ def test_buttons_render_in_a_document_and_a_press_sends_the_file(buttons):
 def test_pages_without_an_explorer_offer_their_copy(dashboard_data, slug, district, files):
     state = new_state(dashboard_data, page=slug, district=district)
     buttons = ExportButtons(state=state, data=dashboard_data)
-    assert {key: widget.filename for key, widget in buttons._downloads.items()} == files
-    assert not buttons._downloads["html"].disabled
+    assert {key: widget.filename for key, widget in buttons.downloads.items()} == files
+    assert not buttons.downloads["html"].disabled
 
 
 def test_a_district_profile_copy_waits_for_a_district(dashboard_data):
     state = new_state(dashboard_data, page="district")
     buttons = ExportButtons(state=state, data=dashboard_data)
-    assert buttons._downloads["html"].disabled
+    assert buttons.downloads["html"].disabled
     state.district = "271"
-    assert not buttons._downloads["html"].disabled
-    assert buttons._downloads["html"].filename == "district_271_vi.html"
+    assert not buttons.downloads["html"].disabled
+    assert buttons.downloads["html"].filename == "district_271_vi.html"
 
 
 def test_every_page_that_shows_figures_has_its_buttons(dashboard_data):
