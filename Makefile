@@ -105,7 +105,7 @@ seed: $(STAMP_RUN)
 # Every speed goal in one table, the dashboard served as `make run` serves it (temporary
 # database, own process group) beside a peer timed in the same run:
 #   make bench PEER_URL=http://127.0.0.1:5202/panel_naive_app     a peer already running
-#   make bench PEER_DIR=../shared/peers PEER_PYTHON=/tmp/peers-venv/bin/python
+#   make bench PEER_DIR=/path/to/peers PEER_PYTHON=/tmp/peers-venv/bin/python
 #                                  start the naive Panel peer from a throwaway venv (peers' README)
 #   make bench BENCH_ARGS="--soak --markdown bench.md"             200 sessions for 10 min; Markdown
 PEER_URL    ?=
