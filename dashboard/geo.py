@@ -92,19 +92,24 @@ def read_district_list(path: str | Path = DISTRICT_LIST) -> pd.DataFrame:
     return units
 
 
-def read_boundaries(path: str | Path = DISTRICT_BOUNDARIES) -> gpd.GeoDataFrame:
-    """Read the boundary file and check that each feature is a usable polygon."""
-    path = Path(path)
+def _read_geofile(path: Path) -> gpd.GeoDataFrame:
+    """The features of a boundary file, or a DataError naming the file when it cannot be read."""
     if not path.exists():
         raise DataError(path.name, "không tìm thấy tệp.", "file not found.")
     try:
-        shapes = gpd.read_file(path)
+        return gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise DataError(
             path.name,
             f"không đọc được tệp ranh giới ({exc}).",
             f"cannot read the boundary file ({exc}).",
         ) from exc
+
+
+def read_boundaries(path: str | Path = DISTRICT_BOUNDARIES) -> gpd.GeoDataFrame:
+    """Read the boundary file and check that each feature is a usable polygon."""
+    path = Path(path)
+    shapes = _read_geofile(path)
     if "shapeName" not in shapes.columns:
         raise DataError(
             path.name, "thiếu thuộc tính bắt buộc.", "a required property is missing.",
@@ -252,16 +257,7 @@ def _feature_error(path: Path, reason_vi: str, reason_en: str, index: int, colum
 def read_commune_boundaries(path: str | Path = COMMUNE_BOUNDARIES) -> gpd.GeoDataFrame:
     """Read the 126 communes and wards, checking codes, names, kinds, count and geometry."""
     path = Path(path)
-    if not path.exists():
-        raise DataError(path.name, "không tìm thấy tệp.", "file not found.")
-    try:
-        shapes = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise DataError(
-            path.name,
-            f"không đọc được tệp ranh giới ({exc}).",
-            f"cannot read the boundary file ({exc}).",
-        ) from exc
+    shapes = _read_geofile(path)
     for column in COMMUNE_PROPERTIES:
         if column not in shapes.columns:
             raise DataError(
