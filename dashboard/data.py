@@ -54,6 +54,14 @@ def map_id_for_period(period: int) -> str | None:
     return geo.DISTRICT_MAP_ID if period <= DISTRICT_MAP_LAST_PERIOD else None
 
 
+def _periods_by_indicator(observations: pd.DataFrame) -> dict[str, tuple[int, ...]]:
+    """Each indicator's periods with observations, oldest first."""
+    return {
+        indicator_id: tuple(sorted(int(period) for period in periods.unique()))
+        for indicator_id, periods in observations.groupby("indicator_id")["period"]
+    }
+
+
 class DashboardData:
     """Everything the views read: catalogue, display geometry and observations, joined."""
 
@@ -71,7 +79,11 @@ class DashboardData:
         The index is built before anything is swapped, so readers see the old or the new data.
         """
         by_cell = observations.set_index(["indicator_id", "map_id", "period"]).sort_index()
-        self.observations, self._by_cell, self.version = observations, by_cell, version
+        # Periods per indicator, found once per data version: every session's controls ask.
+        periods = _periods_by_indicator(observations)
+        district_periods = _periods_by_indicator(observations[observations["map_id"] == geo.DISTRICT_MAP_ID])
+        (self.observations, self._by_cell, self._periods, self._district_periods,
+         self.version) = observations, by_cell, periods, district_periods, version
 
     @property
     def updated_at(self) -> pd.Timestamp | None:
@@ -88,16 +100,11 @@ class DashboardData:
 
     def periods(self, indicator_id: str) -> list[int]:
         """Periods with any observation of the indicator, oldest first."""
-        rows = self.observations[self.observations["indicator_id"] == indicator_id]
-        return sorted(int(period) for period in rows["period"].unique())
+        return list(self._periods.get(indicator_id, ()))
 
     def district_periods(self, indicator_id: str) -> list[int]:
         """Periods with district observations, which the map can show."""
-        rows = self.observations[
-            (self.observations["indicator_id"] == indicator_id)
-            & (self.observations["map_id"] == geo.DISTRICT_MAP_ID)
-        ]
-        return sorted(int(period) for period in rows["period"].unique())
+        return list(self._district_periods.get(indicator_id, ()))
 
     def district_values(self, indicator_id: str) -> pd.Series:
         """Every district value of the indicator, across all periods."""
