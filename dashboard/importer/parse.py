@@ -308,17 +308,19 @@ class Parser:
                 return None
             return cells[position]
 
-        formulas = False
+        formulas = set()
         for position, item in enumerate(cells):
             if item.formula and not nz.is_blank(item.value):
                 self._formula(at(position))
-                formulas = True
+                formulas.add(position)
         parts = {}
         for part in nz.PARTS:
             found = cell(part)
             if found is not None:
                 parts[part] = (found, at(columns[part]))
-        if formulas or not parts:
+        identity = {columns[name] for name in ("indicator_id", "map_id", "unit_code", "district", "period")
+                    if name in columns}
+        if not parts or formulas & identity:
             return  # formulas are reported above; a row without figures is skipped
         indicator_cell = cell("indicator_id")
         indicator = None
@@ -335,8 +337,8 @@ class Parser:
                       f"only figures of the district map {self.map_id} are accepted")
         district = self._district(cell("unit_code"), cell("district"), columns, at, number, sheet)
         period, period_cell = self._period(cell("period"), columns, at, number, sheet)
-        if indicator is None:
-            return
+        if indicator is None or formulas:
+            return  # a figure given as a formula is never read, but the row's place is still checked
         numbers = self._numbers(indicator, parts)
         source_cell = cell("source")
         source = nz.clean_text(source_cell.value) if source_cell is not None else None

@@ -388,6 +388,13 @@ def test_formula_in_a_csv_cell(db, fingerprint):
                    value="=1+1", vi="công thức", en="formula")
 
 
+def test_a_formula_does_not_hide_the_other_problems_of_its_row(db, fingerprint):
+    result = rejected(db, fingerprint, long_csv('Quận Không Tồn Tại,2024,trainees,"=1+1",,,'))
+    assert {p.code for p in result.problems} == {"formula", "unknown_district"}
+    assert_located(problem(result, "unknown_district"), file="bad.csv", row=2, column="A (district)",
+                   value="Quận Không Tồn Tại", vi="không nhận ra", en="unknown district")
+
+
 def test_macro_workbooks_are_rejected(db, fingerprint):
     clean = xlsx([["unit_code", "period", "trainees"], ["271", 2024, 300]])
     result = rejected(db, fingerprint, clean, "macro.xlsm")
