@@ -554,7 +554,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The database cannot be reached, so there are no figures to show yet. Please reload the "
         "page in a few minutes.",
     },
-}
+    # HC: the explorer on both maps
+    "ranking_cut": {
+        "vi": "Hiển thị {keep} đơn vị cao nhất, {keep} đơn vị thấp nhất và đơn vị đang chọn trong số {count} "
+        "đơn vị có số liệu; danh sách đầy đủ ở chế độ xem Bảng.",
+        "en": "Showing the top {keep}, the bottom {keep} and the selected unit of the {count} units "
+        "with data; the Table view has the full list.",
+    },
+    "ranking_units_count": {
+        "vi": "{count} đơn vị (xem chế độ xem Bảng)",
+        "en": "{count} units (see the Table view)",
+    },
+    "no_commune_data": {
+        "vi": "Chỉ tiêu này chưa có số liệu cấp xã, phường cho kỳ đã chọn.",
+        "en": "This indicator has no commune or ward figures for the selected period.",
+    },
+    "map_changed": {"vi": "đổi bản đồ 01/07/2025", "en": "map changed 1 July 2025"},
+    "map_shown": {"vi": "Bản đồ", "en": "Map"},
+    "map_why_changed": {"vi": "Vì sao bản đồ thay đổi?", "en": "Why did the map change?"},
+    "unit_cleared": {
+        "vi": "{unit} không có trên bản đồ {map} của kỳ {period} nên đã được bỏ chọn. "
+        "Hãy chọn một đơn vị trên bản đồ này.",
+        "en": "{unit} is not on the map of {map} used for {period}, so it is no longer selected. "
+        "Pick a unit on this map.",
+    },
 
 
 def t(key: str, lang: str) -> str:

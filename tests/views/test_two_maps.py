@@ -1,0 +1,184 @@
+"""The explorer on both maps: coordinates once per map as float32, the ranking cut, the map change on the trend."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from bokeh.document import Document
+from bokeh.document.events import ColumnDataChangedEvent, ModelChangedEvent
+
+from dashboard import geo
+from dashboard.maps import COMMUNE_MAP, DISTRICT_MAP
+from dashboard.model.display import VALUE_COLUMNS
+from dashboard.views.choropleth import MapFigure, polygon_coordinates, polygon_records
+from dashboard.views.ranking import CUT_ABOVE, CUT_KEEP, cut_gaps, is_cut, ranking_cut
+from dashboard.views.trend import map_change_at
+
+
+def fake_display(map_id: str, seed: int = 0) -> pd.DataFrame:
+    """One row per unit of `map_id`, in map order, with made-up values and colours."""
+    units = geo.display_geometry(map_id)
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(0, 100, len(units))
+    return pd.DataFrame({
+        "code": units["code"].to_numpy(),
+        "name": units["full_name_vi"].to_numpy(),
+        "value": values,
+        "value_label": [f"{v:.1f}%" for v in values],
+        "ratio": "",
+        "status_label": "minh họa",
+        "color": ["#%02x0000" % int(v * 2.5) for v in values],
+        "status": "illustrative",
+        "source": "",
+    })
+
+
+# ------------------------------------------------------------------------------ coordinates
+
+
+@pytest.mark.parametrize("map_id", [DISTRICT_MAP.id, COMMUNE_MAP.id])
+def test_coordinates_are_float32_and_exactly_the_display_geometry(map_id):
+    xs, ys = polygon_coordinates(map_id)
+    units = geo.display_geometry(map_id)
+    assert len(xs) == len(ys) == len(units) == (30 if map_id == DISTRICT_MAP.id else 126)
+    sent = 0
+    for geometry, unit_xs, unit_ys in zip(units.geometry, xs, ys):
+        parts = list(geometry.geoms) if geometry.geom_type == "MultiPolygon" else [geometry]
+        assert len(unit_xs) == len(parts)
+        for part, rings_x, rings_y in zip(parts, unit_xs, unit_ys):
+            rings = [part.exterior, *part.interiors]
+            assert len(rings_x) == len(rings)
+            for ring, x, y in zip(rings, rings_x, rings_y):
+                assert x.dtype == np.float32 and y.dtype == np.float32
+                exact = np.asarray(ring.coords)
+                # float32 loses nothing: the display grid is whole metres below 2**24.
+                assert np.array_equal(x.astype(np.float64), exact[:, 0])
+                assert np.array_equal(y.astype(np.float64), exact[:, 1])
+                sent += x.nbytes + y.nbytes
+    assert sent == geo.geometry_size(units)["bytes_float32"]
+
+
+def test_the_two_multipolygons_of_the_new_map_keep_all_their_parts():
+    xs, _ = polygon_coordinates(COMMUNE_MAP.id)
+    units = geo.display_geometry(COMMUNE_MAP.id)
+    multi = [i for i, g in enumerate(units.geometry) if g.geom_type == "MultiPolygon"]
+    assert len(multi) == 2
+    assert all(len(xs[i]) == len(units.geometry.iloc[i].geoms) >= 2 for i in multi)
+
+
+def test_the_export_builder_draws_every_part_of_a_multipolygon():
+    units = geo.display_geometry(COMMUNE_MAP.id)
+    records = polygon_records(units, fake_display(COMMUNE_MAP.id)[["code", *VALUE_COLUMNS]])
+    assert len(records) == 126
+    index = next(i for i, g in enumerate(units.geometry) if g.geom_type == "MultiPolygon")
+    parts = len(units.geometry.iloc[index].geoms)
+    coords = records[index][("x", "y")]
+    assert np.isnan(coords[:, 0]).sum() == parts - 1  # one NaN row between parts
+    assert len(records[index]["holes"]) == parts
+
+
+# -------------------------------------------------------------------- polygons sent once per map
+
+
+@pytest.fixture
+def served_map():
+    chart = MapFigure("vi")
+    chart.show(DISTRICT_MAP.id, fake_display(DISTRICT_MAP.id), "vi")
+    document = Document()
+    document.add_root(chart.figure)
+    events = []
+    document.on_change(events.append)
+    return chart, events
+
+
+def _coordinate_sends(events, source) -> int:
+    """How many times the coordinates of `source` went to the browser after the first render."""
+    whole = [e for e in events if isinstance(e, ModelChangedEvent) and e.model is source and e.attr == "data"]
+    columns = [e for e in events if isinstance(e, ColumnDataChangedEvent) and e.model is source
+               and {"xs", "ys"} & set(e.cols or [])]
+    return len(whole) + len(columns)
+
+
+def test_each_map_sends_its_polygons_once_and_then_only_values(served_map):
+    chart, events = served_map
+    districts, communes = chart.sources[DISTRICT_MAP.id], chart.sources[COMMUNE_MAP.id]
+    assert len(districts.data["xs"]) == 30 and len(communes.data["xs"]) == 0  # the new map waits
+    assert chart.renderers[DISTRICT_MAP.id].visible and not chart.renderers[COMMUNE_MAP.id].visible
+
+    chart.show(DISTRICT_MAP.id, fake_display(DISTRICT_MAP.id, seed=1), "vi")  # another year, same map
+    assert _coordinate_sends(events, districts) == 0
+    changed = {c for e in events if isinstance(e, ColumnDataChangedEvent) for c in e.cols}
+    assert {"value", "color"} <= changed and not changed & {"xs", "ys"}
+
+    chart.show(COMMUNE_MAP.id, fake_display(COMMUNE_MAP.id), "vi")  # 2024 -> 2025: the new map, first time
+    assert _coordinate_sends(events, communes) == 1 and len(communes.data["xs"]) == 126
+    assert chart.renderers[COMMUNE_MAP.id].visible and not chart.renderers[DISTRICT_MAP.id].visible
+    assert chart.tap.renderers == [chart.renderers[COMMUNE_MAP.id]]
+    assert chart.hover.renderers == [chart.renderers[COMMUNE_MAP.id]]
+
+    for seed, map_id in enumerate([COMMUNE_MAP.id, DISTRICT_MAP.id, COMMUNE_MAP.id, DISTRICT_MAP.id], start=2):
+        chart.show(map_id, fake_display(map_id, seed), "en")
+    assert _coordinate_sends(events, communes) == 1
+    assert _coordinate_sends(events, districts) == 0
+    assert chart.sources[DISTRICT_MAP.id].data["color"] == fake_display(DISTRICT_MAP.id, 5)["color"].tolist()
+
+
+def test_the_map_words_follow_the_map(served_map):
+    chart, _ = served_map
+    assert chart.hover.tooltips[0][0] == "Quận, huyện"
+    chart.show(COMMUNE_MAP.id, fake_display(COMMUNE_MAP.id), "vi")
+    assert chart.hover.tooltips[0][0] == "Xã, phường"
+    chart.show(COMMUNE_MAP.id, fake_display(COMMUNE_MAP.id), "en")
+    assert chart.hover.tooltips[0][0] == "Commune or ward"
+
+
+# ---------------------------------------------------------------------------------- ranking cut
+
+
+def _rows(count: int) -> pd.DataFrame:
+    """Ranked rows, worst first (as ranking_rows draws them), with codes 00001, 00002, ..."""
+    return pd.DataFrame({"code": [f"{i:05d}" for i in range(1, count + 1)], "value": np.arange(count, dtype=float)})
+
+
+def test_thirty_districts_are_ranked_whole():
+    rows = _rows(30)
+    assert ranking_cut(rows, "00015").equals(rows)
+    assert ranking_cut(_rows(CUT_ABOVE), "").equals(_rows(CUT_ABOVE))
+
+
+def test_many_units_show_the_top_and_bottom_ten_and_the_selected_one_in_rank_order():
+    rows = _rows(126)
+    shown = ranking_cut(rows)
+    assert len(shown) == 2 * CUT_KEEP == 20
+    assert shown["code"].tolist() == rows["code"].iloc[list(range(10)) + list(range(116, 126))].tolist()
+    with_selected = ranking_cut(rows, "00060")
+    assert len(with_selected) == 21
+    assert with_selected["code"].tolist().index("00060") == 10  # between the bottom and the top ten
+    assert with_selected["value"].is_monotonic_increasing
+    assert len(ranking_cut(rows, "00003")) == 20  # already among the bottom ten
+    assert len(ranking_cut(rows, "99999")) == 20  # a code not ranked adds nothing
+
+
+def test_gap_lines_sit_where_ranks_are_skipped():
+    rows = _rows(126)
+    assert cut_gaps(ranking_cut(rows), rows) == [10]
+    assert cut_gaps(ranking_cut(rows, "00060"), rows) == [10, 11]
+    assert cut_gaps(ranking_cut(rows, "00011"), rows) == [11]  # adjacent to the bottom ten
+    assert cut_gaps(rows.iloc[:30], rows.iloc[:30]) == []
+
+
+def test_a_ranking_is_cut_only_when_more_than_forty_units_report():
+    display = pd.DataFrame({"code": [f"{i:05d}" for i in range(126)], "value": [np.nan] * 86 + [1.0] * 40})
+    assert not is_cut(display)
+    display.loc[0, "value"] = 2.0
+    assert is_cut(display)
+
+
+# ------------------------------------------------------------------------------ the map change
+
+
+def test_the_map_change_falls_between_2024_and_2025_and_at_mid_2025_between_terms():
+    assert map_change_at([2016, 2020, 2024, 2025, 2026], "annual") == 2024.5
+    assert map_change_at([2016, 2021, 2026], "term") == pytest.approx(2025.5, abs=0.01)
+    assert map_change_at([2016, 2021], "term") is None
+    assert map_change_at([2025, 2026], "annual") is None
+    assert map_change_at([], "annual") is None
