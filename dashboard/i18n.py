@@ -581,6 +581,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{unit} is not on the map of {map} used for {period}, so it is no longer selected. "
         "Pick a unit on this map.",
     },
+}
 
 
 def t(key: str, lang: str) -> str:
