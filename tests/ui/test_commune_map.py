@@ -49,6 +49,15 @@ _SCREEN_POINT = """([x, y]) => {
 }"""
 
 
+_AXIS_LABELS = """() => {
+  const out = [];
+  for (const view of Bokeh.index.all_views()) {
+    if (view.model.type === 'CategoricalAxis' || view.model.type === 'LinearAxis') out.push(view.model.axis_label);
+  }
+  return out;
+}"""
+
+
 def shown_maps(page) -> list[dict]:
     return page.evaluate(_SHOWN_MAP)
 
@@ -101,7 +110,8 @@ def test_a_deep_link_selects_the_unit_in_english(open_app):
     shown = visible_map(page)
     assert [shown["code"][i] for i in shown["selected"]] == [SOC_SON]
     text = visible_text(page)
-    assert "126 communes and wards" in text and "Commune or ward" in text
+    assert "126 communes and wards" in text, text
+    assert page.evaluate(_AXIS_LABELS).count("Commune or ward") >= 1
 
 
 def test_switching_2024_to_2025_swaps_the_maps_and_clears_a_district_with_a_note(open_app):
