@@ -559,11 +559,18 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # HC: the explorer on both maps
     "ranking_cut": {
-        "vi": "Hiển thị {keep} đơn vị cao nhất, {keep} đơn vị thấp nhất và đơn vị đang chọn trong số {count} "
-        "đơn vị có số liệu; danh sách đầy đủ ở chế độ xem Bảng.",
+        "vi": "Hiển thị {keep} đơn vị đứng đầu, {keep} đơn vị đứng cuối bảng xếp hạng và đơn vị đang chọn, "
+        "trong số {count} đơn vị có số liệu; danh sách đầy đủ ở chế độ xem Bảng.",
         "en": "Showing the top {keep}, the bottom {keep} and the selected unit of the {count} units "
         "with data; the Table view has the full list.",
     },
+    "ranking_cut_answers": {
+        "vi": "Hiển thị {keep} đơn vị đầu và {keep} đơn vị cuối danh sách (theo câu trả lời) cùng đơn vị đang "
+        "chọn, trong số {count} đơn vị có số liệu; danh sách đầy đủ ở chế độ xem Bảng.",
+        "en": "Showing the first {keep} and the last {keep} units (by answer) and the selected unit, of the "
+        "{count} units with data; the Table view has the full list.",
+    },
+    "communes_with_yes": {"vi": "xã, phường có", "en": "communes and wards with yes"},
     "ranking_units_count": {
         "vi": "{count} đơn vị (xem chế độ xem Bảng)",
         "en": "{count} units (see the Table view)",

@@ -20,7 +20,7 @@ from panel.viewable import Viewer
 from ..catalogue import Indicator, Target
 from ..data import CityValue
 from ..i18n import format_period, format_ratio, format_value, sentence_case, t, unit_noun
-from ..maps import DISTRICT_MAP
+from ..maps import COMMUNE_MAP, DISTRICT_MAP, MAPS
 from ..model.councils import lacking_data, without_council
 from ..model.rank import ranked
 from ..model.snapshot import IndicatorSnapshot
@@ -38,7 +38,13 @@ CUT_ABOVE = 40
 CUT_KEEP = 10
 # Above this many units without data the note gives their number, not their names.
 MISSING_NAMES_MAX = 12
-GAP_COLOUR = "#888888"
+GAP_COLOUR = "#555555"
+
+
+def display_map_id(display: pd.DataFrame) -> str:
+    """The map whose units `display` lists, told by the length of its codes (3 or 5 digits)."""
+    codes = display["code"].tolist()
+    return next((m.id for m in MAPS.values() if codes and m.accepts_code(codes[0])), DISTRICT_MAP.id)
 
 
 def ranking_cut(rows: pd.DataFrame, selected_code: str = "", keep: int = CUT_KEEP,
@@ -146,12 +152,14 @@ def ranking_note_html(
     parts = []
     if is_cut(display):
         reporting = int(display["value"].notna().sum())
-        parts.append(f'<span class="ranking-cut">{t("ranking_cut", lang).format(keep=CUT_KEEP, count=reporting)}'
-                     '</span>')
+        # Yes/no answers have no top and bottom: the bars are the first and last in answer order.
+        key = "ranking_cut_answers" if indicator.is_boolean else "ranking_cut"
+        parts.append(f'<span class="ranking-cut">{t(key, lang).format(keep=CUT_KEEP, count=reporting)}</span>')
     if city is not None:
         ratio = format_ratio(city.numerator, city.denominator, lang)
         city_text = format_value(city.value, "percent" if indicator.kind == "boolean" else indicator.kind, lang)
-        yes_text = f" {t('districts_with_yes', lang)}" if indicator.kind == "boolean" else ""
+        with_yes = "communes_with_yes" if display_map_id(display) == COMMUNE_MAP.id else "districts_with_yes"
+        yes_text = f" {t(with_yes, lang)}" if indicator.kind == "boolean" else ""
         parts.append(
             f'<span class="line-key city">- -</span> {t("city_value", lang)} '
             f'{html.escape(format_period(period, indicator.frequency, lang))}: '
@@ -233,8 +241,8 @@ class RankingFigure:
         self.figure.add_layout(self.city_line)
         # Where a cut ranking skips ranks (see `ranking_cut`): at most two places, around the
         # selected unit in the middle.
-        self.gap_lines = [Span(dimension="width", location=0, line_color=GAP_COLOUR, line_width=1,
-                               line_dash="dotted", visible=False) for _ in range(2)]
+        self.gap_lines = [Span(dimension="width", location=0, line_color=GAP_COLOUR, line_width=2,
+                               line_dash="dashed", visible=False) for _ in range(2)]
         for span in self.gap_lines:
             self.figure.add_layout(span)
 

@@ -13,8 +13,8 @@ from panel.viewable import Viewer
 from ..catalogue import Indicator
 from ..i18n import format_period, t, unit_noun
 from ..illustrative import ILLUSTRATIVE
-from ..maps import DISTRICT_MAP
 from ..importer.safe_cells import neutralise_frame
+from ..maps import DISTRICT_MAP
 from ..model.snapshot import IndicatorSnapshot
 
 

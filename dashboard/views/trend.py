@@ -254,7 +254,9 @@ class TrendFigure:
         # on each side is drawn.
         self.map_change = Span(dimension="height", location=0, line_color=MAP_CHANGE_COLOUR, line_width=1.5,
                                line_dash="dotted", visible=False)
-        self.map_change_label = Label(x=0, y=0, y_units="screen", y_offset=4, x_offset=3, text="",
+        # Left of the line: the line sits near the latest periods, on the right edge of the chart.
+        self.map_change_label = Label(x=0, y=0, y_units="screen", y_offset=4, x_offset=-3, text="",
+                                      text_align="right",
                                       text_font_size="8.5pt", text_color=MAP_CHANGE_COLOUR, visible=False,
                                       css_classes=["map-change-label"])
         self.figure.add_layout(self.map_change)
