@@ -184,3 +184,71 @@ def test_the_map_change_falls_between_2024_and_2025_and_at_mid_2025_between_term
     assert map_change_at([2016, 2021], "term") is None
     assert map_change_at([2025, 2026], "annual") is None
     assert map_change_at([], "annual") is None
+
+
+# --------------------------------------------------------------- the explorer's views on both maps
+
+
+@pytest.fixture
+def explorer_views(dashboard_data):
+    import panel as pn
+
+    from dashboard.model.snapshot import IndicatorSnapshot
+    from dashboard.state import new_state
+    from dashboard.views.choropleth import ChoroplethView
+    from dashboard.views.ranking import RankingView
+    from dashboard.views.table import TableView
+
+    state = new_state(dashboard_data, indicator="committee_established", year=2024, district="271")
+    snapshot = IndicatorSnapshot(state=state, data=dashboard_data)
+    views = {"map": ChoroplethView(snapshot=snapshot), "ranking": RankingView(snapshot=snapshot),
+             "table": TableView(snapshot=snapshot)}
+    document = Document()
+    document.add_root(pn.Column(*views.values()).get_root(document))
+    events = []
+    document.on_change(events.append)
+    return state, snapshot, views, events
+
+
+def test_a_period_on_the_new_map_swaps_the_map_clears_the_district_and_sends_its_polygons_once(explorer_views):
+    state, snapshot, views, events = explorer_views
+    choropleth = views["map"]
+    assert choropleth.chart.map_id == DISTRICT_MAP.id
+    assert choropleth.source.data["code"][choropleth.source.selected.indices[0]] == "271"
+    state.year = 2025
+    assert snapshot.map is COMMUNE_MAP and choropleth.chart.map_id == COMMUNE_MAP.id
+    assert len(choropleth.source.data["code"]) == 126
+    # Ba Vì district is not on the new map: nothing is selected there, and the state says why.
+    assert snapshot.cleared_unit == "271" and state.district == ""
+    assert choropleth.source.selected.indices == []
+    assert choropleth.sources[DISTRICT_MAP.id].selected.indices == []
+    state.year = 2026
+    state.year = 2024
+    state.year = 2025
+    communes = choropleth.sources[COMMUNE_MAP.id]
+    assert _coordinate_sends(events, communes) == 1
+    assert _coordinate_sends(events, choropleth.sources[DISTRICT_MAP.id]) == 0
+
+
+def test_a_tap_on_the_new_map_selects_a_five_digit_unit(explorer_views):
+    state, _, views, _ = explorer_views
+    state.param.update(year=2026, district="")
+    source = views["map"].source
+    source.selected.indices = [source.data["code"].index("09700")]
+    assert state.district == "09700"
+    bars = views["ranking"].chart.source.data
+    assert "09700" in bars["code"] and len(bars["code"]) <= 2 * CUT_KEEP + 1
+
+
+def test_the_ranking_and_table_name_communes_and_wards_on_the_new_map(explorer_views):
+    state, _, views, _ = explorer_views
+    chart = views["ranking"].chart
+    assert chart.figure.yaxis.axis_label == "Quận, huyện, thị xã"
+    state.param.update(year=2026, lang="en")
+    assert chart.figure.yaxis.axis_label == "Commune or ward"
+    assert chart.hover.tooltips[0][0] == "Commune or ward"
+    table = views["table"]
+    assert len(table._table.value) == 0  # no rows sent while the table view is hidden
+    state.view = "table"
+    assert len(table._table.value) == 126
+    assert table._table.value.columns[0] == "Commune or ward"
