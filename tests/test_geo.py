@@ -415,7 +415,8 @@ def test_packed_screen_coordinates_are_int16_and_keep_every_vertex_within_a_step
         assert len(unit_xs) == len(parts)  # the MultiPolygons keep every part
         exterior = np.asarray(parts[0].exterior.coords)
         assert unit_xs[0][0].dtype == np.int16
-        unpacked = np.column_stack([unit_xs[0][0], unit_ys[0][0]]).astype(float) * geo.PACKED_STEP_M + [origin_x, origin_y]
+        steps = np.column_stack([unit_xs[0][0], unit_ys[0][0]]).astype(float)
+        unpacked = steps * geo.PACKED_STEP_M + [origin_x, origin_y]
         assert np.abs(unpacked - exterior).max() <= geo.PACKED_STEP_M / 2
 
 
