@@ -574,10 +574,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "{count} đơn vị (xem chế độ xem Bảng)",
         "en": "{count} units (see the Table view)",
     },
-    "no_commune_data": {
-        "vi": "Chỉ tiêu này chưa có số liệu cấp xã, phường cho kỳ đã chọn.",
-        "en": "This indicator has no commune or ward figures for the selected period.",
-    },
     "map_changed": {"vi": "đổi bản đồ 01/07/2025", "en": "map changed 1 July 2025"},
     "map_shown": {"vi": "Bản đồ", "en": "Map"},
     "map_why_changed": {"vi": "Vì sao bản đồ thay đổi?", "en": "Why did the map change?"},

@@ -14,13 +14,13 @@ from bokeh.models import ColumnDataSource, DataRange1d, HoverTool, TapTool
 from bokeh.plotting import figure
 from panel.viewable import Viewer
 
-from .. import geo
 from ..i18n import t, unit_noun
 from ..maps import DISTRICT_MAP, MAPS
 from ..model.display import VALUE_COLUMNS
 from ..model.snapshot import IndicatorSnapshot
 from ..state import DashboardState
 from .legend import legend_html
+from .packed_shapes import unpacked_fields
 
 # Pixels. Tall enough to tell the small inner-city districts apart on a laptop.
 MAP_HEIGHT = 560
@@ -88,41 +88,14 @@ def choropleth_element(
     )
 
 
-def ring_coordinates(ring) -> tuple[np.ndarray, np.ndarray]:
-    """x and y of one ring as float32: exact, since display coordinates are integers below 2**24
-    (see geo.geometry_size), and half the bytes of float64 on the wire."""
-    coords = np.asarray(ring.coords)
-    return (np.ascontiguousarray(coords[:, 0], dtype=np.float32),
-            np.ascontiguousarray(coords[:, 1], dtype=np.float32))
-
-
-@functools.lru_cache(maxsize=4)
-def polygon_coordinates(map_id: str) -> tuple[list, list]:
-    """Bokeh multi-polygon coordinates of one map's display geometry, built once per process.
-
-    One entry per unit, in map order; per unit one entry per polygon, per polygon its
-    exterior ring then its holes.
-    """
-    xs, ys = [], []
-    for geometry in geo.display_geometry(map_id).geometry:
-        unit_xs, unit_ys = [], []
-        for part in polygon_parts(geometry):
-            rings = [ring_coordinates(ring) for ring in (part.exterior, *part.interiors)]
-            unit_xs.append([x for x, _ in rings])
-            unit_ys.append([y for _, y in rings])
-        xs.append(unit_xs)
-        ys.append(unit_ys)
-    return xs, ys
-
-
 def value_columns(display: pd.DataFrame) -> dict[str, list]:
     """The columns that change with indicator, period and language: all a period change sends."""
     return {"code": display["code"].tolist(), **{column: display[column].tolist() for column in VALUE_COLUMNS}}
 
 
 def empty_columns() -> dict[str, list]:
-    """A map's source before it is first shown: no coordinates sent yet."""
-    return {column: [] for column in ("xs", "ys", "code", *VALUE_COLUMNS)}
+    """A map's source before it is first shown."""
+    return {column: [] for column in ("code", *VALUE_COLUMNS)}
 
 
 def map_figure() -> figure:
@@ -139,30 +112,36 @@ def map_figure() -> figure:
     return plot
 
 
-def add_map_renderer(plot: figure, source: ColumnDataSource, unit_count: int):
-    """One map's polygons on `plot`; thinner borders where units are many and small."""
+def add_map_renderer(plot: figure, source: ColumnDataSource, map_id: str):
+    """One map's polygons on `plot`, unpacked in the browser from its flat int16 arrays
+    (views.packed_shapes): the shapes travel with this renderer, once; `source` holds values only.
+
+    Borders are thinner where units are many and small.
+    """
+    xs, ys = unpacked_fields(map_id)
     return plot.multi_polygons(
-        "xs", "ys", source=source, fill_color="color", line_color="white",
-        line_width=1 if unit_count <= 40 else 0.5,
+        xs=xs, ys=ys, source=source, fill_color="color", line_color="white",
+        line_width=1 if MAPS[map_id].unit_count <= 40 else 0.5,
         selection_line_color="#111111", selection_line_width=3, selection_fill_alpha=1.0,
         # Unselected units keep their legend colour; the outline alone marks the selection.
         nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0, nonselection_line_color="white",
+        name=f"map-{map_id}",
     )
 
 
 class MapFigure:
-    """The served map: one figure, one renderer and source per administrative map.
+    """The served map: one figure, and per administrative map one source of values and one renderer.
 
-    A map's coordinates are sent once, when it is first shown; afterwards a change of
-    indicator or period on that map sends value columns only, and a change of map toggles
-    which renderer is visible and tappable.
+    A map's renderer, which carries its shapes, is added when the map is first shown, so its
+    polygons are sent once and only if needed. Afterwards a change of indicator or period sends
+    value columns only, and a change of map toggles which renderer is visible and tappable.
     """
 
     def __init__(self, lang: str):
         self.figure = map_figure()
+        # Every map's source exists from the start (empty), so that views can follow its taps.
         self.sources = {map_id: ColumnDataSource(empty_columns()) for map_id in MAPS}
-        self.renderers = {map_id: add_map_renderer(self.figure, self.sources[map_id], MAPS[map_id].unit_count)
-                          for map_id in MAPS}
+        self.renderers: dict = {}
         self.tap = TapTool(renderers=[])
         self.hover = HoverTool(renderers=[], tooltips=map_tooltips(lang))
         self.figure.add_tools(self.tap, self.hover)
@@ -172,20 +151,19 @@ class MapFigure:
     def show(self, map_id: str, display: pd.DataFrame, lang: str) -> ColumnDataSource:
         """Draw `display` on the map `map_id`; returns that map's source."""
         source = self.sources[map_id]
-        if not len(source.data["xs"]):
-            xs, ys = polygon_coordinates(map_id)
-            source.data = {"xs": xs, "ys": ys, **value_columns(display)}
-        else:
-            # Only value columns travel to the browser; xs/ys stay where they are.
-            source.data.update(value_columns(display))
+        # Only value columns travel to the browser; the shapes stay where they are.
+        source.data.update(value_columns(display))
+        if map_id not in self.renderers:
+            self.renderers[map_id] = add_map_renderer(self.figure, source, map_id)
         if map_id != self.map_id:
             for other, renderer in self.renderers.items():
                 renderer.visible = other == map_id
             # Only the map shown answers taps and hovers, and frames the view.
-            self.tap.renderers = [self.renderers[map_id]]
-            self.hover.renderers = [self.renderers[map_id]]
-            self.figure.x_range.renderers = [self.renderers[map_id]]
-            self.figure.y_range.renderers = [self.renderers[map_id]]
+            shown = [self.renderers[map_id]]
+            self.tap.renderers = shown
+            self.hover.renderers = shown
+            self.figure.x_range.renderers = shown
+            self.figure.y_range.renderers = shown
             self.map_id = map_id
         self.hover.tooltips = map_tooltips(lang, map_id)
         return source

@@ -7,7 +7,7 @@ import html as html_escape
 import pandas as pd
 import panel as pn
 
-from ..i18n import format_period, t
+from ..i18n import format_period, t, t_map
 from ..maps import DISTRICT_MAP, MAPS, REFORM_NOTE, AdministrativeMap
 from ..model.snapshot import IndicatorSnapshot
 
@@ -18,8 +18,11 @@ def illustrative_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:
     def visible(display: pd.DataFrame) -> bool:
         return snapshot.shows_illustrative
 
+    def text(lang: str, _display) -> str:
+        return f"⚠ **{t_map('illustrative_notice', lang, snapshot.map.id)}**"
+
     return pn.pane.Alert(
-        pn.bind(lambda lang: f"⚠ **{t('illustrative_notice', lang)}**", snapshot.state.param.lang),
+        pn.bind(text, snapshot.state.param.lang, snapshot.param.display),
         alert_type="warning",
         visible=pn.bind(visible, snapshot.param.display),
         sizing_mode="stretch_width",
@@ -31,7 +34,7 @@ def no_district_data_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:
     """Explains an all-grey map instead of leaving the user to guess, in the words of the map shown."""
 
     def text(lang: str, _display) -> str:
-        return t("no_district_data" if snapshot.map.id == DISTRICT_MAP.id else "no_commune_data", lang)
+        return t_map("no_district_data", lang, snapshot.map.id)
 
     return pn.pane.Alert(
         pn.bind(text, snapshot.state.param.lang, snapshot.param.display),

@@ -1,15 +1,16 @@
-"""The explorer on both maps: coordinates once per map as float32, the ranking cut, the map change on the trend."""
+"""The explorer on both maps: polygons once per map, the ranking cut, the map change on the trend."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from bokeh.document import Document
 from bokeh.document.events import ColumnDataChangedEvent, ModelChangedEvent
+from bokeh.models import ColumnDataSource
 
 from dashboard import geo
-from dashboard.maps import COMMUNE_MAP, DISTRICT_MAP
+from dashboard.maps import COMMUNE_MAP, DISTRICT_MAP, MAPS
 from dashboard.model.display import VALUE_COLUMNS
-from dashboard.views.choropleth import MapFigure, polygon_coordinates, polygon_records
+from dashboard.views.choropleth import MapFigure, polygon_records
 from dashboard.views.ranking import CUT_ABOVE, CUT_KEEP, cut_gaps, is_cut, ranking_cut
 from dashboard.views.trend import map_change_at
 
@@ -35,36 +36,6 @@ def fake_display(map_id: str, seed: int = 0) -> pd.DataFrame:
 # ------------------------------------------------------------------------------ coordinates
 
 
-@pytest.mark.parametrize("map_id", [DISTRICT_MAP.id, COMMUNE_MAP.id])
-def test_coordinates_are_float32_and_exactly_the_display_geometry(map_id):
-    xs, ys = polygon_coordinates(map_id)
-    units = geo.display_geometry(map_id)
-    assert len(xs) == len(ys) == len(units) == (30 if map_id == DISTRICT_MAP.id else 126)
-    sent = 0
-    for geometry, unit_xs, unit_ys in zip(units.geometry, xs, ys):
-        parts = list(geometry.geoms) if geometry.geom_type == "MultiPolygon" else [geometry]
-        assert len(unit_xs) == len(parts)
-        for part, rings_x, rings_y in zip(parts, unit_xs, unit_ys):
-            rings = [part.exterior, *part.interiors]
-            assert len(rings_x) == len(rings)
-            for ring, x, y in zip(rings, rings_x, rings_y):
-                assert x.dtype == np.float32 and y.dtype == np.float32
-                exact = np.asarray(ring.coords)
-                # float32 loses nothing: the display grid is whole metres below 2**24.
-                assert np.array_equal(x.astype(np.float64), exact[:, 0])
-                assert np.array_equal(y.astype(np.float64), exact[:, 1])
-                sent += x.nbytes + y.nbytes
-    assert sent == geo.geometry_size(units)["bytes_float32"]
-
-
-def test_the_two_multipolygons_of_the_new_map_keep_all_their_parts():
-    xs, _ = polygon_coordinates(COMMUNE_MAP.id)
-    units = geo.display_geometry(COMMUNE_MAP.id)
-    multi = [i for i, g in enumerate(units.geometry) if g.geom_type == "MultiPolygon"]
-    assert len(multi) == 2
-    assert all(len(xs[i]) == len(units.geometry.iloc[i].geoms) >= 2 for i in multi)
-
-
 def test_the_export_builder_draws_every_part_of_a_multipolygon():
     units = geo.display_geometry(COMMUNE_MAP.id)
     records = polygon_records(units, fake_display(COMMUNE_MAP.id)[["code", *VALUE_COLUMNS]])
@@ -87,45 +58,60 @@ def served_map():
     document.add_root(chart.figure)
     events = []
     document.on_change(events.append)
-    return chart, events
+    return chart, document, events
+
+
+def shapes_of(renderer) -> ColumnDataSource:
+    """The source of flat int16 coordinates a map renderer unpacks in the browser."""
+    return renderer.glyph.xs.transform.args["shapes"]
 
 
 def _coordinate_sends(events, source) -> int:
-    """How many times the coordinates of `source` went to the browser after the first render."""
+    """How many times coordinate columns of `source` went to the browser after the first render."""
     def sends_coordinates(event) -> bool:
         if isinstance(event, ColumnDataChangedEvent):  # cols is None when the whole data was replaced
-            return event.cols is None or bool({"xs", "ys"} & set(event.cols))
+            return event.cols is None or bool({"xs", "ys", "x", "y"} & set(event.cols))
         return isinstance(event, ModelChangedEvent) and event.attr == "data"
 
     return sum(1 for event in events if getattr(event, "model", None) is source and sends_coordinates(event))
 
 
 def test_each_map_sends_its_polygons_once_and_then_only_values(served_map):
-    chart, events = served_map
-    districts, communes = chart.sources[DISTRICT_MAP.id], chart.sources[COMMUNE_MAP.id]
-    assert len(districts.data["xs"]) == 30 and len(communes.data["xs"]) == 0  # the new map waits
-    assert chart.renderers[DISTRICT_MAP.id].visible and not chart.renderers[COMMUNE_MAP.id].visible
+    chart, document, events = served_map
+    districts = chart.renderers[DISTRICT_MAP.id]
+    assert set(chart.renderers) == {DISTRICT_MAP.id}  # the new map's shapes wait until it is shown
+    assert shapes_of(districts).data["x"].dtype == np.int16
+    assert "xs" not in chart.sources[DISTRICT_MAP.id].data  # values only; shapes travel apart
 
     chart.show(DISTRICT_MAP.id, fake_display(DISTRICT_MAP.id, seed=1), "vi")  # another year, same map
-    assert _coordinate_sends(events, districts) == 0
     changed = {c for e in events if isinstance(e, ColumnDataChangedEvent) for c in e.cols or ["*"]}
-    assert {"value", "color"} <= changed and not changed & {"xs", "ys"}
+    assert {"value", "color"} <= changed and "*" not in changed
 
     chart.show(COMMUNE_MAP.id, fake_display(COMMUNE_MAP.id), "vi")  # 2024 -> 2025: the new map, first time
-    assert _coordinate_sends(events, communes) == 1 and len(communes.data["xs"]) == 126
-    assert chart.renderers[COMMUNE_MAP.id].visible and not chart.renderers[DISTRICT_MAP.id].visible
-    assert chart.tap.renderers == [chart.renderers[COMMUNE_MAP.id]]
-    assert chart.hover.renderers == [chart.renderers[COMMUNE_MAP.id]]
+    communes = chart.renderers[COMMUNE_MAP.id]
+    assert document.get_model_by_id(shapes_of(communes).id) is shapes_of(communes)
+    assert len(chart.sources[COMMUNE_MAP.id].data["code"]) == 126
+    assert communes.visible and not districts.visible
+    assert chart.tap.renderers == [communes] and chart.hover.renderers == [communes]
+
+    def renderers_added():
+        return [e for e in events if e.model is chart.figure and getattr(e, "attr", "") == "renderers"]
+
+    added = renderers_added()
+    assert len(added) == 1
 
     for seed, map_id in enumerate([COMMUNE_MAP.id, DISTRICT_MAP.id, COMMUNE_MAP.id, DISTRICT_MAP.id], start=2):
         chart.show(map_id, fake_display(map_id, seed), "en")
-    assert _coordinate_sends(events, communes) == 1
-    assert _coordinate_sends(events, districts) == 0
+    assert chart.renderers == {DISTRICT_MAP.id: districts, COMMUNE_MAP.id: communes}
+    assert renderers_added() == added
+    for renderer in (districts, communes):
+        assert _coordinate_sends(events, shapes_of(renderer)) == 0
+        assert _coordinate_sends(events, renderer.data_source) == 0
     assert chart.sources[DISTRICT_MAP.id].data["color"] == fake_display(DISTRICT_MAP.id, 5)["color"].tolist()
 
 
 def test_the_map_words_follow_the_map(served_map):
-    chart, _ = served_map
+    chart, _, _ = served_map
     assert chart.hover.tooltips[0][0] == "Quận, huyện, thị xã"
     chart.show(COMMUNE_MAP.id, fake_display(COMMUNE_MAP.id), "vi")
     assert chart.hover.tooltips[0][0] == "Xã, phường"
@@ -225,9 +211,11 @@ def test_a_period_on_the_new_map_swaps_the_map_clears_the_district_and_sends_its
     state.year = 2026
     state.year = 2024
     state.year = 2025
-    communes = choropleth.sources[COMMUNE_MAP.id]
-    assert _coordinate_sends(events, communes) == 1
-    assert _coordinate_sends(events, choropleth.sources[DISTRICT_MAP.id]) == 0
+    renderers = choropleth.chart.renderers
+    assert set(renderers) == set(MAPS)  # each added once
+    for renderer in renderers.values():
+        assert _coordinate_sends(events, shapes_of(renderer)) == 0
+        assert _coordinate_sends(events, renderer.data_source) == 0
 
 
 def test_a_tap_on_the_new_map_selects_a_five_digit_unit(explorer_views):
