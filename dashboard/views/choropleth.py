@@ -37,6 +37,9 @@ def polygon_records(districts: gpd.GeoDataFrame, display: pd.DataFrame) -> list[
     The parts of a MultiPolygon are joined with a NaN row, which HoloViews reads as separate
     polygons of one shape, each with its own list of holes.
     """
+    if "code" in districts and "code" in display and list(districts["code"]) != list(display["code"]):
+        # A display of one map drawn over the other's units would colour the wrong places.
+        raise ValueError(f"the {len(display)} values are not for these {len(districts)} units, in this order")
     records = []
     for geometry, row in zip(districts.geometry, display.to_dict("records")):
         parts = polygon_parts(geometry)

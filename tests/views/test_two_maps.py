@@ -240,3 +240,8 @@ def test_the_ranking_and_table_name_communes_and_wards_on_the_new_map(explorer_v
     state.view = "table"
     assert len(table._table.value) == 126
     assert table._table.value.columns[0] == "Commune or ward"
+
+
+def test_the_export_builder_refuses_values_of_the_other_map():
+    with pytest.raises(ValueError, match="not for these 30 units"):
+        polygon_records(geo.display_geometry(DISTRICT_MAP.id), fake_display(COMMUNE_MAP.id)[["code", *VALUE_COLUMNS]])
