@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import geo, maps
+from .errors import DataError
 from .geo import DISTRICT_MAP_ID
 
 # One fixed seed: the same data on every machine, so screenshots, tests and decks agree.
@@ -254,11 +255,15 @@ COMMUNE_TERMS = (2026,)
 # The legal formula for the 2026 councils is not among the project's sources, so these
 # classes only keep each council's size plausible; they are not a statement of the law.
 COMMUNE_SEAT_CLASSES = ((30_000, 25), (60_000, 28), (100_000, 31), (np.inf, 34))
+# Bounds on a council's size when the units must add up to a known city total: wide enough
+# that a real total rescales the classes rather than failing.
+COMMUNE_SEATS_MIN, COMMUNE_SEATS_MAX = 15, 45
 # A seat stays empty where too few candidates won a majority; about one council in ten.
 COMMUNE_EMPTY_SEAT_CHANCE = 0.1
 # Women elected: near Hà Nội's 28.5% of 2016 (hanoimoi.vn) and the 2021 aim of about 30%.
 COMMUNE_WOMEN_ELECTED_SHARE = 0.31
-# Women on the lists: around the 39% of commune-council candidates nationally in 2021.
+# Women on the lists: around the 39% of commune-council candidates nationally in 2021
+# (phunuvietnam.vn).
 COMMUNE_WOMEN_CANDIDATE_SHARE = (0.36, 0.46)
 # Official lists are longer than the seats (by law at least two more per constituency).
 CANDIDATES_PER_SEAT = (1.5, 1.9)
@@ -273,18 +278,27 @@ KEY_LEADER_SHARE_2025 = 0.45
 KEY_LEADER_KEPT_2026 = 0.8
 
 
+POPULATION_COLUMN = "new_population_sapnhap"
+
+
 def commune_units(crosswalk: str | Path = geo.COMMUNE_CROSSWALK) -> pd.DataFrame:
     """The 126 units in code order: code, unit_type (phường or xã) and population.
 
     The population is the one published with the rearrangement (sapnhap.bando.com.vn), read
     from the crosswalk; the generator uses it only to size councils and staff.
     """
+    rows = geo.read_crosswalk(crosswalk)
+    numbers = pd.to_numeric(rows[POPULATION_COLUMN], errors="coerce")
+    wrong = numbers.isna() | (numbers <= 0)
+    if wrong.any():
+        line = int(wrong.to_numpy().argmax())
+        raise DataError(Path(crosswalk).name, "dân số phải là một số nguyên dương.",
+                        "the population must be a positive whole number.",
+                        row=line + 2, column=POPULATION_COLUMN, value=rows[POPULATION_COLUMN].iloc[line])
+    population = numbers.groupby(rows["new_code"]).first()
     units = geo.commune_unit_list()[["code", "unit_type"]]
-    population = geo.read_crosswalk(crosswalk).groupby("new_code")["new_population_sapnhap"].first()
-    units["population"] = pd.to_numeric(units["code"].map(population), errors="coerce")
-    missing = units.loc[units["population"].isna(), "code"].tolist()
-    if missing:
-        raise ValueError(f"{Path(crosswalk).name}: no population for the units {missing}")
+    # The crosswalk check guarantees each of the 126 units appears in it.
+    units["population"] = units["code"].map(population).astype(int)
     return units.sort_values("code").reset_index(drop=True)
 
 
@@ -306,7 +320,8 @@ def _commune_council_rows(units: pd.DataFrame, facts: pd.DataFrame) -> list[dict
         known = _city_total(facts, "women_commune_council_pct", term)
         if known:
             women_total, seats_total = known
-            seats = apportion(seats_total, class_seats, class_seats, class_seats - 2)
+            seats = apportion(seats_total, class_seats, np.full(count, COMMUNE_SEATS_MAX),
+                              np.full(count, COMMUNE_SEATS_MIN))
         else:
             seats = class_seats - (rng.random(count) < COMMUNE_EMPTY_SEAT_CHANCE)
             women_total = int(round(seats.sum() * COMMUNE_WOMEN_ELECTED_SHARE))
@@ -319,7 +334,7 @@ def _commune_council_rows(units: pd.DataFrame, facts: pd.DataFrame) -> list[dict
         known = _city_total(facts, "women_candidates_commune_council_pct", term)
         if known:
             women_listed_total, listed_total = known
-            candidates = apportion(listed_total, class_seats * per_seat, class_seats * 2, class_seats + 2)
+            candidates = apportion(listed_total, seats * per_seat, seats * 2, seats + 2)
             women_listed = apportion(women_listed_total, candidates * listed_share,
                                      candidates - men_elected, women)
         else:

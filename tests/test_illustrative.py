@@ -6,6 +6,7 @@ import pytest
 
 from dashboard import geo, illustrative, maps
 from dashboard.catalogue import load_catalogue, load_facts
+from dashboard.errors import DataError
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +203,7 @@ def test_no_more_women_than_seats_on_any_commune_council(communes):
 def test_candidates_outnumber_deputies_and_include_everyone_elected(communes):
     elected = _council(communes, "women_commune_council_pct")
     listed = _council(communes, "women_candidates_commune_council_pct")
-    joined = elected.join(listed, lsuffix="_elected", rsuffix="_listed")
+    joined = elected.join(listed, suffixes=("_elected", "_listed"))
     assert len(joined) == 126
     # By law a list has at least two more names than seats in each constituency.
     assert (joined["denominator_listed"] >= joined["denominator_elected"] + 2).all()
@@ -259,3 +260,15 @@ def test_commune_councils_add_up_to_a_real_city_total_when_one_is_known(units):
     assert (listed["numerator"] >= elected["numerator"]).all()
     assert (listed["denominator"] - listed["numerator"] >= elected["denominator"] - elected["numerator"]).all()
 
+
+
+def test_a_crosswalk_without_a_population_names_the_file_row_and_column(tmp_path):
+    rows = pd.read_csv(geo.COMMUNE_CROSSWALK, dtype=str, keep_default_na=False)
+    rows.loc[3, "new_population_sapnhap"] = ""
+    path = tmp_path / "crosswalk.csv"
+    rows.to_csv(path, index=False)
+    with pytest.raises(DataError) as caught:
+        illustrative.commune_units(path)
+    error = caught.value
+    assert (error.row, error.column) == (5, "new_population_sapnhap")
+    assert "crosswalk.csv" in error.message("en") and "dân số" in error.message("vi")
