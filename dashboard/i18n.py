@@ -583,6 +583,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{unit} is not on the map of {map} used for {period}, so it is no longer selected. "
         "Pick a unit on this map.",
     },
+    # HB: the level of the 126-unit map, as the methods page lists an indicator's levels
+    "methods_level_commune": {"vi": "xã, phường (từ 01/07/2025)", "en": "commune or ward (from 1 July 2025)"},
 }
 
 
