@@ -20,7 +20,7 @@ def with_commune_level(catalogue: Catalogue) -> Catalogue:
     if "women_candidates_commune_council_pct" not in indicators:
         model = indicators["women_candidates_district_council_pct"]
         indicators["women_candidates_commune_council_pct"] = dataclasses.replace(
-            model, id="women_candidates_commune_council_pct",
+            model, id="women_candidates_commune_council_pct", levels=("commune",),
             name={"vi": "Tỷ lệ nữ ứng cử viên HĐND cấp xã", "en": "Women among commune council candidates"},
         )
     for indicator_id in COMMUNE_INDICATORS:
