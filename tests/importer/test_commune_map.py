@@ -107,6 +107,26 @@ def test_no_template_for_the_new_map_while_the_catalogue_has_none_of_its_indicat
     assert "126 communes and wards" in error.value.message("en")
 
 
+def test_the_data_page_offers_2025_and_2026_with_the_new_term(commune_catalogue):
+    from dashboard.pages.data import template_year_options, template_years
+
+    years = template_years()
+    assert years[:3] == [2026, 2025, 2024] and years[-1] == 2011
+    options = template_year_options("vi")
+    assert options["2026 (126 xã, phường; nhiệm kỳ 2026–2031)"] == 2026
+    assert options["2025 (126 xã, phường)"] == 2025
+    assert options["2024"] == 2024 and options["2021 (nhiệm kỳ 2021–2026)"] == 2021
+    assert template_year_options("en")["2026 (126 communes and wards; 2026–2031 term)"] == 2026
+
+
+def test_the_data_page_leaves_out_years_of_a_map_without_indicators():
+    from dashboard.catalogue import load_catalogue
+    from dashboard.pages.data import template_years
+
+    on_new_map = any("commune" in indicator.levels for indicator in load_catalogue())
+    assert (2026 in template_years()) == on_new_map
+
+
 # ------------------------------------------------------------------- round trip
 
 
