@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from dashboard import geo, store
 from dashboard.__main__ import main
+from dashboard.data import load_data
 from dashboard.importer import TemplateError, build_template, import_bytes
 from dashboard.importer.template import KEY_ROW, template_indicators
 
@@ -204,6 +205,10 @@ def test_a_filled_2026_template_round_trips_through_the_command_line(commune_cat
             assert row[part] == pytest.approx(value), (row["unit_code"], row["indicator_id"], part)
         assert row["source"] == f"Báo cáo {int(row['unit_code'])}/BC-UBND"
     assert not stored_rows(cli_db, "hn_districts_2014", 2026)  # nothing carried to the old map
+    # The dashboard draws them on the 126 units.
+    table = load_data(cli_db).district_table("gender_officers", 2026).set_index("code")
+    assert len(table) == 126 and set(table["status"]) == {"official"}
+    assert table.loc["00070", "value"] == expected[("00070", "gender_officers")]["value"]
 
     assert main(["history", "--limit", "1"]) == 0
     assert "bao-cao-2026.xlsx" in capsys.readouterr().out
