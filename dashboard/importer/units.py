@@ -5,6 +5,7 @@ predecessors (dashboard.geo's crosswalk)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from dashboard import geo, maps
 
@@ -22,15 +23,20 @@ class UnitFinder:
     district, "00004" a ward); a number whose zeros Excel dropped is read on the period's map.
     """
 
-    def __init__(self, indexes: dict[str, nz.DistrictIndex]) -> None:
-        self.indexes = indexes
+    def __init__(self, indexes: dict[str, nz.DistrictIndex | Callable[[], nz.DistrictIndex]]) -> None:
+        # An index may be given as its builder: a file of district figures never loads the
+        # 126 units (the first lookup on a map builds its index).
+        self.indexes = dict(indexes)
 
     @classmethod
     def for_both_maps(cls) -> UnitFinder:
         return _both_maps()
 
     def index(self, admin_map: maps.AdministrativeMap) -> nz.DistrictIndex:
-        return self.indexes[admin_map.id]
+        index = self.indexes[admin_map.id]
+        if not isinstance(index, nz.DistrictIndex):
+            index = self.indexes[admin_map.id] = index()
+        return index
 
     def by_code(self, value: object, admin_map: maps.AdministrativeMap | None, period: int | None) -> nz.District:
         """The unit with this code on `admin_map` (None: the period is unknown, so the code's
@@ -144,6 +150,6 @@ def _wrong_length(admin_map: maps.AdministrativeMap, period: int | None) -> tupl
 @functools.lru_cache(maxsize=1)
 def _both_maps() -> UnitFinder:
     return UnitFinder({
-        maps.DISTRICT_MAP.id: nz.DistrictIndex.from_unit_list(geo.read_district_list()),
-        maps.COMMUNE_MAP.id: nz.DistrictIndex.from_commune_list(geo.commune_unit_list()),
+        maps.DISTRICT_MAP.id: lambda: nz.DistrictIndex.from_unit_list(geo.read_district_list()),
+        maps.COMMUNE_MAP.id: lambda: nz.DistrictIndex.from_commune_list(geo.commune_unit_list()),
     })
