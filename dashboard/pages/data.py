@@ -68,10 +68,10 @@ PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
 STRINGS = {
     "heading": {"vi": "Nhập số liệu", "en": "Data entry"},
     "intro": {
-        "vi": "Mỗi năm, cán bộ số liệu tải mẫu Excel, điền số liệu của các quận, huyện, thị xã rồi "
+        "vi": "Mỗi năm, cán bộ số liệu tải mẫu Excel, điền số liệu của các đơn vị hành chính rồi "
         "nhập vào bảng theo dõi. Tệp có lỗi không làm thay đổi gì; mọi lần nhập đều được ghi lại và "
         "có thể hoàn tác.",
-        "en": "Each year, data officers download the Excel template, fill in the districts' "
+        "en": "Each year, data officers download the Excel template, fill in the units' "
         "figures and import them into the dashboard. A file with problems changes nothing; every "
         "import is recorded and can be undone.",
     },
@@ -91,9 +91,11 @@ STRINGS = {
     "sign_out": {"vi": "Đăng xuất", "en": "Sign out"},
     "template_heading": {"vi": "Mẫu nhập liệu", "en": "Template"},
     "template_text": {
-        "vi": "Mẫu Excel có sẵn mã và tên 30 quận, huyện, thị xã, một cột cho mỗi chỉ tiêu của "
-        "năm, kiểm tra dữ liệu ngay trong Excel và trang hướng dẫn.",
-        "en": "The Excel template lists the 30 districts with their codes, has a column for each "
+        "vi": "Mẫu Excel có sẵn mã và tên các đơn vị của bản đồ năm đó (30 quận, huyện, thị xã đến "
+        "năm 2024; 126 xã, phường từ năm 2025), một cột cho mỗi chỉ tiêu của năm, kiểm tra dữ liệu "
+        "ngay trong Excel và trang hướng dẫn.",
+        "en": "The Excel template lists the units of that year's map with their codes (the 30 "
+        "districts up to 2024; the 126 communes and wards from 2025), has a column for each "
         "indicator of the year, checks entries in Excel and has an instructions sheet.",
     },
     "template_year": {"vi": "Năm số liệu", "en": "Year of the figures"},
