@@ -195,6 +195,7 @@ def test_a_filled_2026_template_round_trips_through_the_command_line(commune_cat
     out = capsys.readouterr().out
     assert f"Đã nhập {len(expected)} giá trị (126 xã, phường, kỳ 2026)" in out
     assert "126 communes and wards" in out
+    batch = int(out.split("lô #")[1].split(",")[0])
 
     rows = stored_rows(cli_db, "hn_communes_2025", 2026)
     assert len(rows) == len(expected)
@@ -211,7 +212,12 @@ def test_a_filled_2026_template_round_trips_through_the_command_line(commune_cat
     assert table.loc["00070", "value"] == expected[("00070", "gender_officers")]["value"]
 
     assert main(["history", "--limit", "1"]) == 0
-    assert "bao-cao-2026.xlsx" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "bao-cao-2026.xlsx" in out and "can.bo.xa" in out
+    # The audit trail and the rollback work on the new map as on the old.
+    assert main(["rollback", str(batch), "--user", "truong.phong"]) == 0
+    assert f"Đã hoàn tác lô #{batch}" in capsys.readouterr().out
+    assert not stored_rows(cli_db, "hn_communes_2025", 2026)
 
 
 # --------------------------------------------------------------------- refusals
@@ -342,3 +348,15 @@ def test_a_template_whose_map_is_not_its_year_s_is_refused(db, fingerprint):
     assert fingerprint(db) == before
     problem = only_problem(result, "wrong_map")
     assert problem.sheet == "_meta" and "126 xã, phường" in problem.reason_vi
+
+
+@pytest.mark.usefixtures("commune_catalogue")
+def test_a_long_file_s_map_column_must_be_the_map_of_the_period(db, fingerprint):
+    header = "unit_code,period,indicator_id,value,map_id"
+    data = long_csv("00004,2026,gender_officers,2,hn_communes_2025", header=header)
+    assert import_bytes(data, "map.csv", user="tester", dry_run=True, db_url=db).ok
+    result = rejected(db, fingerprint, long_csv("00004,2026,gender_officers,2,hn_districts_2014", header=header))
+    problem = only_problem(result, "wrong_map")
+    assert_bilingual(problem, row=2, column="E (map_id)", value="hn_districts_2014")
+    assert "kỳ 2026 thuộc bản đồ 126 xã, phường (hn_communes_2025)" in problem.reason_vi
+    assert "period 2026 belongs to the map of 126 communes and wards" in problem.reason_en
