@@ -68,12 +68,12 @@ PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
 STRINGS = {
     "heading": {"vi": "Nhập số liệu", "en": "Data entry"},
     "intro": {
-        "vi": "Mỗi năm, cán bộ số liệu tải mẫu Excel, điền số liệu của các đơn vị hành chính rồi "
-        "nhập vào bảng theo dõi. Tệp có lỗi không làm thay đổi gì; mọi lần nhập đều được ghi lại và "
-        "có thể hoàn tác.",
-        "en": "Each year, data officers download the Excel template, fill in the units' "
-        "figures and import them into the dashboard. A file with problems changes nothing; every "
-        "import is recorded and can be undone.",
+        "vi": "Mỗi năm, cán bộ số liệu tải mẫu Excel, điền số liệu của các quận, huyện, thị xã (đến "
+        "năm 2024) hoặc các xã, phường (từ năm 2025) rồi nhập vào bảng theo dõi. Tệp có lỗi không làm "
+        "thay đổi gì; mọi lần nhập đều được ghi lại và có thể hoàn tác.",
+        "en": "Each year, data officers download the Excel template, fill in the figures of the "
+        "districts (up to 2024) or of the communes and wards (from 2025) and import them into the "
+        "dashboard. A file with problems changes nothing; every import is recorded and can be undone.",
     },
     "viewer": {
         "vi": "Bạn đang xem với quyền người xem. Chỉ biên tập viên đã đăng nhập mới nhập hoặc "
