@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dashboard import maps
-from dashboard.catalogue import Catalogue, Indicator
+from dashboard.catalogue import UNIT_MAP_LEVELS, Catalogue, Indicator
 
 from . import normalize as nz
 from .names import name_mismatch
@@ -29,7 +29,7 @@ from .readers import Cell, Sheet, Workbook
 from .units import OtherMap, UnitFinder
 
 # The catalogue level of the indicators observed on each map.
-MAP_LEVELS = {maps.DISTRICT_MAP.id: "district", maps.COMMUNE_MAP.id: "commune"}
+MAP_LEVELS = UNIT_MAP_LEVELS
 
 TEMPLATE_VERSIONS = ("1",)
 HEADER_SCAN_ROWS = 10

@@ -13,7 +13,7 @@ from dashboard import geo, maps
 from dashboard.catalogue import Indicator, load_catalogue
 
 from . import normalize as nz
-from .parse import MAP_LEVELS, column_letter
+from .parse import column_letter
 from .readers import MAX_FILE_LABEL, META_SHEET
 from .validate import COMPARISONS, COUNCIL_INDICATORS, NO_URBAN_COUNCIL_FROM
 
@@ -71,11 +71,9 @@ def template_map(year: int) -> maps.AdministrativeMap:
 def template_indicators(year: int) -> list[Indicator]:
     """Indicators observed on the map of `year` (catalogue level district or commune):
     annual ones always, term ones in election years only."""
-    level = MAP_LEVELS[template_map(year).id]
-    # Read the levels, not Catalogue.for_level: a catalogue may not know the commune level yet.
     return [
-        indicator for indicator in load_catalogue().indicators.values()
-        if level in indicator.levels and (indicator.frequency == "annual" or year in nz.ELECTION_YEARS)
+        indicator for indicator in load_catalogue().for_map(template_map(year).id)
+        if indicator.frequency == "annual" or year in nz.ELECTION_YEARS
     ]
 
 

@@ -10,7 +10,7 @@ from dashboard import maps
 from dashboard.catalogue import Indicator
 
 from . import normalize as nz
-from .parse import MAP_LEVELS, Candidate, Located
+from .parse import Candidate, Located
 from .problems import Collector
 
 # District and commune People's Councils. Resolution 97/2019/QH14: from the 2021 term Hà
@@ -106,7 +106,7 @@ class Checker:
     def _period(self, candidate: Candidate) -> None:
         period, indicator = candidate.period, candidate.indicator
         admin_map = maps.MAPS[candidate.map_id]
-        if MAP_LEVELS[admin_map.id] not in indicator.levels:
+        if not indicator.is_on_map(admin_map.id):
             self._add(
                 "wrong_level", candidate.where,
                 f"chỉ tiêu {indicator.id} không có số liệu trên bản đồ {admin_map.title['vi']} "
