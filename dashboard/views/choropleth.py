@@ -19,6 +19,7 @@ from ..i18n import t
 from ..model.display import VALUE_COLUMNS
 from ..model.snapshot import IndicatorSnapshot
 from ..state import DashboardState
+from .columns import update_columns
 from .legend import legend_html
 
 # Pixels. Tall enough to tell the small inner-city districts apart on a laptop.
@@ -142,8 +143,8 @@ class ChoroplethView(Viewer):
         return [int(i) for i in matches]
 
     def _on_values_change(self, *_events) -> None:
-        # Only value columns travel to the browser; xs/ys stay where they are.
-        self.source.data.update({column: self.snapshot.display[column].tolist() for column in VALUE_COLUMNS})
+        # Only value columns travel to the browser, and only those that changed; xs/ys stay where they are.
+        update_columns(self.source, {column: self.snapshot.display[column].tolist() for column in VALUE_COLUMNS})
         self._hover.tooltips = map_tooltips(self.state.lang)
 
     def _on_district_change(self, *_events) -> None:

@@ -47,6 +47,10 @@ class IndicatorControls(Viewer):
         self._gap = pn.widgets.Switch(value=self.state.gap, align="center", css_classes=["gap-switch"])
         self._gap_label = pn.pane.HTML(align="center", margin=(5, 0))
         self._player = None
+        self._period_js: tuple[str, dict] | None = None
+        # Periods the browser draws itself when picked; it then reports them (see `on_period_js`).
+        self._drawn_in_browser = None
+        self._timeline_slider = None
         if self.state.indicator in self._indicator_ids:
             # A link may name a year the indicator lacks: show the period that contains it.
             self.state.year = settle_period(self.data, self.state.indicator, self.state.year)
@@ -108,10 +112,36 @@ class IndicatorControls(Viewer):
             return
         self._timeline.param.update(options=options, value=self.state.year if self.state.year in
                                     options.values() else list(options.values())[-1], visible=True)
+        self._link_timeline()
+
+    def on_period_js(self, code: str, args: dict, drawn_in_browser) -> None:
+        """Run `code` in the browser when a period is picked, before the server hears of it.
+
+        `cb_obj.value` is the period select's value, or (with `slider` true) the timeline's position.
+        For a period where `drawn_in_browser(period)` is true the widget's value does not move the
+        state: `code` draws it, then reports it, and the state follows that report, so the server
+        finds the browser's columns already in place and sends none of them back.
+        """
+        self._period_js = (code, args)
+        self._drawn_in_browser = drawn_in_browser
+        self._period.jscallback(value=code, args={**args, "slider": False})
+        self._link_timeline()
+
+    def _link_timeline(self) -> None:
+        # The timeline builds a new inner slider when its options change: link each one once.
+        slider = getattr(self._timeline, "_slider", None)
+        if self._period_js is None or slider is None or slider is self._timeline_slider:
+            return
+        self._timeline_slider = slider
+        code, args = self._period_js
+        slider.jscallback(value=code, args={**args, "slider": True})
 
     def _on_period_widget(self, event) -> None:
-        if event.new is not None:
-            self.state.year = event.new
+        if event.new is None or event.new == self.state.year:
+            return
+        if self._drawn_in_browser is not None and self._drawn_in_browser(event.new):
+            return  # the browser draws it and reports it (on_period_js)
+        self.state.year = event.new
 
     def _on_play(self, event) -> None:
         """Step through the periods oldest to newest, then stop on the newest."""

@@ -44,10 +44,11 @@ class IndicatorExplorer(Viewer):
         card = DistrictCard(snapshot=snapshot)
         choropleth = ChoroplethView(snapshot=snapshot, browser_tap=card.shown_in_browser)
         ranking = RankingView(snapshot=snapshot, browser_tap=card.shown_in_browser)
-        card.follow_taps(choropleth.source, clears=True)
-        card.follow_taps(ranking.chart.source, clears=False)
+        legend = legend_pane(snapshot)
+        # Taps and periods picked are drawn in the browser from the frames the card holds.
+        card.link(choropleth, ranking, self.controls, legend)
         map_column = pn.Column(
-            choropleth, legend_pane(snapshot), attribution(state.param.lang),
+            choropleth, legend, attribution(state.param.lang),
             css_classes=["map-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
             visible=in_view["map"],
         )

@@ -79,11 +79,12 @@ class TableView(Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self._table = pn.widgets.Tabulator(
-            pn.bind(self._frame, self.snapshot.param.display),
+            self._frame(self.snapshot.display),
             show_index=False, disabled=True, sizing_mode="stretch_width", layout="fit_data_stretch",
-            formatters=pn.bind(self._formatters, self.snapshot.param.display),
+            formatters=self._formatters(self.snapshot.display),
             css_classes=["indicator-table"], max_height=760,
         )
+        self._stale = False
         self._csv = pn.widgets.FileDownload(
             callback=self._csv_download, filename=self._filename("csv"), button_type="primary",
             label=t("download_csv", self.snapshot.state.lang), css_classes=["download-csv"], width=160,
@@ -93,6 +94,19 @@ class TableView(Viewer):
             label=t("download_excel", self.snapshot.state.lang), css_classes=["download-excel"], width=160,
         )
         self.snapshot.param.watch(self._relabel, "display")
+        self.snapshot.param.watch(self._refill, "display")
+        self.snapshot.state.param.watch(self._refill, "view")
+
+    def _refill(self, event) -> None:
+        # Behind the map the table waits: its rows travel when it is shown, not on every change.
+        if self.snapshot.state.view != "table":
+            self._stale = self._stale or event.name == "display"
+            return
+        if event.name == "view" and not self._stale:
+            return
+        self._stale = False
+        display = self.snapshot.display
+        self._table.param.update(value=self._frame(display), formatters=self._formatters(display))
 
     def _frame(self, display: pd.DataFrame) -> pd.DataFrame:
         return indicator_table(display, self.snapshot.indicator, self.snapshot.state.lang)
