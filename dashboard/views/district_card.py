@@ -163,7 +163,6 @@ class DistrictCard(Viewer):
 
         super().__init__(**params)
         state = self.snapshot.state
-        self._shown_in_browser: str | None = None
         self.frames = PeriodFrames(snapshot=self.snapshot)
         self.card = Div(text=self._html(), stylesheets=[card_stylesheet()], sizing_mode="stretch_width")
         self._pane = pn.pane.Bokeh(self.card, sizing_mode="stretch_width", css_classes=["district-card-pane"])
@@ -180,13 +179,13 @@ class DistrictCard(Viewer):
         """Draw taps on the map and the ranking in the browser, and periods picked in `controls`."""
         self.frames.follow_taps(choropleth.source, True, self.card, ranking.chart.source, choropleth.source)
         self.frames.follow_taps(ranking.chart.source, False, self.card, ranking.chart.source, choropleth.source)
+        ranking.tap_drawn_in_browser = self.frames.tap_drawn
         if controls is not None and legend is not None:
             self.frames.switch_periods(controls, choropleth, ranking, self.card, legend)
 
     def shown_in_browser(self, code: str) -> None:
         """A view heard a tap on `code`: the browser already shows its card, so it is not re-sent."""
-        if self.frames.in_browser():
-            self._shown_in_browser = code
+        self.frames.tapped_in_browser(code)
 
     def _on_values(self, _event) -> None:
         self.card.text = self._html()
@@ -194,10 +193,8 @@ class DistrictCard(Viewer):
     def _on_state(self, event) -> None:
         state = self.snapshot.state
         self._profile.param.update(visible=bool(state.district), name=t("open_profile", state.lang))
-        if event.name == "district":
-            shown, self._shown_in_browser = self._shown_in_browser, None
-            if shown != state.district:
-                self.card.text = self._html()
+        if event.name == "district" and not self.frames.tap_drawn():
+            self.card.text = self._html()
 
     def _html(self) -> str:
         snapshot = self.snapshot

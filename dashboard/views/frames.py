@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+import zlib
 from collections import OrderedDict
 
+import numpy as np
 import pandas as pd
 import panel as pn
 import param
@@ -105,12 +107,17 @@ def period_frame(data: DashboardData, indicator_id: str, period: int, lang: str,
     }
 
 
+def frames_key(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool) -> str:
+    """What a frame set depends on: data version, indicator, map, language and colour mode."""
+    return "|".join(map(str, (data.version, indicator_id, map_id_of(data, indicator_id, period), lang, gap)))
+
+
 def frame_set(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool) -> str:
     """Every frame of the indicator on the map of `period`, as compact JSON; cached per data version."""
-    key = (id(data), data.version, indicator_id, map_id_of(data, indicator_id, period), lang, gap)
-    cached = _frame_cache.get(key)
+    key = frames_key(data, indicator_id, period, lang, gap)
+    cached = _frame_cache.get((id(data), key))
     if cached is not None:
-        _frame_cache.move_to_end(key)
+        _frame_cache.move_to_end((id(data), key))
         return cached
     strings = StringTable()
     periods = frame_periods(data, indicator_id, period)
@@ -118,24 +125,37 @@ def frame_set(data: DashboardData, indicator_id: str, period: int, lang: str, ga
     codes = data.district_table(indicator_id, periods[0])["code"].tolist() if periods else []
     every = map_periods(data, indicator_id)
     payload = json.dumps({
-        "key": "|".join(map(str, key[1:])), "codes": codes, "strings": strings.strings, "frames": frames,
+        "key": key, "codes": codes, "strings": strings.strings, "frames": frames,
         # The timeline names a period by its position (the period select by the period itself).
         "timeline": [str(p) for p in every],
     }, ensure_ascii=False, separators=(",", ":"))
-    _frame_cache[key] = payload
+    _frame_cache[(id(data), key)] = payload
     if len(_frame_cache) > FRAME_CACHE_SIZE:
         _frame_cache.popitem(last=False)
     return payload
 
 
-# Functions the browser callbacks share: the parsed frames, one unit's card fields, a card header.
+def packed(payload: str) -> np.ndarray:
+    """The frame set as deflated UTF-8 bytes: a binary buffer on the websocket, about a sixth of the JSON."""
+    return np.frombuffer(zlib.compress(payload.encode("utf-8"), 9), dtype=np.uint8)
+
+
+# Functions the browser callbacks share: the frames (inflated once, asynchronously, when they
+# arrive), one unit's card and the ranking's outline.
 FRAME_JS = CARD_HTML_JS + """
 function framesOf(holder) {
-  const payload = holder.data.json[0];
-  if (!payload) return null;
-  if (holder._parsed === undefined || holder._parsed.text !== payload)
-    holder._parsed = {text: payload, value: JSON.parse(payload)};
-  return holder._parsed.value;
+  const bytes = holder.data.zip;
+  if (!bytes || !bytes.length) return null;
+  const cache = holder._frames;
+  if (cache !== undefined && cache.bytes === bytes) return cache.value;  // null while inflating
+  holder._frames = {bytes: bytes, value: null};
+  new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'))).text()
+    .then((text) => { if (holder._frames.bytes === bytes) holder._frames.value = JSON.parse(text); });
+  return null;
+}
+function currentFrames(holder) {
+  const F = framesOf(holder);
+  return F !== null && F.key === holder.tags[1] ? F : null;  // frames of what the server shows
 }
 function frameColumns(F, frame) {
   const columns = {value: frame.value.map((v) => v === null ? NaN : v)};
@@ -166,54 +186,59 @@ function outlineBars(bars, code, selected_line) {
 }
 """
 
-# Draws the frame of the period picked in a period widget: map, ranking, legend, note, card and URL.
+# Draws the frame of the period picked in a period widget: map, ranking, legend, note, card and URL;
+# then reports the period, which the server's state follows. Without frames (not yet arrived, or
+# another map's period) it only reports, and the server draws the period itself.
 APPLY_FRAME_JS = FRAME_JS + """
-const F = framesOf(holder);
-if (F === null) return;
-const period = slider ? F.timeline[cb_obj.value] : String(cb_obj.value);
-const frame = F.frames[period];
-if (frame === undefined || map.data.code.length !== F.codes.length) return;  // the server draws it
-if (holder.tags[0] === period) return;  // already drawn (the server's echo of a change made here)
-const columns = frameColumns(F, frame);
-// The map: only the cells that changed, as a patch (the polygons never move).
-const patches = {};
-for (const [name, values] of Object.entries(columns)) {
-  const old = map.data[name];
-  const cells = [];
-  values.forEach((v, i) => {
-    if (v !== old[i] && !(Number.isNaN(v) && Number.isNaN(old[i]))) cells.push([i, v]);
-  });
-  if (cells.length) patches[name] = cells;
+const period = slider ? (holder.tags[2] || [])[cb_obj.value] : String(cb_obj.value);
+if (period === undefined || holder.tags[0] === period) return;  // the server's echo of a change made here
+try {
+  const F = currentFrames(holder);
+  const frame = F === null ? undefined : F.frames[period];
+  if (frame !== undefined && map.data.code.length === F.codes.length) draw(F, frame);
+} finally {
+  holder.tags = [period, holder.tags[1], holder.tags[2]];
 }
-if (Object.keys(patches).length) map.patch(patches);
-const picked = map.selected.indices.length ? F.codes[map.selected.indices[0]] : '';
-// The ranking: bars in drawing order, the selected one outlined.
-const order = frame.bars;
-const bar = (name) => order.map((k) => columns[name][k]);
-const barCodes = order.map((k) => F.codes[k]);
-const names = bar('name');
-const factors = bars_range.factors;
-if (factors.length !== names.length || names.some((n, i) => n !== factors[i])) bars_range.factors = names;
-bars.data = {
-  name: names, length: frame.length.map((v) => v === null ? NaN : v), value_label: bar('value_label'),
-  ratio: bar('ratio'), status_label: bar('status_label'), color: bar('color'),
-  line: barCodes.map((c) => c === picked ? selected_line : 'white'),
-  width: barCodes.map((c) => c === picked ? 3 : 0.5), code: barCodes,
-};
-if (bars.selected.indices.length) bars.selected.indices = [];
-x_range.setv({start: frame.x[0], end: frame.x[1]});
-target_line.setv({visible: frame.target !== null, location: frame.target === null ? 0 : frame.target});
-city_line.setv({visible: frame.city !== null, location: frame.city === null ? 0 : frame.city});
-if (ranking.height !== frame.height) ranking.height = frame.height;
-// Panel's HTML panes hold their HTML escaped.
-legend.text = escapeHtml(F.strings[frame.legend]);
-note.text = escapeHtml(F.strings[frame.note]);
-card.text = cardOf(F, frame, columns, picked);
-const url = new URL(window.location.href);
-url.searchParams.set('year', period);
-window.history.replaceState(window.history.state, '', url.toString());
-// Last: the server moves its state when it hears this, after every column above.
-holder.tags = [period];
+function draw(F, frame) {
+  const columns = frameColumns(F, frame);
+  // The map: only the cells that changed, as a patch (the polygons never move).
+  const patches = {};
+  for (const [name, values] of Object.entries(columns)) {
+    const old = map.data[name];
+    const cells = [];
+    values.forEach((v, i) => {
+      if (v !== old[i] && !(Number.isNaN(v) && Number.isNaN(old[i]))) cells.push([i, v]);
+    });
+    if (cells.length) patches[name] = cells;
+  }
+  if (Object.keys(patches).length) map.patch(patches);
+  const picked = map.selected.indices.length ? F.codes[map.selected.indices[0]] : '';
+  // The ranking: bars in drawing order, the selected one outlined.
+  const order = frame.bars;
+  const bar = (name) => order.map((k) => columns[name][k]);
+  const barCodes = order.map((k) => F.codes[k]);
+  const names = bar('name');
+  const factors = bars_range.factors;
+  if (factors.length !== names.length || names.some((n, i) => n !== factors[i])) bars_range.factors = names;
+  bars.data = {
+    name: names, length: frame.length.map((v) => v === null ? NaN : v), value_label: bar('value_label'),
+    ratio: bar('ratio'), status_label: bar('status_label'), color: bar('color'),
+    line: barCodes.map((c) => c === picked ? selected_line : 'white'),
+    width: barCodes.map((c) => c === picked ? 3 : 0.5), code: barCodes,
+  };
+  if (bars.selected.indices.length) bars.selected.indices = [];
+  x_range.setv({start: frame.x[0], end: frame.x[1]});
+  target_line.setv({visible: frame.target !== null, location: frame.target === null ? 0 : frame.target});
+  city_line.setv({visible: frame.city !== null, location: frame.city === null ? 0 : frame.city});
+  if (ranking.height !== frame.height) ranking.height = frame.height;
+  // Panel's HTML panes hold their HTML escaped.
+  legend.text = escapeHtml(F.strings[frame.legend]);
+  note.text = escapeHtml(F.strings[frame.note]);
+  card.text = cardOf(F, frame, columns, picked);
+  const url = new URL(window.location.href);
+  url.searchParams.set('year', period);
+  window.history.replaceState(window.history.state, '', url.toString());
+}
 """
 
 # A tap on the map or a bar: its card and the ranking's outline, drawn in the browser at once.
@@ -221,7 +246,7 @@ SHOW_TAPPED_JS = FRAME_JS + """
 const picked = source.selected.indices;
 if (!picked.length && !clears) return;
 const code = picked.length ? source.data.code[picked[0]] : '';
-const F = framesOf(holder);
+const F = currentFrames(holder);
 const frame = F === null ? undefined : F.frames[holder.tags[0]];
 if (frame === undefined) return;  // the server draws it
 if (source !== map) {
@@ -234,45 +259,90 @@ if (card.text !== text) card.text = text;
 outlineBars(bars, code, selected_line);
 """
 
+# Inflates newly arrived frames at once, so that they are ready before the next click.
+INFLATE_JS = FRAME_JS + "framesOf(holder);"
+
 
 class PeriodFrames(param.Parameterized):
     """The frames of the state's indicator on the map shown, kept in one browser model per session.
 
-    `holder.data.json[0]` is the frame set (see `frame_set`); `holder.tags[0]` the period shown.
+    `holder.data["zip"]` is the packed frame set (see `frame_set`, `packed`); `holder.tags` is
+    [period shown, key of the frames it needs, the timeline's periods]. The frames follow the
+    views by one tick in a served session, so that a new indicator is drawn before they are built.
     """
 
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values shown.")
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.holder = ColumnDataSource({"json": [""]}, tags=[""])
+        self.holder = ColumnDataSource({"zip": np.zeros(0, dtype=np.uint8)}, tags=["", "", []])
+        self.holder.js_on_change("data", CustomJS(args={"holder": self.holder}, code=INFLATE_JS))
+        self._sent_key = ""
         self._periods: set[str] = set()
+        self._pending = False
+        self._tapped: str | None = None
         self._refresh()
         self.snapshot.param.watch(self._refresh, ["display"])
         self.holder.on_change("tags", self._on_browser_period)
+        # After every other view has heard of the district: the tap it came from is spent.
+        self.snapshot.state.param.watch(self._spend_tap, ["district"], precedence=10)
+
+    def tapped_in_browser(self, code: str) -> None:
+        """A view heard a tap on `code` that the browser has drawn (card and outline) already."""
+        if self.in_browser():
+            self._tapped = code
+
+    def tap_drawn(self) -> bool:
+        """True while the views hear of a district the browser has drawn itself: they send nothing."""
+        return self._tapped is not None and self._tapped == self.snapshot.state.district
+
+    def _spend_tap(self, _event) -> None:
+        self._tapped = None
+
+    def _wanted(self) -> tuple[str, str]:
+        state = self.snapshot.state
+        return str(state.year), frames_key(self.snapshot.data, state.indicator, state.year, state.lang, state.gap)
 
     def _refresh(self, *_events) -> None:
+        period, key = self._wanted()
+        timeline = [str(p) for p in map_periods(self.snapshot.data, self.snapshot.state.indicator)]
+        if list(self.holder.tags) != [period, key, timeline]:
+            self.holder.tags = [period, key, timeline]
+        if key == self._sent_key:
+            return
+        self._periods = set()  # until the new frames are sent, the server draws every period
+        document = pn.state.curdoc
+        if document is None or document.session_context is None:
+            self._send()  # a notebook or a test: no browser to wait for
+        elif not self._pending:
+            self._pending = True
+            # Once the page is in the browser (at once, if it is already) and one tick later, so
+            # that the frames arrive as a change the browser inflates, after what they follow.
+            pn.state.onload(lambda: document.add_next_tick_callback(self._send))
+
+    def _send(self) -> None:
+        self._pending = False
         state = self.snapshot.state
+        period, key = self._wanted()
+        if key == self._sent_key:
+            return
         payload = frame_set(self.snapshot.data, state.indicator, state.year, state.lang, state.gap)
-        if self.holder.data["json"][0] != payload:
-            self.holder.data = {"json": [payload]}
-            self._periods = set(json.loads(payload)["frames"])
-        if self.holder.tags != [str(state.year)]:
-            self.holder.tags = [str(state.year)]
+        self.holder.data = {"zip": packed(payload)}
+        self._sent_key = key
+        self._periods = set(json.loads(payload)["frames"])
 
     def _on_browser_period(self, _attr, _old, new) -> None:
         # The browser drew a period from its frame; the state follows (and finds nothing to send).
-        if new and str(new[0]) in self._periods and int(new[0]) != self.snapshot.state.year:
+        if new and self.draws(new[0]) and int(new[0]) != self.snapshot.state.year:
             self.snapshot.state.year = int(new[0])
 
-    def draws(self, period: int) -> bool:
+    def draws(self, period) -> bool:
         """True when the browser holds the frame of `period` and draws it when it is picked."""
-        return str(period) in self._periods
+        return str(period) in self._periods and self._sent_key == self._wanted()[1]
 
     def in_browser(self) -> bool:
         """True when the browser holds the frame of the period shown, and so draws taps itself."""
-        return str(self.snapshot.state.year) in self._periods
-
+        return self.draws(self.snapshot.state.year)
     def follow_taps(self, source: ColumnDataSource, clears: bool, card, bars: ColumnDataSource,
                     map_source: ColumnDataSource) -> None:
         """Show the card of the unit tapped in `source` (map or bars) and outline its bar, in the browser.

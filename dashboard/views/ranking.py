@@ -225,7 +225,10 @@ class RankingView(Viewer):
         self.snapshot.param.watch(self._redraw, ["display"])
         state.param.watch(self._redraw, ["district"])
 
-    def _redraw(self, *_events) -> None:
+    def _redraw(self, *events) -> None:
+        tap_drawn = getattr(self, "tap_drawn_in_browser", None)  # set by views/district_card.py
+        if events and events[0].name == "district" and tap_drawn is not None and tap_drawn():
+            return  # the browser outlined the tapped bar itself; its columns reach the server after
         snapshot = self.snapshot
         rows = ranking_rows(snapshot.display, snapshot.indicator, snapshot.state.district)
         self._bar_codes = rows["code"].tolist()
