@@ -55,9 +55,8 @@ class StringTable:
 
 
 def map_id_of(data: DashboardData, indicator_id: str, period: int) -> str:
-    """Id of the map the period is drawn on (one map when the data layer knows only one)."""
-    map_for = getattr(data, "map_for", None)
-    return map_for(indicator_id, period).id if map_for is not None else "hn_districts_2014"
+    """Id of the map the period is drawn on."""
+    return data.map_for(indicator_id, period).id
 
 
 def frame_periods(data: DashboardData, indicator_id: str, period: int) -> list[int]:
