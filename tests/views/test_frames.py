@@ -154,7 +154,8 @@ def apply_in_browser(F: dict, period: str, choropleth, ranking, card) -> None:
 
 
 def test_a_period_drawn_in_the_browser_moves_the_state_and_nothing_travels_back(map_views):
-    state, snapshot, card, choropleth, ranking, _legend, controls, events = map_views("women_district_council_pct", 2021)
+    views = map_views("women_district_council_pct", 2021)
+    state, snapshot, card, choropleth, ranking, _legend, controls, events = views
     state.district = "271"
     holder = card.frames.holder
     F = decoded(frames.frame_set(snapshot.data, state.indicator, 2021, "vi", False))
