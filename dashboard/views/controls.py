@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import panel as pn
 import param
+from bokeh.models import CustomJS
 from panel.viewable import Viewer
 
 from ..data import DashboardData
@@ -14,6 +15,11 @@ from ..state import VIEWS, DashboardState
 
 # Seconds between periods when playing through time: long enough to read the map.
 PLAY_INTERVAL_MS = 1500
+# The timeline (a position among `periods`) moves the period select, whose callback draws the period.
+TIMELINE_JS = """
+const period = periods[cb_obj.value];
+if (period !== undefined && select.value !== period) select.value = period;
+"""
 
 
 def period_options(data: DashboardData, indicator_id: str, lang: str) -> dict[str, int]:
@@ -117,24 +123,33 @@ class IndicatorControls(Viewer):
     def on_period_js(self, code: str, args: dict, drawn_in_browser) -> None:
         """Run `code` in the browser when a period is picked, before the server hears of it.
 
-        `cb_obj.value` is the period select's value, or (with `slider` true) the timeline's position.
+        `cb_obj.value` is the period select's value (the period); the timeline moves the select.
         For a period where `drawn_in_browser(period)` is true the widget's value does not move the
         state: `code` draws it, then reports it, and the state follows that report, so the server
         finds the browser's columns already in place and sends none of them back.
         """
         self._period_js = (code, args)
         self._drawn_in_browser = drawn_in_browser
-        self._period.jscallback(value=code, args={**args, "slider": False})
+        self._period.jscallback(value=code, args=args)
         self._link_timeline()
 
     def _link_timeline(self) -> None:
-        # The timeline builds a new inner slider when its options change: link each one once.
+        """The timeline picks a period by moving the period select, in the browser."""
         slider = getattr(self._timeline, "_slider", None)
-        if self._period_js is None or slider is None or slider is self._timeline_slider:
+        if self._period_js is None or slider is None:
             return
-        self._timeline_slider = slider
-        code, args = self._period_js
-        slider.jscallback(value=code, args={**args, "slider": True})
+        periods = [str(period) for period in self._timeline.options.values()]
+        if slider is not self._timeline_slider:
+            # A new inner slider (the timeline builds one when its options change): for its future views...
+            self._timeline_slider = slider
+            slider.jscallback(value=TIMELINE_JS, args={"select": self._period, "periods": periods})
+        # ... and for those already drawn, which a late jscallback does not reach.
+        for ref, (model, _parent) in list(slider._models.items()):
+            select = self._period._models.get(ref)
+            if select is not None and not any(getattr(callback, "tags", None) == ["timeline"]
+                                              for callback in model.js_property_callbacks.get("change:value", [])):
+                model.js_on_change("value", CustomJS(args={"select": select[0], "periods": periods},
+                                                     code=TIMELINE_JS, tags=["timeline"]))
 
     def _on_period_widget(self, event) -> None:
         if event.new is None or event.new == self.state.year:

@@ -122,11 +122,8 @@ def frame_set(data: DashboardData, indicator_id: str, period: int, lang: str, ga
     periods = frame_periods(data, indicator_id, period)
     frames = {str(p): period_frame(data, indicator_id, p, lang, gap, strings) for p in periods}
     codes = data.district_table(indicator_id, periods[0])["code"].tolist() if periods else []
-    every = map_periods(data, indicator_id)
     payload = json.dumps({
         "key": key, "codes": codes, "strings": strings.strings, "frames": frames,
-        # The timeline names a period by its position (the period select by the period itself).
-        "timeline": [str(p) for p in every],
     }, ensure_ascii=False, separators=(",", ":"))
     _frame_cache[(id(data), key)] = payload
     if len(_frame_cache) > FRAME_CACHE_SIZE:
@@ -189,14 +186,14 @@ function outlineBars(bars, code, selected_line) {
 # then reports the period, which the server's state follows. Without frames (not yet arrived, or
 # another map's period) it only reports, and the server draws the period itself.
 APPLY_FRAME_JS = FRAME_JS + """
-const period = slider ? (holder.tags[2] || [])[cb_obj.value] : String(cb_obj.value);
-if (period === undefined || holder.tags[0] === period) return;  // the server's echo of a change made here
+const period = String(cb_obj.value);
+if (holder.tags[0] === period) return;  // the server's echo of a change made here
 try {
   const F = currentFrames(holder);
   const frame = F === null ? undefined : F.frames[period];
   if (frame !== undefined && map.data.code.length === F.codes.length) draw(F, frame);
 } finally {
-  holder.tags = [period, holder.tags[1], holder.tags[2]];
+  holder.tags = [period, holder.tags[1]];
 }
 function draw(F, frame) {
   const columns = frameColumns(F, frame);
@@ -266,7 +263,7 @@ class PeriodFrames(param.Parameterized):
     """The frames of the state's indicator on the map shown, kept in one browser model per session.
 
     `holder.data["zip"]` is the packed frame set (see `frame_set`, `packed`); `holder.tags` is
-    [period shown, key of the frames it needs, the timeline's periods]. The frames follow the
+    [period shown, key of the frames it needs]. The frames follow the
     views by one tick in a served session, so that a new indicator is drawn before they are built.
     """
 
@@ -274,7 +271,7 @@ class PeriodFrames(param.Parameterized):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.holder = ColumnDataSource({"zip": np.zeros(0, dtype=np.uint8)}, tags=["", "", []])
+        self.holder = ColumnDataSource({"zip": np.zeros(0, dtype=np.uint8)}, tags=["", ""])
         self.holder.js_on_change("data", CustomJS(args={"holder": self.holder}, code=INFLATE_JS))
         self._sent_key = ""
         self._periods: set[str] = set()
@@ -304,9 +301,8 @@ class PeriodFrames(param.Parameterized):
 
     def _refresh(self, *_events) -> None:
         period, key = self._wanted()
-        timeline = [str(p) for p in map_periods(self.snapshot.data, self.snapshot.state.indicator)]
-        if list(self.holder.tags) != [period, key, timeline]:
-            self.holder.tags = [period, key, timeline]
+        if list(self.holder.tags) != [period, key]:
+            self.holder.tags = [period, key]
         if key == self._sent_key:
             return
         self._periods = set()  # until the new frames are sent, the server draws every period

@@ -103,12 +103,11 @@ def test_every_frame_is_what_the_server_draws_for_its_period(map_views, indicato
         assert card.card.text == frame_card(F, frame, "271")
 
 
-def test_frames_hold_the_periods_of_one_map_and_the_timeline_every_period(dashboard_data):
+def test_frames_hold_the_periods_of_one_map(dashboard_data):
     for indicator_id in ("committee_established", "women_district_council_pct", "gender_officers"):
         periods = map_periods(dashboard_data, indicator_id)
         F = decoded(frames.frame_set(dashboard_data, indicator_id, periods[-1], "vi", False))
         shown = dashboard_data.map_for(indicator_id, periods[-1]).id
-        assert F["timeline"] == [str(p) for p in periods]
         assert F["frames"] and all(dashboard_data.map_for(indicator_id, int(p)).id == shown for p in F["frames"])
         others = [p for p in periods if dashboard_data.map_for(indicator_id, p).id != shown]
         assert not set(F["frames"]) & {str(p) for p in others}
@@ -165,7 +164,7 @@ def test_a_period_drawn_in_the_browser_moves_the_state_and_nothing_travels_back(
     assert state.year == 2021
     apply_in_browser(F, "2011", choropleth, ranking, card)
     events.clear()
-    holder.tags = ["2011", holder.tags[1], holder.tags[2]]  # the report, after every column
+    holder.tags = ["2011", holder.tags[1]]  # the report, after every column
     assert state.year == 2011
     sent = {id(getattr(event, "model", None)) for event in events}
     quiet = [choropleth.source, ranking.chart.source, ranking.chart.figure.y_range, ranking.chart.figure.x_range,
