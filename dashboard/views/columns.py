@@ -20,7 +20,7 @@ def changed_columns(source: ColumnDataSource, columns: dict[str, list]) -> dict[
     """The columns of `columns` that differ from `source`'s (NaN equal to NaN).
 
     Bokeh re-sends every column assigned, equal or not. After a period drawn in the browser
-    (views/frames.py) the browser has already patched the source to these values: nothing travels.
+    (views/period_frames.py) the browser has already patched the source to these values: nothing travels.
     """
     return {name: values for name, values in columns.items()
             if name not in source.data or not _same(list(source.data[name]), list(values))}

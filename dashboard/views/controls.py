@@ -168,7 +168,7 @@ class IndicatorControls(Viewer):
             return
         periods = sorted(self._period.options.values())
         self._play.name = "⏸"
-        self.state.year = periods[0]
+        self._step_to(periods[0])
         remaining = iter(periods[1:])
 
         def step():
@@ -176,9 +176,16 @@ class IndicatorControls(Viewer):
             if period is None:
                 self._play.value = False
             else:
-                self.state.year = period
+                self._step_to(period)
 
         self._player = pn.state.add_periodic_callback(step, period=PLAY_INTERVAL_MS, count=len(periods))
+
+    def _step_to(self, period: int) -> None:
+        """One step of play: through the period select, so that the browser draws it from its frame."""
+        if self._drawn_in_browser is not None and self._drawn_in_browser(period):
+            self._period.value = period  # drawn in the browser, which reports it; the state follows
+        else:
+            self.state.year = period
 
     def __panel__(self):
         return pn.FlexBox(

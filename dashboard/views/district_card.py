@@ -159,7 +159,7 @@ class DistrictCard(Viewer):
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values to show.")
 
     def __init__(self, **params):
-        from .frames import PeriodFrames  # frames build on this module's card fields
+        from .period_frames import PeriodFrames  # frames build on this module's card fields
 
         super().__init__(**params)
         state = self.snapshot.state

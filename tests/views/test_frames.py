@@ -13,7 +13,7 @@ from bokeh.models import ColumnDataSource
 from dashboard.model.periods import map_periods
 from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.state import new_state
-from dashboard.views import frames
+from dashboard.views import period_frames as frames
 from dashboard.views.choropleth import ChoroplethView, legend_pane
 from dashboard.views.columns import changed_columns, update_columns
 from dashboard.views.controls import IndicatorControls
