@@ -556,6 +556,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The database cannot be reached, so there are no figures to show yet. Please reload the "
         "page in a few minutes.",
     },
+    # HB: the level of the 126-unit map, as the methods page lists an indicator's levels
+    "methods_level_commune": {"vi": "xã, phường (từ 01/07/2025)", "en": "commune or ward (from 1 July 2025)"},
 }
 
 
