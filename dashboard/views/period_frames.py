@@ -9,8 +9,10 @@ server hears of it afterwards and finds nothing left to send.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
+import threading
 import zlib
 from collections import OrderedDict
 
@@ -18,6 +20,7 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
+from bokeh.document import without_document_lock
 from bokeh.models import ColumnDataSource, CustomJS
 
 from ..data import DashboardData
@@ -37,6 +40,7 @@ HEADER_FIELDS = ("hint", "indicator", "rank_word", "target", "status_word")
 # Frame sets kept per process: a few indicators x languages x gap modes, each a few kilobytes.
 FRAME_CACHE_SIZE = 64
 _frame_cache: OrderedDict[tuple, str] = OrderedDict()
+_frame_cache_lock = threading.Lock()
 
 
 class StringTable:
@@ -114,10 +118,11 @@ def frames_key(data: DashboardData, indicator_id: str, period: int, lang: str, g
 def frame_set(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool) -> str:
     """Every frame of the indicator on the map of `period`, as compact JSON; cached per data version."""
     key = frames_key(data, indicator_id, period, lang, gap)
-    cached = _frame_cache.get((id(data), key))
-    if cached is not None:
-        _frame_cache.move_to_end((id(data), key))
-        return cached
+    with _frame_cache_lock:
+        cached = _frame_cache.get((id(data), key))
+        if cached is not None:
+            _frame_cache.move_to_end((id(data), key))
+            return cached
     strings = StringTable()
     periods = frame_periods(data, indicator_id, period)
     frames = {str(p): period_frame(data, indicator_id, p, lang, gap, strings) for p in periods}
@@ -125,9 +130,10 @@ def frame_set(data: DashboardData, indicator_id: str, period: int, lang: str, ga
     payload = json.dumps({
         "key": key, "codes": codes, "strings": strings.strings, "frames": frames,
     }, ensure_ascii=False, separators=(",", ":"))
-    _frame_cache[(id(data), key)] = payload
-    if len(_frame_cache) > FRAME_CACHE_SIZE:
-        _frame_cache.popitem(last=False)
+    with _frame_cache_lock:  # sessions build frames in threads
+        _frame_cache[(id(data), key)] = payload
+        if len(_frame_cache) > FRAME_CACHE_SIZE:
+            _frame_cache.popitem(last=False)
     return payload
 
 
@@ -311,17 +317,36 @@ class PeriodFrames(param.Parameterized):
             self._send()  # a notebook or a test: no browser to wait for
         elif not self._pending:
             self._pending = True
-            # Once the page is in the browser (at once, if it is already) and one tick later, so
-            # that the frames arrive as a change the browser inflates, after what they follow.
-            pn.state.onload(lambda: document.add_next_tick_callback(self._send))
+            # Once the page is in the browser (at once, if it is already), built in a thread so
+            # that neither this session nor any other waits, and sent as a change that the browser
+            # inflates, after what they follow.
+            state = self.snapshot.state
 
-    def _send(self) -> None:
+            @without_document_lock
+            async def build() -> None:
+                wanted = (state.indicator, state.year, state.lang, state.gap)
+                payload = await asyncio.get_running_loop().run_in_executor(
+                    None, frame_set, self.snapshot.data, *wanted)
+                document.add_next_tick_callback(lambda: self._apply(wanted, payload))
+
+            pn.state.onload(lambda: document.add_next_tick_callback(build))
+
+    def _apply(self, wanted: tuple, payload: str) -> None:
         self._pending = False
         state = self.snapshot.state
-        period, key = self._wanted()
+        if wanted != (state.indicator, state.year, state.lang, state.gap):
+            self._refresh()  # the state moved on while they were built: build those it needs now
+            return
+        self._use(payload)
+
+    def _send(self) -> None:
+        state = self.snapshot.state
+        self._use(frame_set(self.snapshot.data, state.indicator, state.year, state.lang, state.gap))
+
+    def _use(self, payload: str) -> None:
+        key = self._wanted()[1]
         if key == self._sent_key:
             return
-        payload = frame_set(self.snapshot.data, state.indicator, state.year, state.lang, state.gap)
         self.holder.data = {"zip": packed(payload)}
         self._sent_key = key
         self._periods = set(json.loads(payload)["frames"])

@@ -150,10 +150,11 @@ def test_the_timeline_and_a_new_indicator_are_drawn_from_frames_too(open_app, pa
     quiet(page, received)
     received.clear()
 
-    # The timeline is rebuilt with the new indicator's nine periods (2016-2024).
+    # The timeline is rebuilt with the new indicator's periods, those of the select.
+    stops = page.locator(".period-select select option").count()
     handle = page.locator(".period-slider .noUi-handle")
-    wait_until(lambda: handle.count() == 1 and handle.first.get_attribute("aria-valuemax") == "8.0", page,
-               timeout=20_000)
+    wait_until(lambda: handle.count() == 1 and handle.first.get_attribute("aria-valuemax") == f"{stops - 1}.0",
+               page, timeout=20_000)
     handle = handle.first
     handle.focus()
     handle.press("ArrowLeft")
