@@ -13,7 +13,7 @@ import json
 import os
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,12 +48,39 @@ class PageModel:
     card: str = ".district-card"
     # The dashboard's own pages: navigation buttons, overview cards and the district profile.
     multipage: bool = False
+    # Option values to step through instead of the next ones in the list (to stay on one map).
+    indicator_options: tuple[str, ...] = ()
+    period_options: tuple[str, ...] = ()
+    # Units the map must draw for the page to be measured at all (None: not checked).
+    unit_count: int | None = None
 
 
 DASHBOARD_PAGE = PageModel(
     name="dashboard", map_markers=("xs", "code"), ranking_markers=("line", "code"), map_query="?page=map",
     indicator_select=".indicator-select select", period_select=".period-select select", multipage=True,
 )
+# The map of the 126 communes and wards (from 1 July 2025): periods 2025 and 2026 of the indicators
+# drawn on it. Taps use the same names: each of those districts left a commune of that name.
+COMMUNE_MAP_QUERY = "?page=map&indicator=committee_established&year=2026"
+COMMUNE_MAP_PERIODS = ("2025", "2026")
+COMMUNE_UNITS = 126
+
+
+def commune_page_model() -> PageModel:
+    """The dashboard's map page on the 126-unit map; indicators are those the catalogue draws on it."""
+    from dashboard.catalogue import load_catalogue
+    from dashboard.model.indicators import indicator_groups
+
+    catalogue = load_catalogue()
+    ids = [i for i, indicator in catalogue.indicators.items() if "commune" in getattr(indicator, "levels", ())]
+    ids = ids or ["committee_established", "gender_officers", "key_leader_female"]
+    labels = {indicator_id: label for group in indicator_groups(catalogue, "vi", set(ids)).values()
+              for label, indicator_id in group.items()}
+    return replace(DASHBOARD_PAGE, name="dashboard, 126 units", map_query=COMMUNE_MAP_QUERY, multipage=False,
+                   indicator_options=tuple(labels[i] for i in ids if i in labels),
+                   period_options=COMMUNE_MAP_PERIODS, unit_count=COMMUNE_UNITS)
+
+
 # The naive Panel peer: one page, an unlabelled Select and an IntSlider for the year.
 PEER_PAGE = PageModel(
     name="peer", map_markers=("xs",), ranking_markers=None, map_query="",
@@ -81,6 +108,7 @@ class BrowserFigures:
     changes: dict[str, list[Change]] = field(default_factory=dict)  # kind -> changes
     profile_first_ms: float | None = None
     profile_switch: list[Change] = field(default_factory=list)
+    skipped: str | None = None  # why the page was not measured at all
 
 
 class Meter:
@@ -233,9 +261,20 @@ def first_renders(browser, url: str, model: PageModel, runs: int, figures: Brows
             context.close()
 
 
-def select_changes(page, meter: Meter, model: PageModel, selector: str, count: int = CHANGES_PER_KIND) -> list[Change]:
+def cycled_options(page, selector: str, values: tuple[str, ...], count: int) -> list[str]:
+    """`count` of `values` in turn, starting after the selected one (only those the select offers)."""
+    offered = [v for v in values if v in select_options(page, selector)]
+    if len(offered) < 2:
+        return []
+    current = page.locator(selector).first.evaluate("(el) => el.value")
+    start = offered.index(current) + 1 if current in offered else 0
+    return [offered[(start + i) % len(offered)] for i in range(count)]
+
+
+def select_changes(page, meter: Meter, model: PageModel, selector: str, count: int = CHANGES_PER_KIND,
+                   values: tuple[str, ...] = ()) -> list[Change]:
     changes = []
-    for value in next_options(page, selector, count):
+    for value in (cycled_options(page, selector, values, count) if values else next_options(page, selector, count)):
         changes.append(timed_action(
             page, meter, map_watchers(model), list(map_watchers(model)),
             lambda value=value: page.locator(selector).first.select_option(value=value),
@@ -274,9 +313,15 @@ def interactions(browser, url: str, model: PageModel, figures: BrowserFigures) -
     try:
         wait_rendered(page)
         settle(page, meter, LOAD_TIMEOUT_S)
-        figures.changes["indicator"] = select_changes(page, meter, model, model.indicator_select)
+        figures.changes["indicator"] = select_changes(page, meter, model, model.indicator_select,
+                                                      values=model.indicator_options)
         if model.period_select:
-            figures.changes["period"] = select_changes(page, meter, model, model.period_select)
+            # Back on the page's own indicator and period first.
+            page.goto(url + model.map_query, wait_until="commit", timeout=LOAD_TIMEOUT_S * 1000)
+            wait_rendered(page)
+            settle(page, meter, LOAD_TIMEOUT_S)
+            figures.changes["period"] = select_changes(page, meter, model, model.period_select,
+                                                       values=model.period_options)
         elif model.period_slider:
             figures.changes["period"] = slider_changes(page, meter, model)
         figures.changes["district"] = tap_changes(page, meter, model)
@@ -320,6 +365,31 @@ def district_profile(browser, url: str, model: PageModel, figures: BrowserFigure
         context.close()
 
 
+# Units drawn by the map's source (the renderer with every map marker column).
+_UNIT_COUNT = """(markers) => {
+  const views = window.__bench.renderers(markers);
+  if (!views.length) return 0;
+  const data = views[0].model.data_source.data;
+  return Array.from(data instanceof Map ? data.get('code') : data.code).length;
+}"""
+
+
+def unavailable(browser, url: str, model: PageModel) -> str | None:
+    """Why the page cannot be measured (its map does not draw the units expected), or None."""
+    if model.unit_count is None:
+        return None
+    context, page, _meter = open_page(browser, url + model.map_query, model)
+    try:
+        try:
+            wait_rendered(page)
+        except Exception as error:  # a page that never draws its map is reported, not guessed
+            return f"the map page did not render ({type(error).__name__})"
+        count = page.evaluate(_UNIT_COUNT, list(model.map_markers))
+        return None if count == model.unit_count else f"the map draws {count} units, not {model.unit_count}"
+    finally:
+        context.close()
+
+
 def measure(url: str, model: PageModel, runs: int) -> BrowserFigures:
     """Every browser figure of one app, in one Chromium."""
     from playwright.sync_api import sync_playwright
@@ -328,6 +398,9 @@ def measure(url: str, model: PageModel, runs: int) -> BrowserFigures:
     with sync_playwright() as pw:
         browser = launch_browser(pw)
         try:
+            figures.skipped = unavailable(browser, url, model)
+            if figures.skipped:
+                return figures
             first_renders(browser, url, model, runs, figures)
             interactions(browser, url, model, figures)
             if model.multipage:

@@ -19,6 +19,7 @@ from ..maps import DISTRICT_MAP, MAPS
 from ..model.display import VALUE_COLUMNS
 from ..model.snapshot import IndicatorSnapshot
 from ..state import DashboardState
+from .columns import update_columns
 from .legend import legend_html
 from .packed_shapes import unpacked_fields
 
@@ -154,8 +155,9 @@ class MapFigure:
     def show(self, map_id: str, display: pd.DataFrame, lang: str) -> ColumnDataSource:
         """Draw `display` on the map `map_id`; returns that map's source."""
         source = self.sources[map_id]
-        # Only value columns travel to the browser; the shapes stay where they are.
-        source.data.update(value_columns(display))
+        # Only value columns travel to the browser, and only those that changed (a period drawn in the
+        # browser has already patched them); the shapes stay where they are.
+        update_columns(source, value_columns(display))
         if map_id not in self.renderers:
             self.renderers[map_id] = add_map_renderer(self.figure, source, map_id)
         if map_id != self.map_id:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import panel as pn
 import param
+from bokeh.models import CustomJS
 from panel.viewable import Viewer
 
 from ..data import DashboardData
@@ -14,6 +15,11 @@ from ..state import VIEWS, DashboardState
 
 # Seconds between periods when playing through time: long enough to read the map.
 PLAY_INTERVAL_MS = 1500
+# The timeline (a position among `periods`) moves the period select, whose callback draws the period.
+TIMELINE_JS = """
+const period = periods[cb_obj.value];
+if (period !== undefined && select.value !== period) select.value = period;
+"""
 
 
 def period_options(data: DashboardData, indicator_id: str, lang: str) -> dict[str, int]:
@@ -47,6 +53,10 @@ class IndicatorControls(Viewer):
         self._gap = pn.widgets.Switch(value=self.state.gap, align="center", css_classes=["gap-switch"])
         self._gap_label = pn.pane.HTML(align="center", margin=(5, 0))
         self._player = None
+        self._period_js: tuple[str, dict] | None = None
+        # Periods the browser draws itself when picked; it then reports them (see `on_period_js`).
+        self._drawn_in_browser = None
+        self._timeline_slider = None
         if self.state.indicator in self._indicator_ids:
             # A link may name a year the indicator lacks: show the period that contains it.
             self.state.year = settle_period(self.data, self.state.indicator, self.state.year)
@@ -108,10 +118,45 @@ class IndicatorControls(Viewer):
             return
         self._timeline.param.update(options=options, value=self.state.year if self.state.year in
                                     options.values() else list(options.values())[-1], visible=True)
+        self._link_timeline()
+
+    def on_period_js(self, code: str, args: dict, drawn_in_browser) -> None:
+        """Run `code` in the browser when a period is picked, before the server hears of it.
+
+        `cb_obj.value` is the period select's value (the period); the timeline moves the select.
+        For a period where `drawn_in_browser(period)` is true the widget's value does not move the
+        state: `code` draws it, then reports it, and the state follows that report, so the server
+        finds the browser's columns already in place and sends none of them back.
+        """
+        self._period_js = (code, args)
+        self._drawn_in_browser = drawn_in_browser
+        self._period.jscallback(value=code, args=args)
+        self._link_timeline()
+
+    def _link_timeline(self) -> None:
+        """The timeline picks a period by moving the period select, in the browser."""
+        slider = getattr(self._timeline, "_slider", None)
+        if self._period_js is None or slider is None:
+            return
+        periods = [str(period) for period in self._timeline.options.values()]
+        if slider is not self._timeline_slider:
+            # A new inner slider (the timeline builds one when its options change): for its future views...
+            self._timeline_slider = slider
+            slider.jscallback(value=TIMELINE_JS, args={"select": self._period, "periods": periods})
+        # ... and for those already drawn, which a late jscallback does not reach.
+        for ref, (model, _parent) in list(slider._models.items()):
+            select = self._period._models.get(ref)
+            if select is not None and not any(getattr(callback, "tags", None) == ["timeline"]
+                                              for callback in model.js_property_callbacks.get("change:value", [])):
+                model.js_on_change("value", CustomJS(args={"select": select[0], "periods": periods},
+                                                     code=TIMELINE_JS, tags=["timeline"]))
 
     def _on_period_widget(self, event) -> None:
-        if event.new is not None:
-            self.state.year = event.new
+        if event.new is None or event.new == self.state.year:
+            return
+        if self._drawn_in_browser is not None and self._drawn_in_browser(event.new):
+            return  # the browser draws it and reports it (on_period_js)
+        self.state.year = event.new
 
     def _on_play(self, event) -> None:
         """Step through the periods oldest to newest, then stop on the newest."""
@@ -123,7 +168,7 @@ class IndicatorControls(Viewer):
             return
         periods = sorted(self._period.options.values())
         self._play.name = "⏸"
-        self.state.year = periods[0]
+        self._step_to(periods[0])
         remaining = iter(periods[1:])
 
         def step():
@@ -131,9 +176,16 @@ class IndicatorControls(Viewer):
             if period is None:
                 self._play.value = False
             else:
-                self.state.year = period
+                self._step_to(period)
 
         self._player = pn.state.add_periodic_callback(step, period=PLAY_INTERVAL_MS, count=len(periods))
+
+    def _step_to(self, period: int) -> None:
+        """One step of play: through the period select, so that the browser draws it from its frame."""
+        if self._drawn_in_browser is not None and self._drawn_in_browser(period):
+            self._period.value = period  # drawn in the browser, which reports it; the state follows
+        else:
+            self.state.year = period
 
     def __panel__(self):
         return pn.FlexBox(

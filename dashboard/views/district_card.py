@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import ColumnDataSource, CustomJS, Div
+from bokeh.models import Div
 from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
@@ -26,56 +26,107 @@ def district_card_html(
 ) -> str:
     """HTML for one district, or a hint to tap one when none is selected."""
     rows = display[display["code"] == code]
+    header = card_header(indicator, period, lang, target)
     if rows.empty:
-        return f'<div class="district-card empty">{t("select_district_hint", lang)}</div>'
+        return card_html(header, None)
     row = rows.iloc[0]
     # The same rank, and the same words for "not ranked", as the district profile.
     rank = None if pd.isna(row["value"]) else district_rank(display, code, indicator)
-    return row_card_html(row, rank, reporting_count(display["value"]), indicator, period, lang, target)
+    return card_html(header, card_fields(row, rank, reporting_count(display["value"]), indicator, lang, target))
 
 
 def row_card_html(
     row, rank: int | None, reporting: int, indicator: Indicator, period: int, lang: str, target: Target | None,
 ) -> str:
     """HTML for the district of one display row (a Series or a record), its rank already known."""
+    return card_html(card_header(indicator, period, lang, target),
+                     card_fields(row, rank, reporting, indicator, lang, target))
+
+
+def card_header(indicator: Indicator, period: int, lang: str, target: Target | None) -> dict[str, str]:
+    """The card's words shared by every district of one indicator and period, as HTML fragments."""
+    judged = target is not None and not indicator.is_boolean
+    return {
+        "hint": f'<div class="district-card empty">{t("select_district_hint", lang)}</div>',
+        "indicator": f'<div class="card-indicator">{html.escape(indicator.short_name[lang])} · '
+                     f'<span class="nowrap">{format_period(period, indicator.frequency, lang)}</span></div>',
+        "rank_word": t("rank", lang),
+        "target": f'{t("target", lang)} {target_text(target, indicator, lang)} ({target.year}): ' if judged else "",
+        "status_word": t("status", lang),
+    }
+
+
+def card_fields(row, rank: int | None, reporting: int, indicator: Indicator, lang: str,
+                target: Target | None) -> dict[str, str]:
+    """One district's card fields, formatted by the model; `card_html` (and CARD_HTML_JS) assemble them.
+
+    Name, value, ratio and status are the display row's own labels, escaped where the card shows them.
+    """
+    fields = {"name": row["name"], "value_label": row["value_label"], "ratio": row["ratio"],
+              "status_label": row["status_label"], "rank": "", "rank_label": "", "verdict": "", "verdict_css": ""}
+    if pd.isna(row["value"]):
+        return fields
+    fields.update(rank=str(rank or ""), rank_label=rank_label(rank, reporting, indicator, lang))
+    if target is not None and not indicator.is_boolean:
+        # Judged as the district profile judges it: only against a district target.
+        met = district_meets_target(row["value"], target, indicator)
+        fields["verdict"] = t("profile_assessed_city_only", lang) if met is None else t("met" if met else "not_met",
+                                                                                         lang)
+        fields["verdict_css"] = {True: "met", False: "not-met"}.get(met, "unjudged")
+    return fields
+
+
+def card_html(header: dict[str, str], fields: dict[str, str] | None) -> str:
+    """The card of one district from its fields, or the hint when `fields` is None.
+
+    CARD_HTML_JS is the same template in the browser; a test holds the two to the same output.
+    """
+    if fields is None:
+        return header["hint"]
+    ratio = fields["ratio"]
     lines = [
-        f'<div class="card-title">{html.escape(row["name"])}</div>',
-        f'<div class="card-indicator">{html.escape(indicator.short_name[lang])} · '
-        f'<span class="nowrap">{format_period(period, indicator.frequency, lang)}</span></div>',
-        f'<div class="card-value">{html.escape(row["value_label"])}'
-        + (f' <span class="card-ratio">({row["ratio"]})</span>' if row["ratio"] else "")
-        + "</div>",
+        f'<div class="card-title">{html.escape(fields["name"])}</div>',
+        header["indicator"],
+        f'<div class="card-value">{html.escape(fields["value_label"])}'
+        + (f' <span class="card-ratio">({ratio})</span>' if ratio else "") + "</div>",
     ]
-    if not pd.isna(row["value"]):
-        label = html.escape(rank_label(rank, reporting, indicator, lang))
-        lines.append(f'<div class="card-rank" data-rank="{rank or ""}">{t("rank", lang)}: {label}</div>')
-        if target is not None and not indicator.is_boolean:
-            # Judged as the district profile judges it: only against a district target.
-            met = district_meets_target(row["value"], target, indicator)
-            status = t("profile_assessed_city_only", lang) if met is None else t("met" if met else "not_met", lang)
-            css = {True: "met", False: "not-met"}.get(met, "unjudged")
-            lines.append(
-                f'<div class="card-target {css}">{t("target", lang)} '
-                f'{target_text(target, indicator, lang)} ({target.year}): <b>{status}</b></div>'
-            )
-        lines.append(f'<div class="card-status">{t("status", lang)}: '
-                     f'{html.escape(row["status_label"])}</div>')
+    if fields["rank_label"]:
+        lines.append(f'<div class="card-rank" data-rank="{fields["rank"]}">{header["rank_word"]}: '
+                     f'{html.escape(fields["rank_label"])}</div>')
+        if fields["verdict"]:
+            lines.append(f'<div class="card-target {fields["verdict_css"]}">{header["target"]}'
+                         f'<b>{fields["verdict"]}</b></div>')
+        lines.append(f'<div class="card-status">{header["status_word"]}: '
+                     f'{html.escape(fields["status_label"])}</div>')
     return '<div class="district-card">' + "".join(lines) + "</div>"
+
+
+# `card_html` in the browser: `h` a card header, `f` one district's fields (or null for the hint).
+CARD_HTML_JS = """
+function escapeHtml(text) {
+  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+}
+function cardHtml(h, f) {
+  if (!f) return h.hint;
+  let s = '<div class="card-title">' + escapeHtml(f.name) + '</div>' + h.indicator
+    + '<div class="card-value">' + escapeHtml(f.value_label)
+    + (f.ratio ? ' <span class="card-ratio">(' + f.ratio + ')</span>' : '') + '</div>';
+  if (f.rank_label) {
+    s += '<div class="card-rank" data-rank="' + f.rank + '">' + h.rank_word + ': ' + escapeHtml(f.rank_label)
+      + '</div>';
+    if (f.verdict)
+      s += '<div class="card-target ' + f.verdict_css + '">' + h.target + '<b>' + f.verdict + '</b></div>';
+    s += '<div class="card-status">' + h.status_word + ': ' + escapeHtml(f.status_label) + '</div>';
+  }
+  return '<div class="district-card">' + s + '</div>';
+}
+"""
 
 
 # The card's own rules of the app stylesheet: a Bokeh Div draws in its own shadow root.
 STYLESHEET = Path(__file__).resolve().parent.parent / "assets" / "dashboard.css"
 CARD_RULE = re.compile(r"^\.(?:district-card|card-)[^{]*\{[^}]*\}", re.MULTILINE)
-
-# Runs in the browser on a tap: the card shows at once, before the server hears of it.
-SHOW_TAPPED_CARD = """
-const picked = source.selected.indices;
-if (!picked.length && !clears) return;
-const code = picked.length ? source.data.code[picked[0]] : '';
-const row = cards.data.code.indexOf(code);
-if (row >= 0 && card.text !== cards.data.html[row]) card.text = cards.data.html[row];
-"""
-
 
 @functools.lru_cache(maxsize=1)
 def card_stylesheet() -> str:
@@ -100,17 +151,19 @@ def district_cards(
 class DistrictCard(Viewer):
     """A small card that follows the selected district, indicator and period.
 
-    The cards of every district travel with the values; a tap on the map or a bar shows its
-    card in the browser at once (`follow_taps`), and the server then leaves the card alone.
+    The card fields of every district of every period on the map shown travel once with the
+    indicator (`frames`); a tap on the map or a bar, or a period picked, shows its card in the
+    browser at once, and the server then leaves the card alone.
     """
 
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values to show.")
 
     def __init__(self, **params):
+        from .period_frames import PeriodFrames  # frames build on this module's card fields
+
         super().__init__(**params)
         state = self.snapshot.state
-        self._shown_in_browser: str | None = None
-        self.cards = ColumnDataSource(self._cards())
+        self.frames = PeriodFrames(snapshot=self.snapshot)
         self.card = Div(text=self._html(), stylesheets=[card_stylesheet()], sizing_mode="stretch_width")
         self._pane = pn.pane.Bokeh(self.card, sizing_mode="stretch_width", css_classes=["district-card-pane"])
         self._profile = pn.widgets.Button(
@@ -122,36 +175,27 @@ class DistrictCard(Viewer):
         state.param.watch(self._on_state, ["district", "lang"])
         self.snapshot.param.watch(self._on_values, ["display"])
 
-    def follow_taps(self, source: ColumnDataSource, clears: bool) -> None:
-        """Show the card of the district tapped in `source` (which has a `code` column) in the browser.
-
-        With `clears`, an empty selection shows the hint, as the map's does on the server.
-        """
-        source.selected.js_on_change("indices", CustomJS(
-            args={"source": source, "cards": self.cards, "card": self.card, "clears": clears},
-            code=SHOW_TAPPED_CARD,
-        ))
+    def link(self, choropleth, ranking, controls=None, legend: pn.pane.HTML | None = None) -> None:
+        """Draw taps on the map and the ranking in the browser, and periods picked in `controls`."""
+        for source in choropleth.sources.values():
+            self.frames.follow_taps(source, True, self.card, ranking.chart.source, choropleth.sources)
+        self.frames.follow_taps(ranking.chart.source, False, self.card, ranking.chart.source, choropleth.sources)
+        ranking.tap_drawn_in_browser = self.frames.tap_drawn
+        if controls is not None and legend is not None:
+            self.frames.switch_periods(controls, choropleth, ranking, self.card, legend)
 
     def shown_in_browser(self, code: str) -> None:
         """A view heard a tap on `code`: the browser already shows its card, so it is not re-sent."""
-        self._shown_in_browser = code
-
-    def _cards(self) -> dict[str, list[str]]:
-        snapshot = self.snapshot
-        return district_cards(snapshot.display, snapshot.indicator, snapshot.state.year,
-                              snapshot.state.lang, snapshot.target)
+        self.frames.tapped_in_browser(code)
 
     def _on_values(self, _event) -> None:
-        self.cards.data = self._cards()
         self.card.text = self._html()
 
     def _on_state(self, event) -> None:
         state = self.snapshot.state
         self._profile.param.update(visible=bool(state.district), name=t("open_profile", state.lang))
-        if event.name == "district":
-            shown, self._shown_in_browser = self._shown_in_browser, None
-            if shown != state.district:
-                self.card.text = self._html()
+        if event.name == "district" and not self.frames.tap_drawn():
+            self.card.text = self._html()
 
     def _html(self) -> str:
         snapshot = self.snapshot

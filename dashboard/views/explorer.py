@@ -45,12 +45,12 @@ class IndicatorExplorer(Viewer):
         card = DistrictCard(snapshot=snapshot)
         choropleth = ChoroplethView(snapshot=snapshot, browser_tap=card.shown_in_browser)
         ranking = RankingView(snapshot=snapshot, browser_tap=card.shown_in_browser)
-        for source in choropleth.sources.values():
-            card.follow_taps(source, clears=True)
-        card.follow_taps(ranking.chart.source, clears=False)
+        legend = legend_pane(snapshot)
+        # Taps and periods picked are drawn in the browser from the frames the card holds.
+        card.link(choropleth, ranking, self.controls, legend)
         self.map_info = map_info(snapshot)
         map_column = pn.Column(
-            self.map_info, choropleth, legend_pane(snapshot), attribution(state.param.lang, snapshot),
+            self.map_info, choropleth, legend, attribution(state.param.lang, snapshot),
             css_classes=["map-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
             visible=in_view["map"],
         )

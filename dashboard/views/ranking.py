@@ -25,6 +25,7 @@ from ..model.councils import lacking_data, without_council
 from ..model.rank import ranked
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import no_target_text, target_text
+from .columns import update_columns
 
 BAR_COLUMNS = ["value_label", "ratio", "status_label", "color", "line", "width", "code"]
 TARGET_COLOUR = "#c2185b"
@@ -264,7 +265,8 @@ class RankingFigure:
         if list(self.figure.y_range.factors) != names:
             # Factors first: a bar whose name is not yet a factor would be drawn nowhere.
             self.figure.y_range.factors = names
-        self.source.data = ranking_columns(rows)
+        # Only changed columns travel: after a period drawn in the browser, none.
+        update_columns(self.source, ranking_columns(rows))
         if self.source.selected.indices:
             # Bars are reordered: a later tap on the same position must still count as a tap.
             self.source.selected.indices = []
@@ -296,10 +298,14 @@ class RankingView(Viewer):
         self._note = pn.pane.HTML(
             pn.bind(self._note_html, self.snapshot.param.display), sizing_mode="stretch_width"
         )
+        self.note = self._note  # the ranking note, which a period drawn in the browser rewrites
         self.snapshot.param.watch(self._redraw, ["display"])
         state.param.watch(self._redraw, ["district"])
 
-    def _redraw(self, *_events) -> None:
+    def _redraw(self, *events) -> None:
+        tap_drawn = getattr(self, "tap_drawn_in_browser", None)  # set by views/district_card.py
+        if events and events[0].name == "district" and tap_drawn is not None and tap_drawn():
+            return  # the browser outlined the tapped bar itself; its columns reach the server after
         snapshot = self.snapshot
         selected = snapshot.state.district
         rows = ranking_rows(snapshot.display, snapshot.indicator, selected)

@@ -331,6 +331,11 @@ class TrendView(Viewer):
     def _redraw(self, *_events) -> None:
         snapshot = self.snapshot
         district = snapshot.state.district
+        # Every period is drawn already: a new period alone changes nothing here, so nothing is sent.
+        key = (snapshot.indicator.id, district, snapshot.state.lang, snapshot.state.data_version)
+        if key == getattr(self, "_drawn", None):
+            return
+        self._drawn = key
         frame = trend_frame(snapshot.data, snapshot.indicator, district, snapshot.state.lang)
         self.chart.update(frame, snapshot.indicator, self._district_name(snapshot.display, district),
                           snapshot.state.lang)

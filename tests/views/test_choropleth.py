@@ -11,7 +11,7 @@ from dashboard.model.display import district_display
 from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.state import new_state
 from dashboard.views.choropleth import ChoroplethView, choropleth_element
-from dashboard.views.district_card import DistrictCard, district_card_html, district_cards
+from dashboard.views.district_card import district_card_html, district_cards
 
 hv.extension("bokeh")
 
@@ -78,34 +78,6 @@ def test_builder_returns_one_polygon_per_district(dashboard_data):
     element = choropleth_element(dashboard_data.districts, display, "en")
     assert len(element.split()) == 30
     assert set(element.dimension_values("value_label", expanded=False)) <= {"Yes", "No"}
-
-
-def test_a_tap_shows_its_card_in_the_browser_and_the_server_does_not_resend_it(dashboard_data):
-    state = new_state(dashboard_data, indicator="women_district_council_pct", year=2016)
-    snapshot = IndicatorSnapshot(state=state, data=dashboard_data)
-    card = DistrictCard(snapshot=snapshot)
-    view = ChoroplethView(snapshot=snapshot, browser_tap=card.shown_in_browser)
-    card.follow_taps(view.source, clears=True)
-    document = Document()
-    document.add_root(pn.Column(view, card).get_root(document))
-    events = []
-    document.on_change(lambda event: events.append(event))
-    # Every card is in the page already: the browser's callback picks the tapped one.
-    cards = dict(zip(card.cards.data["code"], card.cards.data["html"]))
-    assert set(cards) == {"", *view.source.data["code"]}
-    assert "Huyện Ba Vì" in cards["271"] and "district-card empty" in cards[""]
-    assert view.source.selected.js_property_callbacks["change:indices"]
-    hint = card.card.text
-    view.source.selected.indices = [view.source.data["code"].index("271")]  # a tap in the browser
-    assert state.district == "271"
-    assert card.card.text == hint  # the browser shows cards["271"] itself: nothing re-sent
-    assert not [e for e in events if getattr(e, "model", None) is card.card]
-    # A change the browser did not make (a link, the ranking's server path) still reaches the card.
-    state.district = "005"
-    assert card.card.text == cards["005"]
-    state.param.update(indicator="committee_established", year=2018)
-    assert "Có" in card.card.text or "Không" in card.card.text
-    assert card.cards.data["html"][card.cards.data["code"].index("005")] == card.card.text
 
 
 @pytest.mark.parametrize(("indicator_id", "year"), [("women_district_council_pct", 2016),

@@ -1,0 +1,180 @@
+"""Periods and taps drawn in the browser: map, ranking, card and URL change at once; the server follows."""
+
+from __future__ import annotations
+
+import json
+
+from playwright.sync_api import expect
+
+from . import bar_columns, click_district, map_columns, query_string, wait_for_app, wait_until
+
+SELECTED_LINE = "#111111"
+
+# True once the frames of the indicator shown have arrived and been inflated in the browser.
+_FRAMES_READY = """() => {
+  for (const doc of Bokeh.documents) for (const model of doc._all_models.values()) {
+    const data = model.data;
+    if (!data || !(data instanceof Map ? data.has('zip') : 'zip' in data)) continue;
+    const cache = model._frames;
+    return cache !== undefined && cache.value !== null && cache.value.key === model.tags[1];
+  }
+  return false;
+}"""
+
+
+# The middle of the ranking's last (top) bar on screen; with `scroll`, scroll the chart into view.
+_LAST_BAR_AT = """(scroll) => {
+  for (const view of Bokeh.index.all_views()) {
+    if (view.model.type !== 'GlyphRenderer') continue;
+    const data = view.model.data_source.data;
+    const get = (k) => (data instanceof Map ? data.get(k) : data[k]);
+    if (!(get('line') && get('code'))) continue;
+    const plot = view.parent, n = get('code').length;
+    if (scroll) { plot.el.scrollIntoView({block: 'center'}); return null; }
+    const rect = plot.canvas_view.el.getBoundingClientRect();
+    return [rect.left + plot.frame.x_scale.compute(get('length')[n - 1] / 2),
+            rect.top + plot.frame.y_scale.compute(get('name')[n - 1])];
+  }
+  return null;
+}"""
+
+
+def frames_ready(page) -> bool:
+    return page.evaluate(_FRAMES_READY)
+
+
+def record_received(page) -> list[str]:
+    """Websocket messages the browser receives from now on (text frames)."""
+    received: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(
+        payload if isinstance(payload, str) else "")))
+    return received
+
+
+def quiet(page, received: list[str], seconds: float = 1.5) -> None:
+    """Wait until no websocket message has arrived for `seconds` (the server has finished a change)."""
+    for _ in range(60):
+        count = len(received)
+        page.wait_for_timeout(seconds * 1000)
+        if len(received) == count:
+            return
+
+
+def events_for(received: list[str]) -> list[dict]:
+    events = []
+    for text in received:
+        if text.startswith('{"events"'):
+            events += json.loads(text)["events"]
+    return events
+
+
+def data_columns_sent(received: list[str]) -> set[str]:
+    """Columns of any data source the server sent (in full or as a patch)."""
+    columns = set()
+    for event in events_for(received):
+        if event["kind"] == "ColumnDataChanged":
+            columns |= {name for name, _values in event["data"]["entries"]}
+        elif event["kind"] == "ColumnsPatched":
+            columns |= {name for name, _values in event["patches"]["entries"]}
+    return columns
+
+
+# File names of the page's download buttons, which the server names after its state.
+_DOWNLOAD_NAMES = """() => {
+  const names = [];
+  for (const doc of Bokeh.documents) for (const model of doc._all_models.values())
+    if (String(model.type).endsWith('FileDownload') && model.filename) names.push(model.filename);
+  return names;
+}"""
+
+
+def server_follows(page, period: int) -> None:
+    """Wait until the server's state shows `period`: the map export is named after it."""
+    wait_until(lambda: any(f"_{period}_map_" in name for name in page.evaluate(_DOWNLOAD_NAMES)),
+               page, timeout=20_000)
+
+
+def test_a_period_picked_is_drawn_in_the_browser_and_the_server_follows_without_resending(open_app, page):
+    received = record_received(page)
+    open_app("/?page=map&indicator=women_district_council_pct&year=2021")
+    wait_until(lambda: frames_ready(page), page, timeout=20_000)
+    click_district(page, "271")
+    expect(page.locator(".district-card .card-title")).to_have_text("Huyện Ba Vì")
+    wait_until(lambda: "271" in query_string(page), page, timeout=10_000)
+    before = map_columns(page, "color", "value_label")
+    quiet(page, received)
+    received.clear()
+
+    page.locator(".period-select select").select_option(label="2011–2016")
+
+    # Drawn in the browser: map, ranking, card, legend, note and URL.
+    after = map_columns(page, "color", "value_label")
+    assert after["value_label"] != before["value_label"] and after["color"] != before["color"]
+    bars = bar_columns(page, "code", "line")
+    assert [c for c, line in zip(bars["code"], bars["line"]) if line == SELECTED_LINE] == ["271"]
+    expect(page.locator(".district-card .card-indicator")).to_contain_text("2011–2016")
+    expect(page.locator(".district-card .card-title")).to_have_text("Huyện Ba Vì")
+    expect(page.locator(".ranking-note")).to_contain_text("2011–2016")
+    assert "year=2011" in query_string(page)
+
+    # The server follows, and sends none of the columns back, nor the polygons.
+    server_follows(page, 2011)
+    page.wait_for_timeout(500)
+    sent = data_columns_sent(received)
+    assert not sent & {"xs", "ys", "color", "value", "value_label", "name", "line", "length"}, sent
+    assert not [e for e in events_for(received) if e.get("attr") == "factors"]
+
+    # An export started now shows what the browser shows.
+    with page.expect_download(timeout=120_000) as download:
+        page.locator(".export-html a").first.click()
+    assert download.value.suggested_filename == "women_district_council_pct_2011_vi.html"
+    with open(download.value.path(), encoding="utf-8") as file:
+        assert "2011–2016" in file.read()
+
+    # The URL restores the same view.
+    page.reload()
+    wait_for_app(page, timeout=60)
+    expect(page.locator(".district-card .card-title")).to_have_text("Huyện Ba Vì")
+    expect(page.locator(".district-card .card-indicator")).to_contain_text("2011–2016")
+    assert map_columns(page, "color")["color"] == after["color"]
+
+
+def test_the_timeline_and_a_new_indicator_are_drawn_from_frames_too(open_app, page):
+    received = record_received(page)
+    open_app("/?page=map&indicator=women_district_council_pct&year=2021")
+    # A new indicator goes through the server; its frames follow it.
+    page.locator(".indicator-select select").select_option(value="Cán bộ làm công tác bình đẳng giới")
+    wait_until(lambda: "indicator=gender_officers" in query_string(page), page, timeout=20_000)
+    wait_until(lambda: frames_ready(page), page, timeout=20_000)
+    before = map_columns(page, "value_label")["value_label"]
+    quiet(page, received)
+    received.clear()
+
+    # The timeline is rebuilt with the new indicator's periods, those of the select.
+    stops = page.locator(".period-select select option").count()
+    handle = page.locator(".period-slider .noUi-handle")
+    wait_until(lambda: handle.count() == 1 and handle.first.get_attribute("aria-valuemax") == f"{stops - 1}.0",
+               page, timeout=20_000)
+    handle = handle.first
+    handle.focus()
+    handle.press("ArrowLeft")
+
+    wait_until(lambda: map_columns(page, "value_label")["value_label"] != before, page, timeout=5_000)
+    wait_until(lambda: "year=2020" in query_string(page), page, timeout=5_000)
+    expect(page.locator(".period-select select")).to_have_value("2020")
+    server_follows(page, 2020)
+    page.wait_for_timeout(500)
+    assert not data_columns_sent(received) & {"xs", "ys", "color", "value_label", "line"}
+
+
+def test_a_tap_on_a_bar_selects_its_district_on_the_map_and_shows_its_card(open_app, page):
+    open_app("/?page=map&indicator=women_district_council_pct&year=2021")
+    wait_until(lambda: frames_ready(page), page, timeout=20_000)
+    bars = bar_columns(page, "code", "name")
+    name, code = bars["name"][-1], bars["code"][-1]  # the top bar
+    page.evaluate(_LAST_BAR_AT, True)  # scrolled into view first
+    page.mouse.click(*page.evaluate(_LAST_BAR_AT, False))
+    expect(page.locator(".district-card .card-title")).to_have_text(name)
+    wait_until(lambda: [c for c, line in zip(*bar_columns(page, "code", "line").values()) if line == SELECTED_LINE]
+               == [code], page, timeout=5_000)
+    wait_until(lambda: code in query_string(page), page, timeout=10_000)
