@@ -11,7 +11,6 @@ import math
 
 import pandas as pd
 
-from .. import geo
 from ..catalogue import Indicator
 from ..data import CITY_MAP_ID, DashboardData
 from ..i18n import format_number, format_period, format_value
@@ -30,37 +29,30 @@ def map_of_code(code: str) -> AdministrativeMap | None:
 
 
 def map_units(data: DashboardData, map_id: str) -> pd.DataFrame:
-    """The units of a map without geometry, in map order: the 30 districts or the 126 units."""
-    if map_id == DISTRICT_MAP.id:
-        return data.districts
-    if map_id == COMMUNE_MAP.id:
-        return _commune_units()
-    raise KeyError(f"unknown map {map_id!r}; known maps: {sorted(MAPS)}")
-
-
-_COMMUNE_UNITS: list[pd.DataFrame] = []
-
-
-def _commune_units() -> pd.DataFrame:
-    # Geometry and names do not change with the data: once per process.
-    if not _COMMUNE_UNITS:
-        _COMMUNE_UNITS.append(geo.commune_unit_list())
-    return _COMMUNE_UNITS[0]
+    """The units of a map in map order: the 30 districts or the 126 communes and wards."""
+    if map_id not in MAPS:
+        raise KeyError(f"unknown map {map_id!r}; known maps: {sorted(MAPS)}")
+    return data.units(map_id)
 
 
 @per_data_version(maxsize=512)
 def unit_cells(data: DashboardData, indicator_id: str, map_id: str) -> dict[int, pd.DataFrame]:
-    """{period: unit rows of the indicator on `map_id`, indexed by code}, oldest period first."""
+    """{period: unit rows of the indicator on `map_id`, indexed by code}, oldest period first.
+
+    Only the periods the map is valid for (`DashboardData.unit_periods`): a figure stored on
+    the wrong map is never shown.
+    """
     observations = data.observations
-    rows = observations[(observations["indicator_id"] == indicator_id) & (observations["map_id"] == map_id)]
+    periods = data.unit_periods(indicator_id, map_id)
+    rows = observations[(observations["indicator_id"] == indicator_id) & (observations["map_id"] == map_id)
+                        & observations["period"].isin(periods)]
     return {int(period): group.set_index("unit_code") for period, group in sorted(rows.groupby("period"))}
 
 
 @per_data_version(maxsize=8)
 def unit_indicators(data: DashboardData, map_id: str) -> tuple[Indicator, ...]:
-    """Indicators with any unit figure on `map_id`, in catalogue order."""
-    on_map = set(data.observations.loc[data.observations["map_id"] == map_id, "indicator_id"])
-    return tuple(i for i in data.catalogue.indicators.values() if i.id in on_map)
+    """Indicators with any unit figure on `map_id` in a period it is valid for, in catalogue order."""
+    return tuple(i for i in data.catalogue if data.unit_periods(i.id, map_id))
 
 
 @per_data_version(maxsize=512)

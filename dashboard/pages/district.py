@@ -134,16 +134,15 @@ def district_name(districts: pd.DataFrame, code: str, lang: str) -> str:
 
 
 def profile_cells(data: DashboardData, indicator_id: str, admin_map: AdministrativeMap) -> dict[int, pd.DataFrame]:
-    """{period: unit rows indexed by code} of the indicator on one map, oldest period first."""
-    if admin_map.id == DISTRICT_MAP.id:
-        return district_cells(data, indicator_id)
+    """{period: unit rows indexed by code} of the indicator on one map, oldest period first.
+
+    Only that map's periods: a district's previous or latest period is never one of the 126 units.
+    """
     return unit_cells(data, indicator_id, admin_map.id)
 
 
 def profile_indicators(data: DashboardData, admin_map: AdministrativeMap) -> list[Indicator]:
-    """Indicators a profile on this map can show: those with any unit figure on it."""
-    if admin_map.id == DISTRICT_MAP.id:
-        return district_indicators(data)
+    """Indicators a profile on this map can show: those with any unit figure on it, in catalogue order."""
     return list(unit_indicators(data, admin_map.id))
 
 
@@ -177,13 +176,9 @@ cached_profile_table = per_data_version(maxsize=256)(profile_table)
 
 @per_data_version(maxsize=4096)
 def cached_trend_frame(data: DashboardData, indicator_id: str, code: str, lang: str) -> pd.DataFrame:
-    """`trend_frame` of one indicator for one unit, the columns the served chart draws.
-
-    A unit of the 126-unit map gets its own map's periods only: nothing is carried across.
-    """
-    if len(code) == COMMUNE_MAP.code_digits:
-        return unit_trend_frame(data, indicator_id, code, lang)
-    return trend_frame(data, data.indicator(indicator_id), code, lang)
+    """`trend_frame`'s columns of one indicator for one unit, over its own map's periods only:
+    nothing is carried across the maps."""
+    return unit_trend_frame(data, indicator_id, code, lang)
 
 
 def indicator_facts(data: DashboardData, indicator: Indicator, code: str, period: int, lang: str) -> dict | None:
@@ -655,8 +650,8 @@ class DistrictPage(Viewer):
         self._blocks: list[IndicatorBlock] = []
         admin_map = map_of_code(state.district) or self._period_map()
         self._map_choice = pn.widgets.RadioButtonGroup(
-            options=map_options(state.lang), value=admin_map.id, button_type="primary",
-            button_style="outline", css_classes=["profile-map-choice"], align="end", margin=(5, 10),
+            options=map_options(state.lang), value=admin_map.id, color="primary",
+            variant="outline", css_classes=["profile-map-choice"], align="end", margin=(5, 10),
         )
         self._chooser = pn.widgets.Select(
             label=map_text("profile_choose", admin_map, state.lang),
