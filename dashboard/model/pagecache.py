@@ -14,7 +14,7 @@ import pandas as pd
 from ..catalogue import Indicator
 from ..data import CITY_MAP_ID, DashboardData
 from ..i18n import format_number, format_period, format_value
-from ..maps import COMMUNE_MAP, DISTRICT_MAP, MAPS, AdministrativeMap, map_for_period
+from ..maps import DISTRICT_MAP, MAPS, AdministrativeMap, map_for_period
 from .cells import cached_city_value, per_data_version
 from .kpi import HEADLINE_INDICATORS, Kpi, indicator_kpi
 from .targets import target_for

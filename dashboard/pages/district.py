@@ -24,17 +24,16 @@ import param
 from panel.io.state import set_curdoc
 from panel.viewable import Viewer
 
+from .. import geo
 from ..catalogue import Indicator, Target
 from ..data import DashboardData
-from .. import geo
 from ..geo import COMMUNE_TYPES_EN, UNIT_TYPES_EN
 from ..i18n import STRINGS, format_number, format_period, format_ratio, format_value, t
 from ..illustrative import ILLUSTRATIVE_SOURCE
 from ..maps import COMMUNE_MAP, DISTRICT_MAP, MAPS, AdministrativeMap, map_for_period
-from ..model.cells import cached_city_value, district_cells, district_indicators, per_data_version
+from ..model.cells import cached_city_value, per_data_version
 from ..model.collation import vietnamese_sort_keys
 from ..model.councils import has_no_council
-from ..model.display import trend_frame
 from ..model.pagecache import map_of_code, map_units, unit_cells, unit_indicators, unit_trend_frame
 from ..model.rank import rank_among, rank_label
 from ..model.targets import district_meets_target, target_for, target_sign, target_text
