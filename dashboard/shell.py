@@ -10,6 +10,8 @@ from urllib.parse import parse_qsl
 
 import holoviews as hv
 import panel as pn
+import param
+from panel.custom import JSComponent
 from panel.io.resources import LOCAL_DIST
 from panel.io.state import set_curdoc
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,10 +30,18 @@ from .views.presenter import KeyboardStepper
 STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
 # Everything but the parameter's own name travels between the app's state and a page's mirror.
 MIRRORED_PARAMETERS = [name for name in DashboardState.param if name != "name"]
-# On a phone the page buttons form one row that scrolls sideways instead of five wrapped rows.
-# The language switch then comes first, so it is never scrolled out of sight.
-NAV_STYLE = ('@media (max-width: 600px) { div[id^="flexbox"] { flex-wrap: nowrap !important; '
-             "overflow-x: auto; } .language-switch { order: -1; } }")
+# The navigation drawn like the dashboard's other buttons: the page shown is filled. On a phone
+# the page buttons form one row that scrolls sideways instead of five wrapped rows, and the
+# language switch comes first, so it is never scrolled out of sight.
+NAV_STYLE = """
+.nav { display: flex; flex-wrap: wrap; align-items: center; gap: 0; margin: 4px 5px; }
+.nav button { margin: 4px; padding: 6px 12px; font: inherit; font-size: 0.95rem; border-radius: 4px;
+  border: 1px solid #ccc; background: #fff; color: #222; cursor: pointer; white-space: nowrap; }
+.nav .nav-button.active button { background: #5b2a86; border-color: #5b2a86; color: #fff; }
+.nav button:hover, .nav button:focus { border-color: #5b2a86; }
+.nav .language-switch button { width: 110px; border-color: #5b2a86; color: #5b2a86; }
+@media (max-width: 600px) { .nav { flex-wrap: nowrap; overflow-x: auto; } .language-switch { order: -1; } }
+"""
 # The themes a review meeting steps through in presentation mode, in order.
 PRESENTATION_PAGES = ("overview", "committees", "leadership", "capacity", "health")
 # Presentation mode enlarges everything for a projector seen from the back of a room.
@@ -181,6 +191,55 @@ def sync_url(state: DashboardState, data: DashboardData) -> None:
     pn.state.location.sync(state, dict(URL_PARAMETERS), on_error=lambda _: None)
 
 
+class NavBar(JSComponent):
+    """The page buttons and the language switch, as one model: a session builds one, not ten."""
+
+    items = param.List(default=[], doc="[slug, title] of each page, in navigation order.")
+    page = param.String(default="", doc="Slug of the page shown; set by a press in the browser.")
+    language_label = param.String(default="", doc="Label of the language switch.")
+
+    _esm = """
+export function render({ model }) {
+  const bar = document.createElement('nav')
+  bar.className = 'nav'
+  const draw = () => {
+    const buttons = model.items.map(([slug, title]) => {
+      const box = document.createElement('div')
+      box.className = `nav-button nav-${slug}` + (slug === model.page ? ' active' : '')
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.textContent = title
+      if (slug === model.page) button.setAttribute('aria-current', 'page')
+      button.onclick = () => { model.page = slug }
+      box.append(button)
+      return box
+    })
+    const language = document.createElement('div')
+    language.className = 'language-switch'
+    const switcher = document.createElement('button')
+    switcher.type = 'button'
+    switcher.textContent = model.language_label
+    switcher.onclick = () => model.send_msg({ language: true })
+    language.append(switcher)
+    bar.replaceChildren(...buttons, language)
+  }
+  draw()
+  model.on(['items', 'page', 'language_label'], draw)
+  return bar
+}
+"""
+    _stylesheets = [NAV_STYLE]
+
+    def __init__(self, on_language: Callable[[], None] | None = None, **params):
+        super().__init__(**params)
+        # Called when the language switch is pressed; not a parameter, so never sent.
+        self.on_language = on_language
+
+    def _handle_msg(self, msg) -> None:
+        if isinstance(msg, dict) and msg.get("language") and self.on_language is not None:
+            self.on_language()
+
+
 class DashboardApp:
     """Header, navigation and the page named by `state.page`; nothing here depends on hover."""
 
@@ -198,18 +257,9 @@ class DashboardApp:
         state.param.watch(self._forward_to_page, MIRRORED_PARAMETERS)
         self._header = pn.pane.HTML(pn.bind(self._header_html, state.param.lang),
                                     sizing_mode="stretch_width", margin=0)
-        self._language = pn.widgets.Button(
-            name=t("switch_language", state.lang), button_type="primary", button_style="outline", width=110,
-            css_classes=["language-switch"], align="center",
-        )
-        self._language.on_click(self._toggle_language)
-        self._nav_buttons = {
-            slug: pn.widgets.Button(name=record.title[state.lang], css_classes=["nav-button", f"nav-{slug}"],
-                                    margin=(4, 4))
-            for slug, record in self._pages.items()
-        }
-        for slug, button in self._nav_buttons.items():
-            button.on_click(lambda _event, slug=slug: setattr(self.state, "page", slug))
+        self._nav = NavBar(on_language=lambda: self._toggle_language(None), sizing_mode="stretch_width",
+                           margin=0, css_classes=["nav-bar"])
+        self._nav.param.watch(lambda event: setattr(self.state, "page", event.new), "page")
         self._relabel()
         state.param.watch(lambda _e: self._relabel(), ["lang", "page"])
         self._fit_indicator_to_page()
@@ -281,12 +331,10 @@ class DashboardApp:
 
     def _relabel(self) -> None:
         lang = self.state.lang
-        self._language.name = t("switch_language", lang)
-        for slug, button in self._nav_buttons.items():
-            button.param.update(
-                name=self._pages[slug].title[lang],
-                button_type="primary" if slug == self.state.page else "default",
-            )
+        self._nav.param.update(
+            items=[[slug, record.title[lang]] for slug, record in self._pages.items()],
+            page=self.state.page, language_label=t("switch_language", lang),
+        )
 
     def _header_html(self, lang: str) -> str:
         return (
@@ -304,8 +352,7 @@ class DashboardApp:
         return pn.Column(
             self._header,
             self.database_banner,
-            pn.FlexBox(*self._nav_buttons.values(), self._language, sizing_mode="stretch_width",
-                       css_classes=["nav"], stylesheets=[NAV_STYLE]),
+            self._nav,
             self._content,
             pn.pane.HTML(pn.bind(lambda lang, _version: updated_html(self.data, lang),
                                  self.state.param.lang, self.state.param.data_version),

@@ -1,7 +1,7 @@
 """The overview shows one KPI card per headline indicator and opens the theme page on tap."""
 
 from dashboard.model.kpi import HEADLINE_INDICATORS, indicator_kpi
-from dashboard.pages.overview import OverviewPage, kpi_card_html, overview_years
+from dashboard.pages.overview import OverviewPage, any_illustrative, kpi_card_html, overview_cards, overview_years
 from dashboard.state import new_state
 
 
@@ -32,7 +32,48 @@ def test_tapping_a_card_opens_its_theme_page_with_that_indicator(dashboard_data)
 def test_every_headline_indicator_gets_a_card(dashboard_data):
     page = OverviewPage(state=new_state(dashboard_data), data=dashboard_data)
     count = sum(len(ids) for ids in HEADLINE_INDICATORS.values())
-    assert len(page._cards.objects) == count
+    assert [card["id"] for card in page.cards] == [i for ids in HEADLINE_INDICATORS.values() for i in ids]
+    assert len(page.cards) == count
+
+
+def test_a_press_on_a_cards_button_opens_its_theme(dashboard_data):
+    state = new_state(dashboard_data, page="overview", year=2020)
+    page = OverviewPage(state=state, data=dashboard_data)
+    page._deck._handle_msg({"open": "trainees"})  # what the card's button sends
+    assert (state.page, state.indicator) == ("capacity", "trainees")
+
+
+def test_the_year_choice_and_the_state_follow_each_other(dashboard_data):
+    state = new_state(dashboard_data, page="overview", year=2020)
+    page = OverviewPage(state=state, data=dashboard_data)
+    assert page._deck.year == 2020 and page._deck.years == list(range(2024, 2015, -1))
+    page._deck.year = 2018  # chosen in the browser
+    assert state.year == 2018
+    assert page.cards == list(overview_cards(dashboard_data, 2018, "vi"))
+    state.param.update(year=2024, lang="en")
+    assert page._deck.year == 2024 and page._deck.year_label == "Year"
+    assert page.cards[0]["label"] == "Details →" and "Committees" in page.cards[0]["html"]
+
+
+def test_the_illustrative_notice_shows_only_with_illustrative_figures(dashboard_data):
+    page = OverviewPage(state=new_state(dashboard_data, year=2024), data=dashboard_data)
+    assert "Số liệu minh họa" in page._deck.notice
+    assert any_illustrative(dashboard_data, 2024)
+
+
+def test_sessions_share_the_cards_of_a_data_version(dashboard_data):
+    first = OverviewPage(state=new_state(dashboard_data, year=2022), data=dashboard_data)
+    second = OverviewPage(state=new_state(dashboard_data, year=2022), data=dashboard_data)
+    assert all(a is b for a, b in zip(first.cards, second.cards, strict=True))
+
+
+def test_the_page_is_one_model_in_the_browser(dashboard_data):
+    from bokeh.document import Document
+
+    page = OverviewPage(state=new_state(dashboard_data, year=2022), data=dashboard_data)
+    document = Document()
+    document.add_root(page.__panel__().get_root(document))
+    assert len(document.roots) == 1 and type(document.roots[0]).__name__ == "ReactiveESM"
 
 
 def test_a_card_without_a_target_says_so(dashboard_data):
