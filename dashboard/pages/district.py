@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
+from collections.abc import Callable
 
 import pandas as pd
 import panel as pn
@@ -547,8 +548,9 @@ class DistrictProfile(param.Parameterized):
 class IndicatorBlock(Viewer):
     """One indicator of the profile: its facts and its trend chart, kept together when printed.
 
-    Its panes and its Bokeh chart are made once; a new district or language only feeds them
-    new texts and column data. The chart may be made after the facts (`build_chart`).
+    Its two panes and its Bokeh chart are made once; a new unit or language only feeds them
+    new texts and column data. The chart's key ends the facts, so a block is three models,
+    not five. The chart may be made after the facts (`build_chart`).
     """
 
     profile = param.ClassSelector(class_=DistrictProfile, doc="Profile to show.")
@@ -566,19 +568,12 @@ class IndicatorBlock(Viewer):
             None,
             sizing_mode="stretch_width",
             height=CHART_HEIGHT,
-            css_classes=["profile-chart"],
+            css_classes=["profile-chart", "profile-chart-column"],
             margin=(0, 4),
         )
-        self._key = pn.pane.HTML("", sizing_mode="stretch_width", margin=(0, 8))
         self._layout = pn.FlexBox(
             self._facts,
-            pn.Column(
-                self._chart,
-                self._key,
-                sizing_mode="stretch_width",
-                css_classes=["profile-chart-column"],
-                margin=0,
-            ),
+            self._chart,
             visible=False,
             sizing_mode="stretch_width",
             css_classes=["profile-indicator"],
@@ -608,14 +603,12 @@ class IndicatorBlock(Viewer):
             # Hidden, and redrawn whenever a district shows it again.
             self._layout.visible = False
             return
-        label = profile.district_label()
-        self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang)
-        self._draw()
-        key = chart_key_html(indicator, label, profile.lang)
+        key = chart_key_html(indicator, profile.district_label(), profile.lang)
         if profile.admin_map is COMMUNE_MAP:  # the average is over communes and wards there
             key = key.replace(t("profile_districts_average", profile.lang),
                               t("profile_districts_average_unit", profile.lang))
-        self._key.object = key
+        self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang) + key
+        self._draw()
         self._layout.visible = True
 
     def __panel__(self):
@@ -638,8 +631,9 @@ class DistrictPage(Viewer):
         allow_None=True,
         constant=True,
         precedence=-1,
-        doc="Send the page first and make the trend charts once the browser has it, one theme "
-        "at a time. None: in a served session only; notebooks and tests get every chart at once.",
+        doc="Send the page with its first theme first, and make the trend charts and the themes "
+        "below once the browser has it, one theme at a time. None: in a served session only; "
+        "notebooks and tests get every theme and chart at once.",
     )
 
     def __init__(self, **params):
@@ -682,10 +676,11 @@ class DistrictPage(Viewer):
 
         table = self._profile.param.table
         code = self._profile.param.code
-        sections = [
-            self._theme_section(theme_id, indicators)
-            for theme_id, indicators in self._indicators_by_theme().items()
-        ]
+        defer = self.defer_charts if self.defer_charts is not None else _served()
+        themes = list(self._indicators_by_theme().items())
+        # Below the fold: a deferred page goes out with its first theme, the others follow it.
+        self._pending_themes = themes[1:] if defer else []
+        sections = [self._theme_section(theme_id, indicators) for theme_id, indicators in themes[:1 if defer else None]]
         self._layout = pn.Column(
             pn.FlexBox(
                 self._map_choice,
@@ -728,22 +723,33 @@ class DistrictPage(Viewer):
             sizing_mode="stretch_width",
             css_classes=["page", "page-district", "profile-page"],
         )
-        defer = self.defer_charts if self.defer_charts is not None else _served()
         if not defer:
             self.build_charts()
         elif pn.state.curdoc is not None:
-            _after_load(pn.state.curdoc, self._chart_batches())
+            first = list(self._blocks)
+            steps = [lambda: self.build_charts(first)] + [self._build_next_theme] * len(self._pending_themes)
+            _after_load(pn.state.curdoc, steps)
 
     def build_charts(self, blocks: list[IndicatorBlock] | None = None) -> None:
-        """Make the trend charts of `blocks` (default: all) not made yet, each at most once."""
+        """Make the trend charts of `blocks` not made yet, each at most once; by default every
+        theme not built yet, then every chart."""
+        if blocks is None:
+            while self._pending_themes:
+                self._build_next_theme()
         _build_charts(self._blocks if blocks is None else blocks)
 
-    def _chart_batches(self) -> list[list[IndicatorBlock]]:
-        """The blocks by theme, top of the page first: one batch per message to the browser."""
-        batches: dict[str, list[IndicatorBlock]] = {}
-        for block in self._blocks:
-            batches.setdefault(block.indicator.theme, []).append(block)
-        return list(batches.values())
+    def _build_next_theme(self) -> None:
+        """Add the next theme below the page, with its charts: one message to the browser."""
+        if not self._pending_themes:
+            return
+        theme_id, indicators = self._pending_themes.pop(0)
+        made = len(self._blocks)
+        section = self._theme_section(theme_id, indicators)
+        doc = pn.state.curdoc
+        frozen = doc.models.freeze() if doc is not None else contextlib.nullcontext()
+        with pn.io.hold(), frozen:
+            self._layout.append(section)
+            _build_charts(self._blocks[made:])
 
     def _indicators_by_theme(self) -> dict[str, list[Indicator]]:
         # Blocks for the indicators of both maps: a unit shows those of its own map.
@@ -840,19 +846,19 @@ def _build_charts(blocks: list[IndicatorBlock]) -> None:
             block.build_chart()
 
 
-def _after_load(doc, batches: list[list[IndicatorBlock]]) -> None:
-    """Build the blocks' charts once the browser has shown the page, one batch per tick.
+def _after_load(doc, steps: list[Callable[[], None]]) -> None:
+    """Run `steps` (charts, then the themes below) once the browser has shown the page, one per tick.
 
     On a page opened later in the session the browser has the document already: the page's
-    own message goes first, and the charts follow.
+    own message goes first, and the rest follows.
     """
 
     def build_next() -> None:
-        if not batches:
+        if not steps:
             return
         with set_curdoc(doc):
-            _build_charts(batches.pop(0))
-        if batches:
+            steps.pop(0)()
+        if steps:
             _next_tick(doc, build_next)
 
     pn.state.onload(lambda: _next_tick(doc, build_next))
