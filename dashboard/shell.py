@@ -285,7 +285,14 @@ class DashboardApp:
     def _on_page(self, _event) -> None:
         self._active_state = None  # the page being left must not redraw for the next one
         self._fit_indicator_to_page()
-        self._content.objects = [self._page_view()]
+        shown = self._page_view()
+        # A page seen before stays in the document, hidden: showing it again sends a visibility
+        # change, never its models (and a map's polygons) a second time.
+        with pn.io.hold():
+            if not any(view is shown for view in self._content.objects):
+                self._content.append(shown)
+            for view in self._content.objects:
+                view.visible = view is shown
 
     def _fit_indicator_to_page(self) -> None:
         """An explorer page shows its own indicators: keep the current one if offered, else its first."""
@@ -309,10 +316,12 @@ class DashboardApp:
             self._page_states[slug] = page_state
             # Active before building, so what the page settles (e.g. the period) reaches the URL.
             self._active_state = page_state
-            self._page_views[slug] = self._pages[slug].factory(state=page_state, data=self.data)
+            parts = [self._pages[slug].factory(state=page_state, data=self.data)]
             if slug in PAGE_DOWNLOADS:  # indicator pages have theirs in the explorer
-                self._page_views[slug] = pn.Column(self._page_views[slug], ExportButtons(
-                    state=page_state, data=self.data), sizing_mode="stretch_width", margin=0)
+                parts.append(ExportButtons(state=page_state, data=self.data))
+            # One box per page, which is hidden while another page is shown.
+            self._page_views[slug] = pn.Column(*parts, sizing_mode="stretch_width", margin=0,
+                                               css_classes=["page-box", f"page-box-{slug}"])
         else:
             self._page_states[slug].param.update(**shared)
         self._active_state = self._page_states[slug]
