@@ -556,34 +556,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The database cannot be reached, so there are no figures to show yet. Please reload the "
         "page in a few minutes.",
     },
-    # HF: the profile of a unit on the 126-unit map (from 1 July 2025); "_unit" variants of profile_*
-    "profile_map_choice": {"vi": "Bản đồ", "en": "Map"},
-    "profile_heading_unit": {"vi": "Hồ sơ xã, phường", "en": "Commune or ward profile"},
-    "profile_choose_unit": {"vi": "Chọn xã, phường", "en": "Choose a commune or ward"},
-    "profile_placeholder_unit": {"vi": "— Chọn xã, phường —", "en": "— Choose a commune or ward —"},
-    "profile_prompt_unit": {
-        "vi": "Chọn một xã, phường ở ô phía trên để xem hồ sơ: mọi chỉ tiêu trên bản đồ 126 xã, phường so "
-        "với toàn thành phố và với mục tiêu, thứ hạng trong các xã, phường và thay đổi so với kỳ trước.",
-        "en": "Choose a commune or ward above to see its profile: every indicator on the 126-unit map "
-        "against the whole city and the target, its rank among the communes and wards and the change "
-        "since the previous period.",
-    },
-    "profile_city_average_unit": {"vi": "trung bình mỗi xã, phường", "en": "average per commune or ward"},
-    "profile_districts_average_unit": {"vi": "Trung bình các xã, phường", "en": "Commune and ward average"},
-    "profile_district_target_unit": {"vi": "áp dụng cho từng xã, phường", "en": "applies to each commune or ward"},
-    "districts_with_yes_unit": {"vi": "xã, phường có", "en": "communes and wards with yes"},
-    "profile_assessed_city_only_unit": {
-        "vi": "không đánh giá riêng từng xã, phường",
-        "en": "not assessed per commune or ward",
-    },
-    "profile_rank_of_unit": {
-        "vi": "{rank} trên {count} xã, phường có số liệu (1 = tốt nhất)",
-        "en": "{rank} of {count} communes and wards reporting (1 = best)",
-    },
-    "profile_no_indicators_unit": {
-        "vi": "Xã, phường này chưa có số liệu chỉ tiêu nào trên bản đồ 126 xã, phường.",
-        "en": "This commune or ward has no indicator figures on the 126-unit map yet.",
-    },
+    # HF: the profile of a unit on the 126-unit map (from 1 July 2025); its wordings there are in ON_COMMUNE_MAP
     "profile_unit_type": {"vi": "Loại đơn vị", "en": "Type of unit"},
     "profile_unit_map": {
         "vi": "Bản đồ {map} ({dates})",
@@ -666,6 +639,29 @@ ON_COMMUNE_MAP: dict[str, dict[str, str]] = {
     "kpi_say_missing": {
         "vi": "{missing} trong số {total} xã, phường chưa có số liệu.",
         "en": "{missing} of the {total} communes and wards have no figures.",
+    },
+    # HF: the unit profile's wordings on the 126-unit map
+    "profile_heading": {"vi": "Hồ sơ xã, phường", "en": "Commune or ward profile"},
+    "profile_choose": {"vi": "Chọn xã, phường", "en": "Choose a commune or ward"},
+    "profile_placeholder": {"vi": "— Chọn xã, phường —", "en": "— Choose a commune or ward —"},
+    "profile_prompt": {
+        "vi": "Chọn một xã, phường ở ô phía trên để xem hồ sơ: mọi chỉ tiêu trên bản đồ 126 xã, phường so "
+        "với toàn thành phố và với mục tiêu, thứ hạng trong các xã, phường và thay đổi so với kỳ trước.",
+        "en": "Choose a commune or ward above to see its profile: every indicator on the 126-unit map "
+        "against the whole city and the target, its rank among the communes and wards and the change "
+        "since the previous period.",
+    },
+    "profile_city_average": {"vi": "trung bình mỗi xã, phường", "en": "average per commune or ward"},
+    "profile_districts_average": {"vi": "Trung bình các xã, phường", "en": "Commune and ward average"},
+    "profile_district_target": {"vi": "áp dụng cho từng xã, phường", "en": "applies to each commune or ward"},
+    "districts_with_yes": {"vi": "xã, phường có", "en": "communes and wards with yes"},
+    "profile_assessed_city_only": {
+        "vi": "không đánh giá riêng từng xã, phường",
+        "en": "not assessed per commune or ward",
+    },
+    "profile_no_indicators": {
+        "vi": "Xã, phường này chưa có số liệu chỉ tiêu nào trên bản đồ 126 xã, phường.",
+        "en": "This commune or ward has no indicator figures on the 126-unit map yet.",
     },
 }
 

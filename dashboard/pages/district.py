@@ -29,7 +29,7 @@ from .. import geo
 from ..catalogue import Indicator, Target
 from ..data import DashboardData
 from ..geo import COMMUNE_TYPES_EN, UNIT_TYPES_EN
-from ..i18n import STRINGS, format_number, format_period, format_ratio, format_value, t
+from ..i18n import format_number, format_period, format_ratio, format_value, t, t_map
 from ..illustrative import ILLUSTRATIVE_SOURCE
 from ..maps import COMMUNE_MAP, DISTRICT_MAP, MAPS, AdministrativeMap, map_for_period
 from ..model.cells import cached_city_value, per_data_version
@@ -92,10 +92,8 @@ PROFILE_COLUMNS = [
 # ----------------------------------------------------------------------------- builders
 
 def map_text(key: str, admin_map: AdministrativeMap | None, lang: str) -> str:
-    """The interface string `key`, in its '_unit' wording on the 126-unit map when it has one."""
-    if admin_map is not None and admin_map.id == COMMUNE_MAP.id and f"{key}_unit" in STRINGS:
-        return t(f"{key}_unit", lang)
-    return t(key, lang)
+    """The interface string `key` in the words of `admin_map` (the districts when None)."""
+    return t_map(key, lang, (admin_map or DISTRICT_MAP).id)
 
 
 def unit_type_en(unit_type: str) -> str:
@@ -263,7 +261,7 @@ def _profile_record(
         "city_label": city_label(city, indicator, city_average, lang, admin_map),
         "target_label": target_label(target, indicator, lang, admin_map),
         "met_label": met_label(met, target, indicator, lang, admin_map),
-        "rank_label": unit_rank_label(rank, reporting, indicator, lang, admin_map),
+        "rank_label": rank_label(rank, reporting, indicator, lang, admin_map.id),
         "change_label": change_label(change, previous_value, previous_period, indicator, lang),
     }
 
@@ -313,16 +311,6 @@ def met_label(met: bool | None, target: Target | None, indicator: Indicator, lan
     if met is None:
         return map_text("profile_assessed_city_only", admin_map, lang)
     return t("met" if met else "not_met", lang)
-
-
-def unit_rank_label(rank: int | None, reporting: int, indicator: Indicator, lang: str,
-                    admin_map: AdministrativeMap | None = None) -> str:
-    """`rank_label`, counting communes and wards on the 126-unit map."""
-    label = rank_label(rank, reporting, indicator, lang)
-    ranked = rank is not None and not indicator.is_boolean and indicator.polarity != "neutral"
-    if ranked and admin_map is not None and admin_map.id == COMMUNE_MAP.id:
-        return t("profile_rank_of_unit", lang).format(rank=rank, count=reporting)
-    return label
 
 
 def change_label(
@@ -478,14 +466,14 @@ def unit_heading_html(units: pd.DataFrame, code: str, lang: str, districts: pd.D
     """The heading of a commune or ward: its full name, its type, its map and where it came from."""
     name = district_name(units, code, lang)
     if not name:
-        return f'<h2 class="profile-heading">{t("profile_heading_unit", lang)}</h2>'
+        return f'<h2 class="profile-heading">{t_map("profile_heading", lang, COMMUNE_MAP.id)}</h2>'
     row = units[units["code"] == code].iloc[0]
     unit_type = row["unit_type"] if lang == "vi" else unit_type_en(row["unit_type"])
     admin_map = COMMUNE_MAP
     map_line = t("profile_unit_map", lang).format(map=admin_map.title[lang], dates=admin_map.valid_dates(lang))
     return (
         f'<h2 class="profile-heading">'
-        f'<span class="profile-kicker">{t("profile_heading_unit", lang)}</span>'
+        f'<span class="profile-kicker">{t_map("profile_heading", lang, COMMUNE_MAP.id)}</span>'
         f"{html.escape(name)}</h2>"
         f'<div class="profile-context">{t("profile_unit_type", lang)}: <b>{html.escape(unit_type)}</b> · '
         f"{html.escape(map_line)}"
@@ -606,7 +594,7 @@ class IndicatorBlock(Viewer):
         key = chart_key_html(indicator, profile.district_label(), profile.lang)
         if profile.admin_map is COMMUNE_MAP:  # the average is over communes and wards there
             key = key.replace(t("profile_districts_average", profile.lang),
-                              t("profile_districts_average_unit", profile.lang))
+                              t_map("profile_districts_average", profile.lang, COMMUNE_MAP.id))
         self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang) + key
         self._draw()
         self._layout.visible = True

@@ -26,8 +26,8 @@ from bokeh.models import (
 )
 
 from ..catalogue import Indicator
-from ..i18n import t
-from ..maps import COMMUNE_MAP, DISTRICT_MAP, AdministrativeMap
+from ..i18n import t, t_map
+from ..maps import DISTRICT_MAP, AdministrativeMap
 from .ranking import CITY_COLOUR, TARGET_COLOUR
 from .trend import CHART_HEIGHT, DISTRICT_COLOUR, tick_formatter
 
@@ -94,8 +94,7 @@ def city_series_name(indicator: Indicator, lang: str, admin_map: AdministrativeM
     other kind with the whole city."""
     if not indicator.is_count:
         return t("city", lang)
-    on_new_map = admin_map is not None and admin_map.id == COMMUNE_MAP.id
-    return t("profile_districts_average_unit" if on_new_map else "profile_districts_average", lang)
+    return t_map("profile_districts_average", lang, (admin_map or DISTRICT_MAP).id)
 
 
 def hover_tooltips(series: str, value_column: str, lang: str) -> list[tuple[str, str]]:
