@@ -11,9 +11,9 @@ from urllib.parse import parse_qsl
 import holoviews as hv
 import panel as pn
 import param
-from panel.custom import JSComponent
 from panel.io.resources import LOCAL_DIST
 from panel.io.state import set_curdoc
+from panel.reactive import ReactiveHTML
 from sqlalchemy.exc import SQLAlchemyError
 
 from .data import DashboardData, DatabaseStatus, DataWatcher, data_watcher, get_data
@@ -127,6 +127,13 @@ def _next_tick_of(document) -> Callable[[Callable[[], None]], None]:
     return schedule
 
 
+def _after_shown(document, function: Callable[[], None]) -> None:
+    """Run `function` on `document` once the browser has the page: after the session has loaded,
+    on a later tick, so the page's own message goes first."""
+    schedule = _next_tick_of(document)
+    pn.state.onload(lambda: schedule(function))
+
+
 def updated_html(data: DashboardData, lang: str) -> str:
     """When the figures shown were last changed, in the user's conventions."""
     if data.updated_at is None:
@@ -191,26 +198,26 @@ def sync_url(state: DashboardState, data: DashboardData) -> None:
     pn.state.location.sync(state, dict(URL_PARAMETERS), on_error=lambda _: None)
 
 
-class NavBar(JSComponent):
+class NavBar(ReactiveHTML):
     """The page buttons and the language switch, as one model: a session builds one, not ten."""
 
     items = param.List(default=[], doc="[slug, title] of each page, in navigation order.")
     page = param.String(default="", doc="Slug of the page shown; set by a press in the browser.")
     language_label = param.String(default="", doc="Label of the language switch.")
+    language_presses = param.Integer(default=0, doc="Presses on the language switch, counted in the browser.")
 
-    _esm = """
-export function render({ model }) {
-  const bar = document.createElement('nav')
-  bar.className = 'nav'
-  const draw = () => {
-    const buttons = model.items.map(([slug, title]) => {
+    _template = '<nav id="bar" class="nav"></nav>'
+    _scripts = {
+        "render": """
+  state.draw = () => {
+    const buttons = data.items.map(([slug, title]) => {
       const box = document.createElement('div')
-      box.className = `nav-button nav-${slug}` + (slug === model.page ? ' active' : '')
+      box.className = `nav-button nav-${slug}` + (slug === data.page ? ' active' : '')
       const button = document.createElement('button')
       button.type = 'button'
       button.textContent = title
-      if (slug === model.page) button.setAttribute('aria-current', 'page')
-      button.onclick = () => { model.page = slug }
+      if (slug === data.page) button.setAttribute('aria-current', 'page')
+      button.onclick = () => { data.page = slug }
       box.append(button)
       return box
     })
@@ -218,25 +225,25 @@ export function render({ model }) {
     language.className = 'language-switch'
     const switcher = document.createElement('button')
     switcher.type = 'button'
-    switcher.textContent = model.language_label
-    switcher.onclick = () => model.send_msg({ language: true })
+    switcher.textContent = data.language_label
+    switcher.onclick = () => { data.language_presses = data.language_presses + 1 }
     language.append(switcher)
     bar.replaceChildren(...buttons, language)
   }
-  draw()
-  model.on(['items', 'page', 'language_label'], draw)
-  return bar
-}
-"""
+  state.draw()
+""",
+        **{name: "state.draw()" for name in ("items", "page", "language_label")},
+    }
     _stylesheets = [NAV_STYLE]
 
     def __init__(self, on_language: Callable[[], None] | None = None, **params):
         super().__init__(**params)
         # Called when the language switch is pressed; not a parameter, so never sent.
         self.on_language = on_language
+        self.param.watch(self._on_language, "language_presses")
 
-    def _handle_msg(self, msg) -> None:
-        if isinstance(msg, dict) and msg.get("language") and self.on_language is not None:
+    def _on_language(self, _event) -> None:
+        if self.on_language is not None:
             self.on_language()
 
 
@@ -316,12 +323,19 @@ class DashboardApp:
             self._page_states[slug] = page_state
             # Active before building, so what the page settles (e.g. the period) reaches the URL.
             self._active_state = page_state
-            parts = [self._pages[slug].factory(state=page_state, data=self.data)]
-            if slug in PAGE_DOWNLOADS:  # indicator pages have theirs in the explorer
-                parts.append(ExportButtons(state=page_state, data=self.data))
             # One box per page, which is hidden while another page is shown.
-            self._page_views[slug] = pn.Column(*parts, sizing_mode="stretch_width", margin=0,
-                                               css_classes=["page-box", f"page-box-{slug}"])
+            box = self._page_views[slug] = pn.Column(
+                self._pages[slug].factory(state=page_state, data=self.data), sizing_mode="stretch_width",
+                margin=0, css_classes=["page-box", f"page-box-{slug}"])
+            if slug in PAGE_DOWNLOADS:  # indicator pages have theirs in the explorer
+                def add_downloads(box=box, page_state=page_state) -> None:
+                    box.append(ExportButtons(state=page_state, data=self.data))
+
+                # Below the fold: a served page goes out first and its download buttons follow.
+                if in_served_session():
+                    _after_shown(pn.state.curdoc, add_downloads)
+                else:
+                    add_downloads()
         else:
             self._page_states[slug].param.update(**shared)
         self._active_state = self._page_states[slug]

@@ -32,7 +32,7 @@ def test_the_navigation_is_one_model_that_moves_the_page_and_the_language(dashbo
         app._nav.page = "methods"  # a press on a page button in the browser
     assert app.state.page == "methods" and app._nav.page == "methods"
     with set_curdoc(document):
-        app._nav._handle_msg({"language": True})  # a press on the language switch
+        app._nav.language_presses += 1  # a press on the language switch
     assert app.state.lang == "en"
     assert app._nav.language_label == "Tiếng Việt"
     assert dict(app._nav.items)["district"] == "District profile"

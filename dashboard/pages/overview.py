@@ -18,7 +18,7 @@ import html
 from collections.abc import Callable
 
 import param
-from panel.custom import JSComponent
+from panel.reactive import ReactiveHTML
 from panel.viewable import Viewer
 
 from ..data import DashboardData
@@ -112,10 +112,11 @@ DECK_STYLE = """
 """
 
 
-class KpiDeck(JSComponent):
+class KpiDeck(ReactiveHTML):
     """The overview's intro, year choice, notice and cards with their buttons, as one model.
 
-    The year travels both ways; a card's button tells the server which card was opened.
+    The year travels both ways; a card's button names its indicator in `opened`, which the
+    server hands to `on_open` and clears.
     """
 
     intro = param.String(default="", doc="Intro paragraph (HTML).")
@@ -124,36 +125,38 @@ class KpiDeck(JSComponent):
     year = param.Integer(default=None, allow_None=True, doc="Year shown.")
     notice = param.String(default="", doc="Illustrative-data notice (HTML); empty hides it.")
     cards = param.List(default=[], doc="Cards: {'id', 'html', 'label'} each, in order.")
+    opened = param.String(default="", doc="Indicator id of the card whose button was pressed.")
 
-    _esm = """
-export function render({ model }) {
-  const root = document.createElement('div')
+    _template = '<div id="deck" class="overview-deck"></div>'
+    _scripts = {
+        "render": """
   const intro = document.createElement('div')
   intro.className = 'overview-intro'
   const yearBox = document.createElement('div')
   yearBox.className = 'overview-year'
   const label = document.createElement('label')
   const select = document.createElement('select')
-  select.onchange = () => { model.year = Number(select.value) }
+  select.onchange = () => { data.year = Number(select.value) }
   yearBox.append(label, select)
   const notice = document.createElement('div')
   notice.className = 'illustrative-notice'
   notice.setAttribute('role', 'alert')
   const cards = document.createElement('div')
   cards.className = 'kpi-cards'
-  const draw = () => {
-    intro.innerHTML = model.intro
-    label.textContent = model.year_label
-    select.replaceChildren(...model.years.map((year) => {
+  deck.replaceChildren(intro, yearBox, notice, cards)
+  state.draw = () => {
+    intro.innerHTML = data.intro
+    label.textContent = data.year_label
+    select.replaceChildren(...data.years.map((year) => {
       const option = document.createElement('option')
       option.value = String(year)
       option.textContent = String(year)
-      option.selected = year === model.year
+      option.selected = year === data.year
       return option
     }))
-    notice.innerHTML = model.notice
-    notice.style.display = model.notice ? '' : 'none'
-    cards.replaceChildren(...model.cards.map((card) => {
+    notice.innerHTML = data.notice
+    notice.style.display = data.notice ? '' : 'none'
+    cards.replaceChildren(...data.cards.map((card) => {
       const box = document.createElement('div')
       box.className = `kpi-card-box kpi-${card.id}`
       box.innerHTML = card.html
@@ -162,28 +165,29 @@ export function render({ model }) {
       const button = document.createElement('button')
       button.type = 'button'
       button.textContent = card.label
-      button.onclick = () => model.send_msg({ open: card.id })
+      button.onclick = () => { data.opened = card.id }
       open.append(button)
       box.append(open)
       return box
     }))
   }
-  draw()
-  model.on(['intro', 'year_label', 'years', 'year', 'notice', 'cards'], draw)
-  root.append(intro, yearBox, notice, cards)
-  return root
-}
-"""
+  state.draw()
+""",
+        **{name: "state.draw()" for name in ("intro", "year_label", "years", "year", "notice", "cards")},
+    }
     _stylesheets = [DECK_STYLE]
 
     def __init__(self, on_open: Callable[[str], None] | None = None, **params):
         super().__init__(**params)
         # Called with the indicator id of a card opened; not a parameter, so never sent.
         self.on_open = on_open
+        self.param.watch(self._on_opened, "opened")
 
-    def _handle_msg(self, msg) -> None:
-        if isinstance(msg, dict) and self.on_open is not None and msg.get("open"):
-            self.on_open(str(msg["open"]))
+    def _on_opened(self, event) -> None:
+        if event.new:
+            self.opened = ""  # ready for the next press, even on the same card
+            if self.on_open is not None:
+                self.on_open(event.new)
 
 
 class OverviewPage(Viewer):

@@ -39,8 +39,9 @@ def test_every_headline_indicator_gets_a_card(dashboard_data):
 def test_a_press_on_a_cards_button_opens_its_theme(dashboard_data):
     state = new_state(dashboard_data, page="overview", year=2020)
     page = OverviewPage(state=state, data=dashboard_data)
-    page._deck._handle_msg({"open": "trainees"})  # what the card's button sends
+    page._deck.opened = "trainees"  # what the card's button sends
     assert (state.page, state.indicator) == ("capacity", "trainees")
+    assert page._deck.opened == ""  # ready for the next press
 
 
 def test_the_year_choice_and_the_state_follow_each_other(dashboard_data):
@@ -73,7 +74,7 @@ def test_the_page_is_one_model_in_the_browser(dashboard_data):
     page = OverviewPage(state=new_state(dashboard_data, year=2022), data=dashboard_data)
     document = Document()
     document.add_root(page.__panel__().get_root(document))
-    assert len(document.roots) == 1 and type(document.roots[0]).__name__ == "ReactiveESM"
+    assert len(document.roots) == 1 and type(document.roots[0]).__name__ == "ReactiveHTML"
 
 
 def test_a_card_without_a_target_says_so(dashboard_data):
