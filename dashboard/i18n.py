@@ -557,6 +557,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "page in a few minutes.",
     },
     # HF: the profile of a unit on the 126-unit map (from 1 July 2025); its wordings there are in ON_COMMUNE_MAP
+    "profile_map_choice": {"vi": "Bản đồ", "en": "Map"},
     "profile_unit_type": {"vi": "Loại đơn vị", "en": "Type of unit"},
     "profile_unit_map": {
         "vi": "Bản đồ {map} ({dates})",

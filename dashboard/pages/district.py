@@ -630,9 +630,10 @@ class DistrictPage(Viewer):
         self._profile = DistrictProfile(state=state, data=self.data)
         self._blocks: list[IndicatorBlock] = []
         admin_map = map_of_code(state.district) or self._period_map()
-        self._map_choice = pn.widgets.RadioButtonGroup(
-            options=map_options(state.lang), value=admin_map.id, color="primary",
-            variant="outline", css_classes=["profile-map-choice"], align="end", margin=(5, 10),
+        # A drop-down rather than two buttons: the maps' names with their dates fit on a phone.
+        self._map_choice = pn.widgets.Select(
+            label=t("profile_map_choice", state.lang), options=map_options(state.lang), value=admin_map.id,
+            sizing_mode="stretch_width", max_width=360, min_width=200, css_classes=["profile-map-choice"],
         )
         self._chooser = pn.widgets.Select(
             label=map_text("profile_choose", admin_map, state.lang),
@@ -689,7 +690,8 @@ class DistrictPage(Viewer):
                 sizing_mode="stretch_width",
             ),
             pn.pane.Alert(
-                pn.bind(lambda _t: f"⚠ **{t('illustrative_notice', self._profile.lang)}**", table),
+                pn.bind(lambda _t: "⚠ **"
+                        f"{map_text('illustrative_notice', self._profile.admin_map, self._profile.lang)}**", table),
                 alert_type="warning",
                 visible=pn.bind(shows_illustrative, table),
                 sizing_mode="stretch_width",
@@ -811,7 +813,7 @@ class DistrictPage(Viewer):
         self._chooser.param.update(label=map_text("profile_choose", admin_map, lang), options=options, value=value)
 
     def _relabel(self, event) -> None:
-        self._map_choice.options = map_options(event.new)
+        self._map_choice.param.update(label=t("profile_map_choice", event.new), options=map_options(event.new))
         self._offer_units(event.new)
         self._print.label = t("profile_print", event.new)
 
