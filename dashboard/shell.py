@@ -287,12 +287,18 @@ class DashboardApp:
         self._fit_indicator_to_page()
         shown = self._page_view()
         # A page seen before stays in the document, hidden: showing it again sends a visibility
-        # change, never its models (and a map's polygons) a second time.
+        # change, never its models (and a map's polygons) a second time. Only one explorer page
+        # is kept, so that a document never holds two sets of the same controls.
+        explorers = {id(self._page_views[slug]) for slug, record in self._pages.items()
+                     if record.explorer and slug in self._page_views}
+        leaving = explorers - {id(shown)} if id(shown) in explorers else set()
         with pn.io.hold():
-            if not any(view is shown for view in self._content.objects):
-                self._content.append(shown)
-            for view in self._content.objects:
+            kept = [view for view in self._content.objects if id(view) not in leaving]
+            if not any(view is shown for view in kept):
+                kept.append(shown)
+            for view in kept:
                 view.visible = view is shown
+            self._content.objects = kept
 
     def _fit_indicator_to_page(self) -> None:
         """An explorer page shows its own indicators: keep the current one if offered, else its first."""

@@ -50,3 +50,14 @@ def test_a_page_seen_before_comes_back_without_new_models(dashboard_data):
     shown = [view for view in app._content.objects if view.visible]
     assert shown == [app._page_views["methods"]]
     assert not app._page_views["overview"].visible
+
+
+def test_one_explorer_page_is_kept_at_a_time(dashboard_data):
+    app, document = served_app(dashboard_data, page="map")
+    with set_curdoc(document):
+        app.state.page = "overview"
+    assert [view.visible for view in app._content.objects] == [False, True]  # the map waits, hidden
+    with set_curdoc(document):
+        app.state.page = "committees"
+    shown = app._page_views["committees"]
+    assert app._content.objects == [app._page_views["overview"], shown]
