@@ -8,8 +8,7 @@ On any other page that shows figures (overview, district profile, methods)::
 
     ExportButtons(state=state, data=data)
 
-The widgets are created once (in a served session, right after the page has reached the
-browser: they are below the fold); a file is computed only when its button is pressed, from
+The widgets are created once; a file is computed only when its button is pressed, from
 the state as it is at that moment (page, indicator, period, district, language). The
 values are read on the server's event loop, and the file is then made in a worker
 thread, so a slow export never holds up the other sessions. The export modules are
@@ -22,12 +21,10 @@ import asyncio
 import contextvars
 import dataclasses
 import io
-import logging
 from concurrent.futures import ThreadPoolExecutor
 
 import panel as pn
 import param
-from panel.io.state import set_curdoc
 from panel.viewable import Viewer
 
 from ..data import DashboardData
@@ -48,7 +45,6 @@ PAGE_DOWNLOADS = {"overview": ("deck", "html"), "district": ("html",), "methods"
 # Exports share a lock around drawing (export.common.RENDER_LOCK); a second worker lets a
 # deck's text and a copy's document be assembled while another export draws.
 EXPORT_WORKERS = 2
-log = logging.getLogger(__name__)
 _EXECUTOR = ThreadPoolExecutor(max_workers=EXPORT_WORKERS, thread_name_prefix="export")
 
 
@@ -78,29 +74,6 @@ class ExportButtons(Viewer):
         super().__init__(**params)
         if self.snapshot is not None:
             self.param.update(state=self.snapshot.state, data=self.snapshot.data)
-        self._downloads: dict[str, pn.widgets.FileDownload] | None = None
-        self._layout = pn.Column(sizing_mode="stretch_width", css_classes=["export-buttons"])
-        # Below the fold: in a served session the page goes out first and its buttons follow.
-        document = pn.state.curdoc
-        if document is not None and document.session_context is not None:
-            _when_shown(document, self._fill)
-        else:
-            self._fill()
-        if self.snapshot is not None:
-            self.snapshot.param.watch(self._refresh, ["display"])
-        self.state.param.watch(self._refresh, ["lang", "year", "district", "indicator", "page"])
-
-    @property
-    def downloads(self) -> dict[str, pn.widgets.FileDownload]:
-        """The download widgets by kind (map, chart, deck, html): public, so that notebooks and
-        tests read what a user sees without reaching into the layout."""
-        self._fill()
-        return self._downloads
-
-    def _fill(self) -> None:
-        """Make the widgets, once, from the state as it is now."""
-        if self._downloads is not None:
-            return
         callbacks = {
             "map": self.map_png,
             "chart": self.chart_png,
@@ -113,7 +86,9 @@ class ExportButtons(Viewer):
             else PAGE_DOWNLOADS.get(self.state.page, ("html",))
         )
         labels = dict(DOWNLOADS)
-        self._downloads = {
+        # The download widgets by kind (map, chart, deck, html): public, so that notebooks and
+        # tests read what a user sees without reaching into the layout.
+        self.downloads = {
             key: pn.widgets.FileDownload(
                 callback=callbacks[key],
                 embed=False,
@@ -125,8 +100,16 @@ class ExportButtons(Viewer):
             for key in keys
         }
         self._heading = pn.pane.HTML(self._heading_html(), margin=(8, 6, 0, 6))
-        self._layout.objects = [self._heading, pn.FlexBox(*self._downloads.values(), sizing_mode="stretch_width")]
+        self._layout = pn.Column(
+            self._heading,
+            pn.FlexBox(*self.downloads.values(), sizing_mode="stretch_width"),
+            sizing_mode="stretch_width",
+            css_classes=["export-buttons"],
+        )
         self._enable()
+        if self.snapshot is not None:
+            self.snapshot.param.watch(self._refresh, ["display"])
+        self.state.param.watch(self._refresh, ["lang", "year", "district", "indicator", "page"])
 
     # ------------------------------------------------------------ file names
 
@@ -153,8 +136,6 @@ class ExportButtons(Viewer):
         return f'<div class="export-heading">{t("export_heading", self.state.lang)}</div>'
 
     def _refresh(self, *_events) -> None:
-        if self._downloads is None:
-            return  # made later from the state as it is then
         lang = self.state.lang
         labels = dict(DOWNLOADS)
         for key, widget in self.downloads.items():
@@ -191,22 +172,6 @@ class ExportButtons(Viewer):
 
     def __panel__(self):
         return self._layout
-
-
-def _when_shown(document, function) -> None:
-    """Run `function` on `document` once the browser has the page, on a later tick."""
-
-    def run() -> None:
-        with set_curdoc(document):
-            function()
-
-    def schedule() -> None:
-        try:
-            document.add_next_tick_callback(run)
-        except Exception as error:  # the session closed before its buttons were made
-            log.debug("download buttons not made, session gone: %s", error)
-
-    pn.state.onload(schedule)
 
 
 async def off_loop(function, *args):
