@@ -127,13 +127,6 @@ def _next_tick_of(document) -> Callable[[Callable[[], None]], None]:
     return schedule
 
 
-def _after_shown(document, function: Callable[[], None]) -> None:
-    """Run `function` on `document` once the browser has the page: after the session has loaded,
-    on a later tick, so the page's own message goes first."""
-    schedule = _next_tick_of(document)
-    pn.state.onload(lambda: schedule(function))
-
-
 def updated_html(data: DashboardData, lang: str) -> str:
     """When the figures shown were last changed, in the user's conventions."""
     if data.updated_at is None:
@@ -334,14 +327,7 @@ class DashboardApp:
                 self._pages[slug].factory(state=page_state, data=self.data), sizing_mode="stretch_width",
                 margin=0, css_classes=["page-box", f"page-box-{slug}"])
             if slug in PAGE_DOWNLOADS:  # indicator pages have theirs in the explorer
-                def add_downloads(box=box, page_state=page_state) -> None:
-                    box.append(ExportButtons(state=page_state, data=self.data))
-
-                # Below the fold: a served page goes out first and its download buttons follow.
-                if in_served_session():
-                    _after_shown(pn.state.curdoc, add_downloads)
-                else:
-                    add_downloads()
+                box.append(ExportButtons(state=page_state, data=self.data))
         else:
             self._page_states[slug].param.update(**shared)
         self._active_state = self._page_states[slug]
