@@ -547,6 +547,7 @@ class IndicatorBlock(Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self.chart: ProfileChart | None = None
+        self._chart_wanted = False
         self._facts = pn.pane.HTML(
             "", sizing_mode="stretch_width", css_classes=["profile-info"], margin=(0, 8)
         )
@@ -571,8 +572,12 @@ class IndicatorBlock(Viewer):
         self._refresh()
 
     def build_chart(self) -> None:
-        """Make the Bokeh chart, once, and draw the current district in it."""
-        if self.chart is not None:
+        """Make the Bokeh chart, once, and draw the current unit in it.
+
+        A block the unit does not show makes its chart when a unit first shows it.
+        """
+        self._chart_wanted = True
+        if self.chart is not None or self.profile.row(self.indicator.id) is None:
             return
         self.chart = ProfileChart(self.indicator, self.profile.lang)
         self._draw()
@@ -596,7 +601,10 @@ class IndicatorBlock(Viewer):
             key = key.replace(t("profile_districts_average", profile.lang),
                               t_map("profile_districts_average", profile.lang, COMMUNE_MAP.id))
         self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang) + key
-        self._draw()
+        if self._chart_wanted and self.chart is None:
+            self.build_chart()  # draws the unit too
+        else:
+            self._draw()
         self._layout.visible = True
 
     def __panel__(self):

@@ -152,3 +152,13 @@ def test_the_english_page_names_the_maps_with_their_dates(two_map_data):
     options = page.map_options("en")
     assert options == {"30 districts (until 30 June 2025)": DISTRICT_MAP.id,
                        "126 communes and wards (from 1 July 2025)": COMMUNE_MAP.id}
+
+
+def test_a_block_makes_its_chart_when_a_unit_first_shows_it(two_map_data):
+    state = new_state(two_map_data, page="district", district="001")
+    view = page.DistrictPage(state=state, data=two_map_data)
+    council = next(b for b in view._blocks if b.indicator.id == TERM)
+    assert council.chart is None and not council._layout.visible  # a district has no 2026 term figure
+    state.district = BA_DINH_WARD
+    assert council.chart is not None and council._layout.visible
+    assert council.chart.source.data["series"] == ["Phường Ba Đình"]
