@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+import panel as pn
 import param
 from panel.reactive import ReactiveHTML
 from panel.viewable import Viewer
@@ -182,6 +183,16 @@ class KpiDeck(ReactiveHTML):
         # Called with the indicator id of a card opened; not a parameter, so never sent.
         self.on_open = on_open
         self.param.watch(self._on_opened, "opened")
+
+    def offline_view(self) -> pn.Column:
+        """The same texts as static panes, for the offline copy (export.pages): no buttons."""
+        year = f'<div class="choice"><b>{html.escape(self.year_label)}</b>: {self.year}</div>'
+        parts = [pn.pane.HTML(self.intro), pn.pane.HTML(year)]
+        if self.notice:
+            parts.append(pn.pane.HTML(f'<div class="notice">{self.notice}</div>'))
+        cards = [pn.pane.HTML(f'<div class="kpi-card-box kpi-{card["id"]}">{card["html"]}</div>')
+                 for card in self.cards]
+        return pn.Column(*parts, pn.FlexBox(*cards, css_classes=["kpi-cards"]))
 
     def _on_opened(self, event) -> None:
         if event.new:

@@ -1,5 +1,7 @@
 """The overview shows one KPI card per headline indicator and opens the theme page on tap."""
 
+import panel as pn
+
 from dashboard.model.kpi import HEADLINE_INDICATORS, indicator_kpi
 from dashboard.pages.overview import OverviewPage, any_illustrative, kpi_card_html, overview_cards, overview_years
 from dashboard.state import new_state
@@ -94,3 +96,13 @@ def test_a_period_before_the_target_existed_shows_no_status(dashboard_data):
     card = kpi_card_html(kpi, "x", "vi")
     assert "không có mục tiêu áp dụng cho kỳ này" in card
     assert "chưa đạt" not in card and "28/NQ-CP" not in card
+
+
+def test_the_offline_copy_shows_the_year_the_notice_and_every_card(dashboard_data):
+    page = OverviewPage(state=new_state(dashboard_data, year=2024), data=dashboard_data)
+    static = page._deck.offline_view()
+    texts = [str(pane.object) for pane in static.select(pn.pane.HTML)]
+    assert any("Năm theo dõi</b>: 2024" in text for text in texts)
+    assert any('class="notice"' in text and "Số liệu minh họa" in text for text in texts)
+    assert sum('class="kpi-card"' in text for text in texts) == len(page.cards)
+    assert not static.select(pn.widgets.Widget)  # nothing that needs a server
