@@ -93,7 +93,7 @@ def view_element(snapshot: IndicatorSnapshot, view: str) -> hv.Element:
     lang = snapshot.state.lang
     with common.bokeh_backend():
         if view == "map":
-            return choropleth_element(snapshot.data.districts, snapshot.display, lang)
+            return choropleth_element(snapshot.data.units(snapshot.map.id), snapshot.display, lang, snapshot.map.id)
         if view == "chart":
             return ranking_element(
                 snapshot.display,
@@ -102,6 +102,7 @@ def view_element(snapshot: IndicatorSnapshot, view: str) -> hv.Element:
                 snapshot.state.district,
                 snapshot.city,
                 snapshot.target,
+                map_id=snapshot.map.id,
             )
     raise ValueError(f"Unknown view {view!r}; expected one of {', '.join(VIEWS)}")
 
