@@ -556,6 +556,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The database cannot be reached, so there are no figures to show yet. Please reload the "
         "page in a few minutes.",
     },
+    # HF: the profile of a unit on the 126-unit map (from 1 July 2025); its wordings there are in ON_COMMUNE_MAP
+    "profile_map_choice": {"vi": "Bản đồ", "en": "Map"},
+    "profile_unit_type": {"vi": "Loại đơn vị", "en": "Type of unit"},
+    "profile_unit_map": {
+        "vi": "Bản đồ {map} ({dates})",
+        "en": "Map of {map} ({dates})",
+    },
+    "profile_predecessors": {"vi": "Trước 01/07/2025 thuộc", "en": "Before 1 July 2025 part of"},
+    "profile_predecessor_communes": {
+        "vi": "{count} xã, phường, thị trấn cũ",
+        "en": "{count} former communes, wards or townships",
+    },
+    "profile_predecessor_partial": {"vi": "một phần", "en": "in part"},
+    "profile_predecessors_note": {
+        "vi": "Số liệu của các quận, huyện cũ không được chuyển sang đơn vị mới: hồ sơ này chỉ có các kỳ "
+        "của bản đồ 126 xã, phường.",
+        "en": "Figures of the former districts are not carried over to the new unit: this profile shows "
+        "only the periods of the 126-unit map.",
+    },
     # HC: the explorer on both maps
     "ranking_cut": {
         "vi": "Hiển thị {keep} đơn vị đứng đầu, {keep} đơn vị đứng cuối bảng xếp hạng và đơn vị đang chọn, "
@@ -650,6 +669,29 @@ ON_COMMUNE_MAP: dict[str, dict[str, str]] = {
     "kpi_say_missing": {
         "vi": "{missing} trong số {total} xã, phường chưa có số liệu.",
         "en": "{missing} of the {total} communes and wards have no figures.",
+    },
+    # HF: the unit profile's wordings on the 126-unit map
+    "profile_heading": {"vi": "Hồ sơ xã, phường", "en": "Commune or ward profile"},
+    "profile_choose": {"vi": "Chọn xã, phường", "en": "Choose a commune or ward"},
+    "profile_placeholder": {"vi": "— Chọn xã, phường —", "en": "— Choose a commune or ward —"},
+    "profile_prompt": {
+        "vi": "Chọn một xã, phường ở ô phía trên để xem hồ sơ: mọi chỉ tiêu trên bản đồ 126 xã, phường so "
+        "với toàn thành phố và với mục tiêu, thứ hạng trong các xã, phường và thay đổi so với kỳ trước.",
+        "en": "Choose a commune or ward above to see its profile: every indicator on the 126-unit map "
+        "against the whole city and the target, its rank among the communes and wards and the change "
+        "since the previous period.",
+    },
+    "profile_city_average": {"vi": "trung bình mỗi xã, phường", "en": "average per commune or ward"},
+    "profile_districts_average": {"vi": "Trung bình các xã, phường", "en": "Commune and ward average"},
+    "profile_district_target": {"vi": "áp dụng cho từng xã, phường", "en": "applies to each commune or ward"},
+    "districts_with_yes": {"vi": "xã, phường có", "en": "communes and wards with yes"},
+    "profile_assessed_city_only": {
+        "vi": "không đánh giá riêng từng xã, phường",
+        "en": "not assessed per commune or ward",
+    },
+    "profile_no_indicators": {
+        "vi": "Xã, phường này chưa có số liệu chỉ tiêu nào trên bản đồ 126 xã, phường.",
+        "en": "This commune or ward has no indicator figures on the 126-unit map yet.",
     },
 }
 

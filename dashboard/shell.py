@@ -10,8 +10,10 @@ from urllib.parse import parse_qsl
 
 import holoviews as hv
 import panel as pn
+import param
 from panel.io.resources import LOCAL_DIST
 from panel.io.state import set_curdoc
+from panel.reactive import ReactiveHTML
 from sqlalchemy.exc import SQLAlchemyError
 
 from .data import DashboardData, DatabaseStatus, DataWatcher, data_watcher, get_data
@@ -28,10 +30,18 @@ from .views.presenter import KeyboardStepper
 STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
 # Everything but the parameter's own name travels between the app's state and a page's mirror.
 MIRRORED_PARAMETERS = [name for name in DashboardState.param if name != "name"]
-# On a phone the page buttons form one row that scrolls sideways instead of five wrapped rows.
-# The language switch then comes first, so it is never scrolled out of sight.
-NAV_STYLE = ('@media (max-width: 600px) { div[id^="flexbox"] { flex-wrap: nowrap !important; '
-             "overflow-x: auto; } .language-switch { order: -1; } }")
+# The navigation drawn like the dashboard's other buttons: the page shown is filled. On a phone
+# the page buttons form one row that scrolls sideways instead of five wrapped rows, and the
+# language switch comes first, so it is never scrolled out of sight.
+NAV_STYLE = """
+.nav { display: flex; flex-wrap: wrap; align-items: center; gap: 0; margin: 4px 5px; }
+.nav button { margin: 4px; padding: 6px 12px; font: inherit; font-size: 0.95rem; border-radius: 4px;
+  border: 1px solid #ccc; background: #fff; color: #222; cursor: pointer; white-space: nowrap; }
+.nav .nav-button.active button { background: #5b2a86; border-color: #5b2a86; color: #fff; }
+.nav button:hover, .nav button:focus { border-color: #5b2a86; }
+.nav .language-switch button { width: 110px; border-color: #5b2a86; color: #5b2a86; }
+@media (max-width: 600px) { .nav { flex-wrap: nowrap; overflow-x: auto; } .language-switch { order: -1; } }
+"""
 # The themes a review meeting steps through in presentation mode, in order.
 PRESENTATION_PAGES = ("overview", "committees", "leadership", "capacity", "health")
 # Presentation mode enlarges everything for a projector seen from the back of a room.
@@ -181,6 +191,55 @@ def sync_url(state: DashboardState, data: DashboardData) -> None:
     pn.state.location.sync(state, dict(URL_PARAMETERS), on_error=lambda _: None)
 
 
+class NavBar(ReactiveHTML):
+    """The page buttons and the language switch, as one model: a session builds one, not ten."""
+
+    items = param.List(default=[], doc="[slug, title] of each page, in navigation order.")
+    page = param.String(default="", doc="Slug of the page shown; set by a press in the browser.")
+    language_label = param.String(default="", doc="Label of the language switch.")
+    language_presses = param.Integer(default=0, doc="Presses on the language switch, counted in the browser.")
+
+    _template = '<nav id="bar" class="nav"></nav>'
+    _scripts = {
+        "render": """
+  state.draw = () => {
+    const buttons = data.items.map(([slug, title]) => {
+      const box = document.createElement('div')
+      box.className = `nav-button nav-${slug}` + (slug === data.page ? ' active' : '')
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.textContent = title
+      if (slug === data.page) button.setAttribute('aria-current', 'page')
+      button.onclick = () => { data.page = slug }
+      box.append(button)
+      return box
+    })
+    const language = document.createElement('div')
+    language.className = 'language-switch'
+    const switcher = document.createElement('button')
+    switcher.type = 'button'
+    switcher.textContent = data.language_label
+    switcher.onclick = () => { data.language_presses = data.language_presses + 1 }
+    language.append(switcher)
+    bar.replaceChildren(...buttons, language)
+  }
+  state.draw()
+""",
+        **{name: "state.draw()" for name in ("items", "page", "language_label")},
+    }
+    _stylesheets = [NAV_STYLE]
+
+    def __init__(self, on_language: Callable[[], None] | None = None, **params):
+        super().__init__(**params)
+        # Called when the language switch is pressed; not a parameter, so never sent.
+        self.on_language = on_language
+        self.param.watch(self._on_language, "language_presses")
+
+    def _on_language(self, _event) -> None:
+        if self.on_language is not None:
+            self.on_language()
+
+
 class DashboardApp:
     """Header, navigation and the page named by `state.page`; nothing here depends on hover."""
 
@@ -198,18 +257,9 @@ class DashboardApp:
         state.param.watch(self._forward_to_page, MIRRORED_PARAMETERS)
         self._header = pn.pane.HTML(pn.bind(self._header_html, state.param.lang),
                                     sizing_mode="stretch_width", margin=0)
-        self._language = pn.widgets.Button(
-            name=t("switch_language", state.lang), button_type="primary", button_style="outline", width=110,
-            css_classes=["language-switch"], align="center",
-        )
-        self._language.on_click(self._toggle_language)
-        self._nav_buttons = {
-            slug: pn.widgets.Button(name=record.title[state.lang], css_classes=["nav-button", f"nav-{slug}"],
-                                    margin=(4, 4))
-            for slug, record in self._pages.items()
-        }
-        for slug, button in self._nav_buttons.items():
-            button.on_click(lambda _event, slug=slug: setattr(self.state, "page", slug))
+        self._nav = NavBar(on_language=lambda: self._toggle_language(None), sizing_mode="stretch_width",
+                           margin=0, css_classes=["nav-bar"])
+        self._nav.param.watch(lambda event: setattr(self.state, "page", event.new), "page")
         self._relabel()
         state.param.watch(lambda _e: self._relabel(), ["lang", "page"])
         self._fit_indicator_to_page()
@@ -235,7 +285,20 @@ class DashboardApp:
     def _on_page(self, _event) -> None:
         self._active_state = None  # the page being left must not redraw for the next one
         self._fit_indicator_to_page()
-        self._content.objects = [self._page_view()]
+        shown = self._page_view()
+        # A page seen before stays in the document, hidden: showing it again sends a visibility
+        # change, never its models (and a map's polygons) a second time. Only one explorer page
+        # is kept, so that a document never holds two sets of the same controls.
+        explorers = {id(self._page_views[slug]) for slug, record in self._pages.items()
+                     if record.explorer and slug in self._page_views}
+        leaving = explorers - {id(shown)} if id(shown) in explorers else set()
+        with pn.io.hold():
+            kept = [view for view in self._content.objects if id(view) not in leaving]
+            if not any(view is shown for view in kept):
+                kept.append(shown)
+            for view in kept:
+                view.visible = view is shown
+            self._content.objects = kept
 
     def _fit_indicator_to_page(self) -> None:
         """An explorer page shows its own indicators: keep the current one if offered, else its first."""
@@ -259,10 +322,12 @@ class DashboardApp:
             self._page_states[slug] = page_state
             # Active before building, so what the page settles (e.g. the period) reaches the URL.
             self._active_state = page_state
-            self._page_views[slug] = self._pages[slug].factory(state=page_state, data=self.data)
+            # One box per page, which is hidden while another page is shown.
+            box = self._page_views[slug] = pn.Column(
+                self._pages[slug].factory(state=page_state, data=self.data), sizing_mode="stretch_width",
+                margin=0, css_classes=["page-box", f"page-box-{slug}"])
             if slug in PAGE_DOWNLOADS:  # indicator pages have theirs in the explorer
-                self._page_views[slug] = pn.Column(self._page_views[slug], ExportButtons(
-                    state=page_state, data=self.data), sizing_mode="stretch_width", margin=0)
+                box.append(ExportButtons(state=page_state, data=self.data))
         else:
             self._page_states[slug].param.update(**shared)
         self._active_state = self._page_states[slug]
@@ -281,12 +346,10 @@ class DashboardApp:
 
     def _relabel(self) -> None:
         lang = self.state.lang
-        self._language.name = t("switch_language", lang)
-        for slug, button in self._nav_buttons.items():
-            button.param.update(
-                name=self._pages[slug].title[lang],
-                button_type="primary" if slug == self.state.page else "default",
-            )
+        self._nav.param.update(
+            items=[[slug, record.title[lang]] for slug, record in self._pages.items()],
+            page=self.state.page, language_label=t("switch_language", lang),
+        )
 
     def _header_html(self, lang: str) -> str:
         return (
@@ -304,8 +367,7 @@ class DashboardApp:
         return pn.Column(
             self._header,
             self.database_banner,
-            pn.FlexBox(*self._nav_buttons.values(), self._language, sizing_mode="stretch_width",
-                       css_classes=["nav"], stylesheets=[NAV_STYLE]),
+            self._nav,
             self._content,
             pn.pane.HTML(pn.bind(lambda lang, _version: updated_html(self.data, lang),
                                  self.state.param.lang, self.state.param.data_version),

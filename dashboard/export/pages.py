@@ -225,6 +225,9 @@ class _Copier:
             return self.copy(obj.__panel__())
         if not getattr(obj, "visible", True):
             return []
+        offline = getattr(obj, "offline_view", None)
+        if callable(offline):  # a component the browser draws itself gives its static view
+            return self.copy(offline())
         if isinstance(obj, pn.widgets.Select):
             return [self._div(self._choice(obj))]
         if isinstance(obj, pn.widgets.Widget):

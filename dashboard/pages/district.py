@@ -1,12 +1,15 @@
-"""District profile: where does one district stand on every indicator, against city and target?
+"""Unit profile: where does one district, or one commune or ward, stand on every indicator?
 
-Reads, for the chosen district, every district-level indicator of the catalogue that has a
-figure for it: the latest value reported with n/N, the whole city in the same period, the
-target and its legal basis, whether a district target is met, the rank among the districts
-reporting, the change since the previous period and the data status; and, per indicator,
-the trend over every period against the city and the target line. Built to be printed.
+A 3-digit code is one of the 30 districts (periods up to 30 June 2025), a 5-digit code one
+of the 126 communes and wards (from 1 July 2025). Reads, for the chosen unit, every indicator
+with a figure for it on that unit's map: the latest value reported with n/N, the whole city
+in the same period, the target and its legal basis, whether a unit target is met, the rank
+among the units of the same map reporting, the change since the previous period and the data
+status; and, per indicator, the trend over that map's periods against the city and the target
+line. A new unit also names the old districts its communes came from, without their figures.
+Built to be printed.
 
-URL parameters synced (by the app): page=district, district, lang.
+URL parameters synced (by the app): page=district, unit (district in older links), lang.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
+from collections.abc import Callable
 
 import pandas as pd
 import panel as pn
@@ -21,15 +25,17 @@ import param
 from panel.io.state import set_curdoc
 from panel.viewable import Viewer
 
+from .. import geo
 from ..catalogue import Indicator, Target
 from ..data import DashboardData
-from ..geo import UNIT_TYPES_EN
-from ..i18n import format_number, format_period, format_ratio, format_value, t
+from ..geo import COMMUNE_TYPES_EN, UNIT_TYPES_EN
+from ..i18n import format_number, format_period, format_ratio, format_value, t, t_map
 from ..illustrative import ILLUSTRATIVE_SOURCE
-from ..model.cells import cached_city_value, district_cells, district_indicators, per_data_version
+from ..maps import COMMUNE_MAP, DISTRICT_MAP, MAPS, AdministrativeMap, map_for_period
+from ..model.cells import cached_city_value, per_data_version
 from ..model.collation import vietnamese_sort_keys
 from ..model.councils import has_no_council
-from ..model.display import trend_frame
+from ..model.pagecache import map_of_code, map_units, unit_cells, unit_indicators, unit_trend_frame
 from ..model.rank import rank_among, rank_label
 from ..model.targets import district_meets_target, target_for, target_sign, target_text
 from ..state import DashboardState
@@ -85,20 +91,35 @@ PROFILE_COLUMNS = [
 
 # ----------------------------------------------------------------------------- builders
 
-def district_options(districts: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Chooser options {label: code}: a prompt first, then the districts by Vietnamese name.
+def map_text(key: str, admin_map: AdministrativeMap | None, lang: str) -> str:
+    """The interface string `key` in the words of `admin_map` (the districts when None)."""
+    return t_map(key, lang, (admin_map or DISTRICT_MAP).id)
+
+
+def unit_type_en(unit_type: str) -> str:
+    """'urban district', 'ward', ...: the English name of a unit type of either map."""
+    return UNIT_TYPES_EN.get(unit_type) or COMMUNE_TYPES_EN.get(unit_type, unit_type)
+
+
+def district_options(districts: pd.DataFrame, lang: str, admin_map: AdministrativeMap | None = None) -> dict[str, str]:
+    """Chooser options {label: code}: a prompt first, then the map's units by Vietnamese name.
 
     Place names keep their diacritics in English; only the unit type is translated.
     """
-    options = {t("profile_placeholder", lang): ""}
+    options = {map_text("profile_placeholder", admin_map, lang): ""}
     for row in districts.sort_values("name_vi", key=vietnamese_sort_keys).itertuples():
-        unit = row.unit_type if lang == "vi" else UNIT_TYPES_EN[row.unit_type]
+        unit = row.unit_type if lang == "vi" else unit_type_en(row.unit_type)
         options[f"{row.name_vi} ({unit})"] = row.code
     return options
 
 
+def map_options(lang: str) -> dict[str, str]:
+    """The map switch {label: map id}: each map with the dates it is valid."""
+    return {f"{m.title[lang]} ({m.valid_dates(lang)})": m.id for m in MAPS.values()}
+
+
 def district_name(districts: pd.DataFrame, code: str, lang: str) -> str:
-    """'Huyện Ba Vì' in Vietnamese, 'Ba Vì (rural district)' in English; '' for no district."""
+    """'Huyện Ba Vì' in Vietnamese, 'Ba Vì (rural district)' in English; '' for no unit."""
     rows = districts[districts["code"] == code]
     if rows.empty:
         return ""
@@ -106,18 +127,32 @@ def district_name(districts: pd.DataFrame, code: str, lang: str) -> str:
     return (
         row["full_name_vi"]
         if lang == "vi"
-        else f"{row['name_vi']} ({UNIT_TYPES_EN[row['unit_type']]})"
+        else f"{row['name_vi']} ({unit_type_en(row['unit_type'])})"
     )
 
 
-def profile_table(data: DashboardData, code: str, lang: str) -> pd.DataFrame:
-    """One row per indicator the district has a figure for: raw values and their labels.
+def profile_cells(data: DashboardData, indicator_id: str, admin_map: AdministrativeMap) -> dict[int, pd.DataFrame]:
+    """{period: unit rows indexed by code} of the indicator on one map, oldest period first.
 
-    The period of a row is the latest in which the district reported (see `indicator_facts`).
+    Only that map's periods: a district's previous or latest period is never one of the 126 units.
+    """
+    return unit_cells(data, indicator_id, admin_map.id)
+
+
+def profile_indicators(data: DashboardData, admin_map: AdministrativeMap) -> list[Indicator]:
+    """Indicators a profile on this map can show: those with any unit figure on it, in catalogue order."""
+    return list(unit_indicators(data, admin_map.id))
+
+
+def profile_table(data: DashboardData, code: str, lang: str) -> pd.DataFrame:
+    """One row per indicator the unit has a figure for on its own map: raw values and their labels.
+
+    The period of a row is the latest in which the unit reported (see `indicator_facts`).
     """
     records = []
-    for indicator in district_indicators(data):
-        cells = district_cells(data, indicator.id)
+    admin_map = map_of_code(code)
+    for indicator in profile_indicators(data, admin_map) if admin_map is not None else ():
+        cells = profile_cells(data, indicator.id, admin_map)
         reported = [
             p
             for p, rows in cells.items()
@@ -139,17 +174,21 @@ cached_profile_table = per_data_version(maxsize=256)(profile_table)
 
 @per_data_version(maxsize=4096)
 def cached_trend_frame(data: DashboardData, indicator_id: str, code: str, lang: str) -> pd.DataFrame:
-    """`trend_frame` of one indicator for one district, the columns the served chart draws."""
-    return trend_frame(data, data.indicator(indicator_id), code, lang)
+    """`trend_frame`'s columns of one indicator for one unit, over its own map's periods only:
+    nothing is carried across the maps."""
+    return unit_trend_frame(data, indicator_id, code, lang)
 
 
 def indicator_facts(data: DashboardData, indicator: Indicator, code: str, period: int, lang: str) -> dict | None:
-    """The profile's facts of one indicator for the district in `period`; None without a figure.
+    """The profile's facts of one indicator for the unit in `period`; None without a figure.
 
-    The previous period is the indicator's district period just before it, so a skipped
-    period gives no change.
+    The previous period is the indicator's period on the unit's map just before it, so a
+    skipped period gives no change, and a period of the other map is never the previous one.
     """
-    cells = district_cells(data, indicator.id)
+    admin_map = map_of_code(code)
+    if admin_map is None:
+        return None
+    cells = profile_cells(data, indicator.id, admin_map)
     if period not in cells or code not in cells[period].index or pd.isna(cells[period].at[code, "value"]):
         return None
     # Only the periods of the unit's own map: a district's latest term is never one of the 126 units'.
@@ -168,7 +207,8 @@ def _profile_record(
     latest_period: int,
     lang: str,
 ) -> dict:
-    cells = district_cells(data, indicator.id)
+    admin_map = map_of_code(code)
+    cells = profile_cells(data, indicator.id, admin_map)
     table = cells[period]
     row = table.loc[code]
     value = float(row["value"])
@@ -186,7 +226,7 @@ def _profile_record(
     rank = rank_among(table["value"], value, indicator)
     city_average = None
     if city is not None and indicator.is_count:
-        city_average = city.value / (city.units_reporting or len(data.districts))
+        city_average = city.value / (city.units_reporting or admin_map.unit_count)
 
     return {
         "indicator_id": indicator.id,
@@ -196,7 +236,7 @@ def _profile_record(
         "latest_period": latest_period,
         # The latest period has no figure because the council is not organised, not missing.
         "latest_without_council": bool(has_no_council(
-            indicator.id, str(data.districts.set_index("code").at[code, "unit_type"]), latest_period)),
+            indicator.id, _unit_type(data, admin_map, code), latest_period)),
         "value": value,
         "numerator": _optional(row["numerator"]),
         "denominator": _optional(row["denominator"]),
@@ -219,10 +259,10 @@ def _profile_record(
         "value_label": format_value(value, indicator.kind, lang),
         "ratio_label": format_ratio(row["numerator"], row["denominator"], lang),
         "status_label": t(f"status_{row['status']}", lang),
-        "city_label": city_label(city, indicator, city_average, lang),
-        "target_label": target_label(target, indicator, lang),
-        "met_label": met_label(met, target, indicator, lang),
-        "rank_label": rank_label(rank, reporting, indicator, lang),
+        "city_label": city_label(city, indicator, city_average, lang, admin_map),
+        "target_label": target_label(target, indicator, lang, admin_map),
+        "met_label": met_label(met, target, indicator, lang, admin_map),
+        "rank_label": rank_label(rank, reporting, indicator, lang, admin_map.id),
         "change_label": change_label(change, previous_value, previous_period, indicator, lang),
     }
 
@@ -231,38 +271,46 @@ def _optional(number) -> float | None:
     return None if number is None or pd.isna(number) else float(number)
 
 
-def city_label(city, indicator: Indicator, average: float | None, lang: str) -> str:
-    """The city value in the indicator's terms: a share of districts for yes/no indicators."""
+def _unit_type(data: DashboardData, admin_map: AdministrativeMap, code: str) -> str:
+    units = map_units(data, admin_map.id)
+    rows = units.loc[units["code"] == code, "unit_type"]
+    return str(rows.iloc[0]) if len(rows) else ""
+
+
+def city_label(city, indicator: Indicator, average: float | None, lang: str,
+               admin_map: AdministrativeMap | None = None) -> str:
+    """The city value in the indicator's terms: a share of units for yes/no indicators."""
     if city is None:
         return t("no_data", lang)
     ratio = format_ratio(city.numerator, city.denominator, lang)
     if indicator.is_boolean:
         text = format_value(city.value, "percent", lang)
-        text += f" ({ratio} {t('districts_with_yes', lang)})" if ratio else ""
+        text += f" ({ratio} {map_text('districts_with_yes', admin_map, lang)})" if ratio else ""
     else:
         text = format_value(city.value, indicator.kind, lang) + (f" ({ratio})" if ratio else "")
     if average is not None:
         decimals = 1 if average < 100 else 0
-        text += f"; {t('profile_city_average', lang)} {format_number(average, lang, decimals)}"
+        text += f"; {map_text('profile_city_average', admin_map, lang)} {format_number(average, lang, decimals)}"
     return f"{text} · {t('status_' + city.status, lang)}"
 
 
-def target_label(target: Target | None, indicator: Indicator, lang: str) -> str:
+def target_label(target: Target | None, indicator: Indicator, lang: str,
+                 admin_map: AdministrativeMap | None = None) -> str:
     """'≥ 35% (2016), applies to each district' or the no-target label."""
     if target is None:
         return t("no_target", lang)
-    scope = t(
-        "profile_district_target" if target.scope == "district" else "profile_city_target", lang
-    )
-    yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
+    scope = (map_text("profile_district_target", admin_map, lang) if target.scope == "district"
+             else t("profile_city_target", lang))
+    yes = f" {map_text('districts_with_yes', admin_map, lang)}" if indicator.is_boolean else ""
     return f"{target_sign(indicator)} {target_text(target, indicator, lang)}{yes} ({target.year}), {scope}"
 
 
-def met_label(met: bool | None, target: Target | None, indicator: Indicator, lang: str) -> str:
+def met_label(met: bool | None, target: Target | None, indicator: Indicator, lang: str,
+              admin_map: AdministrativeMap | None = None) -> str:
     if target is None:
         return "—"
     if met is None:
-        return t("profile_assessed_city_only", lang)
+        return map_text("profile_assessed_city_only", admin_map, lang)
     return t("met" if met else "not_met", lang)
 
 
@@ -359,7 +407,7 @@ def indicator_block_html(row: pd.Series | dict, indicator: Indicator, code: str,
     link = (
         f'<a class="profile-map-link" href="?page=map&amp;indicator={indicator.id}'
         f"&amp;year={row['period']}"
-        f'&amp;district={code}&amp;lang={lang}">{t("profile_see_on_map", lang)} →</a>'
+        f'&amp;unit={code}&amp;lang={lang}">{t("profile_see_on_map", lang)} →</a>'
     )
     return (
         f'<div class="profile-facts-block">'
@@ -372,7 +420,10 @@ def indicator_block_html(row: pd.Series | dict, indicator: Indicator, code: str,
 
 
 def heading_html(districts: pd.DataFrame, code: str, lang: str) -> str:
-    """The page heading: the district's name with its population and number of communes."""
+    """The page heading: the district's name with its population and number of communes.
+
+    A unit of the 126-unit map has its own heading (`unit_heading_html`).
+    """
     name = district_name(districts, code, lang)
     if not name:
         return f'<h2 class="profile-heading">{t("profile_heading", lang)}</h2>'
@@ -388,6 +439,46 @@ def heading_html(districts: pd.DataFrame, code: str, lang: str) -> str:
         f"{html.escape(name)}</h2>"
         f'<div class="profile-context">{facts}<br><span class="profile-census">'
         f"{t('profile_census_source', lang)}</span></div>"
+    )
+
+
+def predecessors_html(code: str, districts: pd.DataFrame, lang: str) -> str:
+    """'Trước 01/07/2025 thuộc: Quận Ba Đình (4 xã, phường, thị trấn cũ; một phần)…', from the crosswalk.
+
+    Names only: no figure of an old district is carried to the new unit.
+    """
+    links = geo.predecessors(code)
+    if links.empty:
+        return ""
+    parts = []
+    for row in links.itertuples():
+        name = district_name(districts, row.old_district_code, lang) or row.old_district_name
+        detail = t("profile_predecessor_communes", lang).format(count=int(row.communes))
+        if row.partial_communes:
+            detail += f"; {t('profile_predecessor_partial', lang)}"
+        parts.append(f"{html.escape(name)} ({detail})")
+    return (
+        f'<div class="profile-predecessors"><b>{t("profile_predecessors", lang)}</b>: {", ".join(parts)}.'
+        f'<br><small>{t("profile_predecessors_note", lang)}</small></div>'
+    )
+
+
+def unit_heading_html(units: pd.DataFrame, code: str, lang: str, districts: pd.DataFrame) -> str:
+    """The heading of a commune or ward: its full name, its type, its map and where it came from."""
+    name = district_name(units, code, lang)
+    if not name:
+        return f'<h2 class="profile-heading">{t_map("profile_heading", lang, COMMUNE_MAP.id)}</h2>'
+    row = units[units["code"] == code].iloc[0]
+    unit_type = row["unit_type"] if lang == "vi" else unit_type_en(row["unit_type"])
+    admin_map = COMMUNE_MAP
+    map_line = t("profile_unit_map", lang).format(map=admin_map.title[lang], dates=admin_map.valid_dates(lang))
+    return (
+        f'<h2 class="profile-heading">'
+        f'<span class="profile-kicker">{t_map("profile_heading", lang, COMMUNE_MAP.id)}</span>'
+        f"{html.escape(name)}</h2>"
+        f'<div class="profile-context">{t("profile_unit_type", lang)}: <b>{html.escape(unit_type)}</b> · '
+        f"{html.escape(map_line)}"
+        f"{predecessors_html(code, districts, lang)}</div>"
     )
 
 
@@ -421,7 +512,9 @@ class DistrictProfile(param.Parameterized):
             return
         table = cached_profile_table(self.data, code, lang)
         self._rows = {row["indicator_id"]: row for row in table.to_dict("records")}
-        self._district_label = district_name(self.data.districts, code, lang)
+        self.admin_map = map_of_code(code)
+        units = map_units(self.data, self.admin_map.id) if self.admin_map is not None else self.data.districts
+        self._district_label = district_name(units, code, lang)
         # Sixteen charts and their texts change together: one message to the browser. Only
         # values change, never a model, so Bokeh has no model graph to walk again.
         with pn.io.hold():
@@ -444,8 +537,9 @@ class DistrictProfile(param.Parameterized):
 class IndicatorBlock(Viewer):
     """One indicator of the profile: its facts and its trend chart, kept together when printed.
 
-    Its panes and its Bokeh chart are made once; a new district or language only feeds them
-    new texts and column data. The chart may be made after the facts (`build_chart`).
+    Its two panes and its Bokeh chart are made once; a new unit or language only feeds them
+    new texts and column data. The chart's key ends the facts, so a block is three models,
+    not five. The chart may be made after the facts (`build_chart`).
     """
 
     profile = param.ClassSelector(class_=DistrictProfile, doc="Profile to show.")
@@ -454,6 +548,7 @@ class IndicatorBlock(Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self.chart: ProfileChart | None = None
+        self._chart_wanted = False
         self._facts = pn.pane.HTML(
             "", sizing_mode="stretch_width", css_classes=["profile-info"], margin=(0, 8)
         )
@@ -463,19 +558,12 @@ class IndicatorBlock(Viewer):
             None,
             sizing_mode="stretch_width",
             height=CHART_HEIGHT,
-            css_classes=["profile-chart"],
+            css_classes=["profile-chart", "profile-chart-column"],
             margin=(0, 4),
         )
-        self._key = pn.pane.HTML("", sizing_mode="stretch_width", margin=(0, 8))
         self._layout = pn.FlexBox(
             self._facts,
-            pn.Column(
-                self._chart,
-                self._key,
-                sizing_mode="stretch_width",
-                css_classes=["profile-chart-column"],
-                margin=0,
-            ),
+            self._chart,
             visible=False,
             sizing_mode="stretch_width",
             css_classes=["profile-indicator"],
@@ -485,8 +573,12 @@ class IndicatorBlock(Viewer):
         self._refresh()
 
     def build_chart(self) -> None:
-        """Make the Bokeh chart, once, and draw the current district in it."""
-        if self.chart is not None:
+        """Make the Bokeh chart, once, and draw the current unit in it.
+
+        A block the unit does not show makes its chart when a unit first shows it.
+        """
+        self._chart_wanted = True
+        if self.chart is not None or self.profile.row(self.indicator.id) is None:
             return
         self.chart = ProfileChart(self.indicator, self.profile.lang)
         self._draw()
@@ -495,7 +587,8 @@ class IndicatorBlock(Viewer):
     def _draw(self) -> None:
         profile = self.profile
         if self.chart is not None and profile.row(self.indicator.id) is not None:
-            self.chart.update(profile.trend(self.indicator.id), profile.district_label(), profile.lang)
+            self.chart.update(profile.trend(self.indicator.id), profile.district_label(), profile.lang,
+                              profile.admin_map)
 
     def _refresh(self, *_events) -> None:
         profile, indicator = self.profile, self.indicator
@@ -504,10 +597,15 @@ class IndicatorBlock(Viewer):
             # Hidden, and redrawn whenever a district shows it again.
             self._layout.visible = False
             return
-        label = profile.district_label()
-        self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang)
-        self._draw()
-        self._key.object = chart_key_html(indicator, label, profile.lang)
+        key = chart_key_html(indicator, profile.district_label(), profile.lang)
+        if profile.admin_map is COMMUNE_MAP:  # the average is over communes and wards there
+            key = key.replace(t("profile_districts_average", profile.lang),
+                              t_map("profile_districts_average", profile.lang, COMMUNE_MAP.id))
+        self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang) + key
+        if self._chart_wanted and self.chart is None:
+            self.build_chart()  # draws the unit too
+        else:
+            self._draw()
         self._layout.visible = True
 
     def __panel__(self):
@@ -515,10 +613,12 @@ class IndicatorBlock(Viewer):
 
 
 class DistrictPage(Viewer):
-    """The chooser, the heading, the notices and one block per indicator, grouped by theme.
+    """The map switch, the chooser, the heading, the notices and one block per indicator, by theme.
 
-    With no district selected the page shows a prompt rather than picking one: the
-    selection is shared, so choosing for the user would also change every other page.
+    With no unit selected the page shows a prompt rather than picking one: the selection is
+    shared, so choosing for the user would also change every other page. The chooser offers
+    the units of one map: the selected unit's, else the map of the state's period; switching
+    to the other map clears a selection that map does not have.
     """
 
     state = param.ClassSelector(class_=DashboardState, doc="Shared view state.")
@@ -528,8 +628,9 @@ class DistrictPage(Viewer):
         allow_None=True,
         constant=True,
         precedence=-1,
-        doc="Send the page first and make the trend charts once the browser has it, one theme "
-        "at a time. None: in a served session only; notebooks and tests get every chart at once.",
+        doc="Send the page with its first theme first, and make the trend charts and the themes "
+        "below once the browser has it, one theme at a time. None: in a served session only; "
+        "notebooks and tests get every theme and chart at once.",
     )
 
     def __init__(self, **params):
@@ -537,9 +638,15 @@ class DistrictPage(Viewer):
         state = self.state
         self._profile = DistrictProfile(state=state, data=self.data)
         self._blocks: list[IndicatorBlock] = []
+        admin_map = map_of_code(state.district) or self._period_map()
+        # A drop-down rather than two buttons: the maps' names with their dates fit on a phone.
+        self._map_choice = pn.widgets.Select(
+            label=t("profile_map_choice", state.lang), options=map_options(state.lang), value=admin_map.id,
+            sizing_mode="stretch_width", max_width=360, min_width=200, css_classes=["profile-map-choice"],
+        )
         self._chooser = pn.widgets.Select(
-            label=t("profile_choose", state.lang),
-            options=district_options(self.data.districts, state.lang),
+            label=map_text("profile_choose", admin_map, state.lang),
+            options=district_options(map_units(self.data, admin_map.id), state.lang, admin_map),
             value=state.district,
             sizing_mode="stretch_width",
             max_width=420,
@@ -560,17 +667,21 @@ class DistrictPage(Viewer):
             lambda event: setattr(self._print, "visible", bool(event.new)), "district"
         )
         self._chooser.param.watch(self._on_chooser, "value")
-        state.param.watch(lambda event: setattr(self._chooser, "value", event.new), "district")
+        self._map_choice.param.watch(self._on_map, "value")
+        state.param.watch(self._on_state_district, "district")
         state.param.watch(self._relabel, "lang")
+        chosen_map = self._map_choice.param.value
 
         table = self._profile.param.table
         code = self._profile.param.code
-        sections = [
-            self._theme_section(theme_id, indicators)
-            for theme_id, indicators in self._indicators_by_theme().items()
-        ]
+        defer = self.defer_charts if self.defer_charts is not None else _served()
+        themes = list(self._indicators_by_theme().items())
+        # Below the fold: a deferred page goes out with its first theme, the others follow it.
+        self._pending_themes = themes[1:] if defer else []
+        sections = [self._theme_section(theme_id, indicators) for theme_id, indicators in themes[:1 if defer else None]]
         self._layout = pn.Column(
             pn.FlexBox(
+                self._map_choice,
                 self._chooser,
                 self._print,
                 sizing_mode="stretch_width",
@@ -578,16 +689,18 @@ class DistrictPage(Viewer):
                 align_items="flex-end",
             ),
             pn.pane.HTML(
-                pn.bind(self._heading, code, state.param.lang), sizing_mode="stretch_width"
+                pn.bind(self._heading, code, state.param.lang, chosen_map), sizing_mode="stretch_width"
             ),
             pn.pane.Alert(
-                pn.bind(lambda _t: t("profile_prompt", self._profile.lang), table),
+                pn.bind(lambda _t, map_id: map_text("profile_prompt", MAPS[map_id], self._profile.lang),
+                        table, chosen_map),
                 alert_type="info",
                 visible=pn.bind(lambda c: not c, code),
                 sizing_mode="stretch_width",
             ),
             pn.pane.Alert(
-                pn.bind(lambda _t: f"⚠ **{t('illustrative_notice', self._profile.lang)}**", table),
+                pn.bind(lambda _t: "⚠ **"
+                        f"{map_text('illustrative_notice', self._profile.admin_map, self._profile.lang)}**", table),
                 alert_type="warning",
                 visible=pn.bind(shows_illustrative, table),
                 sizing_mode="stretch_width",
@@ -599,7 +712,8 @@ class DistrictPage(Viewer):
                 visible=pn.bind(lambda c: bool(c), code),
             ),
             pn.pane.Alert(
-                pn.bind(lambda _t: t("profile_no_indicators", self._profile.lang), table),
+                pn.bind(lambda _t: map_text("profile_no_indicators", self._profile.admin_map, self._profile.lang),
+                        table),
                 alert_type="info",
                 sizing_mode="stretch_width",
                 visible=pn.bind(lambda tb: bool(self._profile.code) and tb.empty, table),
@@ -608,25 +722,37 @@ class DistrictPage(Viewer):
             sizing_mode="stretch_width",
             css_classes=["page", "page-district", "profile-page"],
         )
-        defer = self.defer_charts if self.defer_charts is not None else _served()
         if not defer:
             self.build_charts()
         elif pn.state.curdoc is not None:
-            _after_load(pn.state.curdoc, self._chart_batches())
+            first = list(self._blocks)
+            steps = [lambda: self.build_charts(first)] + [self._build_next_theme] * len(self._pending_themes)
+            _after_load(pn.state.curdoc, steps)
 
     def build_charts(self, blocks: list[IndicatorBlock] | None = None) -> None:
-        """Make the trend charts of `blocks` (default: all) not made yet, each at most once."""
+        """Make the trend charts of `blocks` not made yet, each at most once; by default every
+        theme not built yet, then every chart."""
+        if blocks is None:
+            while self._pending_themes:
+                self._build_next_theme()
         _build_charts(self._blocks if blocks is None else blocks)
 
-    def _chart_batches(self) -> list[list[IndicatorBlock]]:
-        """The blocks by theme, top of the page first: one batch per message to the browser."""
-        batches: dict[str, list[IndicatorBlock]] = {}
-        for block in self._blocks:
-            batches.setdefault(block.indicator.theme, []).append(block)
-        return list(batches.values())
+    def _build_next_theme(self) -> None:
+        """Add the next theme below the page, with its charts: one message to the browser."""
+        if not self._pending_themes:
+            return
+        theme_id, indicators = self._pending_themes.pop(0)
+        made = len(self._blocks)
+        section = self._theme_section(theme_id, indicators)
+        doc = pn.state.curdoc
+        frozen = doc.models.freeze() if doc is not None else contextlib.nullcontext()
+        with pn.io.hold(), frozen:
+            self._layout.append(section)
+            _build_charts(self._blocks[made:])
 
     def _indicators_by_theme(self) -> dict[str, list[Indicator]]:
-        shown = {i.id for i in district_indicators(self.data)}
+        # Blocks for the indicators of both maps: a unit shows those of its own map.
+        shown = {i.id for admin_map in MAPS.values() for i in profile_indicators(self.data, admin_map)}
         groups = {
             theme: [i for i in indicators if i.id in shown]
             for theme, indicators in self.data.catalogue.by_theme().items()
@@ -659,7 +785,14 @@ class DistrictPage(Viewer):
             css_classes=["profile-theme-section"],
         )
 
-    def _heading(self, code: str, lang: str) -> str:
+    def _period_map(self) -> AdministrativeMap:
+        """The map of the state's period, for the state's indicator."""
+        return map_for_period(self.state.year, self.data.indicator(self.state.indicator).frequency)
+
+    def _heading(self, code: str, lang: str, map_id: str = DISTRICT_MAP.id) -> str:
+        admin_map = map_of_code(code) or MAPS[map_id]
+        if admin_map.id == COMMUNE_MAP.id:
+            return unit_heading_html(map_units(self.data, admin_map.id), code, lang, self.data.districts)
         return heading_html(self.data.districts, code, lang)
 
     def _intro(self, table: pd.DataFrame) -> str:
@@ -669,12 +802,28 @@ class DistrictPage(Viewer):
         if event.new is not None and event.new != self.state.district:
             self.state.district = event.new
 
+    def _on_state_district(self, event) -> None:
+        # A unit chosen elsewhere (a link, the map page) brings its own map with it.
+        admin_map = map_of_code(event.new)
+        if admin_map is not None and admin_map.id != self._map_choice.value:
+            self._map_choice.value = admin_map.id
+        self._chooser.value = event.new
+
+    def _on_map(self, event) -> None:
+        """Offer the other map's units; a selection that map does not have is cleared."""
+        self._offer_units(self.state.lang)
+        if self.state.district and map_of_code(self.state.district) is not MAPS[event.new]:
+            self.state.district = ""
+
+    def _offer_units(self, lang: str) -> None:
+        admin_map = MAPS[self._map_choice.value]
+        options = district_options(map_units(self.data, admin_map.id), lang, admin_map)
+        value = self.state.district if self.state.district in options.values() else ""
+        self._chooser.param.update(label=map_text("profile_choose", admin_map, lang), options=options, value=value)
+
     def _relabel(self, event) -> None:
-        self._chooser.param.update(
-            label=t("profile_choose", event.new),
-            options=district_options(self.data.districts, event.new),
-            value=self.state.district,
-        )
+        self._map_choice.param.update(label=t("profile_map_choice", event.new), options=map_options(event.new))
+        self._offer_units(event.new)
         self._print.label = t("profile_print", event.new)
 
     def __panel__(self):
@@ -696,19 +845,19 @@ def _build_charts(blocks: list[IndicatorBlock]) -> None:
             block.build_chart()
 
 
-def _after_load(doc, batches: list[list[IndicatorBlock]]) -> None:
-    """Build the blocks' charts once the browser has shown the page, one batch per tick.
+def _after_load(doc, steps: list[Callable[[], None]]) -> None:
+    """Run `steps` (charts, then the themes below) once the browser has shown the page, one per tick.
 
     On a page opened later in the session the browser has the document already: the page's
-    own message goes first, and the charts follow.
+    own message goes first, and the rest follows.
     """
 
     def build_next() -> None:
-        if not batches:
+        if not steps:
             return
         with set_curdoc(doc):
-            _build_charts(batches.pop(0))
-        if batches:
+            steps.pop(0)()
+        if steps:
             _next_tick(doc, build_next)
 
     pn.state.onload(lambda: _next_tick(doc, build_next))

@@ -26,7 +26,8 @@ from bokeh.models import (
 )
 
 from ..catalogue import Indicator
-from ..i18n import t
+from ..i18n import t, t_map
+from ..maps import DISTRICT_MAP, AdministrativeMap
 from .ranking import CITY_COLOUR, TARGET_COLOUR
 from .trend import CHART_HEIGHT, DISTRICT_COLOUR, tick_formatter
 
@@ -88,9 +89,12 @@ def period_range(periods: list[int]) -> tuple[float, float]:
     return (low - pad, high + pad)
 
 
-def city_series_name(indicator: Indicator, lang: str) -> str:
-    """Counts compare with the average district, every other kind with the whole city."""
-    return t("profile_districts_average" if indicator.is_count else "city", lang)
+def city_series_name(indicator: Indicator, lang: str, admin_map: AdministrativeMap | None = None) -> str:
+    """Counts compare with the average unit of the map (district, or commune and ward), every
+    other kind with the whole city."""
+    if not indicator.is_count:
+        return t("city", lang)
+    return t_map("profile_districts_average", lang, (admin_map or DISTRICT_MAP).id)
 
 
 def hover_tooltips(series: str, value_column: str, lang: str) -> list[tuple[str, str]]:
@@ -108,6 +112,7 @@ class ProfileChart:
     def __init__(self, indicator: Indicator, lang: str, height: int = CHART_HEIGHT):
         self.indicator = indicator
         self._lang = lang
+        self._map = DISTRICT_MAP
         self.source = ColumnDataSource({column: [] for column in CHART_COLUMNS})
         self.x_range = Range1d(0, 1)
         self.y_range = Range1d(*BOOLEAN_RANGE) if indicator.is_boolean else Range1d(0, 1)
@@ -156,8 +161,10 @@ class ProfileChart:
     def _unit(self) -> str:
         return "%" if self.indicator.is_percent else ""
 
-    def update(self, frame: pd.DataFrame, district_label: str, lang: str) -> None:
-        """Draw `frame` (from `trend_frame`) for `district_label`; only data and labels change."""
+    def update(self, frame: pd.DataFrame, district_label: str, lang: str,
+               admin_map: AdministrativeMap | None = None) -> None:
+        """Draw `frame` (from `trend_frame`) for `district_label` on `admin_map` (default: the
+        districts); only data and labels change."""
         indicator = self.indicator
         self.source.data = chart_columns(frame, district_label)
         periods = [int(p) for p in frame["period"]]
@@ -169,17 +176,20 @@ class ProfileChart:
         axis.major_label_orientation = math.radians(X_ROTATION) if tilted else "horizontal"
         if not indicator.is_boolean:
             self.y_range.end = value_top(frame)
-        self._relabel(lang)
+        admin_map = admin_map or DISTRICT_MAP
+        self._relabel(lang, force=admin_map is not self._map, admin_map=admin_map)
 
-    def _relabel(self, lang: str, force: bool = False) -> None:
+    def _relabel(self, lang: str, force: bool = False, admin_map: AdministrativeMap | None = None) -> None:
         if lang == self._lang and not force:
             return
+        self._map = admin_map = admin_map or self._map
         indicator = self.indicator
         self._own_hover.tooltips = hover_tooltips("@series", "district_label", lang)
         if indicator.is_boolean:
             self._y_axis.major_label_overrides = {0: t("no", lang), 1: t("yes", lang)}
         else:
-            self._city_hover.tooltips = hover_tooltips(city_series_name(indicator, lang), "city_label", lang)
+            self._city_hover.tooltips = hover_tooltips(city_series_name(indicator, lang, admin_map), "city_label",
+                                                       lang)
             self._y_axis.axis_label = indicator.unit[lang] if indicator.is_count else "%"
             if lang != self._lang:
                 # A new language is rare: a throwaway formatter, never attached, gives its code.

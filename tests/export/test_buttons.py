@@ -121,6 +121,6 @@ def test_every_page_that_shows_figures_has_its_buttons(dashboard_data):
     app = DashboardApp(new_state(dashboard_data), dashboard_data)
     for page in PAGES:
         app.state.page = page
-        found = [button for button in app._content.select(pn.widgets.FileDownload)
+        found = [button for button in app._page_views[page].select(pn.widgets.FileDownload)
                  if "export-html" in button.css_classes]
         assert len(found) == 1, page

@@ -88,7 +88,7 @@ def test_choosing_a_district_fills_and_then_changes_the_profile(open_page):
     planning = block(page, "Nữ trong quy hoạch cán bộ")
     expect(planning).to_contain_text("trên 30 quận, huyện, thị xã có số liệu")
     ba_vi_text = planning.inner_text()
-    page.wait_for_function("() => window.location.search.includes('district=271')")
+    page.wait_for_function("() => window.location.search.includes('unit=271')")
 
     chooser.select_option(label="Sóc Sơn (huyện)")
     expect(page.locator(".profile-heading")).to_contain_text(
@@ -96,7 +96,7 @@ def test_choosing_a_district_fills_and_then_changes_the_profile(open_page):
     )
     expect(population.locator(".profile-value")).not_to_contain_text("290.580")
     expect(planning).not_to_have_text(ba_vi_text)
-    page.wait_for_function("() => window.location.search.includes('district=016')")
+    page.wait_for_function("() => window.location.search.includes('unit=016')")
     series = page.evaluate(_CHART_SERIES)
     assert "Huyện Sóc Sơn" in series and "Huyện Ba Vì" not in series, series
     shoot(page, "district-1920.png")
