@@ -7,6 +7,7 @@ selected unit; the table view holds the full list.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import holoviews as hv
 import numpy as np
@@ -291,6 +292,8 @@ class RankingView(Viewer):
         super().__init__(**params)
         state = self.snapshot.state
         self._bar_codes: list[str] = []
+        # Set by the district card: True while the views hear of a tap the browser has drawn.
+        self.tap_drawn_in_browser: Callable[[], bool] | None = None
         self.chart = RankingFigure(state.lang)
         self._redraw()
         self.chart.source.selected.on_change("indices", self._on_tap)
@@ -303,13 +306,16 @@ class RankingView(Viewer):
         state.param.watch(self._redraw, ["district"])
 
     def _redraw(self, *events) -> None:
-        tap_drawn = getattr(self, "tap_drawn_in_browser", None)  # set by views/district_card.py
-        if events and events[0].name == "district" and tap_drawn is not None and tap_drawn():
-            return  # the browser outlined the tapped bar itself; its columns reach the server after
         snapshot = self.snapshot
         selected = snapshot.state.district
         rows = ranking_rows(snapshot.display, snapshot.indicator, selected)
         shown = ranking_cut(rows, selected)
+        tap_drawn = self.tap_drawn_in_browser
+        if (events and events[0].name == "district" and tap_drawn is not None and tap_drawn()
+                and shown["code"].tolist() == self._bar_codes):
+            # The browser outlined the tapped bar itself; its columns reach the server after. A unit
+            # outside the bars shown (126 units are cut to 21) still needs the server's new cut.
+            return
         self._bar_codes = shown["code"].tolist()
         self.chart.update(shown, snapshot.indicator, snapshot.state.lang, snapshot.city, snapshot.target,
                           snapshot.map.id, cut_gaps(shown, rows))
