@@ -8,12 +8,13 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 
+import geopandas as gpd
 import pandas as pd
 
 from ..catalogue import Indicator
 from ..data import DashboardData
-from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import format_ratio, format_value, t
+from ..maps import MAPS, AdministrativeMap
 from ..model.councils import lacking_data, without_council
 from ..model.kpi import period_label
 from ..model.periods import settle_period
@@ -80,6 +81,27 @@ def snapshot_for(
     state = new_state(data, page="map", indicator=indicator_id, year=settle_period(data, indicator_id, period),
                       lang=lang, district=district, gap=gap)
     return IndicatorSnapshot(state=state, data=data)
+
+
+def shown_map(snapshot: IndicatorSnapshot) -> AdministrativeMap:
+    """The administrative map of the snapshot's period: the 30 districts or the 126 units."""
+    return snapshot.map
+
+
+def map_units(snapshot: IndicatorSnapshot) -> gpd.GeoDataFrame:
+    """Display geometry of the units of the snapshot's map, in the order of `snapshot.display`."""
+    return snapshot.data.units(shown_map(snapshot).id)
+
+
+def attribution(snapshot: IndicatorSnapshot) -> str:
+    """Whom to credit for the boundaries of the map drawn, in the snapshot's language."""
+    return nfc(shown_map(snapshot).attribution[snapshot.state.lang])
+
+
+def all_attributions(lang: str, map_ids=None) -> str:
+    """The attributions of the maps `map_ids` (default: both), oldest map first."""
+    chosen = [m for m in MAPS.values() if map_ids is None or m.id in set(map_ids)]
+    return nfc(" ".join(m.attribution[lang] for m in chosen))
 
 
 def snapshot_version(snapshot: IndicatorSnapshot) -> tuple[int, int]:
@@ -170,11 +192,11 @@ def sources(snapshot: IndicatorSnapshot) -> list[str]:
 
 
 def source_line(snapshot: IndicatorSnapshot, with_boundaries: bool = False) -> str:
-    """ "Nguồn: ...", with the boundary attribution when a map is shown."""
+    """ "Nguồn: ...", with the attribution of the map shown when a map is shown."""
     lang = snapshot.state.lang
     line = f"{t('source', lang)}: " + "; ".join(sources(snapshot)) + "."
     if with_boundaries:
-        line += " " + BOUNDARY_ATTRIBUTION[lang]
+        line += " " + attribution(snapshot)
     return nfc(line)
 
 

@@ -30,8 +30,8 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
 from ..data import DashboardData
-from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import t
+from ..maps import COMMUNE_MAP, DISTRICT_MAP, map_for_period
 from ..model.kpi import (
     Kpi,
     indicator_kpi,
@@ -337,7 +337,7 @@ class _DeckBuilder:
         left_column += [[("• " + source, body)] for source in published]
         left_column += [
             [(t("deck_boundaries", lang), heading)],
-            [(BOUNDARY_ATTRIBUTION[lang], body)],
+            *[[(attribution, body)] for attribution in self._attributions()],
             [(t("deck_reform", lang), body)],
         ]
         left_column += [[(t("deck_legal_bases", lang), heading)]]
@@ -439,9 +439,23 @@ class _DeckBuilder:
         _write(slide.notes_slide.notes_text_frame, [[(text, {"size": 12})]], self.lang)
 
     def _district_names(self) -> dict[str, str]:
-        districts = self.data.districts
+        """Names of the units of both maps: 3-digit district codes and 5-digit commune codes."""
         column = "full_name_vi" if self.lang == "vi" else "name_vi"
-        return dict(zip(districts["code"], districts[column]))
+        names = {}
+        for map_id in (DISTRICT_MAP.id, COMMUNE_MAP.id):
+            units = self.data.units(map_id)
+            names.update(zip(units["code"], units[column]))
+        return names
+
+    def _map_ids(self) -> list[str]:
+        """The maps the deck's slides are drawn on, oldest first."""
+        used = {map_for_period(kpi.period, kpi.indicator.frequency).id for kpi in self.kpis if kpi.period}
+        return [m.id for m in (DISTRICT_MAP, COMMUNE_MAP) if m.id in used] or [
+            map_for_period(self.period).id]
+
+    def _attributions(self) -> list[str]:
+        maps = {DISTRICT_MAP.id: DISTRICT_MAP, COMMUNE_MAP.id: COMMUNE_MAP}
+        return [maps[map_id].attribution[self.lang] for map_id in self._map_ids()]
 
     def _published_sources(self) -> list[str]:
         observations = self.data.observations
@@ -453,7 +467,7 @@ class _DeckBuilder:
         parts = self._published_sources()
         if any(kpi.illustrative for kpi in self.kpis):
             parts.append(t("export_illustrative_source", lang))
-        return f"{t('source', lang)}: " + "; ".join(parts) + ". " + BOUNDARY_ATTRIBUTION[lang]
+        return f"{t('source', lang)}: " + "; ".join(parts) + ". " + " ".join(self._attributions())
 
 
 def _place(shape, left: float, top: float, width: float, height: float) -> None:

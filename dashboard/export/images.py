@@ -93,7 +93,7 @@ def view_element(snapshot: IndicatorSnapshot, view: str) -> hv.Element:
     lang = snapshot.state.lang
     with common.bokeh_backend():
         if view == "map":
-            return choropleth_element(snapshot.data.districts, snapshot.display, lang)
+            return choropleth_element(common.map_units(snapshot), snapshot.display, lang)
         if view == "chart":
             return ranking_element(
                 snapshot.display,
@@ -452,8 +452,8 @@ class _Decorator:
         self._side_notes(split + 0.3, below, self.width - split - 0.3 - self.MARGIN)
 
     def _map_aspect(self) -> float:
-        """Width over height of the districts, as drawn with equal axes."""
-        minx, miny, maxx, maxy = self.snapshot.data.districts.total_bounds
+        """Width over height of the map's units, as drawn with equal axes."""
+        minx, miny, maxx, maxy = common.map_units(self.snapshot).total_bounds
         return float((maxx - minx) / (maxy - miny)) * 1.05
 
     def _label_width(self) -> float:

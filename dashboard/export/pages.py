@@ -29,7 +29,6 @@ from panel.layout import ListLike
 from panel.viewable import Viewer
 
 from ..data import DashboardData
-from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import t
 from ..model.indicators import explorer_indicators
 from ..model.kpi import HEADLINE_INDICATORS, indicator_kpi
@@ -308,4 +307,5 @@ def _source_line(data: DashboardData, state: DashboardState, snapshot) -> str:
     if illustrative:
         items.append(t("export_illustrative_source", lang))
     line = f"{t('source', lang)}: " + "; ".join(dict.fromkeys(item for item in items if item)) + "."
-    return common.nfc(f"{line} {BOUNDARY_ATTRIBUTION[lang]}" if state.page == "methods" else line)
+    # The methods page describes both maps: it credits both.
+    return common.nfc(f"{line} {common.all_attributions(lang)}" if state.page == "methods" else line)

@@ -24,7 +24,6 @@ from bokeh.layouts import column, row
 from bokeh.models import ColumnDataSource, CustomJS, Div, HoverTool, InlineStyleSheet
 from bokeh.resources import Resources
 
-from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import t
 from ..model.snapshot import IndicatorSnapshot
 from ..views.district_card import district_card_html
@@ -199,7 +198,7 @@ def explorer_models(snapshot: IndicatorSnapshot, stylesheet: InlineStyleSheet) -
     map_column = column(
         map_figure,
         div(legend_html(snapshot.legend, lang)),
-        div(f'<div class="attribution">{html.escape(BOUNDARY_ATTRIBUTION[lang])}</div>'),
+        div(f'<div class="attribution">{html.escape(common.attribution(snapshot))}</div>'),
         sizing_mode="stretch_width",
     )
     note = ranking_note_html(
@@ -219,8 +218,8 @@ def size_for_document(*figures) -> None:
 
 
 def _keep_map_proportions(figure, snapshot: IndicatorSnapshot) -> None:
-    """A fixed frame with the districts' proportions: a stretched map misleads about areas."""
-    minx, miny, maxx, maxy = snapshot.data.districts.total_bounds
+    """A fixed frame with the map's proportions: a stretched map misleads about areas."""
+    minx, miny, maxx, maxy = common.map_units(snapshot).total_bounds
     height = figure.frame_height or figure.height or FALLBACK_HEIGHT
     figure.sizing_mode = "fixed"
     figure.frame_height = height
