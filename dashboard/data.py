@@ -13,12 +13,13 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy.engine import make_url
 
-from . import geo, store
+from . import geo, maps, store
 from .catalogue import Catalogue, Indicator, load_catalogue
+from .maps import AdministrativeMap
 
 CITY_MAP_ID = "hn_city"
 CITY_CODE = "01"
-# Data up to mid-2025 belongs to the 30-district map; later periods to the 2025 commune map.
+# The importer's own limit until it follows maps.map_for_period, the rule the views use.
 DISTRICT_MAP_LAST_PERIOD = 2025
 # Seconds between two checks of the data version, once per process: new figures reach every
 # open page within about this long.
@@ -49,11 +50,6 @@ def combined_status(statuses: pd.Series) -> str:
     return "official"
 
 
-def map_id_for_period(period: int) -> str | None:
-    """Which administrative map a period is drawn on, or None when no map for it is loaded."""
-    return geo.DISTRICT_MAP_ID if period <= DISTRICT_MAP_LAST_PERIOD else None
-
-
 def _periods_by_indicator(observations: pd.DataFrame) -> dict[str, tuple[int, ...]]:
     """Each indicator's periods with observations, oldest first."""
     return {
@@ -62,16 +58,37 @@ def _periods_by_indicator(observations: pd.DataFrame) -> dict[str, tuple[int, ..
     }
 
 
+def _periods_by_map(observations: pd.DataFrame) -> dict[tuple[str, str], tuple[int, ...]]:
+    """{(indicator, map id): periods with unit observations on that map}, oldest first."""
+    units = observations[observations["map_id"].isin(list(maps.MAPS))]
+    return {
+        (indicator_id, map_id): tuple(sorted(int(period) for period in periods.unique()))
+        for (indicator_id, map_id), periods in units.groupby(["indicator_id", "map_id"])["period"]
+    }
+
+
 class DashboardData:
     """Everything the views read: catalogue, display geometry and observations, joined."""
 
     def __init__(
         self, catalogue: Catalogue, districts: gpd.GeoDataFrame, observations: pd.DataFrame,
-        version: int = 0,
+        version: int = 0, units: dict[str, gpd.GeoDataFrame] | None = None,
     ):
         self.catalogue = catalogue
+        # The 30 districts; `units(map_id)` gives any map's units.
         self.districts = districts
+        self._units = {maps.DISTRICT_MAP.id: districts, **(units or {})}
         self.replace_observations(observations, version)
+
+    def units(self, map_id: str) -> gpd.GeoDataFrame:
+        """The units of a map in map order, with display geometry; the commune map loads on first use."""
+        if map_id not in self._units:
+            self._units[map_id] = geo.display_geometry(map_id)
+        return self._units[map_id]
+
+    def map_for(self, indicator_id: str, period: int) -> AdministrativeMap:
+        """The map an indicator's period is drawn on (maps.map_for_period, by the indicator's frequency)."""
+        return maps.map_for_period(period, self.indicator(indicator_id).frequency)
 
     def replace_observations(self, observations: pd.DataFrame, version: int) -> None:
         """Swap in newer observations; geometry and catalogue stay, so sessions keep their plots.
@@ -81,9 +98,16 @@ class DashboardData:
         by_cell = observations.set_index(["indicator_id", "map_id", "period"]).sort_index()
         # Periods per indicator, found once per data version: every session's controls ask.
         periods = _periods_by_indicator(observations)
-        district_periods = _periods_by_indicator(observations[observations["map_id"] == geo.DISTRICT_MAP_ID])
-        (self.observations, self._by_cell, self._periods, self._district_periods,
-         self.version) = observations, by_cell, periods, district_periods, version
+        periods_by_map = _periods_by_map(observations)
+        unit_periods: dict[str, set[int]] = {}
+        for (indicator_id, map_id), map_periods in periods_by_map.items():
+            # Only the periods a map is valid for: a figure stored on the wrong map is never drawn.
+            frequency = self.indicator(indicator_id).frequency if indicator_id in self.catalogue else "annual"
+            unit_periods.setdefault(indicator_id, set()).update(
+                p for p in map_periods if maps.map_for_period(p, frequency).id == map_id)
+        district_periods = {key: tuple(sorted(value)) for key, value in unit_periods.items() if value}
+        (self.observations, self._by_cell, self._periods, self._district_periods, self._periods_by_map,
+         self.version) = observations, by_cell, periods, district_periods, periods_by_map, version
 
     @property
     def updated_at(self) -> pd.Timestamp | None:
@@ -103,25 +127,40 @@ class DashboardData:
         return list(self._periods.get(indicator_id, ()))
 
     def district_periods(self, indicator_id: str) -> list[int]:
-        """Periods with district observations, which the map can show."""
+        """Periods with unit observations on the map of that period (either map): what the map can show."""
         return list(self._district_periods.get(indicator_id, ()))
 
-    def district_values(self, indicator_id: str) -> pd.Series:
-        """Every district value of the indicator, across all periods."""
+    def unit_periods(self, indicator_id: str, map_id: str) -> list[int]:
+        """Periods with unit observations on one map, among the periods that map is valid for."""
+        frequency = self.indicator(indicator_id).frequency
+        return [p for p in self._periods_by_map.get((indicator_id, map_id), ())
+                if maps.map_for_period(p, frequency).id == map_id]
+
+    def district_values(self, indicator_id: str, map_id: str = maps.DISTRICT_MAP.id) -> pd.Series:
+        """Every unit value of the indicator on one map, across that map's periods."""
         rows = self.observations[
             (self.observations["indicator_id"] == indicator_id)
-            & (self.observations["map_id"] == geo.DISTRICT_MAP_ID)
+            & (self.observations["map_id"] == map_id)
+            & self.observations["period"].isin(self.unit_periods(indicator_id, map_id))
         ]
         return rows["value"]
 
     def district_table(self, indicator_id: str, period: int) -> pd.DataFrame:
-        """One row per district, in map order; districts without data keep NaN values."""
-        rows = self._rows(indicator_id, geo.DISTRICT_MAP_ID, period)
+        """One row per unit of the period's map (30 districts or 126 communes and wards), in map order.
+
+        Units without data keep NaN values.
+        """
+        map_id = self.map_for(indicator_id, period).id
+        rows = self._rows(indicator_id, map_id, period)
         values = rows.set_index("unit_code")[["value", "numerator", "denominator", "status", "source"]]
-        table = self.districts[["code", "name_vi", "name_en", "full_name_vi", "unit_type"]].join(
+        table = self.units(map_id)[["code", "name_vi", "name_en", "full_name_vi", "unit_type"]].join(
             values, on="code"
         )
         return pd.DataFrame(table)
+
+    def unit_count(self, indicator_id: str, period: int) -> int:
+        """How many units the map of this period has."""
+        return len(self.units(self.map_for(indicator_id, period).id))
 
     def city_value(self, indicator_id: str, period: int) -> CityValue | None:
         """The published city figure when there is one, else the one derived from districts."""
@@ -136,7 +175,7 @@ class DashboardData:
         return self._derived_city_value(self.indicator(indicator_id), period)
 
     def _derived_city_value(self, indicator: Indicator, period: int) -> CityValue | None:
-        rows = self._rows(indicator.id, geo.DISTRICT_MAP_ID, period).dropna(subset=["value"])
+        rows = self._rows(indicator.id, self.map_for(indicator.id, period).id, period).dropna(subset=["value"])
         if rows.empty or indicator.city_aggregate == "none":
             return None
         if indicator.city_aggregate == "ratio_of_sums":
@@ -168,7 +207,9 @@ def load_data(db_url: str | None = None) -> DashboardData:
         observations = store.read_observations(engine)
     finally:
         engine.dispose()
-    return DashboardData(load_catalogue(), geo.display_districts(), observations, version)
+    # Both maps' geometry is built here, once per process, never inside a session's request.
+    units = {map_id: geo.display_geometry(map_id) for map_id in maps.MAPS}
+    return DashboardData(load_catalogue(), geo.display_districts(), observations, version, units=units)
 
 
 def refresh_if_changed(data: DashboardData, db_url: str | None = None,

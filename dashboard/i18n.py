@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from .maps import COMMUNE_MAP
+
 LANGUAGES = ("vi", "en")
 
 # Every visible interface string, keyed by a stable name; both languages are required
@@ -522,6 +524,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This indicator has no district figures for the selected period.",
     },
     "district": {"vi": "Quận, huyện, thị xã", "en": "District"},
+    "commune_unit": {"vi": "Xã, phường", "en": "Commune or ward"},
     "value": {"vi": "Giá trị", "en": "Value"},
     "switch_language": {"vi": "English", "en": "Tiếng Việt"},
     "full_screen": {"vi": "⛶ Toàn màn hình", "en": "⛶ Full screen"},
@@ -667,6 +670,11 @@ STRINGS: dict[str, dict[str, str]] = {
 def t(key: str, lang: str) -> str:
     """The interface string `key` in `lang`."""
     return STRINGS[key][lang]
+
+
+def unit_noun(map_id: str, lang: str) -> str:
+    """What one unit of a map is called: "Quận, huyện, thị xã" / "District", or "Xã, phường" / "Commune or ward"."""
+    return t("commune_unit" if map_id == COMMUNE_MAP.id else "district", lang)
 
 
 def sentence_case(text: str) -> str:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import holoviews as hv
 import panel as pn
@@ -15,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .data import DashboardData, DatabaseStatus, DataWatcher, data_watcher, get_data
 from .i18n import LANGUAGES, format_datetime, t
+from .maps import MAPS
 from .model.indicators import explorer_indicators
 from .model.periods import settle_period
 from .pages import registered_pages
@@ -126,8 +128,7 @@ def updated_html(data: DashboardData, lang: str) -> str:
 def state_from_query(query: dict, data: DashboardData) -> dict:
     """The valid state values in a query string; anything unknown or malformed is dropped.
 
-    Query values arrive JSON-decoded (`district=001` becomes the number 1), so codes are
-    re-padded to the 3-digit GSO form.
+    Values are the query's strings as written (see `sync_url`).
     """
     values: dict = {}
     pages = set(DashboardState.param.page.objects)
@@ -142,9 +143,9 @@ def state_from_query(query: dict, data: DashboardData) -> dict:
             values["year"] = year
     except ValueError:
         pass
-    district = str(query.get("district", "")).strip()
-    if district.isdigit() and district.zfill(3) in set(data.districts["code"]):
-        values["district"] = district.zfill(3)
+    unit = unit_from_query(query, data)
+    if unit:
+        values["district"] = unit
     if query.get("view") in VIEWS:
         values["view"] = query["view"]
     if str(query.get("gap")).lower() in ("true", "1"):
@@ -156,13 +157,28 @@ def state_from_query(query: dict, data: DashboardData) -> dict:
     return values
 
 
+def unit_from_query(query: dict, data: DashboardData) -> str:
+    """The unit code of `unit=` (or `district=` of older links) when a map has it, else "".
+
+    The code is taken as written: 3 digits name a district, 5 a commune or ward.
+    """
+    code = str(query.get("unit", query.get("district", ""))).strip()
+    for unit_map in MAPS.values():
+        if unit_map.accepts_code(code) and code in set(data.units(unit_map.id)["code"]):
+            return code
+    return ""
+
+
 def sync_url(state: DashboardState, data: DashboardData) -> None:
     """Restore the state from the query string, then keep every parameter in it."""
     if not pn.state.location:
         return
-    state.param.update(**state_from_query(pn.state.location.query_params, data))
+    # Read as written: Panel's decoded query turns `unit=00004` into the number 4, which could be
+    # either map's code.
+    query = dict(parse_qsl(pn.state.location.search.lstrip("?")))
+    state.param.update(**state_from_query(query, data))
     # Values already applied above; what Panel cannot parse itself is simply left alone.
-    pn.state.location.sync(state, {name: name for name in URL_PARAMETERS}, on_error=lambda _: None)
+    pn.state.location.sync(state, dict(URL_PARAMETERS), on_error=lambda _: None)
 
 
 class DashboardApp:

@@ -21,8 +21,10 @@ DEFAULT_INDICATOR = "women_district_council_pct"
 DEFAULT_YEAR = 2016
 # The plan started in 2016; election terms reach back to 2011 and forward to 2026-2031.
 YEAR_BOUNDS = (2000, 2035)
-# Parameters that live in the query string, under the same names.
-URL_PARAMETERS = ("page", "indicator", "year", "district", "view", "gap", "lang", "mode")
+# Parameters that live in the query string, under these names. The selected unit travels as
+# `unit=` (3 digits on the district map, 5 on the commune map); `district=` of older links is still read.
+URL_PARAMETERS = {"page": "page", "indicator": "indicator", "year": "year", "district": "unit", "view": "view",
+                  "gap": "gap", "lang": "lang", "mode": "mode"}
 MODES = ("normal", "present")
 
 
@@ -39,8 +41,9 @@ class DashboardState(param.Parameterized):
         doc="Period shown: a calendar year, or the first year of an election term.",
     )
     district = param.String(
-        default="", regex=r"^(\d{3})?$",
-        doc="GSO code of the selected district (e.g. '271'), or empty when none is selected.",
+        default="", regex=r"^(\d{3}|\d{5})?$",
+        doc="GSO code of the selected unit: a district ('271') before 1 July 2025, a commune or ward "
+        "('00004') after; empty when none is selected.",
     )
     view = param.Selector(default="map", objects=list(VIEWS), doc="Map, chart or table view of an indicator.")
     gap = param.Boolean(default=False, doc="Colour districts by their gap to the target instead of the value.")

@@ -2,7 +2,9 @@
 
 import math
 
-from dashboard.data import combined_status, map_id_for_period
+import pandas as pd
+
+from dashboard.data import combined_status
 
 
 def test_district_table_has_every_district_and_keeps_missing_as_nan(dashboard_data):
@@ -52,9 +54,54 @@ def test_the_weakest_status_wins():
     assert combined_status(pd.Series(["official"])) == "official"
 
 
-def test_periods_after_mid_2025_are_not_drawn_on_the_district_map():
-    assert map_id_for_period(2024) == "hn_districts_2014"
-    assert map_id_for_period(2026) is None
+def test_the_period_picks_the_map_of_the_table(dashboard_data):
+    assert dashboard_data.map_for("committee_established", 2024).id == "hn_districts_2014"
+    assert dashboard_data.map_for("committee_established", 2025).id == "hn_communes_2025"
+    assert dashboard_data.map_for("women_commune_council_pct", 2021).id == "hn_districts_2014"
+    assert dashboard_data.map_for("women_commune_council_pct", 2026).id == "hn_communes_2025"
+    assert len(dashboard_data.district_table("committee_established", 2024)) == 30
+    new_map = dashboard_data.district_table("committee_established", 2026)
+    assert len(new_map) == 126 and new_map["code"].str.len().eq(5).all()
+
+
+def _with_rows(data, rows: list[dict]):
+    extra = pd.DataFrame([{**data.observations.iloc[0].to_dict(), **row} for row in rows])
+    data.replace_observations(pd.concat([data.observations, extra], ignore_index=True), data.version + 1)
+    return data
+
+
+def test_figures_stored_on_the_wrong_map_for_their_period_are_never_drawn(seeded_db_url):
+    from dashboard.data import load_data
+
+    data = _with_rows(load_data(seeded_db_url), [
+        # A district figure for 2026, and a commune figure for 2020: neither map is valid then.
+        {"indicator_id": "gender_officers", "map_id": "hn_districts_2014", "unit_code": "001", "period": 2026,
+         "value": 3.0},
+        {"indicator_id": "gender_officers", "map_id": "hn_communes_2025", "unit_code": "00004", "period": 2020,
+         "value": 5.0},
+    ])
+    assert 2026 not in data.unit_periods("gender_officers", "hn_districts_2014")
+    assert 2020 not in data.unit_periods("gender_officers", "hn_communes_2025")
+    table_2020 = data.district_table("gender_officers", 2020)
+    assert len(table_2020) == 30 and "00004" not in set(table_2020["code"])
+
+
+def test_a_commune_figure_is_drawn_on_the_commune_map_and_derives_the_city_value(seeded_db_url):
+    from dashboard.data import load_data
+
+    data = load_data(seeded_db_url)
+    data = _with_rows(data.__class__(data.catalogue, data.districts,
+                                     data.observations[data.observations["indicator_id"] != "gender_officers"],
+                                     units={"hn_communes_2025": data.units("hn_communes_2025")}), [
+        {"indicator_id": "gender_officers", "map_id": "hn_communes_2025", "unit_code": "00004", "period": 2026,
+         "value": 2.0, "numerator": float("nan"), "denominator": float("nan"), "status": "illustrative"},
+    ])
+    assert data.district_periods("gender_officers") == [2026]
+    table = data.district_table("gender_officers", 2026).set_index("code")
+    assert table.at["00004", "value"] == 2.0
+    # Every other unit keeps NaN: missing data is never zero.
+    assert table["value"].isna().sum() == 125
+    assert data.city_value("gender_officers", 2026).units_reporting == 1
 
 
 def test_new_observations_come_with_their_version_and_replace_every_lookup(seeded_db_url):

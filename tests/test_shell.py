@@ -12,8 +12,17 @@ def test_a_full_link_restores_every_parameter(dashboard_data):
     }
 
 
-def test_codes_decoded_as_numbers_are_padded_back(dashboard_data):
-    assert state_from_query({"district": 1}, dashboard_data) == {"district": "001"}
+def test_a_unit_link_takes_the_code_as_written(dashboard_data):
+    # The link is read as written: 00004 is Phường Ba Đình on the new map, 001 Ba Đình district.
+    assert state_from_query({"unit": "00004"}, dashboard_data) == {"district": "00004"}
+    assert state_from_query({"unit": "001"}, dashboard_data) == {"district": "001"}
+    assert state_from_query({"district": "001"}, dashboard_data) == {"district": "001"}
+
+
+def test_a_code_no_map_has_is_dropped(dashboard_data):
+    # 4 digits is neither map's code, and 99999 is no commune or ward.
+    assert state_from_query({"unit": "0004"}, dashboard_data) == {}
+    assert state_from_query({"unit": "99999"}, dashboard_data) == {}
 
 
 def test_unknown_values_are_dropped(dashboard_data):

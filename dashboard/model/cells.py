@@ -14,11 +14,13 @@ import pandas as pd
 
 from ..catalogue import Indicator
 from ..data import CITY_MAP_ID, CityValue, DashboardData
-from ..geo import DISTRICT_MAP_ID
 
 
 def district_cells(data: DashboardData, indicator_id: str) -> dict[int, pd.DataFrame]:
-    """{period: district rows of the indicator indexed by code}, oldest period first."""
+    """{period: unit rows of the indicator indexed by code}, oldest period first.
+
+    Each period's rows are those of its own map: 30 districts, or 126 communes and wards.
+    """
     return _district_cells(data, data.version, indicator_id)
 
 
@@ -40,12 +42,11 @@ def district_indicators(data: DashboardData) -> list[Indicator]:
 @functools.lru_cache(maxsize=256)
 def _district_cells(data: DashboardData, version: int, indicator_id: str) -> dict:
     observations = data.observations
-    rows = observations[
-        (observations["indicator_id"] == indicator_id) & (observations["map_id"] == DISTRICT_MAP_ID)
-    ]
+    rows = observations[observations["indicator_id"] == indicator_id]
     return {
-        int(period): group.set_index("unit_code")
-        for period, group in sorted(rows.groupby("period"))
+        period: group[group["map_id"] == data.map_for(indicator_id, period).id].set_index("unit_code")
+        for period in data.district_periods(indicator_id)
+        for group in [rows[rows["period"] == period]]
     }
 
 

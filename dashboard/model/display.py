@@ -18,9 +18,9 @@ from .targets import gap_target, target_for
 VALUE_COLUMNS = ["name", "value", "value_label", "ratio", "status_label", "color"]
 
 
-def indicator_bins(data: DashboardData, indicator: Indicator) -> list[float]:
-    """Class edges over every period, so a colour keeps its meaning across years."""
-    values = data.district_values(indicator.id)
+def indicator_bins(data: DashboardData, indicator: Indicator, map_id: str) -> list[float]:
+    """Class edges over every period of one map, so a colour keeps its meaning across years."""
+    values = data.district_values(indicator.id, map_id)
     return nice_bins(values, integer=indicator.kind == "count")
 
 
@@ -36,7 +36,9 @@ def district_display(
     if target is not None:
         classification = classify_gap(table["value"], target.value, indicator.polarity, lang)
     else:
-        classification = classify(table["value"], indicator.kind, indicator_bins(data, indicator), lang)
+        classification = classify(
+            table["value"], indicator.kind, indicator_bins(data, indicator, data.map_for(indicator.id, period).id), lang
+        )
     # A unit whose council is not organised has no figure to miss: its own state and colour.
     no_council = no_council_mask(indicator.id, table["unit_type"], period) & table["value"].isna()
     if no_council.any():
@@ -90,7 +92,7 @@ def trend_frame(data: DashboardData, indicator: Indicator, code: str, lang: str)
             if city is not None:
                 city_value = city.value
                 if indicator.is_count:
-                    city_value = city.value / (city.units_reporting or len(data.districts))
+                    city_value = city.value / (city.units_reporting or data.unit_count(indicator.id, period))
             target = target_for(indicator, period)
             target_value = math.nan if target is None else target.value
         rows.append(

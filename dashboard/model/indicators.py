@@ -12,11 +12,11 @@ CANDIDATE_INDICATOR = "women_city_council_candidates_pct"
 
 
 def explorer_indicators(data: DashboardData, theme: str | None = None) -> list[str]:
-    """District indicators with data, in catalogue order, optionally of one theme."""
+    """Indicators drawn on a map (districts or communes) with data, in catalogue order, optionally of one theme."""
     return [
         indicator.id
         for indicator in data.catalogue.indicators.values()
-        if "district" in indicator.levels
+        if {"district", "commune"} & set(indicator.levels)
         and (theme is None or indicator.theme == theme)
         and data.district_periods(indicator.id)
     ]

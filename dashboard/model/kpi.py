@@ -96,7 +96,7 @@ def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
             indicator=indicator,
             requested_period=period,
             period=None,
-            districts_total=len(data.districts),
+            districts_total=data.unit_count(indicator_id, period),
         )
 
     city = data.city_value(indicator_id, resolved)

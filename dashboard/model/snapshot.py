@@ -7,6 +7,7 @@ import param
 
 from ..catalogue import Indicator, Target
 from ..data import CityValue, DashboardData
+from ..maps import DISTRICT_MAP, AdministrativeMap
 from ..state import DashboardState
 from .classes import LegendEntry
 from .display import district_display
@@ -25,6 +26,14 @@ class IndicatorSnapshot(param.Parameterized):
     legend = param.List(item_type=LegendEntry, doc="Colour classes, no-data last.", precedence=-1)
     city = param.ClassSelector(class_=CityValue, allow_None=True, doc="City value.", precedence=-1)
     target = param.ClassSelector(class_=Target, allow_None=True, doc="Target shown.", precedence=-1)
+    map = param.ClassSelector(
+        class_=AdministrativeMap, default=DISTRICT_MAP, precedence=-1,
+        doc="The administrative map of the period shown: 30 districts, or 126 communes and wards.",
+    )
+    cleared_unit = param.String(
+        default="", precedence=-1,
+        doc="Code of a selected unit the map of the period shown does not have; the selection was cleared.",
+    )
 
     @param.depends("state.indicator", "state.year", "state.lang", "state.gap", "state.data_version",
                    watch=True, on_init=True)
@@ -39,13 +48,20 @@ class IndicatorSnapshot(param.Parameterized):
         display, classification = district_display(
             self.data, indicator, self.state.year, self.state.lang, gap=self.state.gap
         )
+        shown_map = self.data.map_for(indicator.id, self.state.year)
+        # A unit of the other map is never matched to a wrong one: the selection is cleared and said so.
+        cleared = self.state.district if self.state.district not in set(display["code"]) else ""
         self.param.update(
+            map=shown_map,
+            cleared_unit=cleared or (self.cleared_unit if shown_map is self.map else ""),
             indicator=indicator,
             display=display,
             legend=classification.legend,
             city=self.data.city_value(indicator.id, self.state.year),
             target=target_for(indicator, self.state.year),
         )
+        if cleared:
+            self.state.district = ""
 
     @property
     def shows_illustrative(self) -> bool:
