@@ -658,6 +658,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "merge) and a new unit that took communes of several districts make the combined area differ from "
         "the old district. No figure is carried to the other map without saying so.",
     },
+    "deck_behind_title_communes": {"vi": "Xã, phường chưa đạt mục tiêu", "en": "Communes and wards behind target"},
+    "deck_behind_communes": {"vi": "Xã, phường", "en": "Communes and wards"},
     "methods_quota_unverified": {
         "vi": "Chưa xác minh được văn bản quy định tỷ lệ nữ ứng cử viên cho nhiệm kỳ 2026–2031: chưa áp dụng "
         "mục tiêu nào.",

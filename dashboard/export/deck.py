@@ -261,7 +261,8 @@ class _DeckBuilder:
     def _behind_slide(self) -> None:
         lang = self.lang
         kpis = self._behind_kpis()
-        slide = self._slide(t("deck_behind_title", lang))
+        on_communes = self._map_ids() == [COMMUNE_MAP.id]
+        slide = self._slide(t("deck_behind_title_communes" if on_communes else "deck_behind_title", lang))
         if any(kpi.illustrative for kpi in kpis):
             self._notice(slide)
         names = self._district_names()
@@ -269,7 +270,7 @@ class _DeckBuilder:
             t("indicator", lang),
             t("target", lang),
             t("deck_behind_count", lang),
-            t("deck_behind_districts", lang),
+            t("deck_behind_communes" if on_communes else "deck_behind_districts", lang),
         ]
         widths = (3.3, 1.9, 1.3, SLIDE_WIDTH_IN - 2 * MARGIN_IN - 6.5)
         rows = [header]

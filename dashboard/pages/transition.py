@@ -72,6 +72,13 @@ def unit_label(row: pd.Series | dict, lang: str) -> str:
     return f"{row['name_vi']} ({row['unit_type_en']})"
 
 
+def unit_labels(units: pd.DataFrame, lang: str) -> pd.Series:
+    """`unit_label` of every row of `units`."""
+    if lang == "vi":
+        return units["full_name_vi"].astype(str)
+    return units["name_vi"] + " (" + units["unit_type_en"] + ")"
+
+
 def combine_units(rows: pd.DataFrame, indicator: Indicator) -> dict:
     """The figures of `rows` (units with values) combined as the city figure is: value, n, N.
 
@@ -100,7 +107,7 @@ def combine_units(rows: pd.DataFrame, indicator: Indicator) -> dict:
 
 def approximation_reason(successors: pd.DataFrame, units: pd.DataFrame, lang: str) -> str:
     """Why the combined figure is approximate, naming the partial merges and shared units."""
-    names = dict(zip(units["code"], units.apply(lambda row: unit_label(row, lang), axis=1)))
+    names = dict(zip(units["code"], unit_labels(units, lang)))
     partial = successors[successors["merge_type"] == "partial"]
     shared = successors[successors["other_districts"]]
     parts = [t("transition_reason_base", lang)]
@@ -141,7 +148,10 @@ def transition_table(
         if found is None or found.empty:
             return {"value": math.nan, "numerator": math.nan, "denominator": math.nan, "status": ""}
         row = found.iloc[0]
-        return {column: row[column] for column in ("value", "numerator", "denominator", "status")}
+        values = {column: row[column] for column in ("value", "numerator", "denominator")}
+        # A unit without a figure has no status either (NaN in the map's table).
+        values["status"] = row["status"] if isinstance(row["status"], str) else ""
+        return values
 
     def labelled(values: dict, kind: str) -> dict:
         status = values.get("status") or ""
@@ -233,7 +243,7 @@ def bridge_map_element(
     merge = dict(zip(successors["new_code"], successors["merge_type"]))
     chosen["merge"] = chosen["code"].map(lambda code: t(f"transition_merge_word_{merge[code]}", lang))
     chosen["colour"] = chosen["code"].map(lambda code: PARTIAL_COLOUR if merge[code] == "partial" else FULL_COLOUR)
-    chosen["name"] = chosen.apply(lambda row: unit_label(row, lang), axis=1)
+    chosen["name"] = unit_labels(chosen, lang)
     records = []
     for geometry, row in zip(chosen.geometry, chosen[["code", "name", "merge", "colour"]].to_dict("records")):
         for polygon in getattr(geometry, "geoms", [geometry]):
@@ -332,15 +342,20 @@ class TransitionPage(Viewer):
         super().__init__(**params)
         state, data = self.state, self.data
         self._choices = bridge_indicators(data)
+        # True while the widgets follow the state: a new unit of the state shown through its old
+        # district must not become that district in the state.
+        self._following = False
         self.district = self._district_from_state(state.district)
         self.indicator = state.indicator if state.indicator in self._choices else next(iter(self._choices), "")
+        if self.indicator and state.indicator != self.indicator:
+            state.indicator = self.indicator  # the indicator shown is the one in the URL
         self._district_select = pn.widgets.Select(
-            name=t("transition_choose_district", state.lang), options=self._district_options(state.lang),
+            label=t("transition_choose_district", state.lang), options=self._district_options(state.lang),
             value=self.district, sizing_mode="stretch_width", min_width=220, max_width=420,
             css_classes=["transition-district"],
         )
         self._indicator_select = pn.widgets.Select(
-            name=t("transition_choose_indicator", state.lang), options=self._indicator_options(state.lang),
+            label=t("transition_choose_indicator", state.lang), options=self._indicator_options(state.lang),
             value=self.indicator or None, sizing_mode="stretch_width", min_width=220, max_width=560,
             css_classes=["transition-indicator"], disabled=not self._choices,
         )
@@ -352,8 +367,8 @@ class TransitionPage(Viewer):
         lang = state.param.lang
         self._download = pn.widgets.FileDownload(
             callback=lambda: io.BytesIO(transition_csv(self.table)), filename=self._filename(),
-            label=t("download_csv", state.lang), button_type="primary", button_style="outline",
-            css_classes=["transition-download"], width=180,
+            label=t("download_csv", state.lang), embed=False,
+            css_classes=["export-button", "transition-download"], width=180,
         )
         self._summary = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["transition-summary-pane"])
         self._table = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["transition-table-pane"])
@@ -395,8 +410,7 @@ class TransitionPage(Viewer):
 
     def _district_options(self, lang: str) -> dict[str, str]:
         districts = self.data.districts
-        labels = [unit_label(row, lang) for _, row in districts.iterrows()]
-        return dict(zip(labels, districts["code"]))
+        return dict(zip(unit_labels(districts, lang), districts["code"]))
 
     def _indicator_options(self, lang: str) -> dict[str, str]:
         return {self.data.indicator(i).name[lang]: i for i in self._choices}
@@ -404,31 +418,43 @@ class TransitionPage(Viewer):
     def _on_district_widget(self, event) -> None:
         if event.new:
             self.district = event.new
-            if self.state.district != event.new:
+            if not self._following and self.state.district != event.new:
                 self.state.district = event.new
 
     def _on_indicator_widget(self, event) -> None:
         if event.new:
             self.indicator = event.new
-            if self.state.indicator != event.new:
+            if not self._following and self.state.indicator != event.new:
                 self.state.indicator = event.new
 
     def _on_state_district(self, event) -> None:
         if event.new:
             self.district = self._district_from_state(event.new)
-            self._district_select.value = self.district
+            self._follow(self._district_select, self.district)
 
     def _on_state_indicator(self, event) -> None:
         if event.new in self._choices:
             self.indicator = event.new
-            self._indicator_select.value = event.new
+            self._follow(self._indicator_select, event.new)
+
+    def _follow(self, widget, value: str) -> None:
+        self._following = True
+        try:
+            widget.value = value
+        finally:
+            self._following = False
 
     def _relabel(self, event) -> None:
         lang = event.new
-        self._district_select.param.update(name=t("transition_choose_district", lang),
-                                           options=self._district_options(lang), value=self.district)
-        self._indicator_select.param.update(name=t("transition_choose_indicator", lang),
-                                            options=self._indicator_options(lang), value=self.indicator or None)
+        self._following = True
+        try:
+            self._district_select.param.update(label=t("transition_choose_district", lang),
+                                               options=self._district_options(lang), value=self.district)
+            self._indicator_select.param.update(label=t("transition_choose_indicator", lang),
+                                                options=self._indicator_options(lang),
+                                                value=self.indicator or None)
+        finally:
+            self._following = False
         self._download.label = t("download_csv", lang)
 
     def _filename(self) -> str:

@@ -95,7 +95,7 @@ class UnitSearch(Viewer):
         self._picking = False
         self._map_id = ""
         self._input = pn.widgets.TextInput(
-            name=self._label(), placeholder=t("search_placeholder", state.lang), sizing_mode="stretch_width",
+            label=self._label(), placeholder=t("search_placeholder", state.lang), sizing_mode="stretch_width",
             min_width=200, max_width=420, css_classes=["unit-search-input"],
         )
         # Listed as a list box, not a drop-down: one tap picks a unit on a phone.
@@ -189,7 +189,7 @@ class UnitSearch(Viewer):
 
     def _on_context(self, _event) -> None:
         self._refresh_units()
-        self._input.param.update(name=self._label(), placeholder=t("search_placeholder", self.state.lang))
+        self._input.param.update(label=self._label(), placeholder=t("search_placeholder", self.state.lang))
         self.search(self.query)
 
     def __panel__(self):

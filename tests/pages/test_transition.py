@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 
+import holoviews as hv
 import pandas as pd
 import pytest
 
@@ -14,6 +16,8 @@ from dashboard.maps import COMMUNE_MAP, DISTRICT_MAP
 from dashboard.pages import registered_pages
 from dashboard.pages import transition as page
 from dashboard.state import new_state
+
+hv.extension("bokeh", logo=False)
 
 DISTRICTS = geo.read_district_list().rename(columns={"gso_code": "code"})
 DISTRICTS["full_name_vi"] = DISTRICTS["unit_type"].map(geo.UNIT_TYPE_LABELS) + " " + DISTRICTS["name_vi"]
@@ -44,7 +48,7 @@ def catalogue():
 
 @pytest.fixture(scope="module")
 def ratio_indicator(catalogue):
-    return catalogue.get("key_leader_female")
+    return catalogue.get("women_commune_council_pct")
 
 
 def build(indicator, code, before=None, after=None, lang="vi"):
@@ -195,45 +199,99 @@ def test_the_key_credits_both_maps():
     assert "geoBoundaries" in key and "vietnamese-provinces-database" in key
 
 
-# ------------------------------------------------------------------ the viewer, on the seeded data
+# ------------------------------------------------------------------ the viewer, on data on both maps
+
+BRIDGED = "key_leader_female"
 
 
-def test_viewer_follows_a_district_of_the_state(dashboard_data):
-    choices = page.bridge_indicators(dashboard_data)
-    if not choices:
-        pytest.skip("no indicator observed on both maps in this catalogue")
-    state = new_state(dashboard_data, page="transition", indicator=choices[0], district="002")
-    view = page.TransitionPage(state=state, data=dashboard_data)
+@pytest.fixture(scope="module")
+def bridged_data(dashboard_data):
+    """The seeded data with BRIDGED also observed on the 126-unit map in 2025 (levels gain commune)."""
+    from dashboard.data import DashboardData
+
+    indicator = dashboard_data.indicator(BRIDGED)
+    levels = tuple(dict.fromkeys((*indicator.levels, "commune")))
+    catalogue = dataclasses.replace(
+        dashboard_data.catalogue,
+        indicators={**dashboard_data.catalogue.indicators, BRIDGED: dataclasses.replace(indicator, levels=levels)},
+    )
+    observations = dashboard_data.observations
+    own = (observations["indicator_id"] == BRIDGED) & (observations["map_id"] == COMMUNE_MAP.id)
+    observations = observations[~own]
+    template = observations[(observations["indicator_id"] == BRIDGED)
+                            & (observations["map_id"] == DISTRICT_MAP.id)].iloc[0].to_dict()
+    rows = []
+    # Every fifth unit without a figure: missing, never zero.
+    for index, code in enumerate(geo.commune_unit_list()["code"]):
+        if index % 5 == 4:
+            continue
+        yes = float(index % 3 != 0)
+        rows.append({**template, "map_id": COMMUNE_MAP.id, "unit_code": code, "period": 2025, "value": yes,
+                     "status": "illustrative"})
+    observations = pd.concat([observations, pd.DataFrame(rows)], ignore_index=True)
+    return DashboardData(catalogue, dashboard_data.districts, observations, version=dashboard_data.version,
+                         units={COMMUNE_MAP.id: dashboard_data.units(COMMUNE_MAP.id)})
+
+
+def test_bridge_indicators_are_those_on_both_maps(bridged_data):
+    assert BRIDGED in page.bridge_indicators(bridged_data)
+    for indicator_id in page.bridge_indicators(bridged_data):
+        levels = bridged_data.indicator(indicator_id).levels
+        assert "district" in levels and "commune" in levels
+
+
+def test_viewer_follows_a_district_of_the_state(bridged_data):
+    state = new_state(bridged_data, page="transition", indicator=BRIDGED, district="002")
+    view = page.TransitionPage(state=state, data=bridged_data)
     assert view.district == "002"
     assert list(view.table.loc[view.table["row_kind"] == page.ROW_UNIT, "code"]) == list(
         geo.successors("002")["new_code"])
     assert "ước tính / approximate" in view._summary.object
+    assert view._table.object.count("transition-approximate-flag") == 1
     state.district = "001"
     assert view._district_select.value == "001"
     assert view.table["code"].iloc[0] == "001"
+    view._district_select.value = "003"
+    assert state.district == "003"
 
 
-def test_viewer_takes_a_new_unit_to_its_main_old_district(dashboard_data):
-    choices = page.bridge_indicators(dashboard_data)
-    if not choices:
-        pytest.skip("no indicator observed on both maps in this catalogue")
+def test_viewer_takes_a_new_unit_to_its_main_old_district(bridged_data):
     # Phường Hoàn Kiếm took its communes from Quận Hoàn Kiếm (002).
     hoan_kiem = geo.commune_unit_list().set_index("full_name_vi").loc["Phường Hoàn Kiếm", "code"]
-    state = new_state(dashboard_data, page="transition", indicator=choices[0], district=hoan_kiem)
-    view = page.TransitionPage(state=state, data=dashboard_data)
+    state = new_state(bridged_data, page="transition", indicator=BRIDGED, district=hoan_kiem)
+    view = page.TransitionPage(state=state, data=bridged_data)
     assert view.district == "002"
+    assert state.district == hoan_kiem  # the unit chosen stays chosen
 
 
-def test_viewer_compares_last_district_and_first_commune_period(dashboard_data):
-    choices = page.bridge_indicators(dashboard_data)
-    if not choices:
-        pytest.skip("no indicator observed on both maps in this catalogue")
-    indicator = choices[0]
-    state = new_state(dashboard_data, page="transition", indicator=indicator, district="001")
-    table = page.TransitionPage(state=state, data=dashboard_data).table
-    before = dashboard_data.unit_periods(indicator, DISTRICT_MAP.id)
-    after = dashboard_data.unit_periods(indicator, COMMUNE_MAP.id)
+def test_viewer_compares_last_district_and_first_commune_period(bridged_data):
+    state = new_state(bridged_data, page="transition", indicator=BRIDGED, district="001")
+    view = page.TransitionPage(state=state, data=bridged_data)
+    table = view.table
+    before = bridged_data.unit_periods(BRIDGED, DISTRICT_MAP.id)
     assert table.loc[table["row_kind"] == page.ROW_DISTRICT, "period"].iloc[0] == before[-1]
-    assert set(table.loc[table["row_kind"] != page.ROW_DISTRICT, "period"]) == {after[0]}
-    # Illustrative values stay labelled.
+    assert set(table.loc[table["row_kind"] != page.ROW_DISTRICT, "period"]) == {2025}
+    # Illustrative values stay labelled, on screen too.
     assert (table.loc[table["status"] == "illustrative", "status_label"] == "minh họa").all()
+    assert "illustrative-notice" in view._notice.object
+    csv = pd.read_csv(io.BytesIO(view._download.callback().getvalue()), encoding="utf-8-sig", dtype={"code": str})
+    assert csv["approximate"].sum() == 1
+
+
+def test_viewer_in_english(bridged_data):
+    state = new_state(bridged_data, page="transition", indicator=BRIDGED, district="001", lang="en")
+    view = page.TransitionPage(state=state, data=bridged_data)
+    assert view._district_select.label == "Old district"
+    assert "approximate / ước tính" in view._summary.object
+    state.lang = "vi"
+    assert view._district_select.label == "Quận, huyện, thị xã cũ"
+    assert "Quận Ba Đình" in view._table.object
+
+
+def test_without_an_indicator_on_both_maps_the_page_says_so(dashboard_data):
+    if page.bridge_indicators(dashboard_data):
+        pytest.skip("this catalogue has indicators on both maps")
+    state = new_state(dashboard_data, page="transition", district="001")
+    view = page.TransitionPage(state=state, data=dashboard_data)
+    assert "transition-empty" in view._summary.object
+    assert view._download.disabled

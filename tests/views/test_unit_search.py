@@ -74,25 +74,17 @@ def test_results_are_limited(communes):
 # ------------------------------------------------------------------ the viewer, on the seeded data
 
 
-def _period_on(data, map_id):
-    for indicator in data.catalogue:
-        periods = data.unit_periods(indicator.id, map_id)
-        if periods:
-            return indicator.id, periods[-1]
-    return None
+# The map depends on the period alone: an annual 2026 figure is drawn on the 126 units.
+INDICATOR, YEAR = "committee_established", 2026
 
 
 def test_choosing_a_result_selects_it_on_the_new_map(dashboard_data):
     from dashboard.state import new_state
 
-    found = _period_on(dashboard_data, COMMUNE_MAP.id)
-    if found is None:
-        pytest.skip("no figures on the 126-unit map in this database")
-    indicator, period = found
-    state = new_state(dashboard_data, page="map", indicator=indicator, year=period)
+    state = new_state(dashboard_data, page="map", indicator=INDICATOR, year=YEAR)
     search = UnitSearch(state=state, data=dashboard_data)
     assert search.map.id == COMMUNE_MAP.id
-    assert search._input.name == "Tìm xã, phường"
+    assert search._input.label == "Tìm xã, phường"
     search._input.value_input = "hoan kiem"
     assert search._list.visible
     assert next(iter(search._list.options)) == "Phường Hoàn Kiếm"
@@ -106,11 +98,7 @@ def test_choosing_a_result_selects_it_on_the_new_map(dashboard_data):
 def test_enter_picks_the_best_match(dashboard_data):
     from dashboard.state import new_state
 
-    found = _period_on(dashboard_data, COMMUNE_MAP.id)
-    if found is None:
-        pytest.skip("no figures on the 126-unit map in this database")
-    indicator, period = found
-    state = new_state(dashboard_data, page="map", indicator=indicator, year=period)
+    state = new_state(dashboard_data, page="map", indicator=INDICATOR, year=YEAR)
     search = UnitSearch(state=state, data=dashboard_data)
     search._input.value = "ba dinh"
     assert state.district == geo.commune_unit_list().set_index("full_name_vi").loc["Phường Ba Đình", "code"]
@@ -122,7 +110,7 @@ def test_on_the_district_map_it_finds_districts(dashboard_data):
     state = new_state(dashboard_data, page="map", indicator="women_district_council_pct", year=2016)
     search = UnitSearch(state=state, data=dashboard_data)
     assert search.map.id == DISTRICT_MAP.id
-    assert search._input.name == "Tìm quận, huyện"
+    assert search._input.label == "Tìm quận, huyện"
     search._input.value = "hoan kiem"
     assert state.district == "002"
     with pytest.raises(ValueError):
