@@ -52,6 +52,8 @@ TABLE_COLUMNS = [
 ]
 # Pixels: the small map sits beside the table on a desktop and above it on a phone.
 BRIDGE_MAP_HEIGHT = 360
+# Pixels: fits a 390-pixel phone screen with the page's margins.
+BRIDGE_MAP_MAX_WIDTH = 340
 DISTRICT_OUTLINE = "#111111"
 FULL_COLOUR = "#9ecae1"
 PARTIAL_COLOUR = "#fdae6b"
@@ -259,8 +261,18 @@ def bridge_map_element(
         for polygon in getattr(geometry, "geoms", [geometry]):
             paths.append(np.asarray(polygon.exterior.coords))
     border = hv.Path(paths).opts(color=DISTRICT_OUTLINE, line_width=3, line_dash="dashed")
+    # A fixed frame with the area's own proportions, no wider than a phone: a stretched map
+    # misleads about areas, and a responsive one in a wrapping row can outgrow its box.
+    bounds = np.vstack([frame.total_bounds for frame in (chosen, outline) if len(frame)])
+    minx, miny = bounds[:, :2].min(axis=0)
+    maxx, maxy = bounds[:, 2:].max(axis=0)
+    aspect = (maxx - minx) / (maxy - miny) if maxy > miny else 1.0
+    height = BRIDGE_MAP_HEIGHT
+    width = height * aspect
+    if width > BRIDGE_MAP_MAX_WIDTH:
+        width, height = BRIDGE_MAP_MAX_WIDTH, BRIDGE_MAP_MAX_WIDTH / aspect
     return (polygons * border).opts(
-        xaxis=None, yaxis=None, data_aspect=1, show_frame=False, responsive=True, height=BRIDGE_MAP_HEIGHT,
+        xaxis=None, yaxis=None, show_frame=False, frame_width=round(width), frame_height=round(height),
         toolbar=None, title="",
     )
 
@@ -372,8 +384,7 @@ class TransitionPage(Viewer):
         )
         self._summary = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["transition-summary-pane"])
         self._table = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["transition-table-pane"])
-        self._map = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=BRIDGE_MAP_HEIGHT,
-                                      css_classes=["transition-map"], linked_axes=False)
+        self._map = pn.pane.HoloViews(css_classes=["transition-map"], linked_axes=False)
         self._map_key = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["transition-map-key"])
         self._notice = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["transition-illustrative"])
         self._update()
