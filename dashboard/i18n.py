@@ -658,6 +658,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "merge) and a new unit that took communes of several districts make the combined area differ from "
         "the old district. No figure is carried to the other map without saying so.",
     },
+    "snapshot_offline_note_communes": {
+        "vi": "Bản sao ngoại tuyến, xuất ngày {date}. Di chuột lên bản đồ hoặc biểu đồ để xem giá trị, "
+        "chạm vào một xã, phường để xem chi tiết. Muốn đổi chỉ tiêu, kỳ số liệu hoặc ngôn ngữ, hãy "
+        "mở bảng theo dõi trực tuyến.",
+        "en": "Offline copy exported on {date}. Hover over the map or the chart to see values, tap a "
+        "commune or ward for its details. To change the indicator, period or language, open the live "
+        "dashboard.",
+    },
     "deck_behind_title_communes": {"vi": "Xã, phường chưa đạt mục tiêu", "en": "Communes and wards behind target"},
     "deck_behind_communes": {"vi": "Xã, phường", "en": "Communes and wards"},
     "methods_quota_unverified": {

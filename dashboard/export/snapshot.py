@@ -25,6 +25,7 @@ from bokeh.models import ColumnDataSource, CustomJS, Div, HoverTool, InlineStyle
 from bokeh.resources import Resources
 
 from ..i18n import t
+from ..maps import COMMUNE_MAP, DISTRICT_MAP
 from ..model.snapshot import IndicatorSnapshot
 from ..views.district_card import district_card_html
 from ..views.legend import legend_html
@@ -108,7 +109,7 @@ def snapshot_html(
     lang = snapshot.state.lang
     stylesheet = InlineStyleSheet(css=STYLE)
     parts = explorer_models(snapshot, stylesheet)
-    parts.append(footer_div(common.source_line(snapshot), today, lang, stylesheet))
+    parts.append(footer_div(common.source_line(snapshot), today, lang, stylesheet, common.shown_map(snapshot).id))
     title = f"{common.heading(snapshot)} · {common.period_heading(snapshot)}"
     return document_html(parts, title, lang)
 
@@ -127,9 +128,11 @@ def text_div(text: str, stylesheet: InlineStyleSheet, **kwargs) -> Div:
     return Div(text=text, stylesheets=[stylesheet], sizing_mode="stretch_width", **kwargs)
 
 
-def footer_div(source_line: str, today: dt.date, lang: str, stylesheet: InlineStyleSheet) -> Div:
-    """Sources, and when and how the copy was made."""
-    offline_note = t("snapshot_offline_note", lang).format(date=common.format_date(today, lang))
+def footer_div(source_line: str, today: dt.date, lang: str, stylesheet: InlineStyleSheet,
+               map_id: str = DISTRICT_MAP.id) -> Div:
+    """Sources, and when and how the copy was made, in the words of the map shown."""
+    key = "snapshot_offline_note_communes" if map_id == COMMUNE_MAP.id else "snapshot_offline_note"
+    offline_note = t(key, lang).format(date=common.format_date(today, lang))
     return text_div(
         f'<div class="sources">{html.escape(source_line)}</div>'
         f'<div class="offline">{html.escape(offline_note)}</div>',

@@ -95,6 +95,7 @@ def test_html_snapshot_of_the_new_map(snapshot):
     text = _document_text(document)
     assert COMMUNE_CREDIT in text
     assert "Số liệu minh họa" in text
+    assert "chạm vào một xã, phường" in text
     # Every unit has its card in the linked page.
     for name in ("Phường Hoàn Kiếm", "Xã Sóc Sơn"):
         assert name in text
