@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -391,6 +392,40 @@ def geometry_size(units: gpd.GeoDataFrame) -> dict[str, int]:
     """
     vertices = int(shapely.get_num_coordinates(units.geometry.values).sum())
     return {"vertices": vertices, "bytes_float64": vertices * 2 * 8, "bytes_float32": vertices * 2 * 4}
+
+
+# Metres per step of the packed screen coordinates: 5 m is far finer than the 60-80 m the shapes
+# are simplified to, and 2**15 steps (164 km) span the city with room to spare.
+PACKED_STEP_M = 5
+
+
+@functools.lru_cache(maxsize=4)
+def packed_coordinates(map_id: str) -> tuple[list, list]:
+    """Bokeh multi-polygon xs and ys of a map's display geometry as 16-bit integers, built once per process.
+
+    Screen coordinates need no projection (the map has no tiles): counting 5 m steps from the
+    south-west corner of all maps together, every vertex fits an int16, half the bytes of float32,
+    and both maps share one frame, so a view keeps its place when the period changes the map.
+    Shared borders stay shared, since neighbours' common vertices round alike. One entry per unit,
+    in map order; each entry is a list of polygons, each a list of rings (exterior first, then holes).
+    """
+    units = display_geometry(map_id)
+    bounds = np.array([display_geometry(other).total_bounds for other in maps.MAPS])
+    min_x, min_y = bounds[:, 0].min(), bounds[:, 1].min()
+    max_x, max_y = bounds[:, 2].max(), bounds[:, 3].max()
+    if max(max_x - min_x, max_y - min_y) / PACKED_STEP_M >= 2**15:
+        raise ValueError(f"maps are too large for 16-bit coordinates at {PACKED_STEP_M} m")
+
+    def packed(values, origin):
+        return np.round((np.asarray(values) - origin) / PACKED_STEP_M).astype(np.int16)
+
+    xs, ys = [], []
+    for geometry in units.geometry:
+        parts = getattr(geometry, "geoms", [geometry])
+        rings = [[polygon.exterior, *polygon.interiors] for polygon in parts]
+        xs.append([[packed(ring.coords.xy[0], min_x) for ring in polygon] for polygon in rings])
+        ys.append([[packed(ring.coords.xy[1], min_y) for ring in polygon] for polygon in rings])
+    return xs, ys
 
 
 # ------------------------------------------------------------------ the crosswalk between the maps

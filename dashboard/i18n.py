@@ -524,7 +524,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This indicator has no district figures for the selected period.",
     },
     "district": {"vi": "Quận, huyện, thị xã", "en": "District"},
-    "commune_unit": {"vi": "Xã, phường", "en": "Commune or ward"},
     "value": {"vi": "Giá trị", "en": "Value"},
     "switch_language": {"vi": "English", "en": "Tiếng Việt"},
     "full_screen": {"vi": "⛶ Toàn màn hình", "en": "⛶ Full screen"},
@@ -677,6 +676,79 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+# The same sentences where they name the units of the 126-unit map (from 1 July 2025): `t_map`.
+ON_COMMUNE_MAP: dict[str, dict[str, str]] = {
+    "district": {"vi": "Xã, phường", "en": "Commune or ward"},
+    "kpi_districts_behind": {
+        "vi": "Chưa đạt mục tiêu: {count} trong số {reporting} xã, phường có số liệu",
+        "en": "Below target: {count} of the {reporting} communes and wards reporting",
+    },
+    "kpi_districts_behind_none": {
+        "vi": "Cả {reporting} xã, phường có số liệu đều đạt mục tiêu",
+        "en": "All {reporting} communes and wards reporting meet the target",
+    },
+    "kpi_districts_no": {
+        "vi": "Trả lời «không»: {count} trong số {reporting} xã, phường có số liệu",
+        "en": "Answering no: {count} of the {reporting} communes and wards reporting",
+    },
+    "kpi_districts_no_none": {
+        "vi": "Cả {reporting} xã, phường có số liệu đều trả lời «có»",
+        "en": "All {reporting} communes and wards reporting answer yes",
+    },
+    "kpi_reporting": {
+        "vi": "Có số liệu: {count} trong số {total} xã, phường",
+        "en": "Reporting: {count} of {total} communes and wards",
+    },
+    "kpi_derived": {"vi": "tính từ số liệu xã, phường", "en": "computed from commune and ward figures"},
+    "profile_rank_of": {
+        "vi": "{rank} trên {count} xã, phường có số liệu (1 = tốt nhất)",
+        "en": "{rank} of {count} communes and wards reporting (1 = best)",
+    },
+    "select_district_hint": {
+        "vi": "Chạm vào một xã, phường trên bản đồ hoặc biểu đồ để xem chi tiết.",
+        "en": "Tap a commune or ward on the map or the chart to see its details.",
+    },
+    "illustrative_notice": {
+        "vi": "Số liệu minh họa: số liệu cấp xã chưa được công bố; các giá trị đánh dấu «minh họa» được "
+        "sinh tự động để trình bày, tổng của chúng khớp với số liệu thật của thành phố khi có.",
+        "en": "Illustrative data: commune and ward figures are not public; values marked «illustrative» "
+        "are generated for demonstration and add up to the real city totals where these exist.",
+    },
+    "no_district_data": {
+        "vi": "Chỉ tiêu này chưa có số liệu cấp xã cho kỳ đã chọn.",
+        "en": "This indicator has no commune or ward figures for the selected period.",
+    },
+    "open_profile": {"vi": "Xem hồ sơ xã, phường →", "en": "Open the commune or ward profile →"},
+    "kpi_say_districts_behind": {
+        "vi": "Trong số {reporting} xã, phường có số liệu, {count} đơn vị chưa đạt mục tiêu cấp xã.",
+        "en": "Of the {reporting} communes and wards reporting, {count} fall short of the unit target.",
+    },
+    "kpi_say_districts_behind_none": {
+        "vi": "Cả {reporting} xã, phường có số liệu đều đạt mục tiêu cấp xã.",
+        "en": "All {reporting} communes and wards reporting meet the unit target.",
+    },
+    "kpi_say_districts_no": {
+        "vi": "Trong số {reporting} xã, phường có số liệu, {count} đơn vị trả lời «không».",
+        "en": "Of the {reporting} communes and wards reporting, {count} answer no.",
+    },
+    "kpi_say_districts_no_none": {
+        "vi": "Cả {reporting} xã, phường có số liệu đều trả lời «có».",
+        "en": "All {reporting} communes and wards reporting answer yes.",
+    },
+    "kpi_say_missing": {
+        "vi": "{missing} trong số {total} xã, phường chưa có số liệu.",
+        "en": "{missing} of the {total} communes and wards have no figures.",
+    },
+}
+
+
+def t_map(key: str, lang: str, map_id: str) -> str:
+    """The interface string `key` in `lang`, in the words of the map `map_id` (districts or communes)."""
+    if map_id == COMMUNE_MAP.id and key in ON_COMMUNE_MAP:
+        return ON_COMMUNE_MAP[key][lang]
+    return t(key, lang)
+
+
 def t(key: str, lang: str) -> str:
     """The interface string `key` in `lang`."""
     return STRINGS[key][lang]
@@ -684,7 +756,7 @@ def t(key: str, lang: str) -> str:
 
 def unit_noun(map_id: str, lang: str) -> str:
     """What one unit of a map is called: "Quận, huyện, thị xã" / "District", or "Xã, phường" / "Commune or ward"."""
-    return t("commune_unit" if map_id == COMMUNE_MAP.id else "district", lang)
+    return t_map("district", lang, map_id)
 
 
 def sentence_case(text: str) -> str:

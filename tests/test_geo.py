@@ -399,3 +399,38 @@ def test_a_missing_crosswalk_names_the_file(tmp_path):
     with pytest.raises(DataError) as error:
         geo.read_crosswalk(tmp_path / "crosswalk.csv")
     assert "crosswalk.csv" in str(error.value) and "not found" in error.value.message("en")
+
+
+@pytest.mark.parametrize("map_id", ["hn_districts_2014", "hn_communes_2025"])
+def test_packed_screen_coordinates_are_int16_and_keep_every_vertex_within_a_step(map_id):
+    import numpy as np
+
+    xs, ys = geo.packed_coordinates(map_id)
+    units = geo.display_geometry(map_id)
+    assert len(xs) == len(units)
+    bounds = np.array([geo.display_geometry(m).total_bounds for m in ("hn_districts_2014", "hn_communes_2025")])
+    origin_x, origin_y = bounds[:, 0].min(), bounds[:, 1].min()
+    for unit_xs, unit_ys, geometry in zip(xs, ys, units.geometry):
+        parts = getattr(geometry, "geoms", [geometry])
+        assert len(unit_xs) == len(parts)  # the MultiPolygons keep every part
+        exterior = np.asarray(parts[0].exterior.coords)
+        assert unit_xs[0][0].dtype == np.int16
+        steps = np.column_stack([unit_xs[0][0], unit_ys[0][0]]).astype(float)
+        unpacked = steps * geo.PACKED_STEP_M + [origin_x, origin_y]
+        assert np.abs(unpacked - exterior).max() <= geo.PACKED_STEP_M / 2
+
+
+def test_packed_coordinates_keep_shared_borders_shared():
+    # A vertex two neighbours share before packing is one vertex after it.
+    units = geo.display_geometry("hn_communes_2025")
+    xs, ys = geo.packed_coordinates("hn_communes_2025")
+    first, second = next(
+        (i, j) for i in range(len(units)) for j in range(i + 1, len(units))
+        if units.geometry.iloc[i].touches(units.geometry.iloc[j])
+        and units.geometry.iloc[i].intersection(units.geometry.iloc[j]).length > 0
+    )
+
+    def points(k):
+        return {(int(x), int(y)) for px, py in zip(xs[k], ys[k]) for rx, ry in zip(px, py) for x, y in zip(rx, ry)}
+
+    assert len(points(first) & points(second)) >= 2

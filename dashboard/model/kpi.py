@@ -13,7 +13,8 @@ import pandas as pd
 
 from ..catalogue import Indicator, Target
 from ..data import DashboardData
-from ..i18n import format_number, format_period, format_ratio, format_value, t
+from ..i18n import format_number, format_period, format_ratio, format_value, t, t_map
+from ..maps import map_for_period
 from .councils import no_council_mask
 from .periods import covers, resolve_period
 from .targets import meets_target, no_target_text, target_for, target_text
@@ -79,6 +80,12 @@ class Kpi:
     def change_is_illustrative(self) -> bool:
         """True when either end of the change is illustrative: then it is no real change."""
         return self.change is not None and "illustrative" in (self.status, self.previous_status)
+
+    @property
+    def map_id(self) -> str:
+        """The map whose units the district counts are of: that of the period shown."""
+        period = self.requested_period if self.period is None else self.period
+        return map_for_period(period, self.indicator.frequency).id
 
     @property
     def covers_requested(self) -> bool:
@@ -237,17 +244,17 @@ def summary_lines(kpi: Kpi, lang: str) -> list[str]:
         key = "kpi_districts_no" if indicator.is_boolean else "kpi_districts_behind"
         key += "_none" if kpi.districts_behind == 0 else ""
         lines.append(
-            t(key, lang).format(count=kpi.districts_behind, reporting=kpi.districts_reporting)
+            t_map(key, lang, kpi.map_id).format(count=kpi.districts_behind, reporting=kpi.districts_reporting)
         )
     lines.append(
-        t("kpi_reporting", lang).format(count=kpi.districts_reporting, total=kpi.districts_total)
+        t_map("kpi_reporting", lang, kpi.map_id).format(count=kpi.districts_reporting, total=kpi.districts_total)
     )
     if kpi.districts_without_council:
         lines.append(t("kpi_no_council", lang).format(count=kpi.districts_without_council))
     if kpi.status is not None:
         lines.append(
             f"{t('status', lang)}: {t('status_' + kpi.status, lang)}"
-            + (f" · {t('kpi_derived', lang)}" if kpi.derived else "")
+            + (f" · {t_map('kpi_derived', lang, kpi.map_id)}" if kpi.derived else "")
         )
     return lines
 
@@ -313,11 +320,11 @@ def spoken_summary(kpi: Kpi, lang: str) -> str:
         key = "kpi_say_districts_no" if indicator.is_boolean else "kpi_say_districts_behind"
         key += "_none" if kpi.districts_behind == 0 else ""
         sentences.append(
-            t(key, lang).format(count=kpi.districts_behind, reporting=kpi.districts_reporting)
+            t_map(key, lang, kpi.map_id).format(count=kpi.districts_behind, reporting=kpi.districts_reporting)
         )
     if kpi.districts_reporting < kpi.districts_total:
         sentences.append(
-            t("kpi_say_missing", lang).format(
+            t_map("kpi_say_missing", lang, kpi.map_id).format(
                 missing=kpi.districts_total - kpi.districts_reporting, total=kpi.districts_total
             )
         )

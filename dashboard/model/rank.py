@@ -11,7 +11,8 @@ import math
 import pandas as pd
 
 from ..catalogue import Indicator
-from ..i18n import t
+from ..i18n import t, t_map
+from ..maps import DISTRICT_MAP
 from .collation import vietnamese_sort_keys
 
 
@@ -60,12 +61,13 @@ def ranked(display: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     return order.drop(columns="_name")
 
 
-def rank_label(rank: int | None, reporting: int, indicator: Indicator, lang: str) -> str:
-    """'3 trên 30 quận, huyện có số liệu (1 = tốt nhất)', or why there is no rank."""
+def rank_label(rank: int | None, reporting: int, indicator: Indicator, lang: str,
+               map_id: str = DISTRICT_MAP.id) -> str:
+    """'3 trên 30 quận, huyện có số liệu (1 = tốt nhất)', in the words of the map; or why there is no rank."""
     if indicator.is_boolean:
         return t("profile_not_ranked_boolean", lang)
     if indicator.polarity == "neutral":
         return t("profile_not_ranked_neutral", lang)
     if rank is None:
         return t("no_data", lang)
-    return t("profile_rank_of", lang).format(rank=rank, count=reporting)
+    return t_map("profile_rank_of", lang, map_id).format(rank=rank, count=reporting)
