@@ -613,11 +613,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Only {reporting} of {total} new units have figures; missing units are not counted as zero.",
     },
     "transition_summary": {
-        "vi": "{units} xã, phường mới đã nhận {communes} lượt xã, phường cũ của {district}: {full} nhận trọn "
-        "vẹn, {partial} có nhận một phần của xã, phường bị chia tách.",
-        "en": "{units} new communes and wards took {communes} old-commune shares of {district}: {full} took "
-        "whole communes only, {partial} took part of a split commune.",
+        "vi": "{communes} xã, phường, thị trấn cũ của {district} ({split} trong số đó bị chia cho nhiều đơn "
+        "vị) nay thuộc {units} xã, phường mới: {full} đơn vị chỉ nhận trọn xã cũ, {partial} đơn vị có nhận "
+        "một phần của xã cũ bị chia tách.",
+        "en": "The {communes} old communes of {district} ({split} of them split between several units) now "
+        "belong to {units} new communes and wards: {full} took whole old communes only, {partial} took part "
+        "of a split one.",
     },
+    "transition_district_communes": {
+        "vi": "{communes} xã, phường cũ ({full} chuyển trọn, {partial} bị chia tách)",
+        "en": "{communes} old communes ({full} moved whole, {partial} split)",
+    },
+    "transition_see_note": {"vi": "xem ghi chú phía trên bảng", "en": "see the note above the table"},
     "transition_key_full": {"vi": "nhận trọn xã, phường cũ", "en": "took whole old communes"},
     "transition_key_partial": {"vi": "có nhận một phần xã, phường cũ", "en": "took part of an old commune"},
     "transition_key_outline": {"vi": "ranh giới quận, huyện cũ", "en": "old district border"},

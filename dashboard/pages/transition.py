@@ -16,6 +16,7 @@ URL parameters synced (by the app): page=transition, unit (or an old link's dist
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import math
@@ -79,6 +80,19 @@ def unit_labels(units: pd.DataFrame, lang: str) -> pd.Series:
     if lang == "vi":
         return units["full_name_vi"].astype(str)
     return units["name_vi"] + " (" + units["unit_type_en"] + ")"
+
+
+@functools.lru_cache(maxsize=1)
+def _crosswalk() -> pd.DataFrame:
+    return geo.read_crosswalk()
+
+
+def old_communes(district_code: str) -> tuple[int, int, int]:
+    """The district's old communes on 30 June 2025: (all, moved whole, split between new units)."""
+    rows = _crosswalk()
+    own = rows[rows["old_district_code"] == str(district_code)].drop_duplicates("old_code")
+    split = int((own["merge_type"] == "partial").sum())
+    return len(own), len(own) - split, split
 
 
 def combine_units(rows: pd.DataFrame, indicator: Indicator) -> dict:
@@ -167,13 +181,13 @@ def transition_table(
         return format_period(period, indicator.frequency, lang) if period is not None else t("no_data", lang)
 
     own = figure(before, code)
+    total, whole, split = old_communes(code)
     rows.append({
         "row_kind": ROW_DISTRICT, "map_id": DISTRICT_MAP.id, "period": before_period,
         "period_label": period_text(before_period), "code": code, "name": unit_label(district, lang),
-        "merge_type": "", "communes": int(successors["communes"].sum()) if len(successors) else 0,
-        "full_communes": int(successors["full_communes"].sum()) if len(successors) else 0,
-        "partial_communes": int(successors["partial_communes"].sum()) if len(successors) else 0,
-        "other_districts": False, **own, **labelled(own, indicator.kind), "units_reporting": None,
+        "merge_type": "partial" if split else "full", "communes": total, "full_communes": whole,
+        "partial_communes": split, "other_districts": False, **own, **labelled(own, indicator.kind),
+        "units_reporting": None,
         "approximate": False, "approximate_label": "", "note": "",
     })
     units = geo.commune_unit_list()
@@ -211,9 +225,7 @@ def transition_table(
         "period_label": period_text(after_period), "code": code,
         "name": t("transition_estimate_name", lang).format(district=unit_label(district, lang)),
         "merge_type": "partial" if (successors["merge_type"] == "partial").any() else "full",
-        "communes": int(successors["communes"].sum()) if len(successors) else 0,
-        "full_communes": int(successors["full_communes"].sum()) if len(successors) else 0,
-        "partial_communes": int(successors["partial_communes"].sum()) if len(successors) else 0,
+        "communes": total, "full_communes": whole, "partial_communes": split,
         "other_districts": bool(successors["other_districts"].any()) if len(successors) else False,
         **estimate, **labelled(estimate, combined["kind"]), "units_reporting": combined["units_reporting"],
         "approximate": True, "approximate_label": t("transition_approximate", lang), "note": note,
@@ -295,16 +307,18 @@ def table_html(table: pd.DataFrame, indicator: Indicator, lang: str) -> str:
         if row.status == "illustrative":
             status = f'<span class="methods-flag methods-flag-illustrative">{status}</span>'
         approximate = (f'<b class="transition-approximate-flag">{esc(row.approximate_label)}</b>'
-                       if row.approximate else "")
-        note = f'<br><small class="transition-note">{esc(row.note)}</small>' if row.note else ""
+                       f'<br><small>{esc(t("transition_see_note", lang))}</small>' if row.approximate else "")
+        # The estimate's reason is long: it is shown once, in the notice above the table.
+        note = (f'<br><small class="transition-note">{esc(row.note)}</small>'
+                if row.note and row.row_kind != ROW_ESTIMATE else "")
         body.append(
             f'<tr class="{" ".join(classes)}" data-code="{esc(str(row.code))}">'
-            f"<td><b>{esc(row.name)}</b>{note if row.row_kind != ROW_ESTIMATE else ''}</td>"
+            f"<td><b>{esc(row.name)}</b>{note}</td>"
             f"<td>{esc(map_name)}</td><td>{esc(row.period_label)}</td>"
             f'<td class="methods-number">{esc(row.value_label)}</td>'
             f'<td class="methods-number">{esc(row.ratio)}</td><td>{status}</td>'
             f"<td>{esc(merge_cell(row, lang))}</td>"
-            f"<td>{approximate}{note if row.row_kind == ROW_ESTIMATE else ''}</td></tr>"
+            f"<td>{approximate}</td></tr>"
         )
     return (f'<div class="methods-table-wrap"><table class="methods-table transition-table">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
@@ -317,7 +331,7 @@ def merge_cell(row, lang: str) -> str:
             f"transition_merge_{row.merge_type}", lang).format(
             communes=row.communes, full=row.full_communes, partial=row.partial_communes)
     if row.row_kind == ROW_DISTRICT:
-        return t("transition_merge_partial", lang).format(
+        return t("transition_district_communes", lang).format(
             communes=row.communes, full=row.full_communes, partial=row.partial_communes)
     return ""
 
@@ -329,8 +343,8 @@ def summary_html(table: pd.DataFrame, successors: pd.DataFrame, lang: str) -> st
     estimate = table[table["row_kind"] == ROW_ESTIMATE].iloc[0]
     partial = int((successors["merge_type"] == "partial").sum())
     sentence = t("transition_summary", lang).format(
-        district=district["name"], units=len(successors), communes=int(successors["communes"].sum()),
-        full=len(successors) - partial, partial=partial)
+        district=district["name"], units=len(successors), communes=int(district["communes"]),
+        split=int(district["partial_communes"]), full=len(successors) - partial, partial=partial)
     return (
         f'<p class="transition-summary">{esc(sentence)}</p>'
         f'<div class="transition-approximate-notice" role="note"><b>{esc(t("transition_approximate", lang))}'
