@@ -58,6 +58,7 @@ BRIDGE_MAP_MAX_WIDTH = 340
 DISTRICT_OUTLINE = "#111111"
 FULL_COLOUR = "#9ecae1"
 PARTIAL_COLOUR = "#fdae6b"
+APPROXIMATE_SHADE = "#fff3cd"
 
 
 # ----------------------------------------------------------------------------- builders
@@ -198,10 +199,8 @@ def transition_table(
         name = unit_label({**unit.to_dict(), "code": link.new_code}, lang) if unit is not None else link.new_name
         values = figure(after, link.new_code)
         successor_rows.append(values)
-        merge_note = t(f"transition_merge_{link.merge_type}", lang).format(
-            communes=link.communes, full=link.full_communes, partial=link.partial_communes)
-        if link.other_districts:
-            merge_note += "; " + t("transition_other_districts", lang)
+        # The merge counts have their own columns; the note says what they cannot.
+        merge_note = t("transition_other_districts", lang) if link.other_districts else ""
         rows.append({
             "row_kind": ROW_UNIT, "map_id": COMMUNE_MAP.id, "period": after_period,
             "period_label": period_text(after_period), "code": link.new_code, "name": name,
@@ -311,8 +310,10 @@ def table_html(table: pd.DataFrame, indicator: Indicator, lang: str) -> str:
         # The estimate's reason is long: it is shown once, in the notice above the table.
         note = (f'<br><small class="transition-note">{esc(row.note)}</small>'
                 if row.note and row.row_kind != ROW_ESTIMATE else "")
+        # The approximate row stands out like the illustrative notice, on screen and in print.
+        shade = f' style="background:{APPROXIMATE_SHADE}"' if row.approximate else ""
         body.append(
-            f'<tr class="{" ".join(classes)}" data-code="{esc(str(row.code))}">'
+            f'<tr class="{" ".join(classes)}" data-code="{esc(str(row.code))}"{shade}>'
             f"<td><b>{esc(row.name)}</b>{note}</td>"
             f"<td>{esc(map_name)}</td><td>{esc(row.period_label)}</td>"
             f'<td class="methods-number">{esc(row.value_label)}</td>'
