@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..catalogue import Indicator
 from ..data import DashboardData
-from ..i18n import format_ratio, format_value, t
-from ..maps import MAPS, AdministrativeMap
+from ..i18n import format_ratio, format_value, t, t_map
+from ..maps import DISTRICT_MAP, MAPS, AdministrativeMap
 from ..model.councils import lacking_data, without_council
 from ..model.kpi import period_label
 from ..model.periods import settle_period
@@ -200,8 +200,14 @@ def source_line(snapshot: IndicatorSnapshot, with_boundaries: bool = False) -> s
     return nfc(line)
 
 
-def illustrative_notice(lang: str) -> str:
-    return nfc(t("illustrative_notice", lang))
+def illustrative_notice(lang: str, map_id: str = DISTRICT_MAP.id) -> str:
+    """The "minh họa" notice, in the words of the map shown."""
+    return nfc(t_map("illustrative_notice", lang, map_id))
+
+
+def no_unit_data(snapshot: IndicatorSnapshot) -> str:
+    """ "No district figures" or "no commune or ward figures" for the period shown."""
+    return nfc(t_map("no_district_data", snapshot.state.lang, shown_map(snapshot).id))
 
 
 def format_date(day: dt.date, lang: str) -> str:

@@ -186,7 +186,7 @@ class _DeckBuilder:
         snapshot = common.snapshot_for(self.data, indicator.id, kpi.period or self.period, lang)
         illustrative = kpi.illustrative or snapshot.shows_illustrative
         if illustrative:
-            self._notice(slide)
+            self._notice(slide, map_id=common.shown_map(snapshot).id)
         self._kpi_text(slide, kpi)
         if kpi.period is not None and common.has_district_values(snapshot):
             for view, box, name in (
@@ -214,7 +214,7 @@ class _DeckBuilder:
             )
             _write(
                 box.text_frame,
-                [[(t("no_district_data", lang), {"size": 16, "colour": MUTED_COLOUR})]],
+                [[(common.no_unit_data(snapshot), {"size": 16, "colour": MUTED_COLOUR})]],
                 lang,
             )
         self._footer(slide, common.source_line(snapshot, with_boundaries=True))
@@ -345,7 +345,7 @@ class _DeckBuilder:
         left_column += [[("• " + basis, body)] for basis in bases]
         right_column = [
             [(t("deck_illustrative_heading", lang), heading)],
-            [(t("illustrative_notice", lang), body)],
+            [(common.illustrative_notice(lang, self._map_ids()[-1]), body)],
             [(t("deck_illustrative_method", lang), body)],
             [(t("deck_methods_heading", lang), heading)],
             [(t("deck_methods_city", lang), body)],
@@ -391,7 +391,7 @@ class _DeckBuilder:
         box.text_frame.word_wrap = True
         return box
 
-    def _notice(self, slide, top: float = 1.07) -> None:
+    def _notice(self, slide, top: float = 1.07, map_id: str | None = None) -> None:
         shape = slide.shapes.add_shape(
             MSO_SHAPE.ROUNDED_RECTANGLE,
             Inches(MARGIN_IN),
@@ -415,7 +415,7 @@ class _DeckBuilder:
             [
                 [
                     (
-                        common.illustrative_notice(self.lang),
+                        common.illustrative_notice(self.lang, map_id or self._map_ids()[-1]),
                         {"size": 10.5, "bold": True, "colour": TEXT_COLOUR},
                     )
                 ]

@@ -199,7 +199,7 @@ def render_figure(
             # A map is never stretched, whatever the builder's sizing options.
             element.opts(backend="matplotlib", aspect="equal")
         if view == "chart" and not common.has_district_values(snapshot):
-            figure = _empty_chart(snapshot.state.lang)
+            figure = _empty_chart(common.no_unit_data(snapshot))
         else:
             # hv.render would build the plot twice (get_plot, then get_plot_state).
             figure = hv.renderer("matplotlib").get_plot(element).state
@@ -209,7 +209,7 @@ def render_figure(
     return figure
 
 
-def _empty_chart(lang: str) -> Figure:
+def _empty_chart(text: str) -> Figure:
     """No bars to rank (matplotlib cannot draw an empty bar chart): say so in their place."""
     figure = Figure()
     axes = figure.add_subplot()
@@ -217,7 +217,7 @@ def _empty_chart(lang: str) -> Figure:
     axes.text(
         0.5,
         0.5,
-        t("no_district_data", lang),
+        text,
         ha="center",
         va="center",
         wrap=True,
@@ -372,7 +372,8 @@ class _Decorator:
             if self.snapshot.shows_illustrative:
                 top += 0.18
                 size = self.font * 0.85
-                notice = _wrap(common.illustrative_notice(self.lang), usable - 0.3, size, bold=True)
+                notice = _wrap(common.illustrative_notice(self.lang, common.shown_map(self.snapshot).id),
+                               usable - 0.3, size, bold=True)
                 self._text(
                     self.MARGIN + 0.08,
                     top,
@@ -578,7 +579,7 @@ class _Decorator:
         if missing and len(missing) + len(no_council) < len(self.snapshot.display):
             notes.append(f"{t('no_data', self.lang).capitalize()}: {', '.join(missing)}")
         elif missing and self.view == "map":  # the empty chart already says so
-            notes.append(t("no_district_data", self.lang))
+            notes.append(common.no_unit_data(self.snapshot))
         for note in notes:
             text = _wrap(common.nfc(note), width, size)
             top += self._text(left, top, text, size, color=MUTED_COLOUR) + 0.12

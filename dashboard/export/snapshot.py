@@ -194,10 +194,11 @@ def explorer_models(snapshot: IndicatorSnapshot, stylesheet: InlineStyleSheet) -
     parts = [div(header)]
     if snapshot.shows_illustrative:
         parts.append(
-            div(f'<div class="notice">⚠ {html.escape(common.illustrative_notice(lang))}</div>')
+            div(f'<div class="notice">⚠ {html.escape(common.illustrative_notice(lang, common.shown_map(snapshot).id))}'
+                '</div>')
         )
     if not common.has_district_values(snapshot):
-        parts.append(div(f'<div class="notice">{html.escape(t("no_district_data", lang))}</div>'))
+        parts.append(div(f'<div class="notice">{html.escape(common.no_unit_data(snapshot))}</div>'))
     map_column = column(
         map_figure,
         div(legend_html(snapshot.legend, lang)),
