@@ -19,6 +19,7 @@ from dashboard.export.deck import SHAPE_FOOTER, SHAPE_MAP, deck_bytes
 from dashboard.export.images import render_figure, render_png
 from dashboard.export.pages import page_html
 from dashboard.export.snapshot import snapshot_html
+from dashboard.i18n import t_map
 from dashboard.maps import COMMUNE_MAP, DISTRICT_MAP
 
 # Drawn on the 126-unit map in 2026 (catalogue level commune, illustrative figures for 2025-2026).
@@ -80,7 +81,7 @@ def test_png_of_the_new_map_credits_it(snapshot):
     texts = " ".join(text.get_text().replace("\n", " ") for text in figure.texts)
     images._close(figure)
     assert COMMUNE_CREDIT in texts and DISTRICT_CREDIT not in texts
-    assert "minh họa" in texts.lower()
+    assert t_map("illustrative_notice", "vi", COMMUNE_MAP.id) in texts
 
 
 def test_the_old_map_still_credits_geoboundaries(dashboard_data):
