@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from dashboard import maps
 from dashboard.errors import DataError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -27,7 +28,12 @@ KINDS = ("boolean", "percent", "count")
 # "term" is a five-year election term; its period is the first year of the term.
 FREQUENCIES = ("annual", "term")
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
-LEVELS = ("district", "city", "country")
+# "district" is a unit of the 30-district map (periods up to mid-2025), "commune" a unit of the
+# 126-unit map (from 1 July 2025): an indicator lists each map it is drawn on (dashboard.maps).
+LEVELS = ("district", "commune", "city", "country")
+# The levels whose figures belong to the units of an administrative map; a city figure can be
+# derived from either.
+UNIT_LEVELS = ("district", "commune")
 CITY_AGGREGATES = ("ratio_of_sums", "share_of_units", "sum", "none")
 TARGET_SCOPES = ("city", "district")
 
@@ -85,8 +91,9 @@ FACT_COLUMNS = (
     "source",
 )
 FACT_STATUSES = ("official", "provisional", "illustrative")
-# Maps whose level is known here; district and commune maps are checked by the data store.
-MAP_LEVELS = {"hn_city": "city", "vn_country": "country"}
+# The level of each map's units.
+UNIT_MAP_LEVELS = {maps.DISTRICT_MAP.id: "district", maps.COMMUNE_MAP.id: "commune"}
+MAP_LEVELS = {"hn_city": "city", "vn_country": "country", **UNIT_MAP_LEVELS}
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,10 @@ class Indicator:
             raise ValueError(f"Field {field!r} of indicator {self.id!r} is not a bilingual text")
         return value[lang]
 
+    def is_on_map(self, map_id: str) -> bool:
+        """True when the indicator has figures for the units of the map `map_id` (dashboard.maps)."""
+        return UNIT_MAP_LEVELS.get(map_id) in self.levels
+
     def target_for(self, period: int, scope: str) -> Target | None:
         """The target of `scope` that applies to `period`, or None if there is none.
 
@@ -243,6 +254,15 @@ class Catalogue:
         if level not in LEVELS:
             raise ValueError(f"Unknown level {level!r}; expected one of {', '.join(LEVELS)}")
         return [indicator for indicator in self.indicators.values() if level in indicator.levels]
+
+    def for_map(self, map_id: str) -> list[Indicator]:
+        """Indicators with figures for the units of the map `map_id`, in file order.
+
+        hn_districts_2014 gives the district indicators, hn_communes_2025 the commune ones.
+        """
+        if map_id not in UNIT_MAP_LEVELS:
+            raise ValueError(f"Unknown unit map {map_id!r}; expected one of {', '.join(UNIT_MAP_LEVELS)}")
+        return self.for_level(UNIT_MAP_LEVELS[map_id])
 
 
 # --------------------------------------------------------------------- loading
@@ -478,14 +498,14 @@ class _CatalogueReader:
                 f"cách tổng hợp không hợp với loại {kind}; chỉ nhận: {', '.join(allowed)}",
                 f"this aggregate does not fit kind {kind}; expected one of: {', '.join(allowed)}",
             )
-        # Deriving a city value needs district values to derive it from.
-        if aggregate != "none" and not {"district", "city"} <= set(levels):
+        # Deriving a city value needs unit values (of either map) to derive it from.
+        if aggregate != "none" and not ("city" in levels and set(UNIT_LEVELS) & set(levels)):
             raise self.fail(
                 row,
                 "city_aggregate",
                 aggregate,
-                "chỉ tổng hợp từ cấp huyện khi levels có cả district và city; nếu không, dùng none",
-                "deriving a city value needs both district and city in levels; otherwise use none",
+                "chỉ tổng hợp từ cấp đơn vị khi levels có city và district hoặc commune; nếu không, dùng none",
+                "deriving a city value needs city and district or commune in levels; otherwise use none",
             )
 
     def _targets(self, raw: object, row: str, kind: str) -> tuple[Target, ...]:
@@ -826,6 +846,9 @@ def _fact_record(raw: dict[str, str], row: int, file: str, catalogue: Catalogue)
             f"chỉ tiêu {indicator_id} không có số liệu ở cấp {level}",
             f"indicator {indicator_id} is not observed at level {level}",
         )
+    unit_map = maps.MAPS.get(cells["map_id"])
+    if unit_map is not None:
+        _check_unit_map_cells(unit_map, cells, indicator, fail)
 
     numbers = {
         column: _fact_number(cells[column], column, fail)
@@ -907,3 +930,27 @@ def _fact_number(cell: str, column: str, fail: Callable[..., DataError]) -> floa
             "must be a number (with a decimal point, e.g. 30.09)",
         )
     return number
+
+
+def _check_unit_map_cells(
+    unit_map: maps.AdministrativeMap, cells: dict[str, str], indicator: Indicator, fail: Callable[..., DataError]
+) -> None:
+    """A figure for a district or a commune: its code fits that map, and its period is drawn on it."""
+    if not unit_map.accepts_code(cells["unit_code"]):
+        raise fail(
+            "unit_code",
+            cells["unit_code"],
+            f"mã đơn vị trên bản đồ {unit_map.title['vi']} phải gồm đúng {unit_map.code_digits} chữ số",
+            f"a unit code on the map of {unit_map.title['en']} must be exactly {unit_map.code_digits} digits",
+        )
+    # The period was checked to be a four-digit year before.
+    period_map = maps.map_for_period(int(cells["period"]), indicator.frequency)
+    if period_map.id != unit_map.id:
+        raise fail(
+            "map_id",
+            cells["map_id"],
+            f"kỳ {cells['period']} được vẽ trên bản đồ {period_map.title['vi']} ({period_map.id}, "
+            f"{period_map.valid_dates('vi')}), không phải bản đồ này",
+            f"period {cells['period']} is drawn on the map of {period_map.title['en']} ({period_map.id}, "
+            f"{period_map.valid_dates('en')}), not on this one",
+        )

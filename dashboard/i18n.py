@@ -680,6 +680,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The text setting a quota of women candidates for the 2026–2031 term has not been verified: no "
         "target is applied.",
     },
+    # HB: the level of the 126-unit map, as the methods page lists an indicator's levels
+    "methods_level_commune": {"vi": "xã, phường (từ 01/07/2025)", "en": "commune or ward (from 1 July 2025)"},
 }
 
 

@@ -1,15 +1,20 @@
-"""Deterministic, plausible, clearly labelled illustrative district data.
+"""Deterministic, plausible, clearly labelled illustrative data for the units of both maps.
 
-District-level figures for the plan are not public. Until data officers import real
-figures, the dashboard shows these generated values, always labelled "minh họa /
-illustrative". Where a real city total is known, the districts add up to it exactly.
+District-level figures for the plan are not public, nor are those of the 126 communes and
+wards of the map from 1 July 2025. Until data officers import real figures, the dashboard
+shows these generated values, always labelled "minh họa / illustrative". Where a real city
+total is known, the units add up to it exactly.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from . import geo, maps
+from .errors import DataError
 from .geo import DISTRICT_MAP_ID
 
 # One fixed seed: the same data on every machine, so screenshots, tests and decks agree.
@@ -80,16 +85,18 @@ def hash_text(text: str) -> int:
     return value
 
 
-def _percent_rows(indicator: str, period: int, codes, numerators, denominators) -> list[dict]:
+def _percent_rows(indicator: str, period: int, codes, numerators, denominators,
+                  map_id: str = DISTRICT_MAP_ID) -> list[dict]:
     return [
-        _row(indicator, period, code, 100.0 * n / d if d else np.nan, n, d)
+        _row(indicator, period, code, 100.0 * n / d if d else np.nan, n, d, map_id=map_id)
         for code, n, d in zip(codes, numerators, denominators)
     ]
 
 
-def _row(indicator: str, period: int, code: str, value, numerator=None, denominator=None) -> dict:
+def _row(indicator: str, period: int, code: str, value, numerator=None, denominator=None,
+         map_id: str = DISTRICT_MAP_ID) -> dict:
     return {
-        "map_id": DISTRICT_MAP_ID,
+        "map_id": map_id,
         "unit_code": code,
         "period": period,
         "indicator_id": indicator,
@@ -233,6 +240,152 @@ def generate(districts: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     districts = districts.sort_values("code").reset_index(drop=True)
     rows = _council_rows(districts, facts) + _annual_rows(districts)
     return pd.DataFrame(rows)
+
+
+# ------------------------------------------------- the 126 communes and wards (from 1 July 2025)
+
+COMMUNE_MAP_ID = maps.COMMUNE_MAP.id
+# Annual figures describe 31 December, so 2025 is the first year drawn on the new map
+# (maps.map_for_period); 2026 is the current year.
+COMMUNE_ANNUAL_YEARS = (2025, 2026)
+# The 2026-2031 term, elected in March 2026, is the first on the new map. Under the
+# two-level local government every xã and phường has a People's Council, so all 126 elect one.
+COMMUNE_TERMS = (2026,)
+# Council sizes of the illustration, larger for more people: (population up to, seats).
+# The legal formula for the 2026 councils is not among the project's sources, so these
+# classes only keep each council's size plausible; they are not a statement of the law.
+COMMUNE_SEAT_CLASSES = ((30_000, 25), (60_000, 28), (100_000, 31), (np.inf, 34))
+# Bounds on a council's size when the units must add up to a known city total: wide enough
+# that a real total rescales the classes rather than failing.
+COMMUNE_SEATS_MIN, COMMUNE_SEATS_MAX = 15, 45
+# A seat stays empty where too few candidates won a majority; about one council in ten.
+COMMUNE_EMPTY_SEAT_CHANCE = 0.1
+# Women elected: near Hà Nội's 28.5% of 2016 (hanoimoi.vn) and the 2021 aim of about 30%.
+COMMUNE_WOMEN_ELECTED_SHARE = 0.31
+# Women on the lists: around the 39% of commune-council candidates nationally in 2021
+# (phunuvietnam.vn).
+COMMUNE_WOMEN_CANDIDATE_SHARE = (0.36, 0.46)
+# Official lists are longer than the seats (by law at least two more per constituency).
+CANDIDATES_PER_SEAT = (1.5, 1.9)
+# Commune committees for the advancement of women were set up after 1 July 2025: most by the
+# end of 2025, nearly all during 2026 (2027: not yet by the end of 2026).
+COMMITTEE_SET_UP_IN = {2025: 0.8, 2026: 0.17, 2027: 0.03}
+# A merged commune has a chair and two or three vice-chairs, more posts than before the
+# reform; the share with a woman among them stays below the 60% target of 2025 (the 2019
+# baseline was 14% of commune People's Committees nationwide).
+KEY_LEADER_SHARE_2025 = 0.45
+# The councils of the 2026-2031 term elect new People's Committees: most leaders stay.
+KEY_LEADER_KEPT_2026 = 0.8
+
+
+POPULATION_COLUMN = "new_population_sapnhap"
+
+
+def commune_units(crosswalk: str | Path = geo.COMMUNE_CROSSWALK) -> pd.DataFrame:
+    """The 126 units in code order: code, unit_type (phường or xã) and population.
+
+    The population is the one published with the rearrangement (sapnhap.bando.com.vn), read
+    from the crosswalk; the generator uses it only to size councils and staff.
+    """
+    rows = geo.read_crosswalk(crosswalk)
+    numbers = pd.to_numeric(rows[POPULATION_COLUMN], errors="coerce")
+    wrong = numbers.isna() | (numbers <= 0)
+    if wrong.any():
+        line = int(wrong.to_numpy().argmax())
+        raise DataError(Path(crosswalk).name, "dân số phải là một số nguyên dương.",
+                        "the population must be a positive whole number.",
+                        row=line + 2, column=POPULATION_COLUMN, value=rows[POPULATION_COLUMN].iloc[line])
+    population = numbers.groupby(rows["new_code"]).first()
+    units = geo.commune_unit_list()[["code", "unit_type"]]
+    # The crosswalk check guarantees each of the 126 units appears in it.
+    units["population"] = units["code"].map(population).astype(int)
+    return units.sort_values("code").reset_index(drop=True)
+
+
+def commune_council_seats(units: pd.DataFrame) -> np.ndarray:
+    """Seats of each unit's council by its population class (COMMUNE_SEAT_CLASSES)."""
+    limits = np.array([limit for limit, _ in COMMUNE_SEAT_CLASSES])
+    seats = np.array([seats for _, seats in COMMUNE_SEAT_CLASSES])
+    return seats[np.searchsorted(limits, units["population"].to_numpy(dtype=float), side="left")]
+
+
+def _commune_council_rows(units: pd.DataFrame, facts: pd.DataFrame) -> list[dict]:
+    """Deputies and candidates of each unit's People's Council, per term."""
+    rows: list[dict] = []
+    codes = units["code"].to_numpy()
+    count = len(codes)
+    class_seats = commune_council_seats(units)
+    for term in COMMUNE_TERMS:
+        rng = _rng(COMMUNE_MAP_ID, "council", term)
+        known = _city_total(facts, "women_commune_council_pct", term)
+        if known:
+            women_total, seats_total = known
+            seats = apportion(seats_total, class_seats, np.full(count, COMMUNE_SEATS_MAX),
+                              np.full(count, COMMUNE_SEATS_MIN))
+        else:
+            seats = class_seats - (rng.random(count) < COMMUNE_EMPTY_SEAT_CHANCE)
+            women_total = int(round(seats.sum() * COMMUNE_WOMEN_ELECTED_SHARE))
+        share = rng.beta(COMMUNE_WOMEN_ELECTED_SHARE * 40, (1 - COMMUNE_WOMEN_ELECTED_SHARE) * 40, count)
+        women = apportion(women_total, share * seats, seats)
+        men_elected = seats - women
+
+        per_seat = rng.uniform(*CANDIDATES_PER_SEAT, count)
+        listed_share = rng.uniform(*COMMUNE_WOMEN_CANDIDATE_SHARE, count)
+        known = _city_total(facts, "women_candidates_commune_council_pct", term)
+        if known:
+            women_listed_total, listed_total = known
+            candidates = apportion(listed_total, seats * per_seat, seats * 2, seats + 2)
+            women_listed = apportion(women_listed_total, candidates * listed_share,
+                                     candidates - men_elected, women)
+        else:
+            candidates = np.ceil(class_seats * per_seat).astype(int)
+            # Every woman elected was on the list, and so was every man elected.
+            women_listed = np.clip(np.round(candidates * listed_share).astype(int), women,
+                                   candidates - men_elected)
+        rows += _percent_rows("women_commune_council_pct", term, codes, women, seats, COMMUNE_MAP_ID)
+        rows += _percent_rows("women_candidates_commune_council_pct", term, codes, women_listed, candidates,
+                              COMMUNE_MAP_ID)
+    return rows
+
+
+def _commune_annual_rows(units: pd.DataFrame) -> list[dict]:
+    """Committees, gender-equality staff and key leaders of each unit, 2025 and 2026."""
+    codes = units["code"].to_numpy()
+    count = len(codes)
+    population = units["population"].to_numpy(dtype=float)
+
+    setup = _rng(COMMUNE_MAP_ID, "committee_established")
+    set_up_in = setup.choice(list(COMMITTEE_SET_UP_IN), size=count, p=list(COMMITTEE_SET_UP_IN.values()))
+
+    staff = _rng(COMMUNE_MAP_ID, "gender_officers")
+    # At least one official per unit; the larger ones more often two, a few more during 2026.
+    officers_2025 = 1 + (staff.random(count) < np.where(population > 60_000, 0.5, 0.25))
+    officers = {2025: officers_2025, 2026: officers_2025 + (staff.random(count) < 0.2)}
+
+    leaders = _rng(COMMUNE_MAP_ID, "key_leader_female")
+    leader_2025 = leaders.random(count) < KEY_LEADER_SHARE_2025
+    kept = leaders.random(count) < KEY_LEADER_KEPT_2026
+    leader = {2025: leader_2025, 2026: np.where(kept, leader_2025, leaders.random(count) < 0.5)}
+
+    rows: list[dict] = []
+    for year in COMMUNE_ANNUAL_YEARS:
+        for code, established in zip(codes, set_up_in <= year):
+            rows.append(_row("committee_established", year, code, float(established), map_id=COMMUNE_MAP_ID))
+        for code, people in zip(codes, officers[year]):
+            rows.append(_row("gender_officers", year, code, people, map_id=COMMUNE_MAP_ID))
+        for code, woman in zip(codes, leader[year]):
+            rows.append(_row("key_leader_female", year, code, float(woman), map_id=COMMUNE_MAP_ID))
+    return rows
+
+
+def generate_communes(units: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """Illustrative observations for the 126 communes and wards: 2025, 2026 and the 2026 term.
+
+    `units` needs code, unit_type and population (see commune_units); `facts` holds the
+    official city totals that the units must add up to, when one is known.
+    """
+    units = units.sort_values("code").reset_index(drop=True)
+    return pd.DataFrame(_commune_council_rows(units, facts) + _commune_annual_rows(units))
 
 
 def census_population(districts: pd.DataFrame) -> pd.DataFrame:

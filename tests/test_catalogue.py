@@ -46,6 +46,19 @@ REQUIRED_IDS = [
     "women_city_council_candidates_pct",
     "women_national_assembly_hanoi_pct",
     "women_national_assembly_pct",
+    "women_candidates_commune_council_pct",
+    "city_council_seats",
+    "city_council_candidates",
+    "city_council_constituencies",
+]
+
+# Indicators drawn on the 126 communes and wards of the map from 1 July 2025.
+COMMUNE_IDS = [
+    "committee_established",
+    "gender_officers",
+    "key_leader_female",
+    "women_commune_council_pct",
+    "women_candidates_commune_council_pct",
 ]
 
 # Women-elected targets for 2016-2021 are uncertain (30% or 35%), so the catalogue must not
@@ -178,6 +191,46 @@ def test_indicators_can_be_used_as_dict_keys_and_in_sets(catalogue):
     assert len(set(catalogue)) == len(catalogue)
 
 
+# ------------------------------------------------------------------- the two maps
+
+
+def test_the_indicators_of_the_126_unit_map_are_those_of_issue_11(catalogue):
+    assert sorted(indicator.id for indicator in catalogue.for_map("hn_communes_2025")) == sorted(COMMUNE_IDS)
+    assert catalogue.for_map("hn_communes_2025") == catalogue.for_level("commune")
+    with pytest.raises(ValueError, match="hn_city"):
+        catalogue.for_map("hn_city")
+
+
+def test_district_indicators_stay_on_the_district_map(catalogue):
+    on_districts = [indicator.id for indicator in catalogue.for_map("hn_districts_2014")]
+    assert "women_candidates_commune_council_pct" not in on_districts
+    assert {"committee_established", "women_commune_council_pct", "trainees"} <= set(on_districts)
+    assert catalogue.get("women_commune_council_pct").is_on_map("hn_districts_2014")
+    assert not catalogue.get("women_city_council_pct").is_on_map("hn_communes_2025")
+
+
+@pytest.mark.parametrize("indicator_id", ["committee_established", "gender_officers", "key_leader_female"])
+def test_definitions_say_which_level_applies_on_which_map(catalogue, indicator_id):
+    definition = catalogue.get(indicator_id).definition
+    assert "2024" in definition["vi"] and "30 quận, huyện, thị xã" in definition["vi"]
+    assert "2025" in definition["vi"] and "126 xã, phường" in definition["vi"]
+    assert "30-district map" in definition["en"] and "126-unit map" in definition["en"]
+
+
+def test_commune_councils_say_which_units_they_count_in_each_term(catalogue):
+    formula = catalogue.get("women_commune_council_pct").formula["en"]
+    assert "2021–2026 (30-district map)" in formula and "2026–2031 (126-unit map)" in formula
+
+
+def test_a_city_value_can_be_derived_from_commune_figures_alone(tmp_path, raw_catalogue):
+    entry = indicator_entry(raw_catalogue, "women_candidates_commune_council_pct")
+    assert entry["levels"] == ["commune", "city"] and entry["city_aggregate"] == "ratio_of_sums"
+    entry["levels"] = ["commune"]
+    with pytest.raises(DataError) as caught:
+        read_catalogue(write_catalogue(tmp_path, raw_catalogue))
+    assert (caught.value.row, caught.value.column) == ("women_candidates_commune_council_pct", "city_aggregate")
+
+
 # --------------------------------------------------------------------- targets
 
 
@@ -235,6 +288,36 @@ def test_every_district_committee_must_be_consolidated_under_plan_45(catalogue):
     target = catalogue.get("committee_established").target_for(2016, "city")
     assert (target.value, target.year) == (100, 2016)
     assert "45/KH-UBND" in target.basis["vi"]
+
+
+def test_plan_45_is_not_applied_to_the_commune_committees_of_2025(catalogue):
+    committees = catalogue.get("committee_established")
+    assert committees.target_for(2024, "city").value == 100
+    assert committees.target_for(2025, "city") is None and committees.target_for(2026, "city") is None
+    assert "không vẽ" in committees.note["vi"] and "none is drawn" in committees.note["en"]
+
+
+def test_the_2025_key_leader_target_of_60_percent_applies_on_the_new_map(catalogue):
+    key_leader = catalogue.get("key_leader_female")
+    assert key_leader.is_on_map("hn_communes_2025")
+    assert key_leader.target_for(2025, "city").value == 60
+    assert key_leader.target_for(2026, "city").value == 75
+    assert "60%" in key_leader.note["en"] and "126-unit map" in key_leader.note["en"]
+
+
+@pytest.mark.parametrize(
+    "indicator_id", ["women_candidates_commune_council_pct", "women_city_council_candidates_pct"]
+)
+def test_the_2026_candidate_quota_is_not_verified_so_no_target_is_shown(catalogue, indicator_id):
+    indicator = catalogue.get(indicator_id)
+    assert indicator.target_for(2026, "city") is None and indicator.target_for(2026, "district") is None
+    assert "chưa xác minh" in indicator.note["vi"] and "not verified" in indicator.note["en"]
+
+
+def test_no_commune_council_target_is_drawn_for_2026(catalogue):
+    councils = catalogue.get("women_commune_council_pct")
+    assert councils.target_for(2026, "city") is None
+    assert "2026–2031" in councils.note["en"] and "none is drawn" in councils.note["en"]
 
 
 @pytest.mark.parametrize("indicator_id", UNCERTAIN_TARGET_IDS)
@@ -496,6 +579,71 @@ def test_a_missing_facts_file_is_named(tmp_path):
     path = tmp_path / "facts.csv"
     with pytest.raises(DataError, match="facts.csv"):
         load_facts(path)
+
+
+def _city_facts(indicator_id: str) -> pd.DataFrame:
+    facts = load_facts()
+    return facts[(facts["map_id"] == "hn_city") & (facts["indicator_id"] == indicator_id)].set_index("period")
+
+
+def test_the_2026_city_council_has_125_seats_205_candidates_and_31_constituencies():
+    for indicator_id, value in [
+        ("city_council_seats", 125), ("city_council_candidates", 205), ("city_council_constituencies", 31),
+    ]:
+        fact = _city_facts(indicator_id).loc[2026]
+        assert fact["value"] == value, indicator_id
+        assert fact["status"] == "official" and "vietnamplus.vn" in fact["source"]
+    seats = _city_facts("city_council_seats")["value"]
+    assert seats.to_dict() == {2016: 105, 2021: 95, 2026: 125}
+    # The seats agree with the denominators of the women's shares of the same terms.
+    women = _city_facts("women_city_council_pct")["denominator"]
+    assert women.to_dict() == {2016: 105, 2021: 95}
+
+
+def test_the_2026_share_of_women_candidates_is_provisional_without_n_or_n():
+    fact = _city_facts("women_city_council_candidates_pct").loc[2026]
+    assert (fact["value"], fact["status"]) == (43.1, "provisional")
+    assert pd.isna(fact["numerator"]) and pd.isna(fact["denominator"])
+    assert "vtcnews.vn" in fact["source"] and "dantri.com.vn" in fact["source"]
+    # 107 women is 43.1% of the earlier list of 248, not of the official 205.
+    assert "248" in fact["source"]
+
+
+def test_no_2026_figure_of_women_elected_is_shown_as_none_is_known():
+    facts = load_facts()
+    assert facts[(facts["period"] == 2026) & facts["indicator_id"].str.startswith("women_")
+                 & ~facts["indicator_id"].str.contains("candidates")].empty
+    assert 2026 not in _city_facts("women_city_council_pct").index
+
+
+def test_a_commune_figure_must_have_a_five_digit_code_and_a_period_of_the_new_map(tmp_path):
+    good = write_facts(tmp_path, "hn_communes_2025,00004,2026,key_leader_female,1,,,official,x")
+    assert load_facts(good)["unit_code"].tolist() == ["00004"]
+    short = write_facts(tmp_path, "hn_communes_2025,001,2026,key_leader_female,1,,,official,x")
+    with pytest.raises(DataError) as caught:
+        load_facts(short)
+    assert (caught.value.row, caught.value.column, caught.value.value) == (2, "unit_code", "001")
+    early = write_facts(tmp_path, "hn_communes_2025,00004,2024,key_leader_female,1,,,official,x")
+    with pytest.raises(DataError) as caught:
+        load_facts(early)
+    assert (caught.value.row, caught.value.column) == (2, "map_id")
+    assert "hn_districts_2014" in caught.value.message("en") and "30 quận" in caught.value.message("vi")
+
+
+def test_a_district_figure_of_2025_is_refused_as_2025_is_drawn_on_the_new_map(tmp_path):
+    path = write_facts(tmp_path, "hn_districts_2014,001,2025,key_leader_female,1,,,official,x")
+    with pytest.raises(DataError) as caught:
+        load_facts(path)
+    assert (caught.value.row, caught.value.column) == (2, "map_id")
+    assert "hn_communes_2025" in caught.value.message("en")
+
+
+def test_an_indicator_not_drawn_on_the_new_map_is_refused_there(tmp_path):
+    path = write_facts(tmp_path, "hn_communes_2025,00004,2025,trainees,10,,,official,x")
+    with pytest.raises(DataError) as caught:
+        load_facts(path)
+    assert (caught.value.column, caught.value.value) == ("map_id", "hn_communes_2025")
+    assert "commune" in caught.value.message("en")
 
 
 def test_the_shipped_facts_file_is_utf8_without_byte_order_mark():

@@ -42,7 +42,9 @@ def test_census_population_is_official_and_sums_to_the_city_total(dashboard_data
 
 def test_periods_of_term_and_annual_indicators(dashboard_data):
     assert dashboard_data.district_periods("women_district_council_pct") == [2011, 2016, 2021]
-    assert dashboard_data.district_periods("committee_established") == list(range(2016, 2025))
+    assert dashboard_data.district_periods("committee_established") == list(range(2016, 2027))
+    assert dashboard_data.unit_periods("committee_established", "hn_districts_2014") == list(range(2016, 2025))
+    assert dashboard_data.unit_periods("committee_established", "hn_communes_2025") == [2025, 2026]
     assert dashboard_data.periods("women_city_council_candidates_pct") == [2021, 2026]
 
 

@@ -152,7 +152,8 @@ def indicator_facts(data: DashboardData, indicator: Indicator, code: str, period
     cells = district_cells(data, indicator.id)
     if period not in cells or code not in cells[period].index or pd.isna(cells[period].at[code, "value"]):
         return None
-    periods = list(cells)
+    # Only the periods of the unit's own map: a district's latest term is never one of the 126 units'.
+    periods = [p for p in cells if data.map_for(indicator.id, p).accepts_code(code)]
     position = periods.index(period)
     previous_period = periods[position - 1] if position > 0 else None
     return _profile_record(data, indicator, code, period, previous_period, periods[-1], lang)

@@ -55,7 +55,7 @@ def test_each_target_says_which_periods_it_applies_to(dashboard_data):
     assert "applies to the 2016–2021 term · Basis: Resolution 1132/NQ-UBTVQH13" in candidates
     assert "applies to the 2021–2026 term · Basis: Resolution 1187/NQ-UBTVQH14" in candidates
     committees = page.targets_text(dashboard_data.indicator("committee_established"), "vi")
-    assert "áp dụng từ 2016" in committees
+    assert "áp dụng 2016 đến 2024" in committees
 
 
 def test_status_counts_add_up_to_the_observations(dashboard_data):
@@ -74,7 +74,7 @@ def test_status_counts_add_up_to_the_observations(dashboard_data):
 def test_real_figures_are_the_city_and_country_rows_with_sources(dashboard_data):
     figures = page.real_figures(dashboard_data.observations, dashboard_data.catalogue, "vi")
     facts = load_facts()
-    assert len(figures) == len(facts) == 9
+    assert len(figures) == len(facts) == 15
     assert figures["source"].str.len().gt(0).all()
     assert set(figures["area"]) == {"Hà Nội", "Cả nước"}
     row = figures[figures["indicator_id"] == "women_district_council_pct"].iloc[0]

@@ -6,7 +6,7 @@ from dashboard.state import new_state
 
 
 def test_years_offered_are_the_annual_plan_years(dashboard_data):
-    assert overview_years(dashboard_data) == list(range(2024, 2015, -1))
+    assert overview_years(dashboard_data) == list(range(2026, 2015, -1))
 
 
 def test_card_shows_value_ratio_verdict_and_illustrative_flag(dashboard_data):
