@@ -98,9 +98,11 @@ class UnitSearch(Viewer):
             label=self._label(), placeholder=t("search_placeholder", state.lang), sizing_mode="stretch_width",
             min_width=200, max_width=420, css_classes=["unit-search-input"],
         )
-        # Listed as a list box, not a drop-down: one tap picks a unit on a phone.
-        self._list = pn.widgets.Select(options={}, size=MAX_RESULTS, visible=False, sizing_mode="stretch_width",
-                                       min_width=200, max_width=420, css_classes=["unit-search-results"])
+        # A list box, not a drop-down, so one tap picks a unit on a phone; a multiple-choice one,
+        # because a single Select would choose its first result by itself whenever the list changes.
+        self._list = pn.widgets.MultiSelect(options={}, value=[], size=MAX_RESULTS, visible=False,
+                                            sizing_mode="stretch_width", min_width=200, max_width=420,
+                                            css_classes=["unit-search-results"])
         self._message = pn.pane.HTML("", visible=False, css_classes=["unit-search-message"], margin=(0, 10))
         self._input.param.watch(self._on_typing, "value_input")
         # Enter (or leaving the box) picks the best match.
@@ -157,7 +159,7 @@ class UnitSearch(Viewer):
             self._message.visible = True
             return
         options = {result_label(row, lang): row["code"] for _, row in results.iterrows()}
-        self._list.param.update(options=options, value=None, size=max(2, min(MAX_RESULTS, len(options))),
+        self._list.param.update(options=options, value=[], size=max(2, min(MAX_RESULTS, len(options))),
                                 visible=True)
         self._message.visible = False
 
@@ -174,7 +176,7 @@ class UnitSearch(Viewer):
 
     def _on_pick(self, event) -> None:
         if event.new:
-            self._pick(event.new)
+            self._pick(event.new[0])
 
     def _pick(self, code: str) -> None:
         self.choose(code)

@@ -88,7 +88,8 @@ def test_choosing_a_result_selects_it_on_the_new_map(dashboard_data):
     search._input.value_input = "hoan kiem"
     assert search._list.visible
     assert next(iter(search._list.options)) == "Phường Hoàn Kiếm"
-    search._list.value = search._list.options["Phường Hoàn Kiếm"]
+    assert search._list.value == [] and state.district == ""  # listing chooses nothing by itself
+    search._list.value = [search._list.options["Phường Hoàn Kiếm"]]
     code = geo.commune_unit_list().set_index("full_name_vi").loc["Phường Hoàn Kiếm", "code"]
     assert state.district == code
     assert search._input.value == "Phường Hoàn Kiếm"
