@@ -8,6 +8,7 @@ without diacritics would find nothing there. Needs nothing from other hosts.
 
 from __future__ import annotations
 
+import functools
 import html
 
 import pandas as pd
@@ -181,13 +182,19 @@ class UnitSearch(Viewer):
     def _pick(self, code: str) -> None:
         self.choose(code)
         label = result_label(self.units().set_index("code").loc[code], self.state.lang)
+        self._list.visible = False
+        self._message.visible = False
+        # On the next tick: a value changed while the browser's own change of the box is being
+        # handled would not be sent back to it.
+        pn.state.execute(functools.partial(self._show_choice, label), schedule=True)
+
+    def _show_choice(self, label: str) -> None:
+        """The box shows the name chosen; that is not a new search."""
         self._picking = True
-        try:  # the box shows the name chosen; that is not a new search
+        try:
             self._input.param.update(value=label, value_input=label)
         finally:
             self._picking = False
-        self._list.visible = False
-        self._message.visible = False
 
     def _on_context(self, _event) -> None:
         self._refresh_units()
