@@ -59,6 +59,8 @@ DISTRICT_OUTLINE = "#111111"
 FULL_COLOUR = "#9ecae1"
 PARTIAL_COLOUR = "#fdae6b"
 APPROXIMATE_SHADE = "#fff3cd"
+# On a phone the map column goes (the period says which map), so the approximate column fits.
+PHONE_STYLE = "@media (max-width: 600px) { .transition-col-transition_map { display: none; } }"
 
 
 # ----------------------------------------------------------------------------- builders
@@ -291,7 +293,7 @@ def bridge_map_element(
 def table_html(table: pd.DataFrame, indicator: Indicator, lang: str) -> str:
     """The comparison as an HTML table; the approximate row is set apart and says so in its cell."""
     esc = html.escape
-    head = "".join(f"<th>{esc(t(key, lang))}</th>" for key in (
+    head = "".join(f'<th class="transition-col-{key}">{esc(t(key, lang))}</th>' for key in (
         "transition_unit", "transition_map", "transition_period", "value", "transition_ratio", "status",
         "transition_merge", "transition_approximate_column"))
     body = []
@@ -315,13 +317,14 @@ def table_html(table: pd.DataFrame, indicator: Indicator, lang: str) -> str:
         body.append(
             f'<tr class="{" ".join(classes)}" data-code="{esc(str(row.code))}"{shade}>'
             f"<td><b>{esc(row.name)}</b>{note}</td>"
-            f"<td>{esc(map_name)}</td><td>{esc(row.period_label)}</td>"
+            f'<td class="transition-col-transition_map">{esc(map_name)}</td><td>{esc(row.period_label)}</td>'
             f'<td class="methods-number">{esc(row.value_label)}</td>'
             f'<td class="methods-number">{esc(row.ratio)}</td><td>{status}</td>'
             f"<td>{esc(merge_cell(row, lang))}</td>"
             f"<td>{approximate}</td></tr>"
         )
-    return (f'<div class="methods-table-wrap"><table class="methods-table transition-table">'
+    return (f"<style>{PHONE_STYLE}</style>"
+            f'<div class="methods-table-wrap"><table class="methods-table transition-table">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
