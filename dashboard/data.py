@@ -19,8 +19,6 @@ from .maps import AdministrativeMap
 
 CITY_MAP_ID = "hn_city"
 CITY_CODE = "01"
-# The importer's own limit until it follows maps.map_for_period, the rule the views use.
-DISTRICT_MAP_LAST_PERIOD = 2025
 # Seconds between two checks of the data version, once per process: new figures reach every
 # open page within about this long.
 REFRESH_INTERVAL_S = 5.0

@@ -1,4 +1,4 @@
-"""Write the Excel template for one year: python -m dashboard template --year YYYY --out FILE."""
+"""Write the Excel template for one year, on that year's map: python -m dashboard template --year YYYY --out FILE."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, required=True,
-                        help="period of the figures (an election year adds the term columns)")
+                        help="period of the figures; it picks the map: the 30 districts up to 2024, "
+                        "the 126 communes and wards from 2025 (an election year adds the term columns)")
     parser.add_argument("--out", help="output .xlsx file (default: mau-nhap-lieu-YYYY.xlsx)")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi",
                         help="language of headers and instructions (default: vi)")

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard import maps
+
 # Election years of district and commune People's Councils inside the years the importer
 # accepts (the 2004 councils sat until 2011). Term figures carry the election year.
 ELECTION_YEARS = (2004, 2011, 2016, 2021, 2026)
@@ -59,28 +61,60 @@ def is_blank(value: object) -> bool:
 # Prefixes and suffixes people put around a district name, already folded.
 _PREFIX = re.compile(r"^(?:quan|q|huyen|h|thi xa|tx|t x|thanh pho|tp|district|town)\s+")
 _SUFFIX = re.compile(r"\s+(?:urban district|rural district|district|town|quan|huyen|thi xa)$")
+# The same around a commune or ward name of the 2025 map ("P. Ba Đình", "Xã Ba Vì", "Ba Vi Commune").
+_COMMUNE_PREFIX = re.compile(r"^(?:phuong|p|xa|x|ward|commune)\s+")
+_COMMUNE_SUFFIX = re.compile(r"\s+(?:ward|commune|phuong|xa)$")
+
+# How each map's units are named in problems: (vi, en), and an example code.
+UNIT_WORDS = {
+    maps.DISTRICT_MAP.id: {"vi": "quận, huyện, thị xã", "en": "district", "example": "001"},
+    maps.COMMUNE_MAP.id: {"vi": "xã, phường", "en": "commune or ward", "example": "00004"},
+}
 
 
 @dataclass(frozen=True)
 class District:
+    """One unit of an administrative map: a district of the old map or a commune or ward of
+    the 2025 one (the importer keeps the word "district" for "unit of the map")."""
+
     code: str
     name_vi: str
     full_name_vi: str
     unit_type: str
     name_en: str
+    map_id: str = maps.DISTRICT_MAP.id
+    full_name_en: str = ""
 
 
 class DistrictIndex:
-    """Finds a district by GSO code ("001", "1", 1) or by name in any common spelling."""
+    """Finds a unit of one map by GSO code ("001", "1", 1) or by name in any common spelling."""
 
-    def __init__(self, districts: list[District]) -> None:
+    def __init__(self, districts: list[District], admin_map: maps.AdministrativeMap = maps.DISTRICT_MAP) -> None:
+        self.map = admin_map
         self.districts = {district.code: district for district in districts}
+        commune = admin_map.id == maps.COMMUNE_MAP.id
+        self._prefix = _COMMUNE_PREFIX if commune else _PREFIX
+        self._suffix = _COMMUNE_SUFFIX if commune else _SUFFIX
         self._by_name: dict[str, str] = {}
+        # A short name two units share identifies neither (a ward and a commune may have the
+        # same name): it maps to the full names to choose from.
+        self._ambiguous: dict[str, list[str]] = {}
         for district in districts:
-            for name in (district.name_vi, district.full_name_vi, district.name_en):
-                self._by_name[_squash(fold(name))] = district.code
+            for name in {district.name_vi, district.full_name_vi, district.name_en, district.full_name_en} - {""}:
+                key = _squash(fold(name))
+                other = self._by_name.get(key, district.code)
+                if other != district.code or key in self._ambiguous:
+                    shared = self._ambiguous.setdefault(key, [self.districts[other].full_name_vi])
+                    shared.append(district.full_name_vi)
+                self._by_name[key] = district.code
+        for key in self._ambiguous:
+            del self._by_name[key]
         # Folded short names -> full names, for "did you mean" hints.
         self._hint_names = {_squash(fold(d.name_vi)): d.full_name_vi for d in districts}
+
+    @property
+    def words(self) -> dict[str, str]:
+        return UNIT_WORDS[self.map.id]
 
     @classmethod
     def from_unit_list(cls, units: pd.DataFrame) -> DistrictIndex:
@@ -95,36 +129,73 @@ class DistrictIndex:
             for row in units.itertuples()
         ])
 
+    @classmethod
+    def from_commune_list(cls, units: pd.DataFrame) -> DistrictIndex:
+        """Build from geo.commune_unit_list(): code, name_vi, full_name_vi, name_en, full_name_en, unit_type."""
+        return cls([
+            District(
+                code=str(row.code), name_vi=str(row.name_vi), full_name_vi=str(row.full_name_vi),
+                unit_type=str(row.unit_type), name_en=str(row.name_en), map_id=maps.COMMUNE_MAP.id,
+                full_name_en=str(row.full_name_en),
+            )
+            for row in units.itertuples()
+        ], maps.COMMUNE_MAP)
+
+    def get(self, code: str) -> District | None:
+        """The unit with this code written in full (no zeros dropped), or None."""
+        return self.districts.get(code)
+
     def by_code(self, value: object) -> District:
-        """The district with this GSO code; Excel may have dropped leading zeros."""
-        code = _code_text(value)
+        """The unit with this GSO code; Excel may have dropped leading zeros."""
+        digits = self.map.code_digits
+        code = code_text(value, digits)
+        words = self.words
         if code is None:
             raise Unreadable(
-                "mã đơn vị hành chính phải là số (mã GSO gồm 3 chữ số, ví dụ 001)",
-                "the administrative-unit code must be a number (3-digit GSO code, e.g. 001)",
+                f"mã đơn vị hành chính phải là số (mã GSO gồm {digits} chữ số, ví dụ {words['example']})",
+                f"the administrative-unit code must be a number ({digits}-digit GSO code, e.g. {words['example']})",
                 "unknown_district",
             )
-        district = self.districts.get(code.zfill(3))
+        district = self.districts.get(code.zfill(digits))
         if district is None:
             raise Unreadable(
-                "không có quận, huyện, thị xã nào mang mã này (xem danh sách ở trang hướng dẫn)",
-                "no district has this code (see the list on the instructions sheet)",
+                f"không có {words['vi']} nào mang mã này (xem danh sách ở trang hướng dẫn)",
+                f"no {words['en']} has this code (see the list on the instructions sheet)",
                 "unknown_district",
             )
         return district
 
-    def by_name(self, value: object, *, hint: bool = True) -> District:
-        """The district this name means; `hint` False skips the costly "did you mean" search
-        (once the problem list is full, nobody reads it)."""
-        folded = fold(value)
-        candidates = [folded, _PREFIX.sub("", folded), _SUFFIX.sub("", folded),
-                      _SUFFIX.sub("", _PREFIX.sub("", folded))]
-        for candidate in candidates:
+    def find_name(self, value: object) -> District | None:
+        """The unit this name means, or None; no problem is raised."""
+        for candidate in self._name_candidates(fold(value)):
             code = self._by_name.get(_squash(candidate))
             if code is not None:
                 return self.districts[code]
-        if re.fullmatch(r"\d{1,3}", folded):
+        return None
+
+    def _name_candidates(self, folded: str) -> list[str]:
+        prefix, suffix = self._prefix, self._suffix
+        return [folded, prefix.sub("", folded), suffix.sub("", folded), suffix.sub("", prefix.sub("", folded))]
+
+    def by_name(self, value: object, *, hint: bool = True) -> District:
+        """The unit this name means; `hint` False skips the costly "did you mean" search
+        (once the problem list is full, nobody reads it)."""
+        found = self.find_name(value)
+        if found is not None:
+            return found
+        folded = fold(value)
+        if re.fullmatch(rf"\d{{1,{self.map.code_digits}}}", folded):
             return self.by_code(folded)
+        candidates = self._name_candidates(folded)
+        words = self.words
+        shared = next((self._ambiguous[_squash(c)] for c in candidates if _squash(c) in self._ambiguous), None)
+        if shared:
+            names = ", ".join(sorted(set(shared)))
+            raise Unreadable(
+                f"nhiều {words['vi']} cùng tên này ({names}): hãy ghi tên đầy đủ hoặc mã",
+                f"several units share this name ({names}): write the full name or the code",
+                "unknown_district",
+            )
         hint_vi = hint_en = ""
         names = self._hint_names
         close = hint and difflib.get_close_matches(_squash(candidates[-1]), list(names), n=1,
@@ -133,8 +204,8 @@ class DistrictIndex:
             hint_vi = f"; có phải là {names[close[0]]}?"
             hint_en = f"; did you mean {names[close[0]]}?"
         raise Unreadable(
-            "không nhận ra tên quận, huyện, thị xã" + hint_vi,
-            "unknown district name" + hint_en,
+            f"không nhận ra tên {words['vi']}" + hint_vi,
+            f"unknown {words['en']} name" + hint_en,
             "unknown_district",
         )
 
@@ -143,17 +214,30 @@ def _squash(text: str) -> str:
     return text.replace(" ", "")
 
 
-def _code_text(value: object) -> str | None:
-    """'001', '1', 1, 1.0 and "'001" give '001'-like digits; anything else None."""
+def code_text(value: object, digits: int = 3) -> str | None:
+    """'001', '1', 1, 1.0 and "'001" give '001'-like digits (at most `digits` of them); anything else None."""
+    limit = 10 ** digits
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return str(value) if 0 < value < 1000 else None
+        return str(value) if 0 < value < limit else None
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and 0 < value < 1000 else None
+        return str(int(value)) if value.is_integer() and 0 < value < limit else None
     text = clean_text(value).lstrip("'")
-    if re.fullmatch(r"\d{1,3}", text) and int(text) > 0:
+    if re.fullmatch(rf"\d{{1,{digits}}}", text) and int(text) > 0:
         return text
+    return None
+
+
+def written_code_length(value: object) -> int | None:
+    """The length of a code typed as text with its leading zeros ("001": 3, "00004": 5), which
+    says which map it belongs to; None when the zeros may have been dropped (a number, "4")."""
+    if isinstance(value, str):
+        text = clean_text(value).lstrip("'")
+        if text.isdigit() and text.startswith("0") and len(text) in (3, 5):
+            return len(text)
+        if text.isdigit() and len(text) == 5:
+            return 5
     return None
 
 

@@ -2,11 +2,14 @@
 
 Two layouts are understood, in Excel or CSV alike:
 
-* wide (the template): one row per district, one column per indicator, with a row of
+* wide (the template): one row per unit, one column per indicator, with a row of
   machine keys (`unit_code`, `district`, `period`, `source`, `<indicator>`,
   `<indicator>.numerator`, `<indicator>.denominator`);
 * long: one observation per row, with columns such as district/unit_code, period,
   indicator_id, value, numerator, denominator, source.
+
+A row's period picks its map (maps.map_for_period): its unit is looked up among the 30
+districts or the 126 communes and wards of that map only.
 
 Every cell that cannot be understood adds a located problem; parsing always goes on, so
 all problems of a file are reported together.
@@ -16,12 +19,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dashboard.catalogue import Catalogue, Indicator
+from dashboard import maps
+from dashboard.catalogue import UNIT_MAP_LEVELS, Catalogue, Indicator
 
 from . import normalize as nz
 from .names import name_mismatch
 from .problems import Collector
 from .readers import Cell, Sheet, Workbook
+from .units import OtherMap, UnitFinder
+
+# The catalogue level of the indicators observed on each map.
+MAP_LEVELS = UNIT_MAP_LEVELS
 
 TEMPLATE_VERSIONS = ("1",)
 HEADER_SCAN_ROWS = 10
@@ -45,7 +53,7 @@ class Candidate:
     """One observation read from the file, not yet checked against the rules."""
 
     indicator: Indicator
-    district: nz.District
+    district: nz.District  # the unit, on the map of the period
     period: int
     where: Located  # the row, and the indicator's (first) cell
     parts: dict[str, tuple[nz.Number, Located]] = field(default_factory=dict)
@@ -54,7 +62,12 @@ class Candidate:
 
     @property
     def key(self) -> tuple[str, int, str]:
+        # Codes of the two maps differ in length, so a code names its map too.
         return (self.district.code, self.period, self.indicator.id)
+
+    @property
+    def map_id(self) -> str:
+        return self.district.map_id
 
     def number(self, part: str) -> float | None:
         return self.parts[part][0].value if part in self.parts else None
@@ -75,15 +88,11 @@ class Parser:
         self,
         problems: Collector,
         catalogue: Catalogue,
-        districts: nz.DistrictIndex,
-        map_id: str,
-        last_map_period: int,
+        units: UnitFinder,
     ) -> None:
         self.problems = problems
         self.catalogue = catalogue
-        self.districts = districts
-        self.map_id = map_id
-        self.last_map_period = last_map_period
+        self.units = units
         self.candidates: list[Candidate] = []
         self.template_year: int | None = None
 
@@ -133,20 +142,32 @@ class Parser:
                 "the template is of an unsupported version; download a new one",
                 sheet="_meta", column="template_version", value=version,
             )
-        map_id = meta.get("map_id")
-        if map_id is not None and map_id != self.map_id:
-            self.problems.add(
-                "wrong_map",
-                f"mẫu dành cho bản đồ khác; chỉ nhận bản đồ {self.map_id}",
-                f"the template is for another map; only {self.map_id} is accepted",
-                sheet="_meta", column="map_id", value=map_id,
-            )
         if meta.get("year"):
             try:
                 self.template_year = nz.parse_period(meta["year"])
             except nz.Unreadable as error:
                 self.problems.add(error.code, error.vi, error.en, sheet="_meta",
                                   column="year", value=meta["year"])
+        map_id = meta.get("map_id")
+        if map_id is not None and map_id not in maps.MAPS:
+            known = ", ".join(maps.MAPS)
+            self.problems.add(
+                "wrong_map",
+                f"mẫu dành cho bản đồ không có trong hệ thống; chỉ nhận {known}",
+                f"the template is for an unknown map; only {known} are accepted",
+                sheet="_meta", column="map_id", value=map_id,
+            )
+        elif map_id is not None and self.template_year is not None:
+            expected = maps.map_for_period(self.template_year)
+            if map_id != expected.id:
+                self.problems.add(
+                    "wrong_map",
+                    f"mẫu năm {self.template_year} phải dùng bản đồ {expected.title['vi']} ({expected.id}); "
+                    "hãy tải lại mẫu của năm này",
+                    f"a template for {self.template_year} must use the map of {expected.title['en']} "
+                    f"({expected.id}); download this year's template again",
+                    sheet="_meta", column="map_id", value=map_id,
+                )
 
     def _find_header(self, sheet: Sheet) -> tuple[int, str] | None:
         for index, (_number, cells) in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
@@ -255,8 +276,10 @@ class Parser:
                           "not insert columns into the template")
         if not values:
             return  # a blank row, or a district left empty: nothing to import
-        district = self._district(cell("unit_code"), cell("district"), fixed, at, number, sheet)
         period, period_cell = self._period(cell("period"), fixed, at, number, sheet)
+        admin_map = _row_map(period, values)
+        district = self._district(cell("unit_code"), cell("district"), fixed, at, number, sheet,
+                                  admin_map, period)
         source_cell = cell("source")
         source = None
         if source_cell is not None and not source_cell.formula:
@@ -330,13 +353,13 @@ class Parser:
         else:
             indicator = self._indicator(
                 nz.clean_text(indicator_cell.value), at(columns["indicator_id"]))
-        map_cell = cell("map_id")
-        if map_cell is not None and nz.clean_text(map_cell.value) != self.map_id:
-            self._add("wrong_map", at(columns["map_id"]),
-                      f"chỉ nhận số liệu của bản đồ quận, huyện {self.map_id}",
-                      f"only figures of the district map {self.map_id} are accepted")
-        district = self._district(cell("unit_code"), cell("district"), columns, at, number, sheet)
         period, period_cell = self._period(cell("period"), columns, at, number, sheet)
+        admin_map = _row_map(period, [indicator] if indicator is not None else [])
+        map_cell = cell("map_id")
+        if map_cell is not None:
+            self._map_column(nz.clean_text(map_cell.value), admin_map, period, at(columns["map_id"]))
+        district = self._district(cell("unit_code"), cell("district"), columns, at, number, sheet,
+                                  admin_map, period)
         if indicator is None or formulas:
             return  # a figure given as a formula is never read, but the row's place is still checked
         numbers = self._numbers(indicator, parts)
@@ -383,12 +406,30 @@ class Parser:
             return nz.Number(number.value * 100, None, True)
         return number
 
-    def _district(self, code_cell, name_cell, columns, at, number, sheet) -> nz.District | None:
+    def _map_column(self, map_id: str, admin_map: maps.AdministrativeMap | None, period, where) -> None:
+        """A long file's map_id must be the map of the row's period."""
+        if map_id not in maps.MAPS:
+            known = ", ".join(maps.MAPS)
+            self._add("wrong_map", where, f"bản đồ không có trong hệ thống; chỉ nhận {known}",
+                      f"unknown map; only {known} are accepted")
+        elif admin_map is not None and map_id != admin_map.id:
+            self._add("wrong_map", where,
+                      f"kỳ {period} thuộc bản đồ {admin_map.title['vi']} ({admin_map.id}), không phải {map_id}",
+                      f"period {period} belongs to the map of {admin_map.title['en']} ({admin_map.id}), "
+                      f"not {map_id}")
+
+    def _district(self, code_cell, name_cell, columns, at, number, sheet,
+                  admin_map: maps.AdministrativeMap | None, period: int | None) -> nz.District | None:
+        """The row's unit on `admin_map` (None when the period is unknown)."""
         by_code = by_name = None
         failed = False
         if code_cell is not None:
             try:
-                by_code = self.districts.by_code(code_cell.value)
+                by_code = self.units.by_code(code_cell.value, admin_map, period)
+            except OtherMap as error:
+                # A unit of the other map: its name, if any, names that unit too.
+                self._add(error.code, at(columns["unit_code"]), error.vi, error.en)
+                return None
             except nz.Unreadable as error:
                 self._add(error.code, at(columns["unit_code"]), error.vi, error.en)
                 failed = True
@@ -401,7 +442,8 @@ class Parser:
             return by_code
         if name_cell is not None:
             try:
-                by_name = self.districts.by_name(name_cell.value, hint=not self.problems.full)
+                by_name = self.units.by_name(name_cell.value, admin_map, period,
+                                             hint=not self.problems.full)
             except nz.Unreadable as error:
                 self._add(error.code, at(columns["district"]), error.vi, error.en)
                 failed = True
@@ -409,9 +451,10 @@ class Parser:
             column = next((columns[name] for name in ("district", "unit_code") if name in columns),
                           None)
             where = at(column) if column is not None else Located(sheet.name, number, None)
+            words = nz.UNIT_WORDS[(admin_map or maps.DISTRICT_MAP).id]
             self._add("missing_district", where,
-                      "dòng có số liệu nhưng thiếu mã hoặc tên quận, huyện, thị xã",
-                      "a row with figures but no district code or name")
+                      f"dòng có số liệu nhưng thiếu mã hoặc tên {words['vi']}",
+                      f"a row with figures but no {words['en']} code or name")
         return by_code or by_name
 
     def _period(self, period_cell, columns, at, number, sheet):
@@ -439,10 +482,10 @@ class Parser:
                       "mã chỉ tiêu không có trong danh mục (xem trang hướng dẫn)",
                       "the indicator id is not in the catalogue (see the instructions sheet)")
             return None
-        if "district" not in indicator.levels:
+        if not set(MAP_LEVELS.values()) & set(indicator.levels):
             self._add("wrong_level", where,
-                      f"chỉ tiêu {indicator.id} không có số liệu cấp quận, huyện",
-                      f"indicator {indicator.id} is not observed at district level")
+                      f"chỉ tiêu {indicator.id} không có số liệu cấp quận, huyện hay cấp xã, phường",
+                      f"indicator {indicator.id} is not observed at district level nor per commune or ward")
             return None
         return indicator
 
@@ -469,3 +512,16 @@ class Parser:
             return False
         seen[key] = position
         return True
+
+
+def _row_map(period: int | None, indicators) -> maps.AdministrativeMap | None:
+    """The map of a row's period, or None when the period is unknown.
+
+    A year's annual and term figures share a map; the only exception, a term figure for 2025
+    (annual: the 2025 map; term: the map of 1 January 2025), is no election year and is refused
+    by the period check, so the annual reading decides.
+    """
+    if period is None:
+        return None
+    frequencies = {indicator.frequency for indicator in indicators}
+    return maps.map_for_period(period, "term" if frequencies == {"term"} else "annual")

@@ -3,7 +3,6 @@ traceback."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -11,21 +10,25 @@ from pathlib import Path, PurePath
 
 import sqlalchemy as sa
 
-from dashboard import geo, store
+from dashboard import maps, store
 from dashboard.catalogue import load_catalogue
-from dashboard.data import DISTRICT_MAP_LAST_PERIOD
 
 from . import batches
-from .normalize import DistrictIndex
 from .parse import Candidate, Parser
 from .problems import Collector, ImportProblem
 from .readers import MAX_FILE_BYTES, MAX_FILE_LABEL, read_file
+from .units import UnitFinder
 from .validate import Checker, related_indicators
 
 log = logging.getLogger(__name__)
 
 IMPORT_STATUSES = ("official", "provisional")
-MAP_ID = geo.DISTRICT_MAP_ID
+# How the summary counts the units written, by the maps they belong to.
+_UNIT_COUNT_WORDS = {
+    (maps.DISTRICT_MAP.id,): {"vi": "quận/huyện", "en": "districts"},
+    (maps.COMMUNE_MAP.id,): {"vi": "xã, phường", "en": "communes and wards"},
+}
+_MIXED_UNIT_WORDS = {"vi": "đơn vị hành chính", "en": "administrative units"}
 
 
 @dataclass
@@ -43,7 +46,8 @@ class ImportResult:
     status: str = "official"
     indicators: tuple[str, ...] = ()
     periods: tuple[int, ...] = ()
-    districts: int = 0
+    districts: int = 0  # units written: districts, communes and wards
+    map_ids: tuple[str, ...] = ()  # the maps they belong to
     # The observations written (or, in a dry run, that would be): map_id, unit_code, period,
     # indicator_id, value, numerator, denominator, status, source. Empty on problems.
     observations: list[dict] = field(default_factory=list)
@@ -86,24 +90,20 @@ class ImportResult:
                          f" Only the first {shown} are listed; {self.more_problems} more are not.")
             return text
         periods = ", ".join(str(period) for period in self.periods)
+        units = _UNIT_COUNT_WORDS.get(self.map_ids or (maps.DISTRICT_MAP.id,), _MIXED_UNIT_WORDS)["vi" if vi else "en"]
         if self.dry_run:
-            return (f"Kiểm tra xong: {self.rows} giá trị hợp lệ ({self.districts} quận/huyện, "
+            return (f"Kiểm tra xong: {self.rows} giá trị hợp lệ ({self.districts} {units}, "
                     f"kỳ {periods}), sẽ thay {self.replaced} giá trị đang dùng; chưa ghi gì "
                     "(chạy thử)."
                     if vi else
-                    f"Check passed: {self.rows} valid values ({self.districts} districts, "
+                    f"Check passed: {self.rows} valid values ({self.districts} {units}, "
                     f"period {periods}) would replace {self.replaced} current values; nothing "
                     "written (dry run).")
-        return (f"Đã nhập {self.rows} giá trị ({self.districts} quận/huyện, kỳ {periods}) thành "
+        return (f"Đã nhập {self.rows} giá trị ({self.districts} {units}, kỳ {periods}) thành "
                 f"lô #{self.batch_id}, thay {self.replaced} giá trị cũ (vẫn được lưu)."
                 if vi else
-                f"Imported {self.rows} values ({self.districts} districts, period {periods}) as "
+                f"Imported {self.rows} values ({self.districts} {units}, period {periods}) as "
                 f"batch #{self.batch_id}, replacing {self.replaced} older values (kept).")
-
-
-@functools.lru_cache(maxsize=1)
-def _district_index() -> DistrictIndex:
-    return DistrictIndex.from_unit_list(geo.read_district_list())
 
 
 def import_bytes(
@@ -165,19 +165,23 @@ def _run(data, problems, result, *, user, comment, status, dry_run, db_url, engi
     if book is None:
         return
     catalogue = load_catalogue()
-    parser = Parser(problems, catalogue, _district_index(), MAP_ID, DISTRICT_MAP_LAST_PERIOD)
+    parser = Parser(problems, catalogue, UnitFinder.for_both_maps())
     candidates = parser.parse(book)
     if not candidates:
         return  # the parser said why (empty file, no header, or every row had problems)
     today = batches.local_time(store.now())[:10]
     default_source = f"{result.file_name} ({user}, {today})"
     rows = [_row(candidate, status, default_source) for candidate in candidates]
-    checker = Checker(problems, DISTRICT_MAP_LAST_PERIOD)
+    checker = Checker(problems)
 
     def check(connection: sa.Connection) -> bool:
         wanted = related_indicators(candidate.indicator.id for candidate in candidates)
-        cells = [(c.district.code, c.period, other) for c in candidates for other in wanted]
-        stored = batches.stored_values(connection, MAP_ID, cells) if cells else {}
+        stored = {}
+        for map_id in sorted({c.map_id for c in candidates}):
+            cells = [(c.district.code, c.period, other) for c in candidates if c.map_id == map_id
+                     for other in wanted]
+            if cells:
+                stored.update(batches.stored_values(connection, map_id, cells))
         checker.check(candidates, stored)
         return not problems
 
@@ -197,6 +201,7 @@ def _run(data, problems, result, *, user, comment, status, dry_run, db_url, engi
     result.indicators = tuple(sorted({row["indicator_id"] for row in rows}))
     result.periods = tuple(sorted({row["period"] for row in rows}))
     result.districts = len({row["unit_code"] for row in rows})
+    result.map_ids = tuple(sorted({row["map_id"] for row in rows}))
     result.observations = rows
 
 
@@ -206,7 +211,7 @@ def _row(candidate: Candidate, status: str, default_source: str) -> dict:
     if candidate.indicator.is_percent and numerator is not None and denominator:
         value = round(100.0 * numerator / denominator, 2)
     return {
-        "map_id": MAP_ID,
+        "map_id": candidate.map_id,
         "unit_code": candidate.district.code,
         "period": int(candidate.period),
         "indicator_id": candidate.indicator.id,

@@ -1,4 +1,5 @@
-"""The Excel template data officers fill in: one row per district, one column per figure."""
+"""The Excel template data officers fill in: one row per unit of the year's map (the 30
+districts up to 2024, the 126 communes and wards from 2025), one column per figure."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from dashboard import geo
+import pandas as pd
+
+from dashboard import geo, maps
 from dashboard.catalogue import Indicator, load_catalogue
-from dashboard.data import DISTRICT_MAP_LAST_PERIOD
 
 from . import normalize as nz
 from .parse import column_letter
@@ -22,10 +24,23 @@ YES_NO = {"vi": ("Có", "Không"), "en": ("Yes", "No")}
 
 _FIXED_HEADERS = {
     "unit_code": {"vi": "Mã ĐVHC (GSO)", "en": "GSO code"},
-    "district": {"vi": "Quận, huyện, thị xã", "en": "District"},
     "period": {"vi": "Năm (kỳ số liệu)", "en": "Year (period)"},
     "source": {"vi": "Nguồn số liệu (văn bản, báo cáo)", "en": "Source (document, report)"},
 }
+# The unit column's head, and how the title and instructions name the units, per map.
+_UNIT_WORDS = {
+    maps.DISTRICT_MAP.id: {
+        "header": {"vi": "Quận, huyện, thị xã", "en": "District"},
+        "level": {"vi": "cấp quận, huyện, thị xã", "en": "District"},
+        "row": {"vi": "một quận, huyện, thị xã", "en": "one district"},
+    },
+    maps.COMMUNE_MAP.id: {
+        "header": {"vi": "Xã, phường", "en": "Commune or ward"},
+        "level": {"vi": "cấp xã, phường", "en": "Commune and ward"},
+        "row": {"vi": "một xã, phường", "en": "one commune or ward"},
+    },
+}
+_DISTRICT_TYPE_LABELS = {"quận": "Quận", "huyện": "Huyện", "thị xã": "Thị xã"}
 _PART_WORDS = {
     "numerator": {"vi": "Tử số", "en": "Numerator"},
     "denominator": {"vi": "Mẫu số", "en": "Denominator"},
@@ -33,7 +48,7 @@ _PART_WORDS = {
 
 
 class TemplateError(ValueError):
-    """A template that cannot be made (e.g. a year outside the district map), in two languages."""
+    """A template that cannot be made (e.g. a year still to come), in two languages."""
 
     def __init__(self, vi: str, en: str) -> None:
         super().__init__(en)
@@ -47,13 +62,25 @@ def template_file_name(year: int, lang: str = "vi") -> str:
     return f"mau-nhap-lieu-{year}.xlsx" if lang == "vi" else f"data-template-{year}.xlsx"
 
 
+def template_map(year: int) -> maps.AdministrativeMap:
+    """The map of a year's template. Its annual and term figures share it: the terms elected
+    in 2016 and 2021 on the districts, the 2026–2031 term on the communes and wards."""
+    return maps.map_for_period(year, "annual")
+
+
 def template_indicators(year: int) -> list[Indicator]:
-    """District indicators reported for `year`: annual ones always, term ones in election
-    years only."""
+    """Indicators observed on the map of `year` (catalogue level district or commune):
+    annual ones always, term ones in election years only."""
     return [
-        indicator for indicator in load_catalogue().for_level("district")
+        indicator for indicator in load_catalogue().for_map(template_map(year).id)
         if indicator.frequency == "annual" or year in nz.ELECTION_YEARS
     ]
+
+
+def latest_template_year(today: dt.date | None = None) -> int:
+    """The newest year a template is made for: this year (figures are reported for a year
+    under way or past, never for one to come)."""
+    return min((today or dt.date.today()).year, nz.LAST_YEAR)
 
 
 def check_year(year: object) -> int:
@@ -61,14 +88,38 @@ def check_year(year: object) -> int:
         year = nz.parse_period(year)
     except nz.Unreadable as error:
         raise TemplateError(error.vi, error.en) from None
-    if year > DISTRICT_MAP_LAST_PERIOD:
+    latest = latest_template_year()
+    if year > latest:
         raise TemplateError(
-            f"bản đồ 30 quận, huyện, thị xã chỉ dùng đến 30/06/{DISTRICT_MAP_LAST_PERIOD}; "
-            f"chưa có mẫu cho năm {year}",
-            f"the 30-district map is valid until 30 June {DISTRICT_MAP_LAST_PERIOD}; there is "
-            f"no template for {year} yet",
+            f"chưa có mẫu cho năm {year}: số liệu chỉ được báo cáo cho năm nay ({latest}) "
+            "hoặc các năm trước",
+            f"there is no template for {year}: figures are reported for this year ({latest}) "
+            "or earlier years",
+        )
+    if not template_indicators(year):
+        admin_map = template_map(year)
+        raise TemplateError(
+            f"danh mục chưa có chỉ tiêu nào trên bản đồ {admin_map.title['vi']} "
+            f"({admin_map.valid_dates('vi')}); chưa có mẫu cho năm {year}",
+            f"the catalogue has no indicator on the map of {admin_map.title['en']} "
+            f"({admin_map.valid_dates('en')}) yet; there is no template for {year}",
         )
     return year
+
+
+def template_units(admin_map: maps.AdministrativeMap) -> pd.DataFrame:
+    """The rows of a template, in code order: code, full name (Vietnamese), unit type."""
+    if admin_map.id == maps.COMMUNE_MAP.id:
+        units = geo.commune_unit_list()[["code", "full_name_vi", "unit_type"]]
+    else:
+        districts = geo.read_district_list()
+        units = pd.DataFrame({
+            "code": districts["gso_code"].astype(str),
+            "full_name_vi": [f"{_DISTRICT_TYPE_LABELS[kind]} {name}"
+                             for kind, name in zip(districts["unit_type"], districts["name_vi"])],
+            "unit_type": districts["unit_type"],
+        })
+    return units.sort_values("code").reset_index(drop=True)
 
 
 def build_template(year: int, lang: str = "vi") -> bytes:
@@ -78,15 +129,16 @@ def build_template(year: int, lang: str = "vi") -> bytes:
     year = check_year(year)
     lang = "en" if lang == "en" else "vi"
     indicators = template_indicators(year)
-    units = geo.read_district_list().sort_values("gso_code")
+    admin_map = template_map(year)
+    units = template_units(admin_map)
     book = Workbook()
     data_sheet = book.active
     data_sheet.title = SHEET_NAMES[lang][0]
-    columns = _data_sheet(data_sheet, year, lang, indicators, units)
+    columns = _data_sheet(data_sheet, year, lang, indicators, units, admin_map)
     _instructions(book.create_sheet(SHEET_NAMES[lang][1]), year, lang, columns)
     meta = book.create_sheet(META_SHEET)
     for row in (
-        ("template_version", TEMPLATE_VERSION), ("year", year), ("map_id", geo.DISTRICT_MAP_ID),
+        ("template_version", TEMPLATE_VERSION), ("year", year), ("map_id", admin_map.id),
         ("lang", lang), ("generated_at", dt.date.today().isoformat()),
     ):
         meta.append(row)
@@ -106,21 +158,22 @@ def write_template(year: int, path: str | Path, lang: str = "vi") -> Path:
 
 
 def _title(year: int, lang: str) -> str:
-    return (f"Số liệu bình đẳng giới cấp quận, huyện, thị xã – Hà Nội – năm {year}" if lang == "vi"
-            else f"District gender-equality figures – Hà Nội – {year}")
+    level = _UNIT_WORDS[template_map(year).id]["level"][lang]
+    return (f"Số liệu bình đẳng giới {level} – Hà Nội – năm {year}" if lang == "vi"
+            else f"{level} gender-equality figures – Hà Nội – {year}")
 
 
 # ------------------------------------------------------------------- data sheet
 
 
-def _data_sheet(sheet, year, lang, indicators, units) -> list[dict]:
+def _data_sheet(sheet, year, lang, indicators, units, admin_map) -> list[dict]:
     """Fill the data sheet; returns the column descriptions for the instructions."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     columns: list[dict] = [
         {"key": "unit_code", "header": _FIXED_HEADERS["unit_code"][lang], "width": 10},
-        {"key": "district", "header": _FIXED_HEADERS["district"][lang], "width": 22},
+        {"key": "district", "header": _UNIT_WORDS[admin_map.id]["header"][lang], "width": 30},
         {"key": "period", "header": _FIXED_HEADERS["period"][lang], "width": 11},
     ]
     for indicator in indicators:
@@ -169,10 +222,9 @@ def _data_sheet(sheet, year, lang, indicators, units) -> list[dict]:
     urban_rows = []
     for offset, unit in enumerate(units.itertuples()):
         row = FIRST_DATA_ROW + offset
-        label = {"quận": "Quận", "huyện": "Huyện", "thị xã": "Thị xã"}[unit.unit_type]
-        code = sheet.cell(row, 1, str(unit.gso_code))
+        code = sheet.cell(row, 1, str(unit.code))
         code.number_format = "@"  # text, so Excel keeps the leading zeros
-        sheet.cell(row, 2, f"{label} {unit.name_vi}")
+        sheet.cell(row, 2, unit.full_name_vi)
         sheet.cell(row, 3, year)
         for index in (1, 2, 3):
             sheet.cell(row, index).fill = fills["fixed"]
@@ -333,15 +385,20 @@ def _instruction_text(year: int, lang: str, columns: list[dict]) -> list[tuple[s
     yes, no = YES_NO[lang]
     election = year in nz.ELECTION_YEARS
     years = ", ".join(str(y) for y in nz.ELECTION_YEARS)
+    admin_map = template_map(year)
+    row_words = _UNIT_WORDS[admin_map.id]["row"][lang]
+    on_communes = admin_map.id == maps.COMMUNE_MAP.id
+    digits = admin_map.code_digits
     if vi:
         lines = [
             ("title", _title(year, "vi"), ""),
-            ("text", "", f"Phiên bản mẫu {TEMPLATE_VERSION}; kỳ số liệu {year}; bản đồ 30 quận, "
-                         f"huyện, thị xã (dùng đến 30/06/{DISTRICT_MAP_LAST_PERIOD})."),
+            ("text", "", f"Phiên bản mẫu {TEMPLATE_VERSION}; kỳ số liệu {year}"
+                         + (f" (và nhiệm kỳ {year}–{year + 5})" if election else "")
+                         + f"; bản đồ {admin_map.title['vi']} ({admin_map.valid_dates('vi')})."),
             ("heading", "Cách điền", ""),
-            ("text", "1.", f"Mỗi dòng ở trang \"{data_name}\" là một quận, huyện, thị xã. Mã ĐVHC "
-                           "(GSO) và tên đã điền sẵn: không sửa; không chèn, xóa hoặc đổi chỗ "
-                           "cột (dòng 2 ẩn chứa mã cột mà hệ thống dùng để đọc tệp)."),
+            ("text", "1.", f"Mỗi dòng ở trang \"{data_name}\" là {row_words}. Mã ĐVHC (GSO, "
+                           f"{digits} chữ số) và tên đã điền sẵn: không sửa; không chèn, xóa hoặc đổi "
+                           "chỗ cột (dòng 2 ẩn chứa mã cột mà hệ thống dùng để đọc tệp)."),
             ("text", "2.", f"Cột \"Năm\" đã ghi sẵn {year}. Số liệu theo nhiệm kỳ (Hội đồng nhân "
                            f"dân) ghi theo năm bầu cử ({years}); "
                            + ("năm này là năm bầu cử nên mẫu có các cột theo nhiệm kỳ."
@@ -361,8 +418,14 @@ def _instruction_text(year: int, lang: str, columns: list[dict]) -> list[tuple[s
                            "nhập và ngày nhập."),
             ("text", "8.", "Không nhập công thức (ô bắt đầu bằng dấu =): công thức không bao giờ "
                            "được tính và tệp sẽ bị từ chối. Không lưu tệp có macro (.xlsm)."),
-            ("text", "9.", "Từ nhiệm kỳ 2021 các quận không tổ chức Hội đồng nhân dân (Nghị quyết "
-                           "97/2019/QH14): các ô tô xám để trống."),
+            ("text", "9.", "Từ 01/07/2025 Hà Nội không còn cấp quận, huyện: số liệu từ năm 2025 và "
+                           "nhiệm kỳ 2026–2031 ghi theo 126 xã, phường mới (mã 5 chữ số). Mã 3 chữ "
+                           "số của quận, huyện cũ bị từ chối; thông báo lỗi nêu các xã, phường đã "
+                           "nhận các xã, phường cũ của quận, huyện đó."
+                           if on_communes else
+                           "Từ nhiệm kỳ 2021 các quận không tổ chức Hội đồng nhân dân (Nghị quyết "
+                           "97/2019/QH14): các ô tô xám để trống. Số liệu từ năm 2025 dùng mẫu "
+                           "126 xã, phường."),
             ("heading", "Nhập tệp", ""),
             ("text", "", f"Lưu tệp dạng .xlsx (hoặc CSV UTF-8), tối đa {MAX_FILE_LABEL}. Biên tập "
                          "viên đã đăng nhập chọn \"Nhập số liệu\" ở trang Dữ liệu của bảng theo "
@@ -386,12 +449,14 @@ def _instruction_text(year: int, lang: str, columns: list[dict]) -> list[tuple[s
     else:
         lines = [
             ("title", _title(year, "en"), ""),
-            ("text", "", f"Template version {TEMPLATE_VERSION}; period {year}; the map of 30 "
-                         f"districts (valid until 30 June {DISTRICT_MAP_LAST_PERIOD})."),
+            ("text", "", f"Template version {TEMPLATE_VERSION}; period {year}"
+                         + (f" (and the {year}–{year + 5} term)" if election else "")
+                         + f"; the map of {admin_map.title['en']} (valid {admin_map.valid_dates('en')})."),
             ("heading", "How to fill it in", ""),
-            ("text", "1.", f"Each row of the \"{data_name}\" sheet is one district. The GSO code "
-                           "and name are filled in: do not change them; do not insert, delete or "
-                           "move columns (hidden row 2 holds the column codes the system reads)."),
+            ("text", "1.", f"Each row of the \"{data_name}\" sheet is {row_words}. The GSO code "
+                           f"({digits} digits) and name are filled in: do not change them; do not "
+                           "insert, delete or move columns (hidden row 2 holds the column codes the "
+                           "system reads)."),
             ("text", "2.", f"The \"Year\" column already says {year}. Per-term figures (People's "
                            f"Councils) carry the election year ({years}); "
                            + ("this is an election year, so the template has the term columns."
@@ -412,8 +477,14 @@ def _instruction_text(year: int, lang: str, columns: list[dict]) -> list[tuple[s
                            "date are recorded."),
             ("text", "8.", "No formulas (cells starting with =): formulas are never evaluated and "
                            "the file is refused. Do not save with macros (.xlsm)."),
-            ("text", "9.", "From the 2021 term urban districts (quận) elect no People's Council "
-                           "(Resolution 97/2019/QH14): leave the grey cells blank."),
+            ("text", "9.", "Since 1 July 2025 Hà Nội has no district level: figures from 2025 and "
+                           "for the 2026–2031 term are reported for the 126 new communes and wards "
+                           "(5-digit codes). The 3-digit code of an old district is refused; the "
+                           "message names the new units that took its communes."
+                           if on_communes else
+                           "From the 2021 term urban districts (quận) elect no People's Council "
+                           "(Resolution 97/2019/QH14): leave the grey cells blank. Figures from "
+                           "2025 use the template of the 126 communes and wards."),
             ("heading", "Importing", ""),
             ("text", "", f"Save as .xlsx (or CSV UTF-8), at most {MAX_FILE_LABEL}. Signed-in "
                          "editors use \"Import data\" on the dashboard's data page, or run: "

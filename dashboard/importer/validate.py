@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dashboard import maps
 from dashboard.catalogue import Indicator
 
 from . import normalize as nz
@@ -14,6 +15,8 @@ from .problems import Collector
 
 # District and commune People's Councils. Resolution 97/2019/QH14: from the 2021 term Hà
 # Nội's urban districts (quận) and their wards elect no council, so such figures are wrong.
+# The rule reads a unit type of the district map only: every commune and ward of the 2025
+# map has its People's Council again (two-level local government from 1 July 2025).
 COUNCIL_INDICATORS = (
     "women_candidates_district_council_pct",
     "women_district_council_pct",
@@ -29,6 +32,15 @@ COMPARISONS = (
      "số nữ đại biểu trúng cử ({small:g}) nhiều hơn số nữ ứng cử viên ({large:g})",
      "more women deputies elected ({small:g}) than women candidates ({large:g})"),
     ("women_district_council_pct", "denominator", "women_candidates_district_council_pct",
+     "denominator",
+     "số đại biểu trúng cử ({small:g}) nhiều hơn số ứng cử viên ({large:g})",
+     "more deputies elected ({small:g}) than candidates ({large:g})"),
+    # The commune councils of 2026–2031, one per commune or ward of the 2025 map.
+    ("women_commune_council_pct", "numerator", "women_candidates_commune_council_pct",
+     "numerator",
+     "số nữ đại biểu trúng cử ({small:g}) nhiều hơn số nữ ứng cử viên ({large:g})",
+     "more women deputies elected ({small:g}) than women candidates ({large:g})"),
+    ("women_commune_council_pct", "denominator", "women_candidates_commune_council_pct",
      "denominator",
      "số đại biểu trúng cử ({small:g}) nhiều hơn số ứng cử viên ({large:g})",
      "more deputies elected ({small:g}) than candidates ({large:g})"),
@@ -61,10 +73,8 @@ def related_indicators(indicator_ids: Iterable[str]) -> set[str]:
 
 
 class Checker:
-    def __init__(self, problems: Collector, last_map_period: int) -> None:
+    def __init__(self, problems: Collector) -> None:
         self.problems = problems
-        self.last_map_period = last_map_period
-        self._reported: set[tuple] = set()
 
     def check(
         self,
@@ -72,7 +82,8 @@ class Checker:
         stored: dict[tuple[str, int, str], dict[str, float | None]] | None = None,
     ) -> None:
         """Add a problem for every broken rule. `stored` holds the active database values of
-        the cells the cross-checks need, keyed by (unit_code, period, indicator_id)."""
+        the cells the cross-checks need, keyed by (unit_code, period, indicator_id); a unit
+        code names its map (3 digits: districts, 5: communes and wards)."""
         first_seen: dict[tuple[str, int, str], Candidate] = {}
         sound: dict[tuple[str, int, str], Candidate] = {}
         for candidate in candidates:
@@ -94,14 +105,14 @@ class Checker:
 
     def _period(self, candidate: Candidate) -> None:
         period, indicator = candidate.period, candidate.indicator
-        where = candidate.period_cell or candidate.where
-        if period > self.last_map_period:
-            self._once(
-                "period_after_map", where,
-                f"bản đồ 30 quận, huyện, thị xã chỉ dùng đến 30/06/{self.last_map_period}; số "
-                f"liệu năm {period} thuộc bản đồ mới, chưa được hỗ trợ",
-                f"the 30-district map is valid until 30 June {self.last_map_period}; figures for "
-                f"{period} belong to the new map, which is not supported yet",
+        admin_map = maps.MAPS[candidate.map_id]
+        if not indicator.is_on_map(admin_map.id):
+            self._add(
+                "wrong_level", candidate.where,
+                f"chỉ tiêu {indicator.id} không có số liệu trên bản đồ {admin_map.title['vi']} "
+                f"({admin_map.valid_dates('vi')}), bản đồ của kỳ {period}",
+                f"indicator {indicator.id} is not observed on the map of {admin_map.title['en']} "
+                f"({admin_map.valid_dates('en')}), the map of period {period}",
             )
             return
         if indicator.frequency == "term" and period not in nz.ELECTION_YEARS:
@@ -161,9 +172,9 @@ class Checker:
         place_en = f"row {first.row}" + (f" of sheet {first.sheet}" if first.sheet else "")
         self._add(
             "duplicate", candidate.where,
-            f"trùng với {place_vi}: cùng quận/huyện, kỳ {candidate.period} và chỉ tiêu "
+            f"trùng với {place_vi}: cùng đơn vị hành chính, kỳ {candidate.period} và chỉ tiêu "
             f"{candidate.indicator.id}",
-            f"duplicates {place_en}: same district, period {candidate.period} and indicator "
+            f"duplicates {place_en}: same administrative unit, period {candidate.period} and indicator "
             f"{candidate.indicator.id}",
         )
 
@@ -193,13 +204,6 @@ class Checker:
     def _add(self, code: str, where: Located, vi: str, en: str) -> None:
         self.problems.add(code, vi, en, sheet=where.sheet, row=where.row, column=where.column,
                           value=None if nz.is_blank(where.raw) else where.raw)
-
-    def _once(self, code: str, where: Located, vi: str, en: str) -> None:
-        """Report a problem of a shared cell (a row's period) once, not once per figure."""
-        key = (code, where.sheet, where.row, where.column)
-        if key not in self._reported:
-            self._reported.add(key)
-            self._add(code, where, vi, en)
 
 
 _PART_VI = {"value": "giá trị", "numerator": "tử số", "denominator": "mẫu số"}

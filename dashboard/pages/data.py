@@ -29,7 +29,6 @@ from panel.viewable import Viewer
 
 from .. import auth
 from ..data import (
-    DISTRICT_MAP_LAST_PERIOD,
     DashboardData,
     DatabaseStatus,
     data_watcher,
@@ -49,7 +48,9 @@ from ..importer import (
     rollback_batch,
     template_file_name,
 )
+from ..importer.normalize import ELECTION_YEARS
 from ..importer.safe_cells import neutralise_frame, safe_file_name
+from ..importer.template import latest_template_year, template_indicators, template_map
 from ..state import DashboardState
 from ..store import database_url
 from . import PageRecord
@@ -67,12 +68,12 @@ PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
 STRINGS = {
     "heading": {"vi": "Nhập số liệu", "en": "Data entry"},
     "intro": {
-        "vi": "Mỗi năm, cán bộ số liệu tải mẫu Excel, điền số liệu của các quận, huyện, thị xã rồi "
-        "nhập vào bảng theo dõi. Tệp có lỗi không làm thay đổi gì; mọi lần nhập đều được ghi lại và "
-        "có thể hoàn tác.",
-        "en": "Each year, data officers download the Excel template, fill in the districts' "
-        "figures and import them into the dashboard. A file with problems changes nothing; every "
-        "import is recorded and can be undone.",
+        "vi": "Mỗi năm, cán bộ số liệu tải mẫu Excel, điền số liệu của các quận, huyện, thị xã (đến "
+        "năm 2024) hoặc các xã, phường (từ năm 2025) rồi nhập vào bảng theo dõi. Tệp có lỗi không làm "
+        "thay đổi gì; mọi lần nhập đều được ghi lại và có thể hoàn tác.",
+        "en": "Each year, data officers download the Excel template, fill in the figures of the "
+        "districts (up to 2024) or of the communes and wards (from 2025) and import them into the "
+        "dashboard. A file with problems changes nothing; every import is recorded and can be undone.",
     },
     "viewer": {
         "vi": "Bạn đang xem với quyền người xem. Chỉ biên tập viên đã đăng nhập mới nhập hoặc "
@@ -90,9 +91,11 @@ STRINGS = {
     "sign_out": {"vi": "Đăng xuất", "en": "Sign out"},
     "template_heading": {"vi": "Mẫu nhập liệu", "en": "Template"},
     "template_text": {
-        "vi": "Mẫu Excel có sẵn mã và tên 30 quận, huyện, thị xã, một cột cho mỗi chỉ tiêu của "
-        "năm, kiểm tra dữ liệu ngay trong Excel và trang hướng dẫn.",
-        "en": "The Excel template lists the 30 districts with their codes, has a column for each "
+        "vi": "Mẫu Excel có sẵn mã và tên các đơn vị của bản đồ năm đó (30 quận, huyện, thị xã đến "
+        "năm 2024; 126 xã, phường từ năm 2025), một cột cho mỗi chỉ tiêu của năm, kiểm tra dữ liệu "
+        "ngay trong Excel và trang hướng dẫn.",
+        "en": "The Excel template lists the units of that year's map with their codes (the 30 "
+        "districts up to 2024; the 126 communes and wards from 2025), has a column for each "
         "indicator of the year, checks entries in Excel and has an instructions sheet.",
     },
     "template_year": {"vi": "Năm số liệu", "en": "Year of the figures"},
@@ -168,8 +171,27 @@ def s(key: str, lang: str, **values) -> str:
 
 
 def template_years() -> list[int]:
-    """Years a template can be made for, newest first (the 30-district map ends mid-2025)."""
-    return list(range(DISTRICT_MAP_LAST_PERIOD, FIRST_TEMPLATE_YEAR - 1, -1))
+    """Years a template can be made for, newest first: this year back to FIRST_TEMPLATE_YEAR,
+    each on its own map (the 126 communes and wards from 2025), leaving out a year whose map
+    has no indicator in the catalogue."""
+    return [year for year in range(latest_template_year(), FIRST_TEMPLATE_YEAR - 1, -1)
+            if template_indicators(year)]
+
+
+def template_year_label(year: int, lang: str) -> str:
+    """'2026 (126 xã, phường; nhiệm kỳ 2026–2031)', '2021 (nhiệm kỳ 2021–2026)', '2024'."""
+    notes = []
+    admin_map = template_map(year)
+    if admin_map.valid_from is not None:  # the map that is not the default of the older years
+        notes.append(admin_map.title[lang])
+    if year in ELECTION_YEARS:
+        notes.append(f"nhiệm kỳ {year}–{year + 5}" if lang == "vi" else f"{year}–{year + 5} term")
+    return f"{year} ({'; '.join(notes)})" if notes else str(year)
+
+
+def template_year_options(lang: str) -> dict[str, int]:
+    """The template-year list: label in `lang` -> year, newest first."""
+    return {template_year_label(year, lang): year for year in template_years()}
 
 
 def problems_frame(result: ImportResult, lang: str) -> pd.DataFrame:
@@ -317,8 +339,9 @@ class DataPage(Viewer):
                          f'<p class="data-text">{s("intro", lang)}</p>', lang))
         self._account = _html(pn.bind(self._account_html, lang), css_classes=["data-account-pane"])
         years = template_years()
-        self._year = pn.widgets.Select(options=years, value=years[0], width=160,
-                                       css_classes=["data-template-year"])
+        self._year = pn.widgets.Select(options=template_year_options(self.state.lang), value=years[0],
+                                       width=300, css_classes=["data-template-year"])
+        self._year_lang = self.state.lang
         self._download = pn.widgets.FileDownload(
             callback=self._template_file, filename=template_file_name(years[0], self.state.lang),
             color="primary", width=260, align="end", css_classes=["data-template-download"],
@@ -733,6 +756,9 @@ class DataPage(Viewer):
     def _relabel(self, _event=None) -> None:
         lang = self.state.lang
         self._year.label = s("template_year", lang)
+        if lang != self._year_lang:  # the labels name the map and the term in the page's language
+            self._year_lang = lang
+            self._year.param.update(options=template_year_options(lang), value=self._year.value)
         self._download.param.update(label=s("template_download", lang),
                                     filename=template_file_name(self._year.value, lang))
         if not self.editor:

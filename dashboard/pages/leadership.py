@@ -36,10 +36,11 @@ REAL_FIGURE_INDICATORS = (
     "women_city_council_candidates_pct", "women_city_council_pct", "women_district_council_pct",
     "women_commune_council_pct", "women_national_assembly_hanoi_pct", "women_national_assembly_pct",
 )
+# District councils end with the 2021-2026 term; commune-level candidates are counted from 2026-2031.
 TERM_SERIES = ("women_candidates_district_council_pct", "women_district_council_pct",
-               "women_commune_council_pct")
+               "women_candidates_commune_council_pct", "women_commune_council_pct")
 # One purple per council series, light to dark, as in the theme's other charts.
-SERIES_COLOURS = ("#c2a5cf", "#7b3294", "#40004b")
+SERIES_COLOURS = ("#e7d4e8", "#c2a5cf", "#7b3294", "#40004b")
 # How a bar shows the status of its figure without a hover: official is solid, provisional
 # lighter, illustrative lighter still and hatched.
 STATUS_FILL_ALPHA = {"official": 1.0, "provisional": 0.6, "illustrative": 0.35}
@@ -56,17 +57,19 @@ HEADINGS = {
                "trong danh sách ứng cử HĐND (nhiệm kỳ 2016–2021: NQ 1132/NQ-UBTVQH13; nhiệm kỳ "
                "2021–2026: NQ 1187/NQ-UBTVQH14; Luật 85/2015/QH13, Điều 9 khoản 3) và khoảng 30% nữ "
                "trúng cử HĐND nhiệm kỳ 2021–2026 (NQ 1187/NQ-UBTVQH14, Điều 2 khoản 3). Nhiệm kỳ "
-               "2016–2021 không có mục tiêu đã kiểm chứng cho tỷ lệ nữ trúng cử.",
+               "2016–2021 không có mục tiêu đã kiểm chứng cho tỷ lệ nữ trúng cử. Nhiệm kỳ 2026–2031: "
+               "chưa xác minh văn bản quy định tỷ lệ nữ, nên không vẽ mục tiêu.",
                "en": "Red mark: the target of that very term, drawn only on bars that have one: at "
                "least 35% women on People's Council candidate lists (2016–2021: Resolution "
                "1132/NQ-UBTVQH13; 2021–2026: Resolution 1187/NQ-UBTVQH14; Law 85/2015/QH13, art. "
                "9(3)) and about 30% women elected to People's Councils in 2021–2026 (Resolution "
                "1187/NQ-UBTVQH14, art. 2(3)). For 2016–2021 no verified target exists for the share "
-               "of women elected."},
+               "of women elected. For 2026–2031 the legal text of a quota is not verified, so no "
+               "target is drawn."},
     "status_key": {"vi": "Cột tô đặc: số liệu chính thức; cột nhạt: sơ bộ; cột nhạt có sọc chéo: minh họa "
-                   "(tính từ số liệu quận, huyện, thị xã sinh tự động).",
+                   "(tính từ số liệu quận, huyện, thị xã hoặc xã, phường sinh tự động).",
                    "en": "Solid bars: official figures; lighter bars: provisional; light hatched bars: "
-                   "illustrative (computed from generated district figures)."},
+                   "illustrative (computed from generated district, or commune and ward, figures)."},
     "legend_target": {"vi": "mục tiêu của nhiệm kỳ", "en": "target of the term"},
     "constituencies": {
         "vi": "Năm 2021, một số đơn vị bầu cử không có nữ trúng cử HĐND thành phố, trong đó có các "

@@ -77,7 +77,9 @@ CELLS = ["", " ", "Ba Đình", "Q. Hoàn Kiếm", "huyen soc son", "TX Sơn Tây
          "1", "271", "999", "2024", "2021", "2016", "2019", "2016-2021", "2026", "1999", "Có",
          "Không", "yes", "0", "1", "2", "35%", "35,5 %", "1.234", "1,5", "-1", "100", "101",
          "=1+1", "=SUM(A1:A3)", "nan", "inf", "1e9", "\ufeff", '"', "x" * 300, *DISTRICT_IDS,
-         "hn_districts_2014", "hn_city"]
+         "hn_districts_2014", "hn_city",
+         # Units and codes of the 2025 map, refused or accepted by the period of their row.
+         "00070", "09700", "70", "Phường Hoàn Kiếm", "xa ba vi", "hn_communes_2025", "2025"]
 
 cell_text = st.one_of(st.sampled_from(CELLS), st.text(max_size=8),
                       st.integers(-5, 3000).map(str))
@@ -246,7 +248,7 @@ def _template_rows(year: int) -> tuple[list[list], list[list]]:
 
 TEMPLATE_2024 = _template_rows(2024)
 NAMES = ["Quận Ba Đình", "ba dinh", "Quận Không Tồn Tại", "Huyện Ba Vì", "TX Sơn Tây", "",
-         "Hoàn Kiếm", "=A1"]
+         "Hoàn Kiếm", "=A1", "Phường Hoàn Kiếm", "Xã Ba Vì"]
 
 
 @st.composite
@@ -276,7 +278,7 @@ def template_edit(draw, width: int):
     if kind == "name":
         return row, 1, draw(st.sampled_from(NAMES))
     if kind == "code":
-        return row, 0, draw(st.sampled_from(["001", "1", 1, "999", "", "abc", 271]))
+        return row, 0, draw(st.sampled_from(["001", "1", 1, "999", "", "abc", 271, "00070", 9700]))
     return row, 2, draw(st.sampled_from([2024, 2021, "2016", 2026, "năm", None]))
 
 

@@ -118,3 +118,46 @@ def test_bad_periods(value):
 )
 def test_header_aliases(header, expected):
     assert nz.fixed_column(header) == expected
+
+
+# ------------------------------------------------------------ the 2025 map's units
+
+
+@pytest.fixture(scope="module")
+def communes() -> nz.DistrictIndex:
+    return nz.DistrictIndex.from_commune_list(geo.commune_unit_list())
+
+
+@pytest.mark.parametrize(
+    "text", ["Phường Hoàn Kiếm", "phuong hoan kiem", "P. Hoàn Kiếm", "P.Hoàn Kiếm", "Hoàn Kiếm",
+             "HOÀN KIẾM", "Hoan Kiem Ward", " hoàn kiếm "])
+def test_ward_names_with_or_without_diacritics_and_prefixes(communes, text):
+    assert communes.by_name(text).code == "00070"
+
+
+def test_a_district_prefix_does_not_name_a_ward(communes):
+    with pytest.raises(nz.Unreadable) as error:
+        communes.by_name("Quận Hoàn Kiếm")
+    assert "xã, phường" in error.value.vi and "commune or ward" in error.value.en
+
+
+@pytest.mark.parametrize(("value", "code"), [("00070", "00070"), ("70", "00070"), (70, "00070"),
+                                             (70.0, "00070"), ("'09700", "09700")])
+def test_ward_codes_with_or_without_their_zeros(communes, value, code):
+    assert communes.by_code(value).code == code
+
+
+@pytest.mark.parametrize(("value", "length"), [("001", 3), ("00004", 5), ("09700", 5), ("10465", 5),
+                                               ("'001", 3), ("271", None), (271, None), ("4", None)])
+def test_a_code_written_with_its_zeros_says_its_map(value, length):
+    assert nz.written_code_length(value) == length
+
+
+def test_a_short_name_two_units_share_asks_for_the_full_name():
+    units = [nz.District("00001", "Yên Lạc", "Phường Yên Lạc", "phường", "Yen Lac", "hn_communes_2025"),
+             nz.District("00002", "Yên Lạc", "Xã Yên Lạc", "xã", "Yen Lac", "hn_communes_2025")]
+    index = nz.DistrictIndex(units, geo.maps.COMMUNE_MAP)
+    assert index.by_name("Xã Yên Lạc").code == "00002"
+    with pytest.raises(nz.Unreadable) as error:
+        index.by_name("Yên Lạc")
+    assert "Phường Yên Lạc, Xã Yên Lạc" in error.value.vi and "full name" in error.value.en

@@ -151,8 +151,10 @@ def test_wrong_map(db, fingerprint):
                     header="district,period,indicator_id,value,map_id")
     result = rejected(db, fingerprint, data)
     assert_located(problem(result, "wrong_map"), file="bad.csv", row=2, column="E (map_id)",
-                   vi="chỉ nhận số liệu của bản đồ quận, huyện", en="only figures of the "
-                   "district map")
+                   value="hn_communes_2025",
+                   vi="kỳ 2024 thuộc bản đồ 30 quận, huyện, thị xã (hn_districts_2014), không phải "
+                   "hn_communes_2025", en="period 2024 belongs to the map of 30 districts "
+                   "(hn_districts_2014), not hn_communes_2025")
 
 
 # --------------------------------------------------------------------- values
@@ -295,11 +297,12 @@ def test_term_indicator_outside_an_election_year(db, fingerprint):
                    "year")
 
 
-def test_period_after_the_district_map_ended(db, fingerprint):
-    result = rejected(db, fingerprint, long_csv("Ba Vì,2026,trainees,300,,,"))
-    assert_located(problem(result, "period_after_map"), file="bad.csv", row=2,
-                   column="B (period)", value="2026", vi="chỉ dùng đến 30/06/2025",
-                   en="valid until 30 June 2025")
+def test_district_indicator_in_a_period_of_the_commune_map(db, fingerprint):
+    # trainees is counted per district only; 2026 is drawn on the 126 communes and wards.
+    result = rejected(db, fingerprint, long_csv("Xã Ba Vì,2026,trainees,300,,,"))
+    assert_located(problem(result, "wrong_level"), file="bad.csv", row=2,
+                   column="D (value)", value="300", vi="không có số liệu trên bản đồ 126 xã, phường",
+                   en="not observed on the map of 126 communes and wards")
 
 
 @pytest.mark.parametrize("year", ["1999", "2040"])

@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 
 from dashboard import auth
 from dashboard.importer import build_template
+from dashboard.pages.data import template_years
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
@@ -134,7 +135,7 @@ def test_viewer_sees_template_and_history_but_no_upload(server, page, console_er
 
     with page.expect_download() as download:
         page.locator(".data-template-download button").click()
-    assert download.value.suggested_filename == "mau-nhap-lieu-2025.xlsx"
+    assert download.value.suggested_filename == f"mau-nhap-lieu-{template_years()[0]}.xlsx"
 
     page.locator(".data-sign-in").click()
     expect(page.locator("h1")).to_have_text("Đăng nhập biên tập viên")
