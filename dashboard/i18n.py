@@ -680,6 +680,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The text setting a quota of women candidates for the 2026–2031 term has not been verified: no "
         "target is applied.",
     },
+    # HC: the explorer on both maps
+    "ranking_cut": {
+        "vi": "Hiển thị {keep} đơn vị đứng đầu, {keep} đơn vị đứng cuối bảng xếp hạng và đơn vị đang chọn, "
+        "trong số {count} đơn vị có số liệu; danh sách đầy đủ ở chế độ xem Bảng.",
+        "en": "Showing the top {keep}, the bottom {keep} and the selected unit of the {count} units "
+        "with data; the Table view has the full list.",
+    },
+    "ranking_cut_answers": {
+        "vi": "Hiển thị {keep} đơn vị đầu và {keep} đơn vị cuối danh sách (theo câu trả lời) cùng đơn vị đang "
+        "chọn, trong số {count} đơn vị có số liệu; danh sách đầy đủ ở chế độ xem Bảng.",
+        "en": "Showing the first {keep} and the last {keep} units (by answer) and the selected unit, of the "
+        "{count} units with data; the Table view has the full list.",
+    },
+    "communes_with_yes": {"vi": "xã, phường có", "en": "communes and wards with yes"},
+    "ranking_units_count": {
+        "vi": "{count} đơn vị (xem chế độ xem Bảng)",
+        "en": "{count} units (see the Table view)",
+    },
+    "map_changed": {"vi": "đổi bản đồ 01/07/2025", "en": "map changed 1 July 2025"},
+    "map_shown": {"vi": "Bản đồ", "en": "Map"},
+    "map_why_changed": {"vi": "Vì sao bản đồ thay đổi?", "en": "Why did the map change?"},
+    "unit_cleared": {
+        "vi": "{unit} không có trên bản đồ {map} của kỳ {period} nên đã được bỏ chọn. "
+        "Hãy chọn một đơn vị trên bản đồ này.",
+        "en": "{unit} is not on the map of {map} used for {period}, so it is no longer selected. "
+        "Pick a unit on this map.",
+    },
     # HB: the level of the 126-unit map, as the methods page lists an indicator's levels
     "methods_level_commune": {"vi": "xã, phường (từ 01/07/2025)", "en": "commune or ward (from 1 July 2025)"},
 }

@@ -93,7 +93,7 @@ def view_element(snapshot: IndicatorSnapshot, view: str) -> hv.Element:
     lang = snapshot.state.lang
     with common.bokeh_backend():
         if view == "map":
-            return choropleth_element(common.map_units(snapshot), snapshot.display, lang)
+            return choropleth_element(common.map_units(snapshot), snapshot.display, lang, common.shown_map(snapshot).id)
         if view == "chart":
             return ranking_element(
                 snapshot.display,
@@ -102,6 +102,7 @@ def view_element(snapshot: IndicatorSnapshot, view: str) -> hv.Element:
                 snapshot.state.district,
                 snapshot.city,
                 snapshot.target,
+                map_id=snapshot.map.id,
             )
     raise ValueError(f"Unknown view {view!r}; expected one of {', '.join(VIEWS)}")
 

@@ -1,4 +1,4 @@
-"""The district choropleth: polygons are sent once, then only values and colours change."""
+"""The choropleth on either map: each map's polygons are sent once, then only values and colours change."""
 
 from __future__ import annotations
 
@@ -14,41 +14,60 @@ from bokeh.models import ColumnDataSource, DataRange1d, HoverTool, TapTool
 from bokeh.plotting import figure
 from panel.viewable import Viewer
 
-from .. import geo
-from ..i18n import t
+from ..i18n import t, unit_noun
+from ..maps import DISTRICT_MAP, MAPS
 from ..model.display import VALUE_COLUMNS
 from ..model.snapshot import IndicatorSnapshot
 from ..state import DashboardState
 from .legend import legend_html
+from .packed_shapes import unpacked_fields
 
 # Pixels. Tall enough to tell the small inner-city districts apart on a laptop.
 MAP_HEIGHT = 560
 
 
+def polygon_parts(geometry) -> list:
+    """The polygons of a unit: one for most, several for a MultiPolygon (two units of the 126-unit map)."""
+    return list(geometry.geoms) if geometry.geom_type == "MultiPolygon" else [geometry]
+
+
 def polygon_records(districts: gpd.GeoDataFrame, display: pd.DataFrame) -> list[dict]:
-    """HoloViews polygon dictionaries: one per district, exterior ring plus holes."""
+    """HoloViews polygon dictionaries: one per unit, exterior rings plus holes.
+
+    The parts of a MultiPolygon are joined with a NaN row, which HoloViews reads as separate
+    polygons of one shape, each with its own list of holes.
+    """
+    if "code" in districts and "code" in display and list(districts["code"]) != list(display["code"]):
+        # A display of one map drawn over the other's units would colour the wrong places.
+        raise ValueError(f"the {len(display)} values are not for these {len(districts)} units, in this order")
     records = []
     for geometry, row in zip(districts.geometry, display.to_dict("records")):
+        parts = polygon_parts(geometry)
+        separator = np.full((1, 2), np.nan)
+        exteriors = [np.asarray(part.exterior.coords)[:, :2] for part in parts]
+        joined = np.concatenate([piece for ring in exteriors for piece in (ring, separator)][:-1])
         records.append({
-            ("x", "y"): np.asarray(geometry.exterior.coords),
-            "holes": [[np.asarray(ring.coords) for ring in geometry.interiors]],
+            ("x", "y"): joined,
+            "holes": [[np.asarray(ring.coords)[:, :2] for ring in part.interiors] for part in parts],
             **row,
         })
     return records
 
 
-def map_tooltips(lang: str) -> list[tuple[str, str]]:
-    """What a tap or hover on a district shows, in the same words on screen and in exports."""
+def map_tooltips(lang: str, map_id: str = DISTRICT_MAP.id) -> list[tuple[str, str]]:
+    """What a tap or hover on a unit shows, in the same words on screen and in exports."""
     return [
-        (t("district", lang), "@{name}"),
+        (unit_noun(map_id, lang), "@{name}"),
         (t("value", lang), "@{value_label}"),
         ("n/N", "@{ratio}"),
         (t("status", lang), "@{status_label}"),
     ]
 
 
-def choropleth_element(districts: gpd.GeoDataFrame, display: pd.DataFrame, lang: str) -> hv.Polygons:
-    """A choropleth of `display` values over `districts` (both in map order); no tiles.
+def choropleth_element(
+    districts: gpd.GeoDataFrame, display: pd.DataFrame, lang: str, map_id: str = DISTRICT_MAP.id
+) -> hv.Polygons:
+    """A choropleth of `display` values over `districts` (the units of `map_id`, both in map order); no tiles.
 
     For notebooks and exports. The live map draws the same columns with `choropleth_figure`.
     """
@@ -56,9 +75,9 @@ def choropleth_element(districts: gpd.GeoDataFrame, display: pd.DataFrame, lang:
     return hv.Polygons(polygon_records(districts, display[vdims]), vdims=vdims).opts(
         color="color",
         line_color="white",
-        line_width=1,
+        line_width=1 if len(districts) <= 40 else 0.5,
         tools=["tap", "hover"],
-        hover_tooltips=map_tooltips(lang),
+        hover_tooltips=map_tooltips(lang, map_id),
         xaxis=None,
         yaxis=None,
         data_aspect=1,
@@ -72,27 +91,18 @@ def choropleth_element(districts: gpd.GeoDataFrame, display: pd.DataFrame, lang:
     )
 
 
-@functools.lru_cache(maxsize=4)
-def polygon_coordinates(districts_id: int) -> tuple[list, list]:
-    """Bokeh multi-polygon coordinates of the display geometry, built once per process."""
-    districts = geo.display_districts()
-    xs, ys = [], []
-    for geometry in districts.geometry:
-        rings = [geometry.exterior, *geometry.interiors]
-        xs.append([[np.asarray(ring.coords)[:, 0] for ring in rings]])
-        ys.append([[np.asarray(ring.coords)[:, 1] for ring in rings]])
-    return xs, ys
+def value_columns(display: pd.DataFrame) -> dict[str, list]:
+    """The columns that change with indicator, period and language: all a period change sends."""
+    return {"code": display["code"].tolist(), **{column: display[column].tolist() for column in VALUE_COLUMNS}}
 
 
-def choropleth_figure(display: pd.DataFrame, lang: str) -> tuple[figure, ColumnDataSource, HoverTool]:
-    """The live map as a Bokeh figure: coordinates from the process cache, values from `display`.
+def empty_columns() -> dict[str, list]:
+    """A map's source before it is first shown."""
+    return {column: [] for column in ("code", *VALUE_COLUMNS)}
 
-    Drawn directly with Bokeh rather than through HoloViews: the view only ever patches value
-    columns afterwards, and building 30 polygons through HoloViews took seconds per page.
-    """
-    xs, ys = polygon_coordinates(id(geo.display_districts()))
-    source = ColumnDataSource({"xs": xs, "ys": ys, "code": display["code"].tolist(),
-                               **{column: display[column].tolist() for column in VALUE_COLUMNS}})
+
+def map_figure() -> figure:
+    """The empty map figure: no axes, no grid, pan, zoom and reset above it."""
     plot = figure(
         sizing_mode="stretch_width", height=MAP_HEIGHT, match_aspect=True,
         tools="pan,wheel_zoom,reset", toolbar_location="above", x_axis_type=None, y_axis_type=None,
@@ -101,31 +111,92 @@ def choropleth_figure(display: pd.DataFrame, lang: str) -> tuple[figure, ColumnD
     plot.grid.visible = False
     plot.x_range = DataRange1d(range_padding=0.05)
     plot.y_range = DataRange1d(range_padding=0.05)
-    renderer = plot.multi_polygons(
-        "xs", "ys", source=source, fill_color="color", line_color="white", line_width=1,
-        selection_line_color="#111111", selection_line_width=3, selection_fill_alpha=1.0,
-        # Unselected districts keep their legend colour; the outline alone marks the selection.
-        nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0, nonselection_line_color="white",
-    )
-    tap = TapTool(renderers=[renderer])
-    hover = HoverTool(renderers=[renderer], tooltips=map_tooltips(lang))
-    plot.add_tools(tap, hover)
-    plot.toolbar.active_tap = tap
     plot.toolbar.logo = None
-    return plot, source, hover
+    return plot
+
+
+def add_map_renderer(plot: figure, source: ColumnDataSource, map_id: str):
+    """One map's polygons on `plot`, unpacked in the browser from its flat int16 arrays
+    (views.packed_shapes): the shapes travel with this renderer, once; `source` holds values only.
+
+    Borders are thinner where units are many and small.
+    """
+    xs, ys = unpacked_fields(map_id)
+    return plot.multi_polygons(
+        xs=xs, ys=ys, source=source, fill_color="color", line_color="white",
+        line_width=1 if MAPS[map_id].unit_count <= 40 else 0.5,
+        selection_line_color="#111111", selection_line_width=3, selection_fill_alpha=1.0,
+        # Unselected units keep their legend colour; the outline alone marks the selection.
+        nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0, nonselection_line_color="white",
+        name=f"map-{map_id}",
+    )
+
+
+class MapFigure:
+    """The served map: one figure, and per administrative map one source of values and one renderer.
+
+    A map's renderer, which carries its shapes, is added when the map is first shown, so its
+    polygons are sent once and only if needed. Afterwards a change of indicator or period sends
+    value columns only, and a change of map toggles which renderer is visible and tappable.
+    """
+
+    def __init__(self, lang: str):
+        self.figure = map_figure()
+        # Every map's source exists from the start (empty), so that views can follow its taps.
+        self.sources = {map_id: ColumnDataSource(empty_columns()) for map_id in MAPS}
+        self.renderers: dict = {}
+        self.tap = TapTool(renderers=[])
+        self.hover = HoverTool(renderers=[], tooltips=map_tooltips(lang))
+        self.figure.add_tools(self.tap, self.hover)
+        self.figure.toolbar.active_tap = self.tap
+        self.map_id = ""
+
+    def show(self, map_id: str, display: pd.DataFrame, lang: str) -> ColumnDataSource:
+        """Draw `display` on the map `map_id`; returns that map's source."""
+        source = self.sources[map_id]
+        # Only value columns travel to the browser; the shapes stay where they are.
+        source.data.update(value_columns(display))
+        if map_id not in self.renderers:
+            self.renderers[map_id] = add_map_renderer(self.figure, source, map_id)
+        if map_id != self.map_id:
+            for other, renderer in self.renderers.items():
+                renderer.visible = other == map_id
+            # Only the map shown answers taps and hovers, and frames the view.
+            shown = [self.renderers[map_id]]
+            self.tap.renderers = shown
+            self.hover.renderers = shown
+            self.figure.x_range.renderers = shown
+            self.figure.y_range.renderers = shown
+            self.map_id = map_id
+        self.hover.tooltips = map_tooltips(lang, map_id)
+        return source
+
+
+def choropleth_figure(
+    display: pd.DataFrame, lang: str, map_id: str = DISTRICT_MAP.id
+) -> tuple[figure, ColumnDataSource, HoverTool]:
+    """A single-map live figure (for notebooks and embedding): coordinates from the process cache."""
+    chart = MapFigure(lang)
+    source = chart.show(map_id, display, lang)
+    return chart.figure, source, chart.hover
 
 
 class ChoroplethView(Viewer):
-    """The live map. A click or a new indicator patches value columns of the drawn polygons."""
+    """The live map. A tap or a new indicator patches value columns of the drawn polygons."""
 
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values to draw.")
     browser_tap = param.Callable(default=None, doc="Told of a tap the browser has already shown.")
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.figure, self.source, self._hover = choropleth_figure(self.snapshot.display, self.state.lang)
+        self.chart = MapFigure(self.state.lang)
+        self.figure = self.chart.figure
+        self.chart.show(self.snapshot.map.id, self.snapshot.display, self.state.lang)
+        # True while the server itself moves a selection: that is no tap to report.
+        self._syncing = False
         self.source.selected.indices = self._selected_indices()
-        self.source.selected.on_change("indices", self._on_tap)
+        for map_id, source in self.sources.items():
+            source.selected.on_change("indices", functools.partial(self._on_tap, map_id))
         # stretch_width, not stretch_both: a height-stretching pane inside a scrolling page
         # collapses every plot around it to zero height.
         self._pane = pn.pane.Bokeh(self.figure, sizing_mode="stretch_width", height=MAP_HEIGHT,
@@ -137,24 +208,51 @@ class ChoroplethView(Viewer):
     def state(self) -> DashboardState:
         return self.snapshot.state
 
+    @property
+    def sources(self) -> dict[str, ColumnDataSource]:
+        """Every map's source, by map id: a tap on any of them selects a unit."""
+        return self.chart.sources
+
+    @property
+    def source(self) -> ColumnDataSource:
+        """The source of the map shown."""
+        return self.chart.sources[self.chart.map_id]
+
+    @property
+    def _hover(self) -> HoverTool:
+        return self.chart.hover
+
     def _selected_indices(self) -> list[int]:
         matches = np.flatnonzero(self.snapshot.display["code"].to_numpy() == self.state.district)
         return [int(i) for i in matches]
 
     def _on_values_change(self, *_events) -> None:
-        # Only value columns travel to the browser; xs/ys stay where they are.
-        self.source.data.update({column: self.snapshot.display[column].tolist() for column in VALUE_COLUMNS})
-        self._hover.tooltips = map_tooltips(self.state.lang)
+        previous = self.chart.map_id
+        self.chart.show(self.snapshot.map.id, self.snapshot.display, self.state.lang)
+        if previous != self.chart.map_id:
+            # The hidden map keeps no selection: coming back to it must not show a stale outline.
+            self._select(self.sources[previous], [])
+        self._on_district_change()
 
     def _on_district_change(self, *_events) -> None:
-        indices = self._selected_indices()
-        if self.source.selected.indices != indices:
-            self.source.selected.indices = indices
+        self._select(self.source, self._selected_indices())
 
-    def _on_tap(self, _attr, _old, new) -> None:
-        codes = self.snapshot.display["code"].tolist()
+    def _select(self, source: ColumnDataSource, indices: list[int]) -> None:
+        if source.selected.indices != indices:
+            self._syncing = True
+            try:
+                source.selected.indices = indices
+            finally:
+                self._syncing = False
+
+    def _on_tap(self, map_id: str, _attr, _old, new) -> None:
+        if self._syncing or map_id != self.chart.map_id:
+            return  # the server moved the selection, or a hidden map's: not a tap
+        codes = self.source.data["code"]
         code = codes[new[0]] if new else ""
-        if self.browser_tap is not None and code != self.state.district:
+        if code == self.state.district:
+            return
+        if self.browser_tap is not None:
             self.browser_tap(code)
         self.state.district = code
 

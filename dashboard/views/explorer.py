@@ -15,7 +15,7 @@ from .choropleth import ChoroplethView, legend_pane
 from .controls import IndicatorControls
 from .district_card import DistrictCard
 from .export_buttons import ExportButtons
-from .notices import attribution, illustrative_notice, no_district_data_notice
+from .notices import attribution, cleared_unit_notice, illustrative_notice, map_info, no_district_data_notice
 from .ranking import RankingView
 from .table import TableView
 from .trend import TrendView
@@ -40,14 +40,17 @@ class IndicatorExplorer(Viewer):
         self.snapshot = snapshot = IndicatorSnapshot(state=state, data=self.data)
         in_view = {view: pn.bind(lambda current, view=view: current == view, state.param.view)
                    for view in ("map", "chart", "table")}
-        # A tap on the map or a bar shows its district's card in the browser; the server follows.
+        # A tap on the map or a bar shows its unit's card in the browser; the server follows.
+        # The map has one source per administrative map: each one's taps show cards.
         card = DistrictCard(snapshot=snapshot)
         choropleth = ChoroplethView(snapshot=snapshot, browser_tap=card.shown_in_browser)
         ranking = RankingView(snapshot=snapshot, browser_tap=card.shown_in_browser)
-        card.follow_taps(choropleth.source, clears=True)
+        for source in choropleth.sources.values():
+            card.follow_taps(source, clears=True)
         card.follow_taps(ranking.chart.source, clears=False)
+        self.map_info = map_info(snapshot)
         map_column = pn.Column(
-            choropleth, legend_pane(snapshot), attribution(state.param.lang),
+            self.map_info, choropleth, legend_pane(snapshot), attribution(state.param.lang, snapshot),
             css_classes=["map-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
             visible=in_view["map"],
         )
@@ -63,7 +66,9 @@ class IndicatorExplorer(Viewer):
         )
         self._layout = pn.Column(
             self.controls,
+            # unit search box (HD)
             illustrative_notice(snapshot),
+            cleared_unit_notice(snapshot),
             no_district_data_notice(snapshot),
             gap_note,
             # A wrapping Row rather than a FlexBox: nested FlexBoxes collapse Bokeh plots to zero size.

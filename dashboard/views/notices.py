@@ -1,12 +1,14 @@
-"""Notices that must stay visible: illustrative data, missing district data, boundary attribution."""
+"""Notices that must stay visible: illustrative data, missing data, which map is shown, boundary attribution."""
 
 from __future__ import annotations
+
+import html as html_escape
 
 import pandas as pd
 import panel as pn
 
-from ..geo import BOUNDARY_ATTRIBUTION
-from ..i18n import t
+from ..i18n import format_period, t, t_map
+from ..maps import DISTRICT_MAP, MAPS, REFORM_NOTE, AdministrativeMap
 from ..model.snapshot import IndicatorSnapshot
 
 
@@ -16,8 +18,11 @@ def illustrative_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:
     def visible(display: pd.DataFrame) -> bool:
         return snapshot.shows_illustrative
 
+    def text(lang: str, _display) -> str:
+        return f"⚠ **{t_map('illustrative_notice', lang, snapshot.map.id)}**"
+
     return pn.pane.Alert(
-        pn.bind(lambda lang: f"⚠ **{t('illustrative_notice', lang)}**", snapshot.state.param.lang),
+        pn.bind(text, snapshot.state.param.lang, snapshot.param.display),
         alert_type="warning",
         visible=pn.bind(visible, snapshot.param.display),
         sizing_mode="stretch_width",
@@ -26,20 +31,95 @@ def illustrative_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:
 
 
 def no_district_data_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:
-    """Explains an all-grey map instead of leaving the user to guess."""
+    """Explains an all-grey map instead of leaving the user to guess, in the words of the map shown."""
+
+    def text(lang: str, _display) -> str:
+        return t_map("no_district_data", lang, snapshot.map.id)
+
     return pn.pane.Alert(
-        pn.bind(lambda lang: t("no_district_data", lang), snapshot.state.param.lang),
+        pn.bind(text, snapshot.state.param.lang, snapshot.param.display),
         alert_type="info",
         visible=pn.bind(lambda display: bool(display["value"].isna().all()), snapshot.param.display),
         sizing_mode="stretch_width",
     )
 
 
-def attribution(lang_param) -> pn.pane.HTML:
-    """The boundary licence attribution, required wherever the map is shown."""
-    return pn.pane.HTML(
-        pn.bind(lambda lang: f'<div class="attribution">{BOUNDARY_ATTRIBUTION[lang]}</div>', lang_param),
+def attribution_html(lang: str, shown_map=DISTRICT_MAP) -> str:
+    """The attribution of the boundaries of `shown_map` (an AdministrativeMap)."""
+    return f'<div class="attribution" data-map="{shown_map.id}">{shown_map.attribution[lang]}</div>'
+
+
+def attribution(lang_param, snapshot: IndicatorSnapshot | None = None) -> pn.pane.HTML:
+    """The boundary licence attribution of the map shown, required wherever a map is drawn.
+
+    Without a snapshot, the district map's (pages that only ever draw the 30 districts).
+    """
+    if snapshot is None:
+        return pn.pane.HTML(pn.bind(attribution_html, lang_param), sizing_mode="stretch_width")
+
+    def html(lang: str, _display) -> str:
+        return attribution_html(lang, snapshot.map)
+
+    return pn.pane.HTML(pn.bind(html, lang_param, snapshot.param.display), sizing_mode="stretch_width")
+
+
+def map_info_html(shown_map: AdministrativeMap, lang: str) -> str:
+    """Which map is drawn and the dates it is valid, with why the map changed folded underneath."""
+    return (
+        f'<div class="map-info" data-map="{shown_map.id}" style="font-size:0.92rem;line-height:1.45">'
+        f'<b>{t("map_shown", lang)}: {html_escape.escape(shown_map.title[lang])}</b> '
+        f'({html_escape.escape(shown_map.valid_dates(lang))})'
+        f'<details style="margin-top:2px"><summary style="cursor:pointer;color:#5b2a86">'
+        f'{t("map_why_changed", lang)}</summary>'
+        f'<div style="font-size:0.88rem;color:#333">{html_escape.escape(REFORM_NOTE[lang])}</div></details></div>'
+    )
+
+
+def map_info(snapshot: IndicatorSnapshot) -> pn.pane.HTML:
+    """`map_info_html` of the map the snapshot draws, next to the map."""
+
+    def html(lang: str, _display) -> str:
+        return map_info_html(snapshot.map, lang)
+
+    return pn.pane.HTML(pn.bind(html, snapshot.state.param.lang, snapshot.param.display),
+                        sizing_mode="stretch_width", css_classes=["map-info-pane"], margin=(0, 10))
+
+
+def unit_label(units: pd.DataFrame, code: str, lang: str) -> str:
+    """'Quận Ba Đình (001)' in Vietnamese, 'Ba Đình (001)' in English; the code alone if unknown."""
+    rows = units[units["code"] == code]
+    if rows.empty:
+        return code
+    name = rows.iloc[0]["full_name_vi" if lang == "vi" else "name_vi"]
+    return f"{name} ({code})"
+
+
+def cleared_unit_text(snapshot: IndicatorSnapshot, lang: str) -> str:
+    """Why the selected unit went away: the new period's map does not have it. Empty if none."""
+    code = snapshot.cleared_unit
+    if not code:
+        return ""
+    from_map = next((m for m in MAPS.values() if m.accepts_code(code)), None)
+    name = unit_label(snapshot.data.units(from_map.id), code, lang) if from_map is not None else code
+    period = format_period(snapshot.state.year, snapshot.indicator.frequency, lang)
+    return t("unit_cleared", lang).format(unit=name, map=snapshot.map.title[lang], period=period)
+
+
+def cleared_unit_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:
+    """Shown when a period change cleared a unit the new map lacks, until another unit is picked."""
+
+    def text(lang: str, _display, _district) -> str:
+        return cleared_unit_text(snapshot, lang)
+
+    def visible(_display, district: str) -> bool:
+        return bool(snapshot.cleared_unit) and not district
+
+    return pn.pane.Alert(
+        pn.bind(text, snapshot.state.param.lang, snapshot.param.display, snapshot.state.param.district),
+        alert_type="info",
+        visible=pn.bind(visible, snapshot.param.display, snapshot.state.param.district),
         sizing_mode="stretch_width",
+        css_classes=["cleared-unit-notice"],
     )
 
 

@@ -1,10 +1,15 @@
-"""The ranking chart: districts sorted by value, with the target and the city value drawn."""
+"""The ranking chart: units sorted by value, with the target and the city value drawn.
+
+On a map of many units (the 126 communes and wards) it shows the best and worst ten and the
+selected unit; the table view holds the full list.
+"""
 
 from __future__ import annotations
 
 import html
 
 import holoviews as hv
+import numpy as np
 import pandas as pd
 import panel as pn
 import param
@@ -14,7 +19,8 @@ from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
 from ..data import CityValue
-from ..i18n import format_period, format_ratio, format_value, sentence_case, t
+from ..i18n import format_period, format_ratio, format_value, sentence_case, t, unit_noun
+from ..maps import COMMUNE_MAP, DISTRICT_MAP, MAPS
 from ..model.councils import lacking_data, without_council
 from ..model.rank import ranked
 from ..model.snapshot import IndicatorSnapshot
@@ -25,6 +31,46 @@ TARGET_COLOUR = "#c2185b"
 CITY_COLOUR = "#444444"
 SELECTED_LINE = "#111111"
 BAR_HEIGHT_PX = 19
+# Above this many ranked units a full ranking is too tall to read (126 bars are 2.4 m of
+# screen) and too heavy to send; the 30 districts stay whole.
+CUT_ABOVE = 40
+# Bars kept at each end of a cut ranking: with the selected unit at most 21, one phone screen.
+CUT_KEEP = 10
+# Above this many units without data the note gives their number, not their names.
+MISSING_NAMES_MAX = 12
+GAP_COLOUR = "#555555"
+
+
+def display_map_id(display: pd.DataFrame) -> str:
+    """The map whose units `display` lists, told by the length of its codes (3 or 5 digits)."""
+    codes = display["code"].tolist()
+    return next((m.id for m in MAPS.values() if codes and m.accepts_code(codes[0])), DISTRICT_MAP.id)
+
+
+def ranking_cut(rows: pd.DataFrame, selected_code: str = "", keep: int = CUT_KEEP,
+                above: int = CUT_ABOVE) -> pd.DataFrame:
+    """The rows a ranking shows, in the order given (`ranking_rows`, best last).
+
+    Up to `above` rows, all of them; beyond, the first and last `keep` and the selected unit
+    wherever it ranks. The one rule for the screen and the exports.
+    """
+    if len(rows) <= above:
+        return rows
+    positions = {*range(keep), *range(len(rows) - keep, len(rows))}
+    positions.update(int(i) for i in np.flatnonzero(rows["code"].to_numpy() == selected_code))
+    return rows.iloc[sorted(positions)]
+
+
+def is_cut(display: pd.DataFrame) -> bool:
+    """True when the ranking of `display` leaves units out (see `ranking_cut`)."""
+    return int(display["value"].notna().sum()) > CUT_ABOVE
+
+
+def cut_gaps(shown: pd.DataFrame, rows: pd.DataFrame) -> list[int]:
+    """Where ranks are skipped between drawn bars: bar positions (0 lowest) that a gap line sits under."""
+    place = {code: i for i, code in enumerate(rows["code"])}
+    order = [place[code] for code in shown["code"]]
+    return [i for i in range(1, len(order)) if order[i] - order[i - 1] > 1]
 
 
 def ranking_rows(display: pd.DataFrame, indicator: Indicator, selected_code: str = "") -> pd.DataFrame:
@@ -46,9 +92,9 @@ def ranking_height(rows: int) -> int:
     return max(260, BAR_HEIGHT_PX * rows + 70)
 
 
-def ranking_tooltips(lang: str) -> list[tuple[str, str]]:
+def ranking_tooltips(lang: str, map_id: str = DISTRICT_MAP.id) -> list[tuple[str, str]]:
     """What hovering a bar shows, on screen and in the HTML export alike."""
-    return [(t("district", lang), "@{name}"), (t("value", lang), "@{value_label}"),
+    return [(unit_noun(map_id, lang), "@{name}"), (t("value", lang), "@{value_label}"),
             ("n/N", "@{ratio}"), (t("status", lang), "@{status_label}")]
 
 
@@ -59,20 +105,21 @@ def ranking_element(
     selected_code: str = "",
     city: CityValue | None = None,
     target: Target | None = None,
+    map_id: str = DISTRICT_MAP.id,
 ) -> hv.Overlay:
-    """Horizontal bars of every district with data, plus target and city lines where they apply."""
-    rows = ranking_rows(display, indicator, selected_code)
+    """Horizontal bars of the units with data (cut by `ranking_cut`), plus target and city lines."""
+    rows = ranking_cut(ranking_rows(display, indicator, selected_code), selected_code)
     value_label = ranking_value_label(indicator, lang)
     # Dimension names and labels stay fixed across indicators and languages: HoloViews keys
     # the ranges of a DynamicMap by them. Axis titles are set as plot options instead.
     bars = hv.Bars(rows, kdims=["name"], vdims=["length", *BAR_COLUMNS]).opts(
         invert_axes=True,
-        xlabel=t("district", lang),  # with inverted axes, xlabel names the district axis
+        xlabel=unit_noun(map_id, lang),  # with inverted axes, xlabel names the unit axis
         ylabel=value_label,
         tools=["tap", "hover"],
         active_tools=["tap"],
         default_tools=["reset"],
-        hover_tooltips=ranking_tooltips(lang),
+        hover_tooltips=ranking_tooltips(lang, map_id),
         nonselection_alpha=1.0,
         responsive=True,
         height=ranking_height(len(rows)),
@@ -98,12 +145,21 @@ def ranking_note_html(
     display: pd.DataFrame, indicator: Indicator, period: int, lang: str,
     city: CityValue | None, target: Target | None,
 ) -> str:
-    """What the lines mean, the city value with n/N, and which districts have no data."""
+    """What the lines mean, the city value with n/N, and which units have no data.
+
+    When the ranking is cut, it first says so and where the full list is.
+    """
     parts = []
+    if is_cut(display):
+        reporting = int(display["value"].notna().sum())
+        # Yes/no answers have no top and bottom: the bars are the first and last in answer order.
+        key = "ranking_cut_answers" if indicator.is_boolean else "ranking_cut"
+        parts.append(f'<span class="ranking-cut">{t(key, lang).format(keep=CUT_KEEP, count=reporting)}</span>')
     if city is not None:
         ratio = format_ratio(city.numerator, city.denominator, lang)
         city_text = format_value(city.value, "percent" if indicator.kind == "boolean" else indicator.kind, lang)
-        yes_text = f" {t('districts_with_yes', lang)}" if indicator.kind == "boolean" else ""
+        with_yes = "communes_with_yes" if display_map_id(display) == COMMUNE_MAP.id else "districts_with_yes"
+        yes_text = f" {t(with_yes, lang)}" if indicator.kind == "boolean" else ""
         parts.append(
             f'<span class="line-key city">- -</span> {t("city_value", lang)} '
             f'{html.escape(format_period(period, indicator.frequency, lang))}: '
@@ -120,11 +176,18 @@ def ranking_note_html(
         parts.append(f'{t("target", lang)}: {no_target_text(indicator, lang)}')
     missing = display[lacking_data(display)]["name"].tolist()
     if missing:
-        parts.append(f'<i>{t("no_data", lang).capitalize()}:</i> {html.escape(", ".join(missing))}')
+        parts.append(f'<i>{t("no_data", lang).capitalize()}:</i> {_names_or_count(missing, lang)}')
     no_council = display[without_council(display)]["name"].tolist()
     if no_council:
-        parts.append(f'<i>{sentence_case(t("status_no_council", lang))}:</i> {html.escape(", ".join(no_council))}')
+        parts.append(f'<i>{sentence_case(t("status_no_council", lang))}:</i> {_names_or_count(no_council, lang)}')
     return '<div class="ranking-note">' + "<br>".join(parts) + "</div>"
+
+
+def _names_or_count(names: list[str], lang: str) -> str:
+    """A few names in full; many as their number, which the table view lists."""
+    if len(names) <= MISSING_NAMES_MAX:
+        return html.escape(", ".join(names))
+    return t("ranking_units_count", lang).format(count=len(names))
 
 
 def ranking_columns(rows: pd.DataFrame) -> dict[str, list]:
@@ -176,10 +239,20 @@ class RankingFigure:
                               line_dash="dashed", visible=False)
         self.figure.add_layout(self.target_line)
         self.figure.add_layout(self.city_line)
+        # Where a cut ranking skips ranks (see `ranking_cut`): at most two places, around the
+        # selected unit in the middle.
+        self.gap_lines = [Span(dimension="width", location=0, line_color=GAP_COLOUR, line_width=2,
+                               line_dash="dashed", visible=False) for _ in range(2)]
+        for span in self.gap_lines:
+            self.figure.add_layout(span)
 
     def update(self, rows: pd.DataFrame, indicator: Indicator, lang: str,
-               city: CityValue | None, target: Target | None) -> None:
-        """Replace bars, factors, axis and lines; only changed properties travel to the browser."""
+               city: CityValue | None, target: Target | None, map_id: str = DISTRICT_MAP.id,
+               gaps: list[int] = ()) -> None:
+        """Replace bars, factors, axis and lines; only changed properties travel to the browser.
+
+        `gaps` are bar positions (0 lowest) below which ranks were left out.
+        """
         lines = indicator.kind != "boolean"
         show_target, show_city = lines and target is not None, lines and city is not None
         self.target_line.update(visible=show_target, location=target.value if show_target else 0)
@@ -198,12 +271,16 @@ class RankingFigure:
         self.figure.height = ranking_height(len(rows))
         self.figure.xaxis.visible = lines
         self.figure.xaxis.axis_label = ranking_value_label(indicator, lang)
-        self.figure.yaxis.axis_label = t("district", lang)
-        self.hover.tooltips = ranking_tooltips(lang)
+        self.figure.yaxis.axis_label = unit_noun(map_id, lang)
+        self.hover.tooltips = ranking_tooltips(lang, map_id)
+        for i, span in enumerate(self.gap_lines):
+            shown = i < len(gaps)
+            # Factor i spans [i, i + 1] on the categorical axis: a gap below bar i sits at i.
+            span.update(visible=shown, location=gaps[i] if shown else 0)
 
 
 class RankingView(Viewer):
-    """The linked ranking chart; tapping a bar selects that district everywhere."""
+    """The linked ranking chart; tapping a bar selects that unit everywhere."""
 
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values to draw.")
     browser_tap = param.Callable(default=None, doc="Told of a tap the browser has already shown.")
@@ -224,9 +301,12 @@ class RankingView(Viewer):
 
     def _redraw(self, *_events) -> None:
         snapshot = self.snapshot
-        rows = ranking_rows(snapshot.display, snapshot.indicator, snapshot.state.district)
-        self._bar_codes = rows["code"].tolist()
-        self.chart.update(rows, snapshot.indicator, snapshot.state.lang, snapshot.city, snapshot.target)
+        selected = snapshot.state.district
+        rows = ranking_rows(snapshot.display, snapshot.indicator, selected)
+        shown = ranking_cut(rows, selected)
+        self._bar_codes = shown["code"].tolist()
+        self.chart.update(shown, snapshot.indicator, snapshot.state.lang, snapshot.city, snapshot.target,
+                          snapshot.map.id, cut_gaps(shown, rows))
 
     def _note_html(self, display: pd.DataFrame) -> str:
         snapshot = self.snapshot

@@ -1,4 +1,4 @@
-"""The table view: sortable district values, downloadable exactly as shown (CSV and Excel)."""
+"""The table view: sortable values of every unit of the map shown, downloadable exactly as shown (CSV and Excel)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,19 @@ import param
 from panel.viewable import Viewer
 
 from ..catalogue import Indicator
-from ..i18n import format_period, t
+from ..i18n import format_period, t, unit_noun
 from ..illustrative import ILLUSTRATIVE
 from ..importer.safe_cells import neutralise_frame
+from ..maps import DISTRICT_MAP
 from ..model.snapshot import IndicatorSnapshot
 
 
-def column_labels(indicator: Indicator, lang: str) -> dict[str, str]:
-    """Header of each column in the current language, with the unit where it helps."""
+def column_labels(indicator: Indicator, lang: str, map_id: str = DISTRICT_MAP.id) -> dict[str, str]:
+    """Header of each column in the current language, with the unit where it helps; the first
+    column names the units of the map shown."""
     unit = f" ({indicator.unit[lang]})" if indicator.kind != "boolean" else ""
     return {
-        "name": t("district", lang),
+        "name": unit_noun(map_id, lang),
         "value": t("value", lang) + unit,
         "numerator": t("numerator", lang),
         "denominator": t("denominator", lang),
@@ -30,7 +32,9 @@ def column_labels(indicator: Indicator, lang: str) -> dict[str, str]:
     }
 
 
-def indicator_table(display: pd.DataFrame, indicator: Indicator, lang: str) -> pd.DataFrame:
+def indicator_table(
+    display: pd.DataFrame, indicator: Indicator, lang: str, map_id: str = DISTRICT_MAP.id
+) -> pd.DataFrame:
     """The rows behind the map, with headers in `lang`; n/N only for percentages."""
     columns = ["name", "value", "numerator", "denominator", "status_label", "source"]
     if indicator.kind != "percent":
@@ -38,7 +42,7 @@ def indicator_table(display: pd.DataFrame, indicator: Indicator, lang: str) -> p
     frame = display.copy()
     if indicator.kind == "boolean":
         frame["value"] = display["value_label"].where(display["value"].notna(), None)
-    return frame[columns].rename(columns=column_labels(indicator, lang))
+    return frame[columns].rename(columns=column_labels(indicator, lang, map_id))
 
 
 def csv_bytes(table: pd.DataFrame) -> io.BytesIO:
@@ -78,8 +82,9 @@ class TableView(Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
+        view = self.snapshot.state.param.view
         self._table = pn.widgets.Tabulator(
-            pn.bind(self._frame, self.snapshot.param.display),
+            pn.bind(self._frame, self.snapshot.param.display, view),
             show_index=False, disabled=True, sizing_mode="stretch_width", layout="fit_data_stretch",
             formatters=pn.bind(self._formatters, self.snapshot.param.display),
             css_classes=["indicator-table"], max_height=760,
@@ -94,14 +99,16 @@ class TableView(Viewer):
         )
         self.snapshot.param.watch(self._relabel, "display")
 
-    def _frame(self, display: pd.DataFrame) -> pd.DataFrame:
-        return indicator_table(display, self.snapshot.indicator, self.snapshot.state.lang)
+    def _frame(self, display: pd.DataFrame, view: str = "table") -> pd.DataFrame:
+        # Rows only while the table is shown: 126 hidden rows would add 10 KB to every map page load.
+        rows = display if view == "table" else display.iloc[:0]
+        return indicator_table(rows, self.snapshot.indicator, self.snapshot.state.lang, self.snapshot.map.id)
 
     def _formatters(self, display: pd.DataFrame) -> dict:
         snapshot = self.snapshot
         if snapshot.indicator.kind == "boolean":
             return {}
-        labels = column_labels(snapshot.indicator, snapshot.state.lang)
+        labels = column_labels(snapshot.indicator, snapshot.state.lang, snapshot.map.id)
         formatter = number_formatter(snapshot.indicator, snapshot.state.lang)
         integer = {**formatter, "precision": 0}
         return {labels["value"]: formatter, labels["numerator"]: integer, labels["denominator"]: integer}

@@ -1,4 +1,8 @@
-"""The trend chart: a district against the city and the target, over every period."""
+"""The trend chart: a unit against the city and the target, over every period.
+
+A unit's line has figures only on the periods of its own map; the city line spans both maps,
+and a dotted vertical line marks where the map changed (1 July 2025).
+"""
 
 from __future__ import annotations
 
@@ -17,13 +21,16 @@ from bokeh.models import (
     CustomJSTickFormatter,
     FixedTicker,
     HoverTool,
+    Label,
     Range1d,
+    Span,
 )
 from bokeh.plotting import figure
 from panel.viewable import Viewer
 
 from ..catalogue import Indicator
 from ..i18n import t
+from ..maps import REFORM_DATE, map_for_period
 from ..model.display import trend_frame
 from ..model.snapshot import IndicatorSnapshot
 from .ranking import CITY_COLOUR, TARGET_COLOUR
@@ -34,6 +41,23 @@ DISTRICT_COLOUR = "#2c7fb8"
 CHART_HEIGHT = 210
 # Pixels. The map page has one trend chart, under the ranking, and room for a taller one.
 EXPLORER_CHART_HEIGHT = 230
+MAP_CHANGE_COLOUR = "#6a6a6a"
+
+
+def map_change_at(periods, frequency: str) -> float | None:
+    """Where on the period axis the map changed, or None when all `periods` share one map.
+
+    The reform date itself (mid-2025) when it lies between the last period of the old map and
+    the first of the new, as between the terms 2021 and 2026; otherwise halfway between them:
+    the annual figure of 2025 already describes the new map (31 December), so the line falls
+    between 2024 and 2025.
+    """
+    periods = sorted(int(p) for p in periods)
+    for before, after in zip(periods, periods[1:]):
+        if map_for_period(before, frequency) != map_for_period(after, frequency):
+            reform = REFORM_DATE.year + (REFORM_DATE.timetuple().tm_yday - 1) / 365
+            return reform if before < reform < after else (before + after) / 2
+    return None
 
 
 def tick_formatter(lang: str, suffix: str, integer: bool) -> CustomJSTickFormatter:
@@ -139,6 +163,9 @@ def trend_element(
             ),
             hv.Scatter(target, period, vdims).opts(color=TARGET_COLOUR, marker="dash", size=16),
         ]
+    change = map_change_at(frame["period"], indicator.frequency)
+    if change is not None:
+        layers.append(hv.VLine(change).opts(color=MAP_CHANGE_COLOUR, line_width=1.5, line_dash="dotted"))
     return hv.Overlay(layers).opts(
         hv.opts.Curve(framewise=True, default_tools=[]),
         hv.opts.Scatter(framewise=True, default_tools=[]),
@@ -223,6 +250,17 @@ class TrendFigure:
         self._answer_ticker = FixedTicker(ticks=[0, 1])
         self.figure.xaxis[0].ticker = FixedTicker(ticks=[])
         self._formatter_key: tuple | None = None
+        # Where the 30 districts gave way to the 126 communes and wards; hidden when no period
+        # on each side is drawn.
+        self.map_change = Span(dimension="height", location=0, line_color=MAP_CHANGE_COLOUR, line_width=1.5,
+                               line_dash="dotted", visible=False)
+        # Left of the line: the line sits near the latest periods, on the right edge of the chart.
+        self.map_change_label = Label(x=0, y=0, y_units="screen", y_offset=4, x_offset=-3, text="",
+                                      text_align="right",
+                                      text_font_size="8.5pt", text_color=MAP_CHANGE_COLOUR, visible=False,
+                                      css_classes=["map-change-label"])
+        self.figure.add_layout(self.map_change)
+        self.figure.add_layout(self.map_change_label)
 
     @staticmethod
     def _tooltips(lang: str) -> list[tuple[str, str]]:
@@ -248,6 +286,9 @@ class TrendFigure:
         xaxis.major_label_orientation = math.radians(40) if len(periods) > 5 or indicator.frequency == "term" \
             else "horizontal"
         self.hover.tooltips = self._tooltips(lang)
+        change = map_change_at(periods, indicator.frequency)
+        self.map_change.update(visible=change is not None, location=change or 0)
+        self.map_change_label.update(visible=change is not None, x=change or 0, text=t("map_changed", lang))
         if boolean:
             self.figure.y_range.update(start=-0.3, end=1.3)
             yaxis.update(ticker=self._answer_ticker, axis_label="",
@@ -266,7 +307,7 @@ class TrendFigure:
 
 
 class TrendView(Viewer):
-    """Trend of the selected district against the city, updated in place."""
+    """Trend of the selected unit against the city, updated in place."""
 
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values to draw.")
 

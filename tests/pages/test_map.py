@@ -1,24 +1,27 @@
-"""The map page says why the district map ends on 30 June 2025."""
+"""The map page says which map is shown, its valid dates and why the map changed in 2025."""
 
+from dashboard.maps import COMMUNE_MAP, DISTRICT_MAP
 from dashboard.pages import map as map_page
 from dashboard.pages.methods import geodata_html
 from dashboard.state import new_state
+from dashboard.views.notices import map_info_html
 
 
-def test_the_notice_explains_the_2025_reform_in_both_languages():
-    vi = map_page.reform_notice_html("vi")
-    assert "30/6/2025" in vi and "126 xã, phường" in vi and "cấp huyện không còn" in vi
-    en = map_page.reform_notice_html("en")
-    assert "30 June 2025" in en and "126 communes and wards" in en
+def test_the_map_info_names_the_map_its_dates_and_the_reform_in_both_languages():
+    vi = map_info_html(DISTRICT_MAP, "vi")
+    assert "30 quận, huyện, thị xã" in vi and "đến 30/06/2025" in vi and "Nghị quyết 1656" in vi
+    en = map_info_html(COMMUNE_MAP, "en")
+    assert "126 communes and wards" in en and "from 1 July 2025" in en and "no district level" in en
 
 
-def test_the_map_page_shows_the_notice_above_the_map_in_the_interface_language(dashboard_data):
-    state = new_state(dashboard_data, page="map")
+def test_the_map_page_shows_the_map_of_the_period_next_to_the_map(dashboard_data):
+    state = new_state(dashboard_data, page="map", indicator="committee_established", year=2024)
     page = map_page.MapPage(state=state, data=dashboard_data)
-    assert page.__panel__()[0] is page.reform_notice
-    assert "126 xã, phường" in page.reform_notice.object
-    state.lang = "en"
-    assert "126 communes and wards" in page.reform_notice.object
+    info = page.explorer.map_info
+    assert 'data-map="hn_districts_2014"' in info.object and "30 quận, huyện, thị xã" in info.object
+    state.param.update(year=2026, lang="en")
+    assert 'data-map="hn_communes_2025"' in info.object
+    assert "Map: 126 communes and wards" in info.object and "from 1 July 2025" in info.object
 
 
 def test_the_methods_page_explains_the_reform_with_the_maps():

@@ -23,7 +23,7 @@ _APP_READY = """(plots) => {
     if (view.model.type !== 'GlyphRenderer') continue;
     const data = view.model.data_source.data;
     const has = (k) => (data instanceof Map ? data.has(k) : k in data);
-    if (has('xs') && has('code')) map = true;
+    if (view.model.visible && view.model.glyph.type === 'MultiPolygons' && has('code')) map = true;
     if (has('line') && has('code')) bars = true;
   }
   return map && bars;
@@ -43,26 +43,41 @@ _SOURCE_COLUMNS = """([markers, columns]) => {
   return null;
 }"""
 
-# Keeps a reference to the map source's `xs` column so a later call can tell whether the
-# browser still holds the very same array object (i.e. the polygons were not re-sent).
+# Keeps a reference to the visible map's packed x coordinates so a later call can tell whether
+# the browser still holds the very same array object (i.e. the polygons were not re-sent).
 _REMEMBER_XS = """() => {
+  const mapShapes = (view) => {
+    const args = view.model.glyph.xs.transform.args;
+    const shapes = args instanceof Map ? args.get('shapes') : args.shapes;
+    const data = shapes.data;
+    return data instanceof Map ? data.get('x') : data.x;
+  };
   for (const view of Bokeh.index.all_views()) {
     if (view.model.type !== 'GlyphRenderer') continue;
     const data = view.model.data_source.data;
     const get = (k) => (data instanceof Map ? data.get(k) : data[k]);
-    if (!(get('xs') && get('code'))) continue;
-    window.__testMapXs = get('xs');
-    return JSON.stringify(get('xs')).length;
+    const has = (k) => get(k) !== undefined;
+    if (!(view.model.visible && view.model.glyph.type === 'MultiPolygons' && has('code'))) continue;
+    window.__testMapXs = mapShapes(view);
+    return window.__testMapXs.length;
   }
   return null;
 }"""
 
 _SAME_XS = """() => {
+  const mapShapes = (view) => {
+    const args = view.model.glyph.xs.transform.args;
+    const shapes = args instanceof Map ? args.get('shapes') : args.shapes;
+    const data = shapes.data;
+    return data instanceof Map ? data.get('x') : data.x;
+  };
   for (const view of Bokeh.index.all_views()) {
     if (view.model.type !== 'GlyphRenderer') continue;
     const data = view.model.data_source.data;
     const get = (k) => (data instanceof Map ? data.get(k) : data[k]);
-    if (get('xs') && get('code')) return window.__testMapXs === get('xs');
+    const has = (k) => get(k) !== undefined;
+    const isMap = (view.model.visible && view.model.glyph.type === 'MultiPolygons' && has('code'));
+    if (isMap) return window.__testMapXs === mapShapes(view);
   }
   return null;
 }"""
@@ -73,7 +88,7 @@ _MAP_TO_SCREEN = """([x, y]) => {
     if (view.model.type !== 'GlyphRenderer') continue;
     const data = view.model.data_source.data;
     const has = (k) => (data instanceof Map ? data.has(k) : k in data);
-    if (!(has('xs') && has('code'))) continue;
+    if (!(view.model.visible && view.model.glyph.type === 'MultiPolygons' && has('code'))) continue;
     const plot = view.parent;
     const rect = plot.canvas_view.el.getBoundingClientRect();
     return [rect.left + plot.frame.x_scale.compute(x), rect.top + plot.frame.y_scale.compute(y)];
@@ -89,7 +104,8 @@ _PLOT_BOXES = """() => {
     if (view.model.type !== 'GlyphRenderer') continue;
     const data = view.model.data_source.data;
     const has = (k) => (data instanceof Map ? data.has(k) : k in data);
-    const key = has('xs') && has('code') ? 'map' : has('line') && has('code') ? 'ranking' : null;
+    const isMap = (view.model.visible && view.model.glyph.type === 'MultiPolygons' && has('code'));
+    const key = isMap ? 'map' : has('line') && has('code') ? 'ranking' : null;
     if (!key || out[key]) continue;
     const r = view.parent.el.getBoundingClientRect();
     out[key] = {left: r.left, right: r.right, top: r.top, width: r.width, height: r.height};
@@ -102,7 +118,8 @@ _SCROLL_TO_MAP = """() => {
     if (view.model.type !== 'GlyphRenderer') continue;
     const data = view.model.data_source.data;
     const has = (k) => (data instanceof Map ? data.has(k) : k in data);
-    if (has('xs') && has('code')) { view.parent.el.scrollIntoView({block: 'center'}); return true; }
+    const isMap = (view.model.visible && view.model.glyph.type === 'MultiPolygons' && has('code'));
+    if (isMap) { view.parent.el.scrollIntoView({block: 'center'}); return true; }
   }
   return false;
 }"""
@@ -139,9 +156,25 @@ def source_columns(page, markers: list[str], columns: list[str]) -> dict | None:
     return page.evaluate(_SOURCE_COLUMNS, [markers, columns])
 
 
+# Columns of the visible map's source (the shown MultiPolygons renderer; it holds values only).
+_MAP_COLUMNS = """(columns) => {
+  for (const view of Bokeh.index.all_views()) {
+    if (view.model.type !== 'GlyphRenderer') continue;
+    const data = view.model.data_source.data;
+    const get = (k) => (data instanceof Map ? data.get(k) : data[k]);
+    const has = (k) => get(k) !== undefined;
+    if (!(view.model.visible && view.model.glyph.type === 'MultiPolygons' && has('code'))) continue;
+    const out = {};
+    for (const c of columns) out[c] = Array.from(get(c));
+    return out;
+  }
+  return null;
+}"""
+
+
 def map_columns(page, *columns: str) -> dict | None:
-    """Columns of the choropleth's source (the one with polygon `xs` and district `code`)."""
-    return source_columns(page, ["xs", "code"], list(columns))
+    """Columns of the choropleth's source: the visible map's units (`code`) and their values."""
+    return page.evaluate(_MAP_COLUMNS, list(columns))
 
 
 def bar_columns(page, *columns: str) -> dict | None:
@@ -150,23 +183,27 @@ def bar_columns(page, *columns: str) -> dict | None:
 
 
 def remember_map_xs(page) -> int:
-    """Remember the map's `xs` array in the page; returns its JSON length."""
+    """Remember the visible map's packed x coordinates in the page; returns how many there are."""
     return page.evaluate(_REMEMBER_XS)
 
 
 def map_xs_unchanged(page) -> bool:
-    """True if the map source still holds the `xs` array seen by `remember_map_xs`."""
+    """True if the visible map still draws the x coordinates seen by `remember_map_xs`."""
     return page.evaluate(_SAME_XS)
 
 
 @lru_cache(maxsize=None)
 def district_anchor(code: str) -> tuple[float, float]:
-    """A point inside the district's display polygon, in the map's data coordinates."""
-    from dashboard.geo import display_districts
+    """A point inside the unit's display polygon (3 digits: district, 5: commune or ward), in the
+    map's data coordinates: 5 m steps from the south-west corner of both maps (geo.packed_coordinates)."""
+    from dashboard.geo import PACKED_STEP_M, display_geometry
+    from dashboard.maps import MAPS
 
-    districts = display_districts().set_index("code")
-    point = districts.geometry[code].representative_point()
-    return point.x, point.y
+    bounds = [display_geometry(map_id).total_bounds for map_id in MAPS]
+    min_x, min_y = min(b[0] for b in bounds), min(b[1] for b in bounds)
+    map_id = next(m.id for m in MAPS.values() if m.accepts_code(code))
+    point = display_geometry(map_id).set_index("code").geometry[code].representative_point()
+    return (point.x - min_x) / PACKED_STEP_M, (point.y - min_y) / PACKED_STEP_M
 
 
 def plot_boxes(page) -> dict:

@@ -49,7 +49,7 @@ _MAP_VALUE = """(code) => {
     if (view.model.type !== 'GlyphRenderer') continue;
     const data = view.model.data_source.data;
     const get = (k) => (data instanceof Map ? data.get(k) : data[k]);
-    if (!(get('xs') && get('code') && get('value'))) continue;
+    if (!(view.model.visible && view.model.glyph.type === 'MultiPolygons' && get('code'))) continue;
     const index = Array.from(get('code')).indexOf(code);
     return index < 0 ? null : get('value')[index];
   }
