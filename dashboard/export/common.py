@@ -136,7 +136,8 @@ def city_text(snapshot: IndicatorSnapshot) -> str:
         return ""
     kind = "percent" if indicator.is_boolean else indicator.kind
     ratio = format_ratio(city.numerator, city.denominator, lang)
-    yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
+    yes_key = "communes_with_yes" if shown_map(snapshot).id != DISTRICT_MAP.id else "districts_with_yes"
+    yes = f" {t(yes_key, lang)}" if indicator.is_boolean else ""
     return (
         f"{t('city', lang)}: {format_value(city.value, kind, lang)}"
         + (f" ({ratio}{yes})" if ratio else "")
