@@ -575,6 +575,130 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Figures of the former districts are not carried over to the new unit: this profile shows "
         "only the periods of the 126-unit map.",
     },
+    # HD: map transition page, unit search box, methods page on two maps
+    "transition_intro": {
+        "vi": "Quận, huyện, thị xã nào đã chuyển thành những xã, phường mới nào từ 01/07/2025, và số liệu "
+        "trước và sau khi sắp xếp so với nhau ra sao?",
+        "en": "Which new communes and wards took the communes of each old district on 1 July 2025, and how "
+        "do the figures before and after the reorganisation compare?",
+    },
+    "transition_choose_district": {"vi": "Quận, huyện, thị xã cũ", "en": "Old district"},
+    "transition_choose_indicator": {"vi": "Chỉ tiêu có trên cả hai bản đồ", "en": "Indicator on both maps"},
+    "transition_no_indicator": {
+        "vi": "Chưa có chỉ tiêu nào có số liệu trên cả bản đồ quận, huyện và bản đồ xã, phường.",
+        "en": "No indicator has figures on both the district map and the commune map yet.",
+    },
+    "transition_unit": {"vi": "Đơn vị", "en": "Unit"},
+    "transition_map": {"vi": "Bản đồ", "en": "Map"},
+    "transition_period": {"vi": "Kỳ", "en": "Period"},
+    "transition_ratio": {"vi": "n/N", "en": "n/N"},
+    "transition_merge": {"vi": "Sáp nhập", "en": "Merge"},
+    "transition_approximate_column": {"vi": "Ước tính?", "en": "Approximate?"},
+    "transition_approximate": {"vi": "ước tính / approximate", "en": "approximate / ước tính"},
+    "transition_merge_word_full": {"vi": "trọn xã", "en": "whole"},
+    "transition_merge_word_partial": {"vi": "một phần", "en": "partial"},
+    "transition_merge_full": {
+        "vi": "{communes} xã, phường cũ, đều trọn vẹn",
+        "en": "{communes} old communes, all whole",
+    },
+    "transition_merge_partial": {
+        "vi": "{communes} xã, phường cũ ({full} trọn vẹn, {partial} một phần)",
+        "en": "{communes} old communes ({full} whole, {partial} in part)",
+    },
+    "transition_other_districts": {
+        "vi": "cũng nhận xã, phường của quận, huyện khác",
+        "en": "also took communes of another district",
+    },
+    "transition_estimate_name": {
+        "vi": "{district}: các đơn vị mới gộp lại",
+        "en": "{district}: its new units combined",
+    },
+    "transition_reason_base": {
+        "vi": "Số liệu của các xã, phường mới được gộp lại trên phạm vi quận, huyện cũ như cách tính số "
+        "toàn thành phố; ranh giới mới không trùng ranh giới cũ nên con số này chỉ là ước tính.",
+        "en": "The new units' figures are combined over the old district as the city figure is; the new "
+        "borders do not follow the old ones, so this figure is only approximate.",
+    },
+    "transition_reason_partial": {
+        "vi": "Sáp nhập một phần (chỉ nhận một phần xã, phường cũ bị chia tách): {units}.",
+        "en": "Partial merges (took only part of a split old commune): {units}.",
+    },
+    "transition_reason_shared": {
+        "vi": "Cũng gồm xã, phường của quận, huyện khác: {units}.",
+        "en": "Also include communes of another district: {units}.",
+    },
+    "transition_units_reporting": {
+        "vi": "Chỉ {reporting}/{total} đơn vị mới có số liệu; đơn vị thiếu số liệu không được tính là 0.",
+        "en": "Only {reporting} of {total} new units have figures; missing units are not counted as zero.",
+    },
+    "transition_summary": {
+        "vi": "{communes} xã, phường, thị trấn cũ của {district} ({split} trong số đó bị chia cho nhiều đơn "
+        "vị) nay thuộc {units} xã, phường mới: {full} đơn vị chỉ nhận trọn xã cũ, {partial} đơn vị có nhận "
+        "một phần của xã cũ bị chia tách.",
+        "en": "The {communes} old communes of {district} ({split} of them split between several units) now "
+        "belong to {units} new communes and wards: {full} took whole old communes only, {partial} took part "
+        "of a split one.",
+    },
+    "transition_district_communes": {
+        "vi": "{communes} xã, phường cũ ({full} chuyển trọn, {partial} bị chia tách)",
+        "en": "{communes} old communes ({full} moved whole, {partial} split)",
+    },
+    "transition_see_note": {"vi": "xem ghi chú phía trên bảng", "en": "see the note above the table"},
+    "transition_key_full": {"vi": "nhận trọn xã, phường cũ", "en": "took whole old communes"},
+    "transition_key_partial": {"vi": "có nhận một phần xã, phường cũ", "en": "took part of an old commune"},
+    "transition_key_outline": {"vi": "ranh giới quận, huyện cũ", "en": "old district border"},
+    "search_label": {"vi": "Tìm xã, phường", "en": "Find a commune or ward"},
+    "search_label_district": {"vi": "Tìm quận, huyện", "en": "Find a district"},
+    "search_placeholder": {
+        "vi": "Gõ tên, có dấu hoặc không dấu (vd. hoan kiem)",
+        "en": "Type a name, with or without diacritics (e.g. hoan kiem)",
+    },
+    "search_no_match": {"vi": "Không tìm thấy đơn vị nào tên «{query}».", "en": "No unit named “{query}”."},
+    "methods_maps": {"vi": "Hai bản đồ hành chính", "en": "Two administrative maps"},
+    "methods_map_periods_district": {
+        "vi": "Số liệu năm đến 2024 và các nhiệm kỳ 2016–2021, 2021–2026.",
+        "en": "Annual figures up to 2024 and the terms 2016–2021 and 2021–2026.",
+    },
+    "methods_map_periods_commune": {
+        "vi": "Số liệu năm từ 2025 (tình hình ngày 31/12) và nhiệm kỳ 2026–2031.",
+        "en": "Annual figures from 2025 (as on 31 December) and the 2026–2031 term.",
+    },
+    "methods_map_valid": {"vi": "Hiệu lực", "en": "Valid"},
+    "methods_bridge": {"vi": "Nối hai bản đồ: con số ước tính", "en": "Bridging the maps: approximate figures"},
+    "methods_bridge_text": {
+        "vi": "Trang «Chuyển đổi bản đồ» liệt kê, cho mỗi quận, huyện cũ, các xã, phường mới đã nhận xã, phường "
+        "của nó theo bảng chuyển đổi (526 xã, phường, thị trấn cũ → 126 đơn vị mới). Con số duy nhất đi qua "
+        "hai bản đồ là số liệu của các đơn vị mới gộp lại trên phạm vi quận, huyện cũ: tỷ lệ được tính lại "
+        "từ tổng tử số và tổng mẫu số, chỉ tiêu có/không thành tỷ lệ đơn vị trả lời «có», số đếm được cộng "
+        "lại; đơn vị thiếu số liệu bị bỏ qua, không tính là 0. Con số này luôn ghi «ước tính»: một xã cũ bị "
+        "chia cho hai đơn vị mới trở lên (sáp nhập một phần) và một đơn vị mới nhận xã của nhiều quận, huyện "
+        "khiến phạm vi gộp lại không trùng quận, huyện cũ. Không có con số nào được chuyển sang bản đồ kia "
+        "mà không ghi rõ như vậy.",
+        "en": "The “Map transition” page lists, for each old district, the new communes and wards that took "
+        "its communes, from the crosswalk (526 old communes, wards and townships → 126 new units). The only "
+        "figure that crosses the maps is the new units' figures combined over the old district: ratios are "
+        "recomputed from summed numerators and denominators, yes/no indicators become the share of units "
+        "answering yes, counts are summed; units without a figure are left out, never counted as zero. It "
+        "is always marked “approximate”: an old commune split between two or more new units (a partial "
+        "merge) and a new unit that took communes of several districts make the combined area differ from "
+        "the old district. No figure is carried to the other map without saying so.",
+    },
+    "snapshot_offline_note_communes": {
+        "vi": "Bản sao ngoại tuyến, xuất ngày {date}. Di chuột lên bản đồ hoặc biểu đồ để xem giá trị, "
+        "chạm vào một xã, phường để xem chi tiết. Muốn đổi chỉ tiêu, kỳ số liệu hoặc ngôn ngữ, hãy "
+        "mở bảng theo dõi trực tuyến.",
+        "en": "Offline copy exported on {date}. Hover over the map or the chart to see values, tap a "
+        "commune or ward for its details. To change the indicator, period or language, open the live "
+        "dashboard.",
+    },
+    "deck_behind_title_communes": {"vi": "Xã, phường chưa đạt mục tiêu", "en": "Communes and wards behind target"},
+    "deck_behind_communes": {"vi": "Xã, phường", "en": "Communes and wards"},
+    "methods_quota_unverified": {
+        "vi": "Chưa xác minh được văn bản quy định tỷ lệ nữ ứng cử viên cho nhiệm kỳ 2026–2031: chưa áp dụng "
+        "mục tiêu nào.",
+        "en": "The text setting a quota of women candidates for the 2026–2031 term has not been verified: no "
+        "target is applied.",
+    },
     # HC: the explorer on both maps
     "ranking_cut": {
         "vi": "Hiển thị {keep} đơn vị đứng đầu, {keep} đơn vị đứng cuối bảng xếp hạng và đơn vị đang chọn, "

@@ -13,7 +13,8 @@ if TYPE_CHECKING:  # the state is below the data layer at run time: nothing to i
 
 # Navigation order; `/` opens the first.
 PAGE_SLUGS = (
-    "overview", "map", "committees", "leadership", "capacity", "health", "district", "methods", "data",
+    "overview", "map", "committees", "leadership", "capacity", "health", "district", "transition", "methods",
+    "data",
 )
 VIEWS = ("map", "chart", "table")
 DEFAULT_INDICATOR = "women_district_council_pct"

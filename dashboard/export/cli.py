@@ -43,7 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     html.add_argument("--page", choices=HTML_PAGES, default="map", help="page to copy (default: map)")
     html.add_argument("--indicator", help="indicator id (default: the page's first)")
     html.add_argument("--period", type=int, help="year (default: the latest with figures)")
-    html.add_argument("--district", default="", help="GSO code of a district to select, e.g. 271")
+    html.add_argument("--district", default="",
+                      help="GSO code of the unit to select: a district (e.g. 271) up to 2024, "
+                      "a commune or ward (e.g. 00070) from 2025")
     _common_arguments(html)
 
 
@@ -76,10 +78,13 @@ def run(args: argparse.Namespace) -> int:
     if indicator is not None and indicator not in data.catalogue:
         print(f"Không có chỉ tiêu / unknown indicator: {indicator!r}", file=sys.stderr)
         return 2
-    district = getattr(args, "district", "")
-    if district and district.zfill(3) not in set(data.districts["code"]):
-        print(f"Không có quận, huyện / unknown district code: {district!r}", file=sys.stderr)
+    district = _unit_code(getattr(args, "district", ""))
+    if district and district not in _known_units(data):
+        print(f"Không có quận, huyện, xã, phường / unknown district or commune code: {district!r}",
+              file=sys.stderr)
         return 2
+    if hasattr(args, "district"):
+        args.district = district
 
     refusals: tuple = ()
     if args.format == "html":  # only a page copy needs Panel, which takes seconds to load
@@ -103,6 +108,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unit_code(code: str) -> str:
+    """A district code padded to 3 digits ('1' is '001'); a 4- or 5-digit code is a commune's, padded to 5."""
+    code = (code or "").strip()
+    if not code.isdigit():
+        return code
+    return code.zfill(3) if len(code) <= 3 else code.zfill(5)
+
+
+def _known_units(data) -> set[str]:
+    """Codes of the units of both maps: 3-digit districts and 5-digit communes and wards."""
+    from ..maps import MAPS
+
+    return {code for map_id in MAPS for code in data.units(map_id)["code"]}
+
+
 def _export(data, args: argparse.Namespace) -> tuple[bytes | str, str]:
     """The file's content, and a note when the period shown is not the one asked for."""
     from . import common
@@ -117,14 +137,14 @@ def _export(data, args: argparse.Namespace) -> tuple[bytes | str, str]:
 
         copy = page_html(
             data, args.page, indicator=args.indicator, period=args.period,
-            district=district.zfill(3) if district else "", lang=args.lang,
+            district=district, lang=args.lang,
         )
         note = ""
         if args.period is not None and copy.period != args.period and args.page not in ("district", "methods"):
             note = f"Kỳ hiển thị / period shown: {copy.period} (yêu cầu / requested {args.period})"
         return copy.html, note
     snapshot = common.snapshot_for(
-        data, args.indicator, args.period, args.lang, district=district.zfill(3) if district else ""
+        data, args.indicator, args.period, args.lang, district=district
     )
     note = ""
     if snapshot.state.year != args.period:

@@ -8,12 +8,13 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 
+import geopandas as gpd
 import pandas as pd
 
 from ..catalogue import Indicator
 from ..data import DashboardData
-from ..geo import BOUNDARY_ATTRIBUTION
-from ..i18n import format_ratio, format_value, t
+from ..i18n import format_ratio, format_value, t, t_map
+from ..maps import DISTRICT_MAP, MAPS, AdministrativeMap
 from ..model.councils import lacking_data, without_council
 from ..model.kpi import period_label
 from ..model.periods import settle_period
@@ -82,6 +83,27 @@ def snapshot_for(
     return IndicatorSnapshot(state=state, data=data)
 
 
+def shown_map(snapshot: IndicatorSnapshot) -> AdministrativeMap:
+    """The administrative map of the snapshot's period: the 30 districts or the 126 units."""
+    return snapshot.map
+
+
+def map_units(snapshot: IndicatorSnapshot) -> gpd.GeoDataFrame:
+    """Display geometry of the units of the snapshot's map, in the order of `snapshot.display`."""
+    return snapshot.data.units(shown_map(snapshot).id)
+
+
+def attribution(snapshot: IndicatorSnapshot) -> str:
+    """Whom to credit for the boundaries of the map drawn, in the snapshot's language."""
+    return nfc(shown_map(snapshot).attribution[snapshot.state.lang])
+
+
+def all_attributions(lang: str, map_ids=None) -> str:
+    """The attributions of the maps `map_ids` (default: both), oldest map first."""
+    chosen = [m for m in MAPS.values() if map_ids is None or m.id in set(map_ids)]
+    return nfc(" ".join(m.attribution[lang] for m in chosen))
+
+
 def snapshot_version(snapshot: IndicatorSnapshot) -> tuple[int, int]:
     """The data versions behind the snapshot's values: part of every cache key of an export.
 
@@ -114,7 +136,8 @@ def city_text(snapshot: IndicatorSnapshot) -> str:
         return ""
     kind = "percent" if indicator.is_boolean else indicator.kind
     ratio = format_ratio(city.numerator, city.denominator, lang)
-    yes = f" {t('districts_with_yes', lang)}" if indicator.is_boolean else ""
+    yes_key = "communes_with_yes" if shown_map(snapshot).id != DISTRICT_MAP.id else "districts_with_yes"
+    yes = f" {t(yes_key, lang)}" if indicator.is_boolean else ""
     return (
         f"{t('city', lang)}: {format_value(city.value, kind, lang)}"
         + (f" ({ratio}{yes})" if ratio else "")
@@ -170,16 +193,22 @@ def sources(snapshot: IndicatorSnapshot) -> list[str]:
 
 
 def source_line(snapshot: IndicatorSnapshot, with_boundaries: bool = False) -> str:
-    """ "Nguồn: ...", with the boundary attribution when a map is shown."""
+    """ "Nguồn: ...", with the attribution of the map shown when a map is shown."""
     lang = snapshot.state.lang
     line = f"{t('source', lang)}: " + "; ".join(sources(snapshot)) + "."
     if with_boundaries:
-        line += " " + BOUNDARY_ATTRIBUTION[lang]
+        line += " " + attribution(snapshot)
     return nfc(line)
 
 
-def illustrative_notice(lang: str) -> str:
-    return nfc(t("illustrative_notice", lang))
+def illustrative_notice(lang: str, map_id: str = DISTRICT_MAP.id) -> str:
+    """The "minh họa" notice, in the words of the map shown."""
+    return nfc(t_map("illustrative_notice", lang, map_id))
+
+
+def no_unit_data(snapshot: IndicatorSnapshot) -> str:
+    """ "No district figures" or "no commune or ward figures" for the period shown."""
+    return nfc(t_map("no_district_data", snapshot.state.lang, shown_map(snapshot).id))
 
 
 def format_date(day: dt.date, lang: str) -> str:

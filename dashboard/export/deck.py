@@ -30,8 +30,8 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
 from ..data import DashboardData
-from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import t
+from ..maps import COMMUNE_MAP, DISTRICT_MAP, map_for_period
 from ..model.kpi import (
     Kpi,
     indicator_kpi,
@@ -186,7 +186,7 @@ class _DeckBuilder:
         snapshot = common.snapshot_for(self.data, indicator.id, kpi.period or self.period, lang)
         illustrative = kpi.illustrative or snapshot.shows_illustrative
         if illustrative:
-            self._notice(slide)
+            self._notice(slide, map_id=common.shown_map(snapshot).id)
         self._kpi_text(slide, kpi)
         if kpi.period is not None and common.has_district_values(snapshot):
             for view, box, name in (
@@ -214,7 +214,7 @@ class _DeckBuilder:
             )
             _write(
                 box.text_frame,
-                [[(t("no_district_data", lang), {"size": 16, "colour": MUTED_COLOUR})]],
+                [[(common.no_unit_data(snapshot), {"size": 16, "colour": MUTED_COLOUR})]],
                 lang,
             )
         self._footer(slide, common.source_line(snapshot, with_boundaries=True))
@@ -261,7 +261,8 @@ class _DeckBuilder:
     def _behind_slide(self) -> None:
         lang = self.lang
         kpis = self._behind_kpis()
-        slide = self._slide(t("deck_behind_title", lang))
+        on_communes = self._map_ids() == [COMMUNE_MAP.id]
+        slide = self._slide(t("deck_behind_title_communes" if on_communes else "deck_behind_title", lang))
         if any(kpi.illustrative for kpi in kpis):
             self._notice(slide)
         names = self._district_names()
@@ -269,7 +270,7 @@ class _DeckBuilder:
             t("indicator", lang),
             t("target", lang),
             t("deck_behind_count", lang),
-            t("deck_behind_districts", lang),
+            t("deck_behind_communes" if on_communes else "deck_behind_districts", lang),
         ]
         widths = (3.3, 1.9, 1.3, SLIDE_WIDTH_IN - 2 * MARGIN_IN - 6.5)
         rows = [header]
@@ -337,14 +338,14 @@ class _DeckBuilder:
         left_column += [[("• " + source, body)] for source in published]
         left_column += [
             [(t("deck_boundaries", lang), heading)],
-            [(BOUNDARY_ATTRIBUTION[lang], body)],
+            *[[(attribution, body)] for attribution in self._attributions()],
             [(t("deck_reform", lang), body)],
         ]
         left_column += [[(t("deck_legal_bases", lang), heading)]]
         left_column += [[("• " + basis, body)] for basis in bases]
         right_column = [
             [(t("deck_illustrative_heading", lang), heading)],
-            [(t("illustrative_notice", lang), body)],
+            [(common.illustrative_notice(lang, self._map_ids()[-1]), body)],
             [(t("deck_illustrative_method", lang), body)],
             [(t("deck_methods_heading", lang), heading)],
             [(t("deck_methods_city", lang), body)],
@@ -390,7 +391,7 @@ class _DeckBuilder:
         box.text_frame.word_wrap = True
         return box
 
-    def _notice(self, slide, top: float = 1.07) -> None:
+    def _notice(self, slide, top: float = 1.07, map_id: str | None = None) -> None:
         shape = slide.shapes.add_shape(
             MSO_SHAPE.ROUNDED_RECTANGLE,
             Inches(MARGIN_IN),
@@ -414,7 +415,7 @@ class _DeckBuilder:
             [
                 [
                     (
-                        common.illustrative_notice(self.lang),
+                        common.illustrative_notice(self.lang, map_id or self._map_ids()[-1]),
                         {"size": 10.5, "bold": True, "colour": TEXT_COLOUR},
                     )
                 ]
@@ -439,9 +440,23 @@ class _DeckBuilder:
         _write(slide.notes_slide.notes_text_frame, [[(text, {"size": 12})]], self.lang)
 
     def _district_names(self) -> dict[str, str]:
-        districts = self.data.districts
+        """Names of the units of both maps: 3-digit district codes and 5-digit commune codes."""
         column = "full_name_vi" if self.lang == "vi" else "name_vi"
-        return dict(zip(districts["code"], districts[column]))
+        names = {}
+        for map_id in (DISTRICT_MAP.id, COMMUNE_MAP.id):
+            units = self.data.units(map_id)
+            names.update(zip(units["code"], units[column]))
+        return names
+
+    def _map_ids(self) -> list[str]:
+        """The maps the deck's slides are drawn on, oldest first."""
+        used = {map_for_period(kpi.period, kpi.indicator.frequency).id for kpi in self.kpis if kpi.period}
+        return [m.id for m in (DISTRICT_MAP, COMMUNE_MAP) if m.id in used] or [
+            map_for_period(self.period).id]
+
+    def _attributions(self) -> list[str]:
+        maps = {DISTRICT_MAP.id: DISTRICT_MAP, COMMUNE_MAP.id: COMMUNE_MAP}
+        return [maps[map_id].attribution[self.lang] for map_id in self._map_ids()]
 
     def _published_sources(self) -> list[str]:
         observations = self.data.observations
@@ -453,7 +468,7 @@ class _DeckBuilder:
         parts = self._published_sources()
         if any(kpi.illustrative for kpi in self.kpis):
             parts.append(t("export_illustrative_source", lang))
-        return f"{t('source', lang)}: " + "; ".join(parts) + ". " + BOUNDARY_ATTRIBUTION[lang]
+        return f"{t('source', lang)}: " + "; ".join(parts) + ". " + " ".join(self._attributions())
 
 
 def _place(shape, left: float, top: float, width: float, height: float) -> None:

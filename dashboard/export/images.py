@@ -93,7 +93,7 @@ def view_element(snapshot: IndicatorSnapshot, view: str) -> hv.Element:
     lang = snapshot.state.lang
     with common.bokeh_backend():
         if view == "map":
-            return choropleth_element(snapshot.data.units(snapshot.map.id), snapshot.display, lang, snapshot.map.id)
+            return choropleth_element(common.map_units(snapshot), snapshot.display, lang, common.shown_map(snapshot).id)
         if view == "chart":
             return ranking_element(
                 snapshot.display,
@@ -200,7 +200,7 @@ def render_figure(
             # A map is never stretched, whatever the builder's sizing options.
             element.opts(backend="matplotlib", aspect="equal")
         if view == "chart" and not common.has_district_values(snapshot):
-            figure = _empty_chart(snapshot.state.lang)
+            figure = _empty_chart(common.no_unit_data(snapshot))
         else:
             # hv.render would build the plot twice (get_plot, then get_plot_state).
             figure = hv.renderer("matplotlib").get_plot(element).state
@@ -210,7 +210,7 @@ def render_figure(
     return figure
 
 
-def _empty_chart(lang: str) -> Figure:
+def _empty_chart(text: str) -> Figure:
     """No bars to rank (matplotlib cannot draw an empty bar chart): say so in their place."""
     figure = Figure()
     axes = figure.add_subplot()
@@ -218,7 +218,7 @@ def _empty_chart(lang: str) -> Figure:
     axes.text(
         0.5,
         0.5,
-        t("no_district_data", lang),
+        text,
         ha="center",
         va="center",
         wrap=True,
@@ -373,7 +373,8 @@ class _Decorator:
             if self.snapshot.shows_illustrative:
                 top += 0.18
                 size = self.font * 0.85
-                notice = _wrap(common.illustrative_notice(self.lang), usable - 0.3, size, bold=True)
+                notice = _wrap(common.illustrative_notice(self.lang, common.shown_map(self.snapshot).id),
+                               usable - 0.3, size, bold=True)
                 self._text(
                     self.MARGIN + 0.08,
                     top,
@@ -453,8 +454,8 @@ class _Decorator:
         self._side_notes(split + 0.3, below, self.width - split - 0.3 - self.MARGIN)
 
     def _map_aspect(self) -> float:
-        """Width over height of the districts, as drawn with equal axes."""
-        minx, miny, maxx, maxy = self.snapshot.data.districts.total_bounds
+        """Width over height of the map's units, as drawn with equal axes."""
+        minx, miny, maxx, maxy = common.map_units(self.snapshot).total_bounds
         return float((maxx - minx) / (maxy - miny)) * 1.05
 
     def _label_width(self) -> float:
@@ -579,7 +580,7 @@ class _Decorator:
         if missing and len(missing) + len(no_council) < len(self.snapshot.display):
             notes.append(f"{t('no_data', self.lang).capitalize()}: {', '.join(missing)}")
         elif missing and self.view == "map":  # the empty chart already says so
-            notes.append(t("no_district_data", self.lang))
+            notes.append(common.no_unit_data(self.snapshot))
         for note in notes:
             text = _wrap(common.nfc(note), width, size)
             top += self._text(left, top, text, size, color=MUTED_COLOUR) + 0.12

@@ -29,8 +29,8 @@ from panel.layout import ListLike
 from panel.viewable import Viewer
 
 from ..data import DashboardData
-from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import t
+from ..maps import DISTRICT_MAP
 from ..model.indicators import explorer_indicators
 from ..model.kpi import HEADLINE_INDICATORS, indicator_kpi
 from ..model.periods import map_periods, resolve_period
@@ -186,7 +186,8 @@ def _build(data: DashboardData, state: DashboardState, today: dt.date) -> PageCo
         stylesheet,
     )
     sources = _source_line(data, state, copier.snapshot)
-    parts = [kicker, *body, footer_div(sources, today, lang, stylesheet)]
+    shown = common.shown_map(copier.snapshot).id if copier.snapshot is not None else DISTRICT_MAP.id
+    parts = [kicker, *body, footer_div(sources, today, lang, stylesheet, shown)]
     title = f"{record.title[lang]} · {t('app_title', lang)}"
     if copier.snapshot is not None:
         title = f"{common.heading(copier.snapshot)} · {common.period_heading(copier.snapshot)}"
@@ -311,4 +312,5 @@ def _source_line(data: DashboardData, state: DashboardState, snapshot) -> str:
     if illustrative:
         items.append(t("export_illustrative_source", lang))
     line = f"{t('source', lang)}: " + "; ".join(dict.fromkeys(item for item in items if item)) + "."
-    return common.nfc(f"{line} {BOUNDARY_ATTRIBUTION[lang]}" if state.page == "methods" else line)
+    # The methods page describes both maps: it credits both.
+    return common.nfc(f"{line} {common.all_attributions(lang)}" if state.page == "methods" else line)

@@ -24,8 +24,8 @@ from bokeh.layouts import column, row
 from bokeh.models import ColumnDataSource, CustomJS, Div, HoverTool, InlineStyleSheet
 from bokeh.resources import Resources
 
-from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import t
+from ..maps import COMMUNE_MAP, DISTRICT_MAP
 from ..model.snapshot import IndicatorSnapshot
 from ..views.district_card import district_card_html
 from ..views.legend import legend_html
@@ -109,7 +109,7 @@ def snapshot_html(
     lang = snapshot.state.lang
     stylesheet = InlineStyleSheet(css=STYLE)
     parts = explorer_models(snapshot, stylesheet)
-    parts.append(footer_div(common.source_line(snapshot), today, lang, stylesheet))
+    parts.append(footer_div(common.source_line(snapshot), today, lang, stylesheet, common.shown_map(snapshot).id))
     title = f"{common.heading(snapshot)} · {common.period_heading(snapshot)}"
     return document_html(parts, title, lang)
 
@@ -128,9 +128,11 @@ def text_div(text: str, stylesheet: InlineStyleSheet, **kwargs) -> Div:
     return Div(text=text, stylesheets=[stylesheet], sizing_mode="stretch_width", **kwargs)
 
 
-def footer_div(source_line: str, today: dt.date, lang: str, stylesheet: InlineStyleSheet) -> Div:
-    """Sources, and when and how the copy was made."""
-    offline_note = t("snapshot_offline_note", lang).format(date=common.format_date(today, lang))
+def footer_div(source_line: str, today: dt.date, lang: str, stylesheet: InlineStyleSheet,
+               map_id: str = DISTRICT_MAP.id) -> Div:
+    """Sources, and when and how the copy was made, in the words of the map shown."""
+    key = "snapshot_offline_note_communes" if map_id == COMMUNE_MAP.id else "snapshot_offline_note"
+    offline_note = t(key, lang).format(date=common.format_date(today, lang))
     return text_div(
         f'<div class="sources">{html.escape(source_line)}</div>'
         f'<div class="offline">{html.escape(offline_note)}</div>',
@@ -192,14 +194,15 @@ def explorer_models(snapshot: IndicatorSnapshot, stylesheet: InlineStyleSheet) -
     parts = [div(header)]
     if snapshot.shows_illustrative:
         parts.append(
-            div(f'<div class="notice">⚠ {html.escape(common.illustrative_notice(lang))}</div>')
+            div(f'<div class="notice">⚠ {html.escape(common.illustrative_notice(lang, common.shown_map(snapshot).id))}'
+                '</div>')
         )
     if not common.has_district_values(snapshot):
-        parts.append(div(f'<div class="notice">{html.escape(t("no_district_data", lang))}</div>'))
+        parts.append(div(f'<div class="notice">{html.escape(common.no_unit_data(snapshot))}</div>'))
     map_column = column(
         map_figure,
         div(legend_html(snapshot.legend, lang)),
-        div(f'<div class="attribution">{html.escape(BOUNDARY_ATTRIBUTION[lang])}</div>'),
+        div(f'<div class="attribution">{html.escape(common.attribution(snapshot))}</div>'),
         sizing_mode="stretch_width",
     )
     note = ranking_note_html(
@@ -219,8 +222,8 @@ def size_for_document(*figures) -> None:
 
 
 def _keep_map_proportions(figure, snapshot: IndicatorSnapshot) -> None:
-    """A fixed frame with the districts' proportions: a stretched map misleads about areas."""
-    minx, miny, maxx, maxy = snapshot.data.districts.total_bounds
+    """A fixed frame with the map's proportions: a stretched map misleads about areas."""
+    minx, miny, maxx, maxy = common.map_units(snapshot).total_bounds
     height = figure.frame_height or figure.height or FALLBACK_HEIGHT
     figure.sizing_mode = "fixed"
     figure.frame_height = height

@@ -22,8 +22,8 @@ class PageRecord:
 
 def registered_pages() -> list[PageRecord]:
     """Pages in navigation order; imported lazily so importing one page stays cheap."""
-    from . import capacity, committees, data, district, health, leadership, methods, overview
+    from . import capacity, committees, data, district, health, leadership, methods, overview, transition
     from . import map as map_page
 
     return [overview.PAGE, map_page.PAGE, committees.PAGE, leadership.PAGE, capacity.PAGE, health.PAGE,
-            district.PAGE, methods.PAGE, data.PAGE]
+            district.PAGE, transition.PAGE, methods.PAGE, data.PAGE]

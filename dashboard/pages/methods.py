@@ -2,7 +2,9 @@
 
 Reads the catalogue (GSO-style metadata of every indicator, with targets and their legal
 basis), the observations (how many values are official, provisional or illustrative, and
-the real city and national figures with their sources) and the boundary provenance.
+the real city and national figures with their sources) and the boundary provenance. Says
+which administrative map each period is drawn on and why (the 2025 reform), and how the
+map-transition page estimates figures across the two maps.
 
 URL parameters synced (by the app): page=methods, indicator (the metadata shown), lang.
 """
@@ -18,11 +20,11 @@ from panel.viewable import Viewer
 
 from ..catalogue import FACT_STATUSES, Catalogue, Indicator, Target
 from ..data import DashboardData
-from ..geo import BOUNDARY_ATTRIBUTION
 from ..i18n import format_number, format_period, t
+from ..maps import COMMUNE_MAP, DISTRICT_MAP, MAPS, REFORM_NOTE
 from ..model.figures import real_figures
 from ..model.indicators import indicator_groups
-from ..model.targets import target_sign, target_text
+from ..model.targets import target_for, target_sign, target_text
 from ..state import DashboardState
 from . import PageRecord
 
@@ -255,13 +257,48 @@ def real_figures_html(figures: pd.DataFrame, lang: str) -> str:
     )
 
 
+# The indicator whose 2026–2031 target depends on a quota text not yet found.
+CANDIDATE_QUOTA_INDICATOR = "women_candidates_commune_council_pct"
+CANDIDATE_QUOTA_TERM = 2026
+
+
+def quota_unverified(catalogue: Catalogue) -> bool:
+    """True when the catalogue has the 2026–2031 candidates indicator but no target for that term."""
+    if CANDIDATE_QUOTA_INDICATOR not in catalogue:
+        return False
+    return target_for(catalogue.get(CANDIDATE_QUOTA_INDICATOR), CANDIDATE_QUOTA_TERM) is None
+
+
+def maps_html(lang: str, quota_note: bool = False) -> str:
+    """Which map each period is drawn on and why, each map's valid dates and attribution, the
+    approximation method of the map-transition page, and the unverified quota when it applies."""
+    esc = html.escape
+    periods = {DISTRICT_MAP.id: t("methods_map_periods_district", lang),
+               COMMUNE_MAP.id: t("methods_map_periods_commune", lang)}
+    items = "".join(
+        f'<li class="methods-map methods-map-{esc(map_.id)}"><b>{esc(map_.title[lang])}</b> · '
+        f"{esc(t('methods_map_valid', lang))} {esc(map_.valid_dates(lang))}. {esc(periods[map_.id])}"
+        f'<br><span class="methods-muted">{esc(map_.attribution[lang])}</span></li>'
+        for map_ in MAPS.values()
+    )
+    quota = (f'<p class="methods-quota-unverified">{esc(t("methods_quota_unverified", lang))}</p>'
+             if quota_note else "")
+    return (
+        f'<h3 class="methods-section">{esc(t("methods_maps", lang))}</h3>'
+        f'<p class="methods-reform">{esc(REFORM_NOTE[lang])}</p><ul class="methods-maps">{items}</ul>'
+        f'<h3 class="methods-section">{esc(t("methods_bridge", lang))}</h3>'
+        f'<p class="methods-bridge">{esc(t("methods_bridge_text", lang))}</p>{quota}'
+    )
+
+
 def geodata_html(lang: str, updated_at: pd.Timestamp | None) -> str:
-    """Boundary attribution and licences, the 2025 reform, the unit list, the census, and when the
-    data changed."""
+    """Boundary attribution and licences of both maps, the 2025 reform, the unit list, the census,
+    and when the data changed."""
     items = [
         t("methods_geodata_map", lang),
         t("reform_notice", lang),
-        BOUNDARY_ATTRIBUTION[lang],
+        DISTRICT_MAP.attribution[lang],
+        COMMUNE_MAP.attribution[lang],
         t("methods_geodata_units", lang),
         t("methods_geodata_census", lang),
     ]
@@ -337,6 +374,10 @@ class MethodsPage(Viewer):
             pn.pane.HTML(
                 pn.bind(self._figures, lang, version),
                 sizing_mode="stretch_width",
+            ),
+            pn.pane.HTML(
+                pn.bind(lambda lang: maps_html(lang, quota_unverified(data.catalogue)), lang),
+                sizing_mode="stretch_width", css_classes=["methods-maps-pane"],
             ),
             pn.pane.HTML(
                 pn.bind(lambda lang, _version: geodata_html(lang, data.updated_at), lang, version),

@@ -160,3 +160,48 @@ def test_counts_follow_newly_imported_figures(dashboard_data):
     after = counts_html()
     assert after != before
     assert f"<b>{len(data.observations):,}</b>".replace(",", ".") in after
+
+
+# ------------------------------------------------------------------ two maps (issue 11)
+
+
+def test_maps_section_says_which_map_each_period_uses_and_why():
+    from dashboard.maps import COMMUNE_MAP, DISTRICT_MAP, REFORM_NOTE
+
+    for lang in ("vi", "en"):
+        text = page.maps_html(lang)
+        assert REFORM_NOTE[lang].split(":")[0] in text
+        assert "1656/NQ-UBTVQH15" in text
+        for map_ in (DISTRICT_MAP, COMMUNE_MAP):
+            assert map_.valid_dates(lang) in text
+            assert map_.attribution[lang] in text
+    assert "2026–2031" in page.maps_html("en")
+    assert "đến 30/06/2025" in page.maps_html("vi") and "from 1 July 2025" in page.maps_html("en")
+
+
+def test_maps_section_explains_the_bridge_approximation():
+    vi, en = page.maps_html("vi"), page.maps_html("en")
+    assert "ước tính" in vi and "một phần" in vi
+    assert "approximate" in en and "partial merge" in en
+    assert "never counted as zero" in en
+
+
+def test_quota_note_follows_the_catalogue(dashboard_data):
+    unverified = page.quota_unverified(dashboard_data.catalogue)
+    assert unverified == (page.CANDIDATE_QUOTA_INDICATOR in dashboard_data.catalogue)
+    assert ("chưa xác minh" in page.maps_html("vi", unverified).lower()) == unverified
+    assert "not been verified" in page.maps_html("en", True)
+
+
+def test_geodata_credits_both_maps():
+    from dashboard.maps import COMMUNE_MAP, DISTRICT_MAP
+
+    text = page.geodata_html("en", None)
+    assert DISTRICT_MAP.attribution["en"] in text and COMMUNE_MAP.attribution["en"] in text
+
+
+def test_the_page_shows_the_maps_section(dashboard_data):
+    state = new_state(dashboard_data, page="methods", indicator="trainees", lang="en")
+    view = page.MethodsPage(state=state, data=dashboard_data)
+    panes = [obj for obj in view.__panel__().objects if "methods-maps-pane" in (obj.css_classes or [])]
+    assert len(panes) == 1
