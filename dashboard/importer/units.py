@@ -49,7 +49,7 @@ class UnitFinder:
         if length is not None and length != admin_map.code_digits:
             unit = self.index(other).get(nz.clean_text(value).lstrip("'"))
             if unit is None:
-                raise nz.Unreadable(*_wrong_length(admin_map, period), "unknown_district")
+                raise _wrong_length(admin_map, period)
             raise self.other_map(unit, admin_map, period)
         digits = nz.code_text(value, maps.COMMUNE_MAP.code_digits)
         unit = None
@@ -64,7 +64,7 @@ class UnitFinder:
         if unit is not None:
             raise self.other_map(unit, admin_map, period)
         if len(digits) > admin_map.code_digits:
-            raise nz.Unreadable(*_wrong_length(admin_map, period), "unknown_district")
+            raise _wrong_length(admin_map, period)
         return self.index(admin_map).by_code(value)
 
     def by_name(self, value: object, admin_map: maps.AdministrativeMap | None, period: int | None,
@@ -135,15 +135,17 @@ def _names(links, code_column: str, name_column: str) -> dict[str, str]:
     return {lang: ", ".join(items) for lang, items in parts.items()}
 
 
-def _wrong_length(admin_map: maps.AdministrativeMap, period: int | None) -> tuple[str, str]:
+def _wrong_length(admin_map: maps.AdministrativeMap, period: int | None) -> nz.Unreadable:
+    """The problem of a code with no unit and the wrong length for the period's map."""
     words = nz.UNIT_WORDS[admin_map.id]
     when_vi = f"kỳ {period} dùng" if period is not None else "dùng"
     when_en = f"period {period} uses" if period is not None else "uses"
-    return (
+    return nz.Unreadable(
         f"không có đơn vị nào mang mã này; {when_vi} bản đồ {admin_map.title['vi']}: mã "
         f"{words['vi']} gồm {admin_map.code_digits} chữ số, ví dụ {words['example']}",
         f"no unit has this code; {when_en} the map of {admin_map.title['en']}: a {words['en']} "
         f"code has {admin_map.code_digits} digits, e.g. {words['example']}",
+        "unknown_district",
     )
 
 

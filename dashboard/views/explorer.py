@@ -19,6 +19,7 @@ from .notices import attribution, cleared_unit_notice, illustrative_notice, map_
 from .ranking import RankingView
 from .table import TableView
 from .trend import TrendView
+from .unit_search import UnitSearch
 
 # Side by side from about 900 px, stacked below. A CSS flex basis rather than min_width, which
 # Panel would add up into a minimum width for the whole row and overflow a phone.
@@ -66,7 +67,8 @@ class IndicatorExplorer(Viewer):
         )
         self._layout = pn.Column(
             self.controls,
-            # unit search box (HD)
+            # 126 units are easier found by name than on the map.
+            UnitSearch(state=state, data=self.data),
             illustrative_notice(snapshot),
             cleared_unit_notice(snapshot),
             no_district_data_notice(snapshot),
