@@ -56,7 +56,7 @@ class PageModel:
 
 
 DASHBOARD_PAGE = PageModel(
-    name="dashboard", map_markers=("xs", "code"), ranking_markers=("line", "code"), map_query="?page=map",
+    name="dashboard", map_markers=("value", "code"), ranking_markers=("line", "code"), map_query="?page=map",
     indicator_select=".indicator-select select", period_select=".period-select select", multipage=True,
 )
 # The map of the 126 communes and wards (from 1 July 2025): periods 2025 and 2026 of the indicators

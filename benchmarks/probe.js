@@ -49,7 +49,8 @@
     for (const view of Bokeh.index.all_views()) {
       if (view.model.type !== 'GlyphRenderer') continue;
       const data = view.model.data_source.data;
-      if (markers.every((k) => get(data, k) !== undefined)) out.push(view);
+      // A map drawn once per administrative map: only the one shown counts.
+      if (view.model.visible && markers.every((k) => get(data, k) !== undefined)) out.push(view);
     }
     return out;
   };
@@ -82,6 +83,14 @@
   probe.figureCount = () => (window.Bokeh && Bokeh.index
     ? [...Bokeh.index.all_views()].filter((view) => view.model.type === 'Figure').length : 0);
 
+  // A glyph's polygons: its `xs`/`ys` columns, or, for shapes unpacked in the browser
+  // (dashboard/views/packed_shapes.py), what the glyph's transform makes of its rows.
+  probe.shapes = (view, axis) => {
+    const data = view.model.data_source.data;
+    if (get(data, axis) !== undefined) return get(data, axis);
+    const spec = view.model.glyph[axis];
+    return spec.transform.v_compute(Array.from(get(data, spec.field)));
+  };
   // A point inside the polygon of the row whose `column` contains `name`, in screen pixels.
   probe.screenPoint = (markers, name) => {
     for (const view of probe.renderers(markers)) {
@@ -92,7 +101,7 @@
       if (row === undefined) continue;
       const flat = (a) => (Array.isArray(a) || ArrayBuffer.isView(a)
         ? Array.from(a).flatMap(flat) : [a]);
-      const xs = flat(get(data, 'xs')[row]), ys = flat(get(data, 'ys')[row]);
+      const xs = flat(probe.shapes(view, 'xs')[row]), ys = flat(probe.shapes(view, 'ys')[row]);
       const ring = xs.map((x, i) => [x, ys[i]]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
       const inside = ([px, py]) => {  // even-odd rule over every ring, good enough for a probe
         let hit = false;

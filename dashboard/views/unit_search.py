@@ -196,7 +196,7 @@ class UnitSearch(Viewer):
         finally:
             self._picking = False
 
-    def _on_context(self, _event) -> None:
+    def _on_context(self, *_events) -> None:  # one or several, when the state moves in one batch
         self._refresh_units()
         self._input.param.update(label=self._label(), placeholder=t("search_placeholder", self.state.lang))
         self.search(self.query)

@@ -126,3 +126,15 @@ def test_no_match_says_so_in_the_language_shown(dashboard_data):
     search._input.value_input = "zzzz"
     assert search._message.visible and "No unit named" in search._message.object
     assert not search._list.visible
+
+
+def test_an_indicator_and_period_changed_together_move_the_search_to_the_new_map(dashboard_data):
+    # The controls change indicator and period in one batch: the search hears both at once.
+    from dashboard.state import new_state
+
+    state = new_state(dashboard_data, page="map", indicator=INDICATOR, year=YEAR)
+    search = UnitSearch(state=state, data=dashboard_data)
+    state.param.update(indicator="women_district_council_pct", year=2016)
+    assert search.map.id == DISTRICT_MAP.id
+    search._input.value = "ba vi"
+    assert state.district == "271"
