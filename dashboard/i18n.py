@@ -471,8 +471,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Hà Nội: gender equality and the advancement of women",
     },
     "app_subtitle": {
-        "vi": "Theo dõi Kế hoạch 45/KH-UBND theo quận, huyện, thị xã",
-        "en": "Tracking plan 45/KH-UBND by district",
+        "vi": "Theo dõi Kế hoạch 45/KH-UBND theo quận, huyện, thị xã (đến 30/06/2025) và xã, phường (từ 01/07/2025)",
+        "en": "Tracking plan 45/KH-UBND by district (until 30 June 2025) and by commune or ward (from 1 July 2025)",
     },
     "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
     "period": {"vi": "Kỳ số liệu", "en": "Period"},

@@ -14,7 +14,8 @@ from bokeh.models import Div
 from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
-from ..i18n import format_period, t
+from ..i18n import format_period, t, t_map
+from ..maps import DISTRICT_MAP, map_for_period
 from ..model.rank import district_rank, rank_among, rank_label, reporting_count
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import district_meets_target, target_text
@@ -32,7 +33,8 @@ def district_card_html(
     row = rows.iloc[0]
     # The same rank, and the same words for "not ranked", as the district profile.
     rank = None if pd.isna(row["value"]) else district_rank(display, code, indicator)
-    return card_html(header, card_fields(row, rank, reporting_count(display["value"]), indicator, lang, target))
+    return card_html(header, card_fields(row, rank, reporting_count(display["value"]), indicator, lang, target,
+                                         map_of(indicator, period)))
 
 
 def row_card_html(
@@ -40,14 +42,20 @@ def row_card_html(
 ) -> str:
     """HTML for the district of one display row (a Series or a record), its rank already known."""
     return card_html(card_header(indicator, period, lang, target),
-                     card_fields(row, rank, reporting, indicator, lang, target))
+                     card_fields(row, rank, reporting, indicator, lang, target, map_of(indicator, period)))
+
+
+def map_of(indicator: Indicator, period: int) -> str:
+    """Id of the map the card's period is drawn on: its words name that map's units."""
+    return map_for_period(period, indicator.frequency).id
 
 
 def card_header(indicator: Indicator, period: int, lang: str, target: Target | None) -> dict[str, str]:
     """The card's words shared by every district of one indicator and period, as HTML fragments."""
     judged = target is not None and not indicator.is_boolean
+    hint = t_map("select_district_hint", lang, map_of(indicator, period))
     return {
-        "hint": f'<div class="district-card empty">{t("select_district_hint", lang)}</div>',
+        "hint": f'<div class="district-card empty">{hint}</div>',
         "indicator": f'<div class="card-indicator">{html.escape(indicator.short_name[lang])} · '
                      f'<span class="nowrap">{format_period(period, indicator.frequency, lang)}</span></div>',
         "rank_word": t("rank", lang),
@@ -57,7 +65,7 @@ def card_header(indicator: Indicator, period: int, lang: str, target: Target | N
 
 
 def card_fields(row, rank: int | None, reporting: int, indicator: Indicator, lang: str,
-                target: Target | None) -> dict[str, str]:
+                target: Target | None, map_id: str = DISTRICT_MAP.id) -> dict[str, str]:
     """One district's card fields, formatted by the model; `card_html` (and CARD_HTML_JS) assemble them.
 
     Name, value, ratio and status are the display row's own labels, escaped where the card shows them.
@@ -66,7 +74,7 @@ def card_fields(row, rank: int | None, reporting: int, indicator: Indicator, lan
               "status_label": row["status_label"], "rank": "", "rank_label": "", "verdict": "", "verdict_css": ""}
     if pd.isna(row["value"]):
         return fields
-    fields.update(rank=str(rank or ""), rank_label=rank_label(rank, reporting, indicator, lang))
+    fields.update(rank=str(rank or ""), rank_label=rank_label(rank, reporting, indicator, lang, map_id))
     if target is not None and not indicator.is_boolean:
         # Judged as the district profile judges it: only against a district target.
         met = district_meets_target(row["value"], target, indicator)
@@ -167,7 +175,7 @@ class DistrictCard(Viewer):
         self.card = Div(text=self._html(), stylesheets=[card_stylesheet()], sizing_mode="stretch_width")
         self._pane = pn.pane.Bokeh(self.card, sizing_mode="stretch_width", css_classes=["district-card-pane"])
         self._profile = pn.widgets.Button(
-            name=t("open_profile", state.lang), button_type="primary", button_style="outline",
+            name=self._profile_label(), button_type="primary", button_style="outline",
             css_classes=["open-profile"], visible=bool(state.district),
         )
         # Tapping a district anywhere leads on to its full profile.
@@ -190,10 +198,14 @@ class DistrictCard(Viewer):
 
     def _on_values(self, _event) -> None:
         self.card.text = self._html()
+        self._profile.name = self._profile_label()
+
+    def _profile_label(self) -> str:
+        return t_map("open_profile", self.snapshot.state.lang, self.snapshot.map.id)
 
     def _on_state(self, event) -> None:
         state = self.snapshot.state
-        self._profile.param.update(visible=bool(state.district), name=t("open_profile", state.lang))
+        self._profile.param.update(visible=bool(state.district), name=self._profile_label())
         if event.name == "district" and not self.frames.tap_drawn():
             self.card.text = self._html()
 

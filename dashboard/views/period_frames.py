@@ -89,8 +89,9 @@ def period_frame(data: DashboardData, indicator_id: str, period: int, lang: str,
     position = {code: i for i, code in enumerate(display["code"])}
     values = display["value"].astype(float)
     reporting = reporting_count(values)
+    map_id = map_id_of(data, indicator_id, period)
     cards = [card_fields(row, None if pd.isna(row["value"]) else rank_among(values, row["value"], indicator),
-                         reporting, indicator, lang, target)
+                         reporting, indicator, lang, target, map_id)
              for row in display.to_dict("records")]
     header = card_header(indicator, period, lang, target)
     return {

@@ -100,3 +100,14 @@ def test_a_change_the_browser_did_not_make_still_reaches_the_card_and_the_rankin
     assert bars["line"][ranking.chart.source.data["code"].index("271")] == "#111111"
     state.param.update(indicator="committee_established", year=2018)
     assert "Có" in card.card.text or "Không" in card.card.text
+
+
+def test_on_the_new_map_the_card_names_communes_and_wards(dashboard_data):
+    state = new_state(dashboard_data, indicator="gender_officers", year=2026, district="00070")
+    snapshot = IndicatorSnapshot(state=state, data=dashboard_data)
+    card = DistrictCard(snapshot=snapshot)
+    assert "xã, phường có số liệu" in card.card.text and "quận, huyện" not in card.card.text
+    assert card._profile.name == "Xem hồ sơ xã, phường →"
+    state.param.update(indicator="gender_officers", year=2024, district="271")
+    assert card._profile.name == "Xem hồ sơ quận, huyện, thị xã →"
+    assert "quận, huyện, thị xã có số liệu" in card.card.text
