@@ -31,7 +31,15 @@ from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import target_for
 from .district_card import CARD_HTML_JS, card_fields, card_header
 from .legend import legend_html
-from .ranking import SELECTED_LINE, ranking_height, ranking_note_html, ranking_rows, value_range
+from .ranking import (
+    SELECTED_LINE,
+    cut_gaps,
+    ranking_cut,
+    ranking_height,
+    ranking_note_html,
+    ranking_rows,
+    value_range,
+)
 
 # Display columns of the map that are strings (indices into the frame's string table).
 MAP_STRING_COLUMNS = ("name", "value_label", "ratio", "status_label", "color")
@@ -80,7 +88,9 @@ def period_frame(data: DashboardData, indicator_id: str, period: int, lang: str,
     display, classification = district_display(data, indicator, period, lang, gap=gap)
     city = data.city_value(indicator_id, period)
     target = target_for(indicator, period)
-    rows = ranking_rows(display, indicator)
+    every_row = ranking_rows(display, indicator)
+    # The bars as the server draws them with nothing selected: on the 126-unit map, a cut.
+    rows = ranking_cut(every_row, "")
     # As RankingFigure.update draws them: lines only for numbers, the axis reaching each line shown.
     lines = indicator.kind != "boolean"
     target_at = float(target.value) if lines and target is not None else None
@@ -103,6 +113,7 @@ def period_frame(data: DashboardData, indicator_id: str, period: int, lang: str,
         "target": target_at,
         "city": city_at,
         "height": ranking_height(len(rows)),
+        "gaps": cut_gaps(rows, every_row),
         "legend": strings.index(legend_html(classification.legend, lang)),
         "note": strings.index(ranking_note_html(display, indicator, period, lang, city, target)),
         "header": {field: strings.index(header[field]) for field in HEADER_FIELDS},
@@ -204,9 +215,14 @@ try {
   const F = currentFrames(holder);
   const frame = F === null ? undefined : F.frames[period];
   map = F === null ? undefined : entryOf(maps, F.map_id);
-  if (frame !== undefined && map !== undefined && map.data.code.length === F.codes.length) draw(F, frame);
+  if (frame !== undefined && map !== undefined && map.data.code.length === F.codes.length
+      && showsPick(frame, map)) draw(F, frame);
 } finally {
   holder.tags = [period, holder.tags[1]];
+}
+function showsPick(frame, map) {
+  // A selected unit outside the frame's bars (a cut ranking) needs the server's own cut.
+  return !map.selected.indices.length || frame.bars.includes(map.selected.indices[0]);
 }
 function draw(F, frame) {
   const columns = frameColumns(F, frame);
@@ -240,6 +256,10 @@ function draw(F, frame) {
   target_line.setv({visible: frame.target !== null, location: frame.target === null ? 0 : frame.target});
   city_line.setv({visible: frame.city !== null, location: frame.city === null ? 0 : frame.city});
   if (ranking.height !== frame.height) ranking.height = frame.height;
+  gap_lines.forEach((span, i) => {
+    const shown = i < frame.gaps.length;
+    span.setv({visible: shown, location: shown ? frame.gaps[i] : 0});
+  });
   // Panel's HTML panes hold their HTML escaped.
   legend.text = escapeHtml(F.strings[frame.legend]);
   note.text = escapeHtml(F.strings[frame.note]);
@@ -390,7 +410,8 @@ class PeriodFrames(param.Parameterized):
         args = {
             "holder": self.holder, "maps": choropleth.sources, "bars": chart.source,
             "bars_range": chart.figure.y_range, "x_range": chart.figure.x_range, "ranking": chart.figure,
-            "target_line": chart.target_line, "city_line": chart.city_line, "card": card,
+            "target_line": chart.target_line, "city_line": chart.city_line, "gap_lines": chart.gap_lines,
+            "card": card,
             "legend": legend, "note": ranking.note, "selected_line": SELECTED_LINE,
         }
         controls.on_period_js(APPLY_FRAME_JS, args, self.draws)

@@ -20,7 +20,9 @@ from dashboard.views.controls import IndicatorControls
 from dashboard.views.district_card import DistrictCard, card_html, district_card_html
 from dashboard.views.ranking import RankingView
 
-CASES = [("women_district_council_pct", 2021), ("committee_established", 2024), ("key_leader_female", 2020)]
+# The last two are on the 126-unit map, whose ranking is cut to the first and last ten.
+CASES = [("women_district_council_pct", 2021), ("committee_established", 2024), ("key_leader_female", 2020),
+         ("gender_officers", 2026), ("committee_established", 2025)]
 
 
 def decoded(payload: str) -> dict:
@@ -95,6 +97,10 @@ def test_every_frame_is_what_the_server_draws_for_its_period(map_views, indicato
         if frame["city"] is not None:
             assert figure.city_line.location == pytest.approx(frame["city"])
         assert figure.figure.height == frame["height"]
+        if snapshot.map.id == "hn_communes_2025":
+            assert len(frame["bars"]) == 20 and frame["gaps"] == [10]  # first and last ten, one gap
+        drawn_gaps = [span.location for span in figure.gap_lines if span.visible]
+        assert drawn_gaps == frame["gaps"], (period, drawn_gaps)
         assert legend.object == F["strings"][frame["legend"]]
         assert ranking.note.object == F["strings"][frame["note"]]
         for code in ["", *F["codes"]]:
