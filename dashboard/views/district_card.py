@@ -16,7 +16,7 @@ from panel.viewable import Viewer
 from ..catalogue import Indicator, Target
 from ..i18n import format_period, t, t_map
 from ..maps import DISTRICT_MAP, map_for_period
-from ..model.rank import district_rank, rank_among, rank_label, reporting_count
+from ..model.rank import district_rank, rank_label, reporting_count
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import district_meets_target, target_text
 
@@ -35,14 +35,6 @@ def district_card_html(
     rank = None if pd.isna(row["value"]) else district_rank(display, code, indicator)
     return card_html(header, card_fields(row, rank, reporting_count(display["value"]), indicator, lang, target,
                                          map_of(indicator, period)))
-
-
-def row_card_html(
-    row, rank: int | None, reporting: int, indicator: Indicator, period: int, lang: str, target: Target | None,
-) -> str:
-    """HTML for the district of one display row (a Series or a record), its rank already known."""
-    return card_html(card_header(indicator, period, lang, target),
-                     card_fields(row, rank, reporting, indicator, lang, target, map_of(indicator, period)))
 
 
 def map_of(indicator: Indicator, period: int) -> str:
@@ -140,20 +132,6 @@ CARD_RULE = re.compile(r"^\.(?:district-card|card-)[^{]*\{[^}]*\}", re.MULTILINE
 def card_stylesheet() -> str:
     """The `.district-card` and `.card-` rules of the app stylesheet, read once per process."""
     return "\n".join(match.group(0) for match in CARD_RULE.finditer(STYLESHEET.read_text(encoding="utf-8")))
-
-
-def district_cards(
-    display: pd.DataFrame, indicator: Indicator, period: int, lang: str, target: Target | None,
-) -> dict[str, list[str]]:
-    """The card of every district, and the hint for none (code ""), for the browser to switch between."""
-    values = display["value"].astype(float)
-    reporting = reporting_count(values)
-    cards = {"code": [""], "html": [district_card_html(display, "", indicator, period, lang, target)]}
-    for row in display.to_dict("records"):
-        rank = None if pd.isna(row["value"]) else rank_among(values, row["value"], indicator)
-        cards["code"].append(row["code"])
-        cards["html"].append(row_card_html(row, rank, reporting, indicator, period, lang, target))
-    return cards
 
 
 class DistrictCard(Viewer):

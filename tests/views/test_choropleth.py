@@ -11,7 +11,7 @@ from dashboard.model.display import district_display
 from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.state import new_state
 from dashboard.views.choropleth import ChoroplethView, choropleth_element
-from dashboard.views.district_card import district_card_html, district_cards
+from dashboard.views.district_card import district_card_html
 
 hv.extension("bokeh")
 
@@ -84,9 +84,15 @@ def test_builder_returns_one_polygon_per_district(dashboard_data):
                                                     ("committee_established", 2018),
                                                     ("women_district_council_pct", 2021)])
 def test_the_cards_sent_to_the_browser_are_the_cards_the_server_draws(dashboard_data, indicator_id, year):
+    # The browser builds each card from the period's frame (views/period_frames.py).
+    import json
+
+    from dashboard.views.period_frames import frame_set
+    from tests.views.test_frames import frame_card
+
     state = new_state(dashboard_data, indicator=indicator_id, year=year)
     snapshot = IndicatorSnapshot(state=state, data=dashboard_data)
-    cards = district_cards(snapshot.display, snapshot.indicator, state.year, "vi", snapshot.target)
-    for code, html in zip(cards["code"], cards["html"]):
-        assert html == district_card_html(snapshot.display, code, snapshot.indicator, state.year, "vi",
-                                          snapshot.target)
+    F = json.loads(frame_set(dashboard_data, indicator_id, year, "vi", False))
+    for code in ["", *F["codes"]]:
+        assert frame_card(F, F["frames"][str(year)], code) == district_card_html(
+            snapshot.display, code, snapshot.indicator, state.year, "vi", snapshot.target)
