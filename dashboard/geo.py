@@ -107,6 +107,17 @@ def _read_geofile(path: Path) -> gpd.GeoDataFrame:
         ) from exc
 
 
+def _require_wgs84(path: Path, shapes: gpd.GeoDataFrame) -> None:
+    """Both boundary files are published in WGS 84; anything else would land in the wrong place."""
+    if shapes.crs is None or shapes.crs.to_epsg() != 4326:
+        raise DataError(
+            path.name,
+            "hệ tọa độ phải là WGS 84 (EPSG:4326).",
+            "the coordinate system must be WGS 84 (EPSG:4326).",
+            value=str(shapes.crs),
+        )
+
+
 def read_boundaries(path: str | Path = DISTRICT_BOUNDARIES) -> gpd.GeoDataFrame:
     """Read the boundary file and check that each feature is a usable polygon."""
     path = Path(path)
@@ -116,13 +127,7 @@ def read_boundaries(path: str | Path = DISTRICT_BOUNDARIES) -> gpd.GeoDataFrame:
             path.name, "thiếu thuộc tính bắt buộc.", "a required property is missing.",
             column="shapeName",
         )
-    if shapes.crs is None or shapes.crs.to_epsg() != 4326:
-        raise DataError(
-            path.name,
-            "hệ tọa độ phải là WGS 84 (EPSG:4326).",
-            "the coordinate system must be WGS 84 (EPSG:4326).",
-            value=str(shapes.crs),
-        )
+    _require_wgs84(path, shapes)
     for index, geometry in enumerate(shapes.geometry):
         if geometry is None or geometry.is_empty or not geometry.is_valid:
             raise DataError(
@@ -264,13 +269,7 @@ def read_commune_boundaries(path: str | Path = COMMUNE_BOUNDARIES) -> gpd.GeoDat
             raise DataError(
                 path.name, "thiếu thuộc tính bắt buộc.", "a required property is missing.", column=column
             )
-    if shapes.crs is None or shapes.crs.to_epsg() != 4326:
-        raise DataError(
-            path.name,
-            "hệ tọa độ phải là WGS 84 (EPSG:4326).",
-            "the coordinate system must be WGS 84 (EPSG:4326).",
-            value=str(shapes.crs),
-        )
+    _require_wgs84(path, shapes)
     kinds = []
     for index, row in enumerate(shapes[COMMUNE_PROPERTIES].itertuples(index=False)):
         code = row.code if isinstance(row.code, str) else str(row.code)
