@@ -157,15 +157,21 @@ def unpacked_fields(
     if url:
         if source is None:
             raise ValueError("shapes fetched from a URL need the glyph's source, to redraw it")
-        # Plain empty lists: an empty array would still travel as a binary buffer of its own.
-        arrays = {name: [] for name in ("x", "y", *SHAPES_COUNTS)}
+        # One model holds the five arrays once they arrive (in the page only, where columns of
+        # different lengths are no matter). Plain empty lists: an empty array would still travel
+        # as a binary buffer of its own.
+        holder = ColumnDataSource({name: [] for name in ("x", "y", *SHAPES_COUNTS)})
+        sources = dict.fromkeys(("shapes", "counts", "polygons", "units"), holder)
     else:
         arrays = flat_shapes(map_id)
+        sources = {
+            "shapes": ColumnDataSource({"x": arrays["x"], "y": arrays["y"]}),
+            "counts": ColumnDataSource({"ring_length": arrays["ring_length"]}),
+            "polygons": ColumnDataSource({"rings_per_polygon": arrays["rings_per_polygon"]}),
+            "units": ColumnDataSource({"polygons_per_unit": arrays["polygons_per_unit"]}),
+        }
     args = {
-        "shapes": ColumnDataSource({"x": arrays["x"], "y": arrays["y"]}),
-        "counts": ColumnDataSource({"ring_length": arrays["ring_length"]}),
-        "polygons": ColumnDataSource({"rings_per_polygon": arrays["rings_per_polygon"]}),
-        "units": ColumnDataSource({"polygons_per_unit": arrays["polygons_per_unit"]}),
+        **sources,
         "url": url or "",
         "magic": SHAPES_MAGIC.decode("ascii"),
         "extent": shapes_extent(map_id),
