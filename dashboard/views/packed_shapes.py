@@ -35,9 +35,11 @@ SHAPES_COUNTS = ("polygons_per_unit", "rings_per_polygon", "ring_length")
 #
 # With a `url`, the arrays are not in the document: the first call asks for the file (one request
 # per map and page, shared by both axes and every glyph of the renderer), draws nothing meanwhile
-# (but frames the map), and once the file is read keeps its arrays in these same models, without sending them anywhere,
-# and redraws `source`'s renderer. A failed request is reported in the console and draws nothing.
+# (but frames the map), and once the file is read keeps its arrays in these same models, without
+# sending them anywhere, and redraws `source`'s renderer. A failed request is reported in the
+# console and draws nothing. Both axes' transforms run this one function (CALL_UNPACK_JS).
 UNPACK_JS = """
+"use strict";
 const column = (model, name) => (model.data instanceof Map ? model.data.get(name) : model.data[name]);
 if (url !== "" && column(shapes, axis).length === 0) {
   if (shapes.__shapes_request === undefined) {
@@ -103,6 +105,13 @@ for (let unit = 0; unit < polygons_per_unit.length; unit++) {
   unpacked.push(parts);
 }
 return unpacked;
+"""
+
+UNPACK_ARGS = ("shapes", "counts", "polygons", "units", "url", "magic", "extent", "source", "axis", "xs")
+# Each axis's transform: UNPACK_JS, kept in `shapes.tags`, compiled once per map and page.
+CALL_UNPACK_JS = f"""
+if (shapes.__unpack === undefined) shapes.__unpack = new Function({", ".join(map(repr, UNPACK_ARGS))}, shapes.tags[0]);
+return shapes.__unpack({", ".join(UNPACK_ARGS)});
 """
 
 
@@ -177,6 +186,8 @@ def unpacked_fields(
         "extent": shapes_extent(map_id),
         "source": source,
     }
-    fields = [transform(key_column, CustomJSTransform(args={**args, "axis": axis}, v_func=UNPACK_JS))
+    # The code travels once per map, in the shapes model both axes share, not once per transform.
+    args["shapes"].tags = [UNPACK_JS]
+    fields = [transform(key_column, CustomJSTransform(args={**args, "axis": axis}, v_func=CALL_UNPACK_JS))
               for axis in ("x", "y")]
     return fields[0], fields[1]
