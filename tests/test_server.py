@@ -422,3 +422,24 @@ def test_the_shapes_file_is_gzipped_and_kept_by_the_browser_for_a_year(launched,
     assert "Content-Encoding" not in headers
     assert launched["process"].poll() is None
     assert "Traceback" not in launched["log"].read_text(errors="replace")
+
+
+def loading_sheets(model) -> list:
+    """The loading-spinner entries of a Panel model's stylesheets: inline text or a linked sheet."""
+    return [sheet for sheet in model.stylesheets
+            if (isinstance(sheet, str) and ":host(.pn-loading)" in sheet)
+            or getattr(sheet, "url", "").startswith(f"{server.ASSETS_ROUTE}/{server.LOADING_STYLESHEET_NAME}")]
+
+
+def test_outside_a_served_session_panel_keeps_its_inline_spinner_css(monkeypatch):
+    import panel as pn
+    import panel.reactive
+    from bokeh.document import Document
+
+    monkeypatch.setattr(panel.reactive, "loading_css", panel.reactive.loading_css)  # undone after the test
+    server.link_loading_stylesheet()
+    notebook = loading_sheets(pn.pane.Markdown("x").get_root(Document()))
+    assert len(notebook) == 1 and isinstance(notebook[0], str)  # a notebook or an exported copy
+    monkeypatch.setattr(server, "links_assets", lambda: True)  # as in a session of the launcher
+    served = loading_sheets(pn.pane.Markdown("x").get_root(Document()))
+    assert [sheet.url for sheet in served] == [server.loading_stylesheet_url()]
