@@ -57,7 +57,10 @@
   probe.drawn = (spec) => spec.every((markers) => probe.renderers(markers).some((view) => {
     const plot = view.parent;
     const rows = get(view.model.data_source.data, markers[0]);
-    return rows && rows.length > 0 && (!plot || !plot.has_finished || plot.has_finished());
+    // A map is drawn once it has polygons: the dashboard's page fetches them after its document.
+    const shapes = view.model.glyph.type !== 'MultiPolygons' ||
+      Array.from(view.glyph.xs || []).some((unit) => unit.some((polygon) => polygon[0].length > 1));
+    return rows && rows.length > 0 && shapes && (!plot || !plot.has_finished || plot.has_finished());
   }));
   // What the viewer sees of a glyph: its non-geometry columns, its colour spec and its selection.
   probe.fingerprint = (markers) => probe.renderers(markers).map((view) => {

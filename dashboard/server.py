@@ -14,7 +14,10 @@ What it adds to a bare `panel serve app.py`:
 - every response carries CSP, X-Frame-Options, X-Content-Type-Options and Referrer-Policy
   headers, and responses are gzip-compressed;
 - the dashboard's stylesheet is one static file (/dashboard-assets/…, cached by the browser)
-  linked by every session instead of being copied into every model.
+  linked by every session instead of being copied into every model; so is Panel's loading-spinner
+  stylesheet, which Panel would otherwise inline in every model of every session;
+- each map's polygons are one static file (/dashboard-assets/shapes/<map>.bin, versioned and
+  cached by the browser) that the page fetches, instead of travelling in every session's document.
 
 Secrets reach the server in-process, never on a command line where `ps` would show them.
 """
@@ -22,9 +25,12 @@ Secrets reach the server in-process, never on a command line where `ps` would sh
 from __future__ import annotations
 
 import argparse
+import functools
+import gzip
 import hashlib
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -36,6 +42,10 @@ ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 STYLESHEET_NAME = "dashboard.css"
 # The static route of the dashboard's own files; Bokeh reserves /static for its own.
 ASSETS_ROUTE = "/dashboard-assets"
+# Files built in memory and served under ASSETS_ROUTE: Panel's loading-spinner stylesheet and
+# each map's packed shapes (views.packed_shapes.shapes_file), at shapes/<map id>.bin.
+LOADING_STYLESHEET_NAME = "loading.css"
+SHAPES_FOLDER = "shapes"
 DEFAULT_PORT = 5006
 LOOPBACK = "127.0.0.1"
 ALL_INTERFACES = "0.0.0.0"
@@ -89,6 +99,92 @@ def stylesheet_url() -> str | None:
 def versioned_stylesheet_url() -> str:
     digest = hashlib.sha256((ASSETS_DIR / STYLESHEET_NAME).read_bytes()).hexdigest()[:12]
     return f"{ASSETS_ROUTE}/{STYLESHEET_NAME}?v={digest}"
+
+
+def links_assets() -> bool:
+    """True while building a session served by this launcher: its pages can fetch the files it serves.
+
+    False in a notebook, under a bare `panel serve`, and for a document built outside a session
+    (the HTML copies of export.pages), whose files must carry everything themselves.
+    """
+    import panel as pn
+
+    document = pn.state.curdoc
+    return _stylesheet_url is not None and document is not None and document.session_context is not None
+
+
+def shapes_url(map_id: str) -> str | None:
+    """The versioned URL of a map's shapes file when the page can fetch it (`links_assets`), else None."""
+    if not links_assets():
+        return None
+    from dashboard.views.packed_shapes import shapes_version
+
+    return f"{ASSETS_ROUTE}/{SHAPES_FOLDER}/{map_id}.bin?v={shapes_version(map_id)}"
+
+
+def _shapes_asset(map_id: str) -> tuple[bytes, str] | None:
+    from dashboard.maps import MAPS
+    from dashboard.views.packed_shapes import shapes_file, shapes_version
+
+    if map_id not in MAPS:
+        return None
+    return shapes_file(map_id), shapes_version(map_id)
+
+
+@functools.lru_cache(maxsize=1)
+def panel_loading_css() -> str:
+    """The loading-spinner CSS Panel gives every model with the process's (default) spinner settings."""
+    from panel import config as panel_config
+    from panel.io.resources import loading_css
+
+    return loading_css(panel_config.loading_spinner, panel_config.loading_color, panel_config.loading_max_height)
+
+
+def loading_stylesheet_version() -> str:
+    return hashlib.sha256(panel_loading_css().encode("utf-8")).hexdigest()[:12]
+
+
+def loading_stylesheet_url() -> str:
+    return f"{ASSETS_ROUTE}/{LOADING_STYLESHEET_NAME}?v={loading_stylesheet_version()}"
+
+
+def link_loading_stylesheet() -> None:
+    """Make served models link Panel's loading-spinner stylesheet instead of each carrying a copy.
+
+    Panel 1.9 puts the ~280-byte text of `panel.io.resources.loading_css(...)` in the `stylesheets`
+    of every model it creates (`panel.reactive.Syncable._process_param_change`), some 16 KB of
+    every session's document on the map page. Panel turns a URL ending in .css into one
+    ImportedStyleSheet per document, so the same CSS as a static file costs one reference per
+    model. Panel reads the function through its module-level name in `panel.reactive`, which is
+    therefore the one place replaced. The file is only linked where this launcher serves it
+    (`links_assets`), and only when Panel asks for exactly the CSS the file holds; anything else
+    (other spinner settings, a notebook, an exported copy) keeps Panel's inline text.
+    """
+    import panel.reactive
+    from panel.io.resources import loading_css as inline_loading_css
+
+    def loading_css(loading_spinner: str, color: str, max_height: int) -> str:
+        css = inline_loading_css(loading_spinner, color, max_height)
+        return loading_stylesheet_url() if css == panel_loading_css() and links_assets() else css
+
+    panel.reactive.loading_css = loading_css
+
+
+def generated_asset(name: str) -> tuple[bytes, str, str] | None:
+    """(content, content type, version) of a file served from memory under ASSETS_ROUTE, or None."""
+    if name == LOADING_STYLESHEET_NAME:
+        return panel_loading_css().encode("utf-8"), "text/css; charset=utf-8", loading_stylesheet_version()
+    folder, _, file_name = name.partition("/")
+    if folder == SHAPES_FOLDER and file_name.endswith(".bin"):
+        shapes = _shapes_asset(file_name.removesuffix(".bin"))
+        if shapes is not None:
+            return shapes[0], "application/octet-stream", shapes[1]
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _gzipped(content: bytes) -> bytes:
+    return gzip.compress(content, compresslevel=9, mtime=0)
 
 
 def session_secret(path: Path = SESSION_SECRET_FILE) -> str:
@@ -177,18 +273,40 @@ def _tornado_classes():
             else:
                 self.set_header("Cache-Control", "no-cache")
 
-    return SecurityHeaders, GuardedComponentHandler, AssetsHandler, ComponentResourceHandler
+    class GeneratedAssetHandler(tornado.web.RequestHandler):
+        """Files built in memory (`generated_asset`): cached like the static files, and gzipped
+        here when binary, which Tornado's own compression leaves alone."""
+
+        def get(self, name):
+            asset = generated_asset(name)
+            if asset is None:
+                raise tornado.web.HTTPError(404)
+            content, content_type, version = asset
+            self.set_header("Content-Type", content_type)
+            # An old page asking for an older version gets today's file, which it must not keep.
+            if self.get_argument("v", None) == version:
+                self.set_header("Cache-Control", f"public, max-age={ASSET_MAX_AGE_S}, immutable")
+            else:
+                self.set_header("Cache-Control", "no-cache")
+            if not content_type.startswith("text/") and "gzip" in self.request.headers.get("Accept-Encoding", ""):
+                self.set_header("Content-Encoding", "gzip")
+                content = _gzipped(content)
+            self.finish(content)
+
+    return SecurityHeaders, GuardedComponentHandler, AssetsHandler, ComponentResourceHandler, GeneratedAssetHandler
 
 
 def server_patterns(patterns: list) -> list:
-    """Panel's extra routes with /components/ guarded, plus the dashboard's static route."""
-    _headers, guarded, assets, original = _tornado_classes()
+    """Panel's extra routes with /components/ guarded, plus the dashboard's static routes."""
+    _headers, guarded, assets, original, generated = _tornado_classes()
     safe = []
     for pattern in patterns:
         handler = pattern[1] if isinstance(pattern, (tuple, list)) and len(pattern) > 1 else None
         if isinstance(handler, type) and issubclass(handler, original) and handler is not guarded:
             pattern = (pattern[0], guarded, *pattern[2:])
         safe.append(pattern)
+    built = f"{re.escape(LOADING_STYLESHEET_NAME)}|{re.escape(SHAPES_FOLDER)}/[^/]*"
+    safe.append((rf"{ASSETS_ROUTE}/({built})", generated))
     safe.append((rf"{ASSETS_ROUTE}/(.*)", assets, {"path": str(ASSETS_DIR)}))
     return safe
 
@@ -237,6 +355,7 @@ def serve(argv: list[str]) -> None:
             return server_settings(kwargs, cookie_key, session_key)
 
     _stylesheet_url = versioned_stylesheet_url()
+    link_loading_stylesheet()
     parser = argparse.ArgumentParser(prog="python -m dashboard serve")
     command = DashboardServe(parser=parser)
     command.invoke(parser.parse_args(argv))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ from tornado.websocket import websocket_connect
 
 from dashboard import auth, server
 from dashboard.__main__ import build_parser
+from dashboard.views.packed_shapes import shapes_file, shapes_version
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EDITOR, PASSWORD = "nguyen.van.a", "mật khẩu đúng"
@@ -59,7 +61,18 @@ ANONYMOUS_ROUTES = {
     f"{server.ASSETS_ROUTE}/../auth.py": 403,  # outside the folder: refused
     f"{server.ASSETS_ROUTE}/%2e%2e/auth.py": 403,
     "/no-such-page": 404,
+    # Built in memory: Panel's loading-spinner stylesheet and each map's shapes; nothing else.
+    f"{server.ASSETS_ROUTE}/{server.LOADING_STYLESHEET_NAME}": 200,
+    f"{server.ASSETS_ROUTE}/shapes/hn_districts_2014.bin": 200,
+    f"{server.ASSETS_ROUTE}/shapes/hn_communes_2025.bin": 200,
+    f"{server.ASSETS_ROUTE}/shapes/no_such_map.bin": 404,
+    f"{server.ASSETS_ROUTE}/shapes/hn_communes_2025": 404,
+    f"{server.ASSETS_ROUTE}/shapes/": 404,
+    f"{server.ASSETS_ROUTE}/shapes/..%2f..%2fauth.py": 404,
+    f"{server.ASSETS_ROUTE}/shapes/..%2fmaps.bin": 404,
 }
+# The 126-unit map page.
+COMMUNE_MAP_PAGE = "/?page=map&indicator=committee_established&year=2026"
 
 
 def free_port() -> int:
@@ -313,3 +326,120 @@ def test_logout_ends_the_sign_in_in_the_shared_database(launched, monkeypatch):
     assert auth.signed_user(value, COOKIE_SECRET) == EDITOR
     sign_out(launched, cookie)
     assert auth.signin_from_cookie(value, COOKIE_SECRET) is None
+
+
+# ------------------------------------------------------------------ what a session's document carries
+
+
+def pull_document(launched, path: str) -> tuple[str, list[bytes]]:
+    """The JSON text and binary buffers of the document the page at `path` receives on its
+    websocket, pulled as Bokeh's page does (PULL-DOC-REQ after the server's ACK)."""
+    _status, _headers, body = get(launched["url"] + path)
+    token = re.search(r'"token":\s*"([^"]+)"', body.decode("utf-8")).group(1)
+    request = HTTPRequest(f"ws://127.0.0.1:{launched['port']}/ws",
+                          headers={"Origin": f"http://localhost:{launched['port']}"})
+
+    async def pull():
+        connection = await websocket_connect(request, subprotocols=["bokeh", token])
+
+        async def message():
+            header = json.loads(await connection.read_message())
+            _metadata, content = await connection.read_message(), await connection.read_message()
+            buffers = []
+            for _ in range(header.get("num_buffers", 0)):
+                await connection.read_message()  # the buffer's header, then the buffer
+                buffers.append(await connection.read_message())
+            return header["msgtype"], content, buffers
+
+        assert (await message())[0] == "ACK"
+        for part in ({"msgid": "1", "msgtype": "PULL-DOC-REQ"}, {}, {}):
+            await connection.write_message(json.dumps(part))
+        while True:
+            kind, content, buffers = await message()
+            if kind == "PULL-DOC-REPLY":
+                connection.close()
+                return content, buffers
+
+    return asyncio.run(asyncio.wait_for(pull(), 120))
+
+
+def document_objects(content: str, name: str) -> list[dict]:
+    """Every model called `name`, as serialized (a model's attributes appear where it first does)."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            if value.get("name") == name and "attributes" in value:
+                found.append(value)
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(json.loads(content))
+    return found
+
+
+def test_served_models_link_one_loading_stylesheet_instead_of_each_carrying_it(launched):
+    content, _buffers = pull_document(launched, COMMUNE_MAP_PAGE)
+    inline = server.panel_loading_css()
+    assert ":host(.pn-loading)" in inline
+    assert ":host(.pn-loading)" not in content and json.dumps(inline) not in content
+    linked = [sheet["attributes"]["url"] for sheet in document_objects(content, "ImportedStyleSheet")]
+    assert linked.count(server.loading_stylesheet_url()) == 1  # one model, referenced by every other
+    status, headers, css = get(launched["url"] + server.loading_stylesheet_url())
+    assert status == 200 and css.decode("utf-8") == inline
+    assert headers["Content-Type"].startswith("text/css")
+    assert "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("path, map_id", [(COMMUNE_MAP_PAGE, "hn_communes_2025"), ("/?page=map", "hn_districts_2014")])
+def test_the_document_names_the_shapes_file_and_carries_no_coordinate(launched, path, map_id):
+    content, buffers = pull_document(launched, path)
+    transforms = [t["attributes"]["args"] for t in document_objects(content, "CustomJSTransform")]
+    urls = {dict(args["entries"])["url"] for args in transforms}
+    assert urls == {f"{server.ASSETS_ROUTE}/shapes/{map_id}.bin?v={shapes_version(map_id)}"}
+    for source in document_objects(content, "ColumnDataSource"):
+        columns = dict(source["attributes"]["data"].get("entries", []))
+        for axis in ("x", "y"):
+            assert columns.get(axis, []) == [], "coordinates in the document"
+    # Before, the 126-unit map alone sent 43 KB of coordinate buffers.
+    assert sum(len(buffer) for buffer in buffers) < 8_000
+
+
+@pytest.mark.parametrize("map_id", ["hn_districts_2014", "hn_communes_2025"])
+def test_the_shapes_file_is_gzipped_and_kept_by_the_browser_for_a_year(launched, map_id):
+    url = f"{launched['url']}{server.ASSETS_ROUTE}/shapes/{map_id}.bin"
+    status, headers, body = get(f"{url}?v={shapes_version(map_id)}", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == shapes_file(map_id) and len(body) < len(shapes_file(map_id))
+    assert "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
+    assert headers["Content-Type"] == "application/octet-stream" and "Accept-Encoding" in headers["Vary"]
+    # An old page asking for another version gets today's file, and must not keep it.
+    status, headers, body = get(f"{url}?v=0123456789ab")
+    assert status == 200 and body == shapes_file(map_id) and headers["Cache-Control"] == "no-cache"
+    assert "Content-Encoding" not in headers
+    assert launched["process"].poll() is None
+    assert "Traceback" not in launched["log"].read_text(errors="replace")
+
+
+def loading_sheets(model) -> list:
+    """The loading-spinner entries of a Panel model's stylesheets: inline text or a linked sheet."""
+    return [sheet for sheet in model.stylesheets
+            if (isinstance(sheet, str) and ":host(.pn-loading)" in sheet)
+            or getattr(sheet, "url", "").startswith(f"{server.ASSETS_ROUTE}/{server.LOADING_STYLESHEET_NAME}")]
+
+
+def test_outside_a_served_session_panel_keeps_its_inline_spinner_css(monkeypatch):
+    import panel as pn
+    import panel.reactive
+    from bokeh.document import Document
+
+    monkeypatch.setattr(panel.reactive, "loading_css", panel.reactive.loading_css)  # undone after the test
+    server.link_loading_stylesheet()
+    notebook = loading_sheets(pn.pane.Markdown("x").get_root(Document()))
+    assert len(notebook) == 1 and isinstance(notebook[0], str)  # a notebook or an exported copy
+    monkeypatch.setattr(server, "links_assets", lambda: True)  # as in a session of the launcher
+    served = loading_sheets(pn.pane.Markdown("x").get_root(Document()))
+    assert [sheet.url for sheet in served] == [server.loading_stylesheet_url()]

@@ -18,6 +18,7 @@ from ..i18n import t, unit_noun
 from ..maps import DISTRICT_MAP, MAPS
 from ..model.display import VALUE_COLUMNS
 from ..model.snapshot import IndicatorSnapshot
+from ..server import shapes_url
 from ..state import DashboardState
 from .columns import update_columns
 from .legend import legend_html
@@ -118,11 +119,13 @@ def map_figure() -> figure:
 
 def add_map_renderer(plot: figure, source: ColumnDataSource, map_id: str):
     """One map's polygons on `plot`, unpacked in the browser from its flat int16 arrays
-    (views.packed_shapes): the shapes travel with this renderer, once; `source` holds values only.
+    (views.packed_shapes); `source` holds values only. The shapes come once: in a session served
+    by `python -m dashboard serve`, from the map's cached static file, fetched by the page (the map
+    draws once it arrives); elsewhere with this renderer, in the document.
 
     Borders are thinner where units are many and small.
     """
-    xs, ys = unpacked_fields(map_id)
+    xs, ys = unpacked_fields(map_id, url=shapes_url(map_id), source=source)
     return plot.multi_polygons(
         xs=xs, ys=ys, source=source, fill_color="color", line_color="white",
         line_width=1 if MAPS[map_id].unit_count <= 40 else 0.5,

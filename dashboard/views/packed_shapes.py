@@ -1,14 +1,21 @@
 """Map polygons sent as a few flat 16-bit arrays and unpacked in the browser.
 
-A map's polygons travel once per session. As nested arrays, Bokeh sends one buffer, with its own
-description, per ring of every unit (260 for the 126 units); here the whole map is two int16
-coordinate arrays and three small count arrays, and a `CustomJSTransform` rebuilds the nested
-rings in the browser whenever the glyph needs them. Nothing is sent back to the server.
+A map's polygons travel once. As nested arrays, Bokeh sends one buffer, with its own description,
+per ring of every unit (260 for the 126 units); here the whole map is two int16 coordinate arrays
+and three small count arrays, and a `CustomJSTransform` rebuilds the nested rings in the browser
+whenever the glyph needs them. Nothing is sent back to the server.
+
+Where the arrays come from:
+- in a session served by `python -m dashboard serve`, from one static file per map (`shapes_file`,
+  at a versioned URL the browser keeps for a year), fetched once by the page: the websocket
+  document carries no coordinate at all, and a second visit reads them from the browser's cache;
+- elsewhere (a notebook, an HTML file, a bare `panel serve`), in the document itself, as before.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 
 import numpy as np
 from bokeh.models import ColumnDataSource, CustomJSTransform
@@ -16,12 +23,70 @@ from bokeh.transform import transform
 
 from .. import geo
 
+# The first bytes of a shapes file, and its format version: a page never draws anything else.
+SHAPES_MAGIC = b"HNS1"
+# Little-endian, in this order after the magic: four uint32 counts (units, polygons, rings,
+# points), then int32 polygons_per_unit, int32 rings_per_polygon, int32 ring_length, int16 x and
+# int16 y. Every int32 array starts on a 4-byte boundary, so the browser views them in place.
+SHAPES_COUNTS = ("polygons_per_unit", "rings_per_polygon", "ring_length")
+
 # Rebuilds xs or ys ([unit][polygon][ring] -> coordinates) from the flat arrays. Element by element:
 # Bokeh's array class does not slice with `subarray`.
+#
+# With a `url`, the arrays are not in the document: the first call asks for the file (one request
+# per map and page, shared by both axes and every glyph of the renderer), draws nothing meanwhile
+# (but frames the map), and once the file is read keeps its arrays in these same models, without
+# sending them anywhere, and redraws `source`'s renderer. A failed request is reported in the
+# console and draws nothing. Both axes' transforms run this one function (CALL_UNPACK_JS).
 UNPACK_JS = """
-const coords = shapes.data[axis];
-const ring_length = counts.data.ring_length, rings_per_polygon = polygons.data.rings_per_polygon;
-const polygons_per_unit = units.data.polygons_per_unit;
+"use strict";
+const column = (model, name) => (model.data instanceof Map ? model.data.get(name) : model.data[name]);
+if (url !== "" && column(shapes, axis).length === 0) {
+  if (shapes.__shapes_request === undefined) {
+    const keep = (model, name, values) => {
+      if (model.data instanceof Map) model.data.set(name, values); else model.data[name] = values;
+    };
+    shapes.__shapes_request = fetch(url, {credentials: "same-origin"})
+      .then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.arrayBuffer();
+      })
+      .then((buffer) => {
+        if (buffer.byteLength < 20 || new TextDecoder().decode(new Uint8Array(buffer, 0, 4)) !== magic)
+          throw new Error("not a map shapes file");
+        const view = new DataView(buffer);
+        const [n_units, n_polygons, n_rings, n_points] = [4, 8, 12, 16].map((at) => view.getUint32(at, true));
+        if (buffer.byteLength !== 20 + 4 * (n_units + n_polygons + n_rings) + 4 * n_points)
+          throw new Error("truncated map shapes file");
+        let offset = 20;
+        const take = (Type, n) => {
+          const values = new Type(buffer, offset, n);
+          offset += n * Type.BYTES_PER_ELEMENT;
+          return values;
+        };
+        keep(units, "polygons_per_unit", take(Int32Array, n_units));
+        keep(polygons, "rings_per_polygon", take(Int32Array, n_polygons));
+        keep(counts, "ring_length", take(Int32Array, n_rings));
+        const x = take(Int16Array, n_points), y = take(Int16Array, n_points);
+        keep(shapes, "x", x);
+        keep(shapes, "y", y);
+        source.change.emit();
+      })
+      .catch((error) => console.error(`map shapes ${url}: ${error.message}`));
+  }
+  // Meanwhile two one-point polygons at opposite corners of the map, which show nothing and answer
+  // no tap, frame the figure where the map will be drawn.
+  const waiting = Array.from(xs, () => []);
+  if (waiting.length > 0) {
+    const [low, high] = axis === "x" ? [extent[0], extent[2]] : [extent[1], extent[3]];
+    waiting[0].push([Float64Array.of(low)]);
+    waiting[waiting.length - 1].push([Float64Array.of(high)]);
+  }
+  return waiting;
+}
+const coords = column(shapes, axis);
+const ring_length = column(counts, "ring_length"), rings_per_polygon = column(polygons, "rings_per_polygon");
+const polygons_per_unit = column(units, "polygons_per_unit");
 let ring = 0, polygon = 0, offset = 0;
 const unpacked = [];
 for (let unit = 0; unit < polygons_per_unit.length; unit++) {
@@ -42,6 +107,13 @@ for (let unit = 0; unit < polygons_per_unit.length; unit++) {
 return unpacked;
 """
 
+UNPACK_ARGS = ("shapes", "counts", "polygons", "units", "url", "magic", "extent", "source", "axis", "xs")
+# Each axis's transform: UNPACK_JS, kept in `shapes.tags`, compiled once per map and page.
+CALL_UNPACK_JS = f"""
+if (shapes.__unpack === undefined) shapes.__unpack = new Function({", ".join(map(repr, UNPACK_ARGS))}, shapes.tags[0]);
+return shapes.__unpack({", ".join(UNPACK_ARGS)});
+"""
+
 
 @functools.lru_cache(maxsize=4)
 def flat_shapes(map_id: str) -> dict[str, np.ndarray]:
@@ -58,19 +130,64 @@ def flat_shapes(map_id: str) -> dict[str, np.ndarray]:
     }
 
 
-def unpacked_fields(map_id: str, key_column: str = "code") -> tuple[dict, dict]:
+@functools.lru_cache(maxsize=4)
+def shapes_file(map_id: str) -> bytes:
+    """The map's flat arrays as one file (format above), built once per process."""
+    flat = flat_shapes(map_id)
+    header = np.array([len(flat["polygons_per_unit"]), len(flat["rings_per_polygon"]),
+                       len(flat["ring_length"]), len(flat["x"])], dtype="<u4")
+    arrays = [flat[name].astype("<i4") for name in SHAPES_COUNTS] + [flat[axis].astype("<i2") for axis in "xy"]
+    return SHAPES_MAGIC + header.tobytes() + b"".join(array.tobytes() for array in arrays)
+
+
+@functools.lru_cache(maxsize=4)
+def shapes_version(map_id: str) -> str:
+    """A short hash of the map's shapes file: its URL changes whenever its content does."""
+    return hashlib.sha256(shapes_file(map_id)).hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=4)
+def shapes_extent(map_id: str) -> list[int]:
+    """[min x, min y, max x, max y] of the map's packed coordinates."""
+    flat = flat_shapes(map_id)
+    return [int(flat["x"].min()), int(flat["y"].min()), int(flat["x"].max()), int(flat["y"].max())]
+
+
+def unpacked_fields(
+    map_id: str, key_column: str = "code", url: str | None = None, source: ColumnDataSource | None = None
+) -> tuple[dict, dict]:
     """The `xs` and `ys` specs of a multi_polygons glyph drawing `map_id`, from this session's models.
 
     The glyph's source needs one row per unit in map order, with a `key_column` (any column: the
-    transform only uses the row count).
+    transform only uses the row count). With a `url` (the map's `shapes_file`, served), the arrays
+    stay out of the document and the page fetches them; `source`, the glyph's own, is then redrawn
+    when they arrive.
     """
-    flat = flat_shapes(map_id)
+    if url:
+        if source is None:
+            raise ValueError("shapes fetched from a URL need the glyph's source, to redraw it")
+        # One model holds the five arrays once they arrive (in the page only, where columns of
+        # different lengths are no matter). Plain empty lists: an empty array would still travel
+        # as a binary buffer of its own.
+        holder = ColumnDataSource({name: [] for name in ("x", "y", *SHAPES_COUNTS)})
+        sources = dict.fromkeys(("shapes", "counts", "polygons", "units"), holder)
+    else:
+        arrays = flat_shapes(map_id)
+        sources = {
+            "shapes": ColumnDataSource({"x": arrays["x"], "y": arrays["y"]}),
+            "counts": ColumnDataSource({"ring_length": arrays["ring_length"]}),
+            "polygons": ColumnDataSource({"rings_per_polygon": arrays["rings_per_polygon"]}),
+            "units": ColumnDataSource({"polygons_per_unit": arrays["polygons_per_unit"]}),
+        }
     args = {
-        "shapes": ColumnDataSource({"x": flat["x"], "y": flat["y"]}),
-        "counts": ColumnDataSource({"ring_length": flat["ring_length"]}),
-        "polygons": ColumnDataSource({"rings_per_polygon": flat["rings_per_polygon"]}),
-        "units": ColumnDataSource({"polygons_per_unit": flat["polygons_per_unit"]}),
+        **sources,
+        "url": url or "",
+        "magic": SHAPES_MAGIC.decode("ascii"),
+        "extent": shapes_extent(map_id),
+        "source": source,
     }
-    fields = [transform(key_column, CustomJSTransform(args={**args, "axis": axis}, v_func=UNPACK_JS))
+    # The code travels once per map, in the shapes model both axes share, not once per transform.
+    args["shapes"].tags = [UNPACK_JS]
+    fields = [transform(key_column, CustomJSTransform(args={**args, "axis": axis}, v_func=CALL_UNPACK_JS))
               for axis in ("x", "y")]
     return fields[0], fields[1]

@@ -19,11 +19,13 @@ _APP_READY = """(plots) => {
   if (doc.is_idle === false) return false;
   if (!plots) return [...Bokeh.index.all_views()].length > 0;
   let map = false, bars = false;
+  // Polygons drawn, not only framed: a served page fetches them after the document.
+  const drawn = (view) => Array.from(view.glyph.xs).some((unit) => unit.some((p) => p[0].length > 1));
   for (const view of Bokeh.index.all_views()) {
     if (view.model.type !== 'GlyphRenderer') continue;
     const data = view.model.data_source.data;
     const has = (k) => (data instanceof Map ? data.has(k) : k in data);
-    if (view.model.visible && view.model.glyph.type === 'MultiPolygons' && has('code')) map = true;
+    if (view.model.visible && view.model.glyph.type === 'MultiPolygons' && has('code') && drawn(view)) map = true;
     if (has('line') && has('code')) bars = true;
   }
   return map && bars;
