@@ -23,11 +23,22 @@
   // Polygon coordinates are large and never the thing that changes on a recolour.
   const GEOMETRY = new Set(['xs', 'ys']);
 
-  // Every element matching `selector`, inside open shadow roots too (Panel renders into them).
-  probe.deepAll = (selector, root = document, out = []) => {
-    out.push(...root.querySelectorAll(selector));
-    for (const el of root.querySelectorAll('*')) {
-      if (el.shadowRoot) probe.deepAll(selector, el.shadowRoot, out);
+  // Every shadow root the page attaches, recorded as it is made (this script runs before any
+  // page script): the watchers search them directly, instead of walking every element of the
+  // page for its shadow root in every frame, which on a page of many panes cost the page more
+  // main-thread time than the changes being timed.
+  const shadowRoots = [];
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (...args) {
+    const root = attachShadow.apply(this, args);
+    shadowRoots.push(root);
+    return root;
+  };
+  // Every element matching `selector`, inside shadow roots too (Panel renders into them).
+  probe.deepAll = (selector) => {
+    const out = [...document.querySelectorAll(selector)];
+    for (const root of shadowRoots) {
+      if (root.host.isConnected) out.push(...root.querySelectorAll(selector));
     }
     return out;
   };
@@ -80,8 +91,15 @@
     parts.push('selected', Array.from(source.selected.indices).join(','));
     return parts.join('|');
   }).join('||');
-  probe.figureCount = () => (window.Bokeh && Bokeh.index
-    ? [...Bokeh.index.all_views()].filter((view) => view.model.type === 'Figure').length : 0);
+  // Whether an element is laid out on screen: a page kept in the document but hidden is not.
+  const shown = (el) => (el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0);
+  probe.shownCount = (selector) => probe.deepAll(selector).filter(shown).length;
+  // A glyph's fingerprint as the viewer sees it: '' while its plot is hidden or not yet drawn,
+  // so a page shown again counts as repainted in the frame its plots are on screen and finished.
+  probe.shownFingerprint = (markers) => probe.renderers(markers).filter((view) => {
+    const plot = view.parent;
+    return plot && plot.el && shown(plot.el) && (!plot.has_finished || plot.has_finished());
+  }).length ? probe.fingerprint(markers) : '';
 
   // A glyph's polygons: its `xs`/`ys` columns, or, for shapes unpacked in the browser
   // (dashboard/views/packed_shapes.py), what the glyph's transform makes of its rows.

@@ -537,25 +537,27 @@ class DistrictProfile(param.Parameterized):
 class IndicatorBlock(Viewer):
     """One indicator of the profile: its facts and its trend chart, kept together when printed.
 
-    Its two panes and its Bokeh chart are made once; a new unit or language only feeds them
-    new texts and column data. The chart's key ends the facts, so a block is three models,
-    not five. The chart may be made after the facts (`build_chart`).
+    Its two panes and its Bokeh chart are made once, whether or not the unit shown has the
+    indicator: a new unit or language only feeds them new texts and column data, so the first
+    unit chosen on a page costs no more than any other. The chart's key ends the facts, so a
+    block is three models, not five. The chart may be made after the facts (`build_chart`).
     """
 
     profile = param.ClassSelector(class_=DistrictProfile, doc="Profile to show.")
     indicator = param.ClassSelector(class_=Indicator, doc="Indicator of this block.")
+    with_chart = param.Boolean(default=True, constant=True, precedence=-1,
+                               doc="Make the chart with the block; else later, by `build_chart`.")
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.chart: ProfileChart | None = None
-        self._chart_wanted = False
+        self.chart = ProfileChart(self.indicator, self.profile.lang) if self.with_chart else None
         self._facts = pn.pane.HTML(
             "", sizing_mode="stretch_width", css_classes=["profile-info"], margin=(0, 8)
         )
         # Holds the chart's room until it is built, so the page does not jump when it comes.
         # Each indicator has its own scales: the sixteen charts share no axis.
         self._chart = pn.pane.Bokeh(
-            None,
+            None if self.chart is None else self.chart.figure,
             sizing_mode="stretch_width",
             height=CHART_HEIGHT,
             css_classes=["profile-chart", "profile-chart-column"],
@@ -573,18 +575,15 @@ class IndicatorBlock(Viewer):
         self._refresh()
 
     def build_chart(self) -> None:
-        """Make the Bokeh chart, once, and draw the current unit in it.
-
-        A block the unit does not show makes its chart when a unit first shows it.
-        """
-        self._chart_wanted = True
-        if self.chart is not None or self.profile.row(self.indicator.id) is None:
+        """Make the Bokeh chart, once, and draw the current unit in it if it shows this block."""
+        if self.chart is not None:
             return
         self.chart = ProfileChart(self.indicator, self.profile.lang)
         self._draw()
         self._chart.object = self.chart.figure
 
     def _draw(self) -> None:
+        # A hidden block keeps its last data: it is drawn again whenever a unit shows it.
         profile = self.profile
         if self.chart is not None and profile.row(self.indicator.id) is not None:
             self.chart.update(profile.trend(self.indicator.id), profile.district_label(), profile.lang,
@@ -602,10 +601,7 @@ class IndicatorBlock(Viewer):
             key = key.replace(t("profile_districts_average", profile.lang),
                               t_map("profile_districts_average", profile.lang, COMMUNE_MAP.id))
         self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang) + key
-        if self._chart_wanted and self.chart is None:
-            self.build_chart()  # draws the unit too
-        else:
-            self._draw()
+        self._draw()
         self._layout.visible = True
 
     def __panel__(self):
@@ -629,7 +625,7 @@ class DistrictPage(Viewer):
         constant=True,
         precedence=-1,
         doc="Send the page with its first theme first, and make the trend charts and the themes "
-        "below once the browser has it, one theme at a time. None: in a served session only; "
+        "below once the browser has it, all in one message. None: in a served session only; "
         "notebooks and tests get every theme and chart at once.",
     )
 
@@ -676,9 +672,11 @@ class DistrictPage(Viewer):
         code = self._profile.param.code
         defer = self.defer_charts if self.defer_charts is not None else _served()
         themes = list(self._indicators_by_theme().items())
-        # Below the fold: a deferred page goes out with its first theme, the others follow it.
+        # Below the fold: a deferred page goes out with its first theme without its charts; the
+        # charts, then the other themes with theirs, follow it.
         self._pending_themes = themes[1:] if defer else []
-        sections = [self._theme_section(theme_id, indicators) for theme_id, indicators in themes[:1 if defer else None]]
+        sections = [self._theme_section(theme_id, indicators, charts=not defer)
+                    for theme_id, indicators in themes[:1 if defer else None]]
         self._layout = pn.Column(
             pn.FlexBox(
                 self._map_choice,
@@ -722,33 +720,27 @@ class DistrictPage(Viewer):
             sizing_mode="stretch_width",
             css_classes=["page", "page-district", "profile-page"],
         )
-        if not defer:
-            self.build_charts()
-        elif pn.state.curdoc is not None:
-            first = list(self._blocks)
-            steps = [lambda: self.build_charts(first)] + [self._build_next_theme] * len(self._pending_themes)
-            _after_load(pn.state.curdoc, steps)
+        if defer and pn.state.curdoc is not None:
+            _after_load(pn.state.curdoc, [self.build_charts])
 
     def build_charts(self, blocks: list[IndicatorBlock] | None = None) -> None:
         """Make the trend charts of `blocks` not made yet, each at most once; by default every
-        theme not built yet, then every chart."""
-        if blocks is None:
-            while self._pending_themes:
-                self._build_next_theme()
-        _build_charts(self._blocks if blocks is None else blocks)
+        chart still missing, then every theme not built yet, with its charts.
 
-    def _build_next_theme(self) -> None:
-        """Add the next theme below the page, with its charts: one message to the browser."""
-        if not self._pending_themes:
-            return
-        theme_id, indicators = self._pending_themes.pop(0)
-        made = len(self._blocks)
-        section = self._theme_section(theme_id, indicators)
+        All in one message to the browser, and one walk of the document's models when the
+        freeze ends rather than one per plot or theme.
+        """
         doc = pn.state.curdoc
         frozen = doc.models.freeze() if doc is not None else contextlib.nullcontext()
         with pn.io.hold(), frozen:
-            self._layout.append(section)
-            _build_charts(self._blocks[made:])
+            for block in self._blocks if blocks is None else blocks:
+                block.build_chart()
+            if blocks is None and self._pending_themes:
+                # The charts are in the sections before they join the page: no pane swaps.
+                sections = [self._theme_section(theme_id, indicators, charts=True)
+                            for theme_id, indicators in self._pending_themes]
+                self._pending_themes = []
+                self._layout.extend(sections)
 
     def _indicators_by_theme(self) -> dict[str, list[Indicator]]:
         # Blocks for the indicators of both maps: a unit shows those of its own map.
@@ -759,7 +751,7 @@ class DistrictPage(Viewer):
         }
         return {theme: indicators for theme, indicators in groups.items() if indicators}
 
-    def _theme_section(self, theme_id: str, indicators: list[Indicator]) -> pn.Column:
+    def _theme_section(self, theme_id: str, indicators: list[Indicator], charts: bool = True) -> pn.Column:
         theme = self.data.catalogue.theme(theme_id)
         ids = {i.id for i in indicators}
         heading = pn.pane.HTML(
@@ -771,7 +763,7 @@ class DistrictPage(Viewer):
             margin=(10, 5, 0, 5),
         )
         blocks = [
-            IndicatorBlock(profile=self._profile, indicator=indicator) for indicator in indicators
+            IndicatorBlock(profile=self._profile, indicator=indicator, with_chart=charts) for indicator in indicators
         ]
         self._blocks += blocks
         return pn.Column(
@@ -835,18 +827,8 @@ def _served() -> bool:
     return doc is not None and doc.session_context is not None
 
 
-def _build_charts(blocks: list[IndicatorBlock]) -> None:
-    # The new plots join the document together: one message, and one walk of the document's
-    # models when the freeze ends rather than one per plot.
-    doc = pn.state.curdoc
-    frozen = doc.models.freeze() if doc is not None else contextlib.nullcontext()
-    with pn.io.hold(), frozen:
-        for block in blocks:
-            block.build_chart()
-
-
 def _after_load(doc, steps: list[Callable[[], None]]) -> None:
-    """Run `steps` (charts, then the themes below) once the browser has shown the page, one per tick.
+    """Run `steps` (the charts and the themes below) once the browser has shown the page, one per tick.
 
     On a page opened later in the session the browser has the document already: the page's
     own message goes first, and the rest follows.

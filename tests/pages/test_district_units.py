@@ -154,11 +154,13 @@ def test_the_english_page_names_the_maps_with_their_dates(two_map_data):
                        "126 communes and wards (from 1 July 2025)": COMMUNE_MAP.id}
 
 
-def test_a_block_makes_its_chart_when_a_unit_first_shows_it(two_map_data):
+def test_a_hidden_block_keeps_its_chart_and_draws_the_unit_that_shows_it(two_map_data):
     state = new_state(two_map_data, page="district", district="001")
     view = page.DistrictPage(state=state, data=two_map_data)
     council = next(b for b in view._blocks if b.indicator.id == TERM)
-    assert council.chart is None and not council._layout.visible  # a district has no 2026 term figure
+    chart = council.chart
+    assert chart is not None and not council._layout.visible  # a district has no 2026 term figure
+    assert chart.source.data["series"] == []
     state.district = BA_DINH_WARD
-    assert council.chart is not None and council._layout.visible
-    assert council.chart.source.data["series"] == ["Phường Ba Đình"]
+    assert council.chart is chart and council._layout.visible
+    assert chart.source.data["series"] == ["Phường Ba Đình"]
