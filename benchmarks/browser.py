@@ -197,6 +197,10 @@ def text_js(selector: str) -> str:
     return f"() => window.__bench.text({json.dumps(selector)})"
 
 
+def model_text_js(marker: str) -> str:
+    return f"() => window.__bench.modelText({json.dumps(marker)})"
+
+
 def map_watchers(model: PageModel) -> dict[str, str]:
     watchers = {"map": fingerprint_js(model.map_markers)}
     if model.ranking_markers:
@@ -376,8 +380,10 @@ def district_profile(browser, url: str, model: PageModel, figures: BrowserFigure
     is made once the page is loaded, or (`wait_loaded` False) as soon as it is quiet."""
     context, page, meter = open_page(browser, url + "?page=district", model)
     chooser = ".profile-chooser select"
-    watchers = {"heading": text_js(".profile-heading"), "facts": text_js(".profile-facts-block"),
-                "charts": f"() => window.__bench.shownFingerprint({json.dumps(list(PROFILE_CHART_MARKERS))})"}
+    # Panel sends an HTML pane's text escaped.
+    watchers = {"heading": model_text_js("class=&quot;profile-heading&quot;"),
+                "facts": model_text_js("class=&quot;profile-facts-block&quot;"),
+                "charts": f"() => window.__bench.sourcesFingerprint({json.dumps(list(PROFILE_CHART_MARKERS))})"}
     try:
         page.wait_for_selector(chooser, timeout=LOAD_TIMEOUT_S * 1000)
         # No map on this page: the probe stops looking for its first render in every frame.

@@ -100,6 +100,27 @@
     const plot = view.parent;
     return plot && plot.el && shown(plot.el) && (!plot.has_finished || plot.has_finished());
   }).length ? probe.fingerprint(markers) : '';
+  // Watchers read from the document's own list of models, not from the DOM or the view tree:
+  // walking either in every frame cost a page of many panes more main-thread time than the
+  // change being timed. Bokeh applies a model change to the DOM in the same task (HTML text)
+  // or paints it in the next animation frame (plots).
+  const docModels = () => (window.Bokeh && Bokeh.documents && Bokeh.documents.length
+    ? [...Bokeh.documents[0].all_models] : []);
+  // Column data objects numbered as first seen: the server replaces a source's data as a whole.
+  const dataNumbers = new WeakMap();
+  let dataCount = 0;
+  const dataNumber = (data) => {
+    if (!dataNumbers.has(data)) dataNumbers.set(data, ++dataCount);
+    return dataNumbers.get(data);
+  };
+  // Which data every source with all `markers` columns holds.
+  probe.sourcesFingerprint = (markers) => docModels()
+    .filter((model) => model.type === 'ColumnDataSource' && markers.every((k) => get(model.data, k) !== undefined))
+    .map((source) => `${source.id}:${dataNumber(source.data)}`).sort().join(',');
+  // The HTML text of every model whose text contains `marker` (e.g. a CSS class it draws).
+  probe.modelText = (marker) => docModels()
+    .filter((model) => typeof model.text === 'string' && model.text.includes(marker))
+    .map((model) => `${model.id}:${model.text}`).sort().join('|');
 
   // A glyph's polygons: its `xs`/`ys` columns, or, for shapes unpacked in the browser
   // (dashboard/views/packed_shapes.py), what the glyph's transform makes of its rows.

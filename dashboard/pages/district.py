@@ -35,11 +35,18 @@ from ..maps import COMMUNE_MAP, DISTRICT_MAP, MAPS, AdministrativeMap, map_for_p
 from ..model.cells import cached_city_value, per_data_version
 from ..model.collation import vietnamese_sort_keys
 from ..model.councils import has_no_council
-from ..model.pagecache import map_of_code, map_units, unit_cells, unit_indicators, unit_trend_frame
+from ..model.pagecache import (
+    map_of_code,
+    map_units,
+    unit_cells,
+    unit_indicators,
+    unit_trend_frame,
+    warm_unit_slices,
+)
 from ..model.rank import rank_among, rank_label
 from ..model.targets import district_meets_target, target_for, target_sign, target_text
 from ..state import DashboardState
-from ..views.profile_chart import ProfileChart
+from ..views.profile_chart import ChartData, ProfileChart, chart_data
 from ..views.trend import CHART_HEIGHT, chart_key_html
 from . import PageRecord
 
@@ -48,6 +55,18 @@ TITLE = {"vi": "Hồ sơ quận/huyện", "en": "District profile"}
 ICON = "building"
 
 log = logging.getLogger(__name__)
+
+# Parts of the page are shown or hidden through their element's style, not Bokeh's `visible`:
+# in the browser each change of `visible` lays out the whole page again there and then (with
+# its sixteen charts), whereas style changes are laid out together in the next frame.
+HIDDEN_STYLE = {"display": "none"}
+SHOWN_STYLE = {"display": None}
+
+
+def display_style(shown: bool) -> dict:
+    """The `styles` that show or hide a part of the page."""
+    return dict(SHOWN_STYLE if shown else HIDDEN_STYLE)
+
 
 # Statuses from the weakest to the strongest: a block shows the weakest of its parts.
 ILLUSTRATIVE = "illustrative"
@@ -177,6 +196,13 @@ def cached_trend_frame(data: DashboardData, indicator_id: str, code: str, lang: 
     """`trend_frame`'s columns of one indicator for one unit, over its own map's periods only:
     nothing is carried across the maps."""
     return unit_trend_frame(data, indicator_id, code, lang)
+
+
+@per_data_version(maxsize=4096)
+def cached_chart_data(data: DashboardData, indicator_id: str, code: str, lang: str, label: str) -> ChartData:
+    """What the profile chart of one indicator draws for one unit named `label`: made once per
+    data version for every session."""
+    return chart_data(cached_trend_frame(data, indicator_id, code, lang), label)
 
 
 def indicator_facts(data: DashboardData, indicator: Indicator, code: str, period: int, lang: str) -> dict | None:
@@ -530,6 +556,10 @@ class DistrictProfile(param.Parameterized):
         """The trend frame of an indicator for the current district and language."""
         return cached_trend_frame(self.data, indicator_id, self.code, self.lang)
 
+    def chart_data(self, indicator_id: str) -> ChartData:
+        """What the chart of an indicator draws for the current district and language."""
+        return cached_chart_data(self.data, indicator_id, self.code, self.lang, self._district_label)
+
     def district_label(self) -> str:
         return self._district_label
 
@@ -566,7 +596,7 @@ class IndicatorBlock(Viewer):
         self._layout = pn.FlexBox(
             self._facts,
             self._chart,
-            visible=False,
+            styles=display_style(False),
             sizing_mode="stretch_width",
             css_classes=["profile-indicator"],
             margin=(6, 5),
@@ -586,15 +616,14 @@ class IndicatorBlock(Viewer):
         # A hidden block keeps its last data: it is drawn again whenever a unit shows it.
         profile = self.profile
         if self.chart is not None and profile.row(self.indicator.id) is not None:
-            self.chart.update(profile.trend(self.indicator.id), profile.district_label(), profile.lang,
-                              profile.admin_map)
+            self.chart.draw(profile.chart_data(self.indicator.id), profile.lang, profile.admin_map)
 
     def _refresh(self, *_events) -> None:
         profile, indicator = self.profile, self.indicator
         row = profile.row(indicator.id)
         if row is None:
             # Hidden, and redrawn whenever a district shows it again.
-            self._layout.visible = False
+            self._layout.styles = display_style(False)
             return
         key = chart_key_html(indicator, profile.district_label(), profile.lang)
         if profile.admin_map is COMMUNE_MAP:  # the average is over communes and wards there
@@ -602,7 +631,12 @@ class IndicatorBlock(Viewer):
                               t_map("profile_districts_average", profile.lang, COMMUNE_MAP.id))
         self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang) + key
         self._draw()
-        self._layout.visible = True
+        self._layout.styles = display_style(True)
+
+    @property
+    def shown(self) -> bool:
+        """True when the unit shown has this indicator, so the block is on the page."""
+        return self._layout.styles.get("display") != "none"
 
     def __panel__(self):
         return self._layout
@@ -658,9 +692,9 @@ class DistrictPage(Viewer):
         )
         self._print.js_on_click(code="window.print()")
         # Nothing to print before a district is chosen.
-        self._print.visible = bool(state.district)
+        self._print.styles = display_style(bool(state.district))
         state.param.watch(
-            lambda event: setattr(self._print, "visible", bool(event.new)), "district"
+            lambda event: setattr(self._print, "styles", display_style(bool(event.new))), "district"
         )
         self._chooser.param.watch(self._on_chooser, "value")
         self._map_choice.param.watch(self._on_map, "value")
@@ -693,35 +727,35 @@ class DistrictPage(Viewer):
                 pn.bind(lambda _t, map_id: map_text("profile_prompt", MAPS[map_id], self._profile.lang),
                         table, chosen_map),
                 alert_type="info",
-                visible=pn.bind(lambda c: not c, code),
+                styles=pn.bind(lambda c: display_style(not c), code),
                 sizing_mode="stretch_width",
             ),
             pn.pane.Alert(
                 pn.bind(lambda _t: "⚠ **"
                         f"{map_text('illustrative_notice', self._profile.admin_map, self._profile.lang)}**", table),
                 alert_type="warning",
-                visible=pn.bind(shows_illustrative, table),
+                styles=pn.bind(lambda tb: display_style(shows_illustrative(tb)), table),
                 sizing_mode="stretch_width",
                 css_classes=["illustrative-notice", "profile-notice"],
             ),
             pn.pane.HTML(
                 pn.bind(self._intro, table),
                 sizing_mode="stretch_width",
-                visible=pn.bind(lambda c: bool(c), code),
+                styles=pn.bind(lambda c: display_style(bool(c)), code),
             ),
             pn.pane.Alert(
                 pn.bind(lambda _t: map_text("profile_no_indicators", self._profile.admin_map, self._profile.lang),
                         table),
                 alert_type="info",
                 sizing_mode="stretch_width",
-                visible=pn.bind(lambda tb: bool(self._profile.code) and tb.empty, table),
+                styles=pn.bind(lambda tb: display_style(bool(self._profile.code) and tb.empty), table),
             ),
             *sections,
             sizing_mode="stretch_width",
             css_classes=["page", "page-district", "profile-page"],
         )
         if defer and pn.state.curdoc is not None:
-            _after_load(pn.state.curdoc, [self.build_charts])
+            _after_load(pn.state.curdoc, [self.build_charts, self.warm_caches])
 
     def build_charts(self, blocks: list[IndicatorBlock] | None = None) -> None:
         """Make the trend charts of `blocks` not made yet, each at most once; by default every
@@ -741,6 +775,13 @@ class DistrictPage(Viewer):
                             for theme_id, indicators in self._pending_themes]
                 self._pending_themes = []
                 self._layout.extend(sections)
+
+    def warm_caches(self) -> None:
+        """Read, once per data version and process, what any unit's profile needs on either map,
+        the chooser's map first: the first unit chosen then costs no more than the next."""
+        first = self._map_choice.value
+        for map_id in sorted(MAPS, key=lambda m: m != first):
+            warm_unit_slices(self.data, map_id)
 
     def _indicators_by_theme(self) -> dict[str, list[Indicator]]:
         # Blocks for the indicators of both maps: a unit shows those of its own map.
@@ -769,8 +810,8 @@ class DistrictPage(Viewer):
         return pn.Column(
             heading,
             pn.FlexBox(*blocks, sizing_mode="stretch_width", css_classes=["profile-blocks"]),
-            visible=pn.bind(
-                lambda table: bool(ids & set(table.get("indicator_id", ()))),
+            styles=pn.bind(
+                lambda table: display_style(bool(ids & set(table.get("indicator_id", ())))),
                 self._profile.param.table,
             ),
             sizing_mode="stretch_width",
