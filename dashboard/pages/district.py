@@ -622,7 +622,9 @@ class IndicatorBlock(Viewer):
         profile, indicator = self.profile, self.indicator
         row = profile.row(indicator.id)
         if row is None:
-            # Hidden, and redrawn whenever a district shows it again.
+            # Hidden, and redrawn whenever a unit shows it again; it keeps no unit's data meanwhile.
+            if self.shown and self.chart is not None:
+                self.chart.clear()
             self._layout.styles = display_style(False)
             return
         key = chart_key_html(indicator, profile.district_label(), profile.lang)

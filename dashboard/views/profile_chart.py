@@ -210,6 +210,10 @@ class ProfileChart:
         admin_map = admin_map or DISTRICT_MAP
         self._relabel(lang, force=admin_map is not self._map, admin_map=admin_map)
 
+    def clear(self) -> None:
+        """Draw nothing: the chart of a block the unit shown does not have."""
+        self.source.data = {column: [] for column in CHART_COLUMNS}
+
     def _relabel(self, lang: str, force: bool = False, admin_map: AdministrativeMap | None = None) -> None:
         if lang == self._lang and not force:
             return

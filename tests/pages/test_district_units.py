@@ -164,3 +164,12 @@ def test_a_hidden_block_keeps_its_chart_and_draws_the_unit_that_shows_it(two_map
     state.district = BA_DINH_WARD
     assert council.chart is chart and council.shown
     assert chart.source.data["series"] == ["Phường Ba Đình"]
+
+
+def test_a_block_the_next_unit_lacks_keeps_no_data_of_the_last(two_map_data):
+    state = new_state(two_map_data, page="district", district=BA_DINH_WARD)
+    view = page.DistrictPage(state=state, data=two_map_data)
+    council = next(b for b in view._blocks if b.indicator.id == TERM)
+    assert council.shown and council.chart.source.data["series"] == ["Phường Ba Đình"]
+    state.district = "001"
+    assert not council.shown and council.chart.source.data["series"] == []
