@@ -339,7 +339,7 @@ def shown_map_watchers(model: PageModel) -> dict[str, str]:
     """The map page's watchers for a page switch: a page seen before stays in the document,
     hidden, so its data never changes; what changes is that its plots are shown and drawn."""
     def shown(markers) -> str:
-        return f"() => window.__bench.shownFingerprint({json.dumps(list(markers))})"
+        return f"() => window.__bench.shownPlots({json.dumps(list(markers))})"
 
     watchers = {"map": shown(model.map_markers)}
     if model.ranking_markers:

@@ -94,12 +94,21 @@
   // Whether an element is laid out on screen: a page kept in the document but hidden is not.
   const shown = (el) => (el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0);
   probe.shownCount = (selector) => probe.deepAll(selector).filter(shown).length;
-  // A glyph's fingerprint as the viewer sees it: '' while its plot is hidden or not yet drawn,
-  // so a page shown again counts as repainted in the frame its plots are on screen and finished.
-  probe.shownFingerprint = (markers) => probe.renderers(markers).filter((view) => {
-    const plot = view.parent;
-    return plot && plot.el && shown(plot.el) && (!plot.has_finished || plot.has_finished());
-  }).length ? probe.fingerprint(markers) : '';
+  // How many plots drawing glyphs with all `markers` columns are on screen and drawn: '0' while
+  // their page is hidden. A page seen before stays in the document, hidden, and its data does
+  // not change when it is shown again: this is what does. The plots are found once, not in
+  // every frame (a walk of the view tree per frame slowed the page being timed), and again
+  // only when one of them has left the document.
+  const plotViews = new Map();
+  probe.shownPlots = (markers) => {
+    const key = markers.join(',');
+    let plots = plotViews.get(key);
+    if (!plots || !plots.length || plots.some((plot) => !plot.el.isConnected)) {
+      plots = [...new Set(probe.renderers(markers).map((view) => view.parent).filter((plot) => plot && plot.el))];
+      plotViews.set(key, plots);
+    }
+    return String(plots.filter((plot) => shown(plot.el) && (!plot.has_finished || plot.has_finished())).length);
+  };
   // Watchers read from the document's own list of models, not from the DOM or the view tree:
   // walking either in every frame cost a page of many panes more main-thread time than the
   // change being timed. Bokeh applies a model change to the DOM in the same task (HTML text)
