@@ -372,12 +372,17 @@ _PROFILE_LOADED = """() => {
     ? [...Bokeh.index.all_views()].filter((view) => view.model.type === 'Plot').length : 0;
   return blocks > 0 && plots >= blocks;
 }"""
+# Seconds to wait for that: a page that makes no chart before a unit is chosen never gets
+# there, and its first choice is made after this wait, when it has built all it builds.
+PROFILE_LOAD_WAIT_S = 30
 
 
 def district_profile(browser, url: str, model: PageModel, figures: BrowserFigures, wait_loaded: bool = True) -> None:
     """The profile's first build in a session, then switches, through its district chooser:
     until the heading, the facts and the trend charts show the new district. The first choice
     is made once the page is loaded, or (`wait_loaded` False) as soon as it is quiet."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     context, page, meter = open_page(browser, url + "?page=district", model)
     chooser = ".profile-chooser select"
     # Panel sends an HTML pane's text escaped.
@@ -389,7 +394,10 @@ def district_profile(browser, url: str, model: PageModel, figures: BrowserFigure
         # No map on this page: the probe stops looking for its first render in every frame.
         page.evaluate("() => { window.__bench.drawnSpec = null; }")
         if wait_loaded:
-            page.wait_for_function(_PROFILE_LOADED, timeout=LOAD_TIMEOUT_S * 1000, polling=100)
+            try:
+                page.wait_for_function(_PROFILE_LOADED, timeout=PROFILE_LOAD_WAIT_S * 1000, polling=100)
+            except PlaywrightTimeout:
+                pass
         settle(page, meter, LOAD_TIMEOUT_S)
         # The chooser opens on its prompt; the options after it are districts.
         for i, option in enumerate(next_options(page, chooser, CHANGES_PER_KIND + 1)):
