@@ -15,6 +15,7 @@ URL parameters synced (by the app): page=district, unit (district in older links
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import logging
 from collections.abc import Callable
@@ -757,7 +758,9 @@ class DistrictPage(Viewer):
             css_classes=["page", "page-district", "profile-page"],
         )
         if defer and pn.state.curdoc is not None:
-            _after_load(pn.state.curdoc, [self.build_charts, self.warm_caches])
+            units = map_units(self.data, self._map_choice.value)["code"].tolist()
+            _after_load(pn.state.curdoc, [self.build_charts, self.warm_caches]
+                        + [functools.partial(self.warm_unit, code) for code in units])
 
     def build_charts(self, blocks: list[IndicatorBlock] | None = None) -> None:
         """Make the trend charts of `blocks` not made yet, each at most once; by default every
@@ -784,6 +787,17 @@ class DistrictPage(Viewer):
         first = self._map_choice.value
         for map_id in sorted(MAPS, key=lambda m: m != first):
             warm_unit_slices(self.data, map_id)
+
+    def warm_unit(self, code: str) -> None:
+        """Make, once per data version and process, the table and chart data of one unit in the
+        page's language, so that choosing it only sends them: one unit per tick after load."""
+        lang = self.state.lang
+        admin_map = map_of_code(code)
+        if admin_map is None:
+            return
+        label = district_name(map_units(self.data, admin_map.id), code, lang)
+        for indicator_id in cached_profile_table(self.data, code, lang)["indicator_id"]:
+            cached_chart_data(self.data, indicator_id, code, lang, label)
 
     def _indicators_by_theme(self) -> dict[str, list[Indicator]]:
         # Blocks for the indicators of both maps: a unit shows those of its own map.

@@ -390,3 +390,13 @@ def test_the_first_unit_chosen_and_a_unit_of_the_other_map_only_feed_data(dashbo
     shown = [block for block in view._blocks if block.shown]
     assert len(shown) == len(view._profile.table) > 0
     assert all(block.chart.source.data["series"][0] == "Phường Ba Đình" for block in shown)
+
+
+def test_a_unit_warmed_after_load_is_drawn_from_the_cache(dashboard_data):
+    state = new_state(dashboard_data, page="district")
+    view = page.DistrictPage(state=state, data=dashboard_data)
+    view.warm_caches()
+    view.warm_unit("016")
+    hits = page.cached_chart_data.cache_info().hits
+    state.district = "016"
+    assert page.cached_chart_data.cache_info().hits >= hits + len(view._profile.table) > hits
