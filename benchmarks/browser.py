@@ -197,6 +197,10 @@ def text_js(selector: str) -> str:
     return f"() => window.__bench.text({json.dumps(selector)})"
 
 
+def model_text_js(marker: str) -> str:
+    return f"() => window.__bench.modelText({json.dumps(marker)})"
+
+
 def map_watchers(model: PageModel) -> dict[str, str]:
     watchers = {"map": fingerprint_js(model.map_markers)}
     if model.ranking_markers:
@@ -331,30 +335,73 @@ def interactions(browser, url: str, model: PageModel, figures: BrowserFigures) -
         context.close()
 
 
+def shown_map_watchers(model: PageModel) -> dict[str, str]:
+    """The map page's watchers for a page switch: a page seen before stays in the document,
+    hidden, so its data never changes; what changes is that its plots are shown and drawn."""
+    def shown(markers) -> str:
+        return f"() => window.__bench.shownPlots({json.dumps(list(markers))})"
+
+    watchers = {"map": shown(model.map_markers)}
+    if model.ranking_markers:
+        watchers["ranking"] = shown(model.ranking_markers)
+    return watchers
+
+
 def page_switches(page, meter: Meter, model: PageModel) -> list[Change]:
-    """Map -> overview -> map ... through the navigation buttons, until the page is drawn."""
-    overview = {"overview": "() => window.__bench.deepAll('.kpi-card').length"}
+    """Map -> overview -> map ... through the navigation buttons, until the page is on screen:
+    the overview's `.kpi-card`s shown, the map's and the ranking's plots shown and drawn."""
+    overview = {"overview": "() => window.__bench.shownCount('.kpi-card')"}
     changes = []
     for _ in range(CHANGES_PER_KIND // 2 + 1):
         changes.append(timed_action(page, meter, overview, ["overview"],
                                     lambda: page.locator(".nav-overview button").click(), "pointerdown"))
-        changes.append(timed_action(page, meter, map_watchers(model), list(map_watchers(model)),
+        watchers = shown_map_watchers(model)
+        changes.append(timed_action(page, meter, watchers, list(watchers),
                                     lambda: page.locator(".nav-map button").click(), "pointerdown"))
     return changes
 
 
-def district_profile(browser, url: str, model: PageModel, figures: BrowserFigures) -> None:
-    """The profile's first build in a session, then switches, through its district chooser."""
+# The profile's trend charts: the renderers drawing a unit's series (views/profile_chart.py).
+PROFILE_CHART_MARKERS = ("series", "district")
+# True once every indicator block of the profile page is in the document with its chart: the
+# page makes its charts and lower themes after it is shown, and a choice made before that is
+# timed with the rest of the page load.
+_PROFILE_LOADED = """() => {
+  const blocks = window.__bench.deepAll('.profile-indicator').length;
+  const plots = window.Bokeh && Bokeh.index
+    ? [...Bokeh.index.all_views()].filter((view) => view.model.type === 'Plot').length : 0;
+  return blocks > 0 && plots >= blocks;
+}"""
+# Seconds to wait for that: a page that makes no chart before a unit is chosen never gets
+# there, and its first choice is made after this wait, when it has built all it builds.
+PROFILE_LOAD_WAIT_S = 30
+
+
+def district_profile(browser, url: str, model: PageModel, figures: BrowserFigures, wait_loaded: bool = True) -> None:
+    """The profile's first build in a session, then switches, through its district chooser:
+    until the heading, the facts and the trend charts show the new district. The first choice
+    is made once the page is loaded, or (`wait_loaded` False) as soon as it is quiet."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     context, page, meter = open_page(browser, url + "?page=district", model)
     chooser = ".profile-chooser select"
-    watchers = {"heading": text_js(".profile-heading"), "facts": text_js(".profile-facts-block"),
-                "charts": "() => window.__bench.figureCount()"}
+    # Panel sends an HTML pane's text escaped.
+    watchers = {"heading": model_text_js("class=&quot;profile-heading&quot;"),
+                "facts": model_text_js("class=&quot;profile-facts-block&quot;"),
+                "charts": f"() => window.__bench.sourcesFingerprint({json.dumps(list(PROFILE_CHART_MARKERS))})"}
     try:
         page.wait_for_selector(chooser, timeout=LOAD_TIMEOUT_S * 1000)
+        # No map on this page: the probe stops looking for its first render in every frame.
+        page.evaluate("() => { window.__bench.drawnSpec = null; }")
+        if wait_loaded:
+            try:
+                page.wait_for_function(_PROFILE_LOADED, timeout=PROFILE_LOAD_WAIT_S * 1000, polling=100)
+            except PlaywrightTimeout:
+                pass
         settle(page, meter, LOAD_TIMEOUT_S)
         # The chooser opens on its prompt; the options after it are districts.
         for i, option in enumerate(next_options(page, chooser, CHANGES_PER_KIND + 1)):
-            change = timed_action(page, meter, watchers, ["heading", "facts"],
+            change = timed_action(page, meter, watchers, ["heading", "facts", "charts"],
                                   lambda option=option: page.locator(chooser).select_option(value=option),
                                   "change", element=chooser)
             if i == 0:

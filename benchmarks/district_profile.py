@@ -7,6 +7,11 @@ state moves to another district while that document is current (switch), which i
 server work behind one choice in the district chooser. A page that makes its trend charts
 after it has reached the browser (``defer_charts``) has that work timed apart. Prints
 medians; asserts nothing.
+
+With ``--browser URL`` (a running server's app URL, e.g. ``http://127.0.0.1:5184/app``) it
+times instead, in Chromium, the two browser figures of ``run.py`` that concern the profile
+and the pages: the profile's first build and its switches, and the page switches, measured
+exactly as ``make bench`` measures them (``benchmarks/browser.py``).
 """
 
 from __future__ import annotations
@@ -68,10 +73,49 @@ def profile_times(data, runs: int, districts: tuple[str, ...] = DISTRICTS) -> di
     return times
 
 
+def browser_times(app_url: str, wait_loaded: bool = True) -> None:
+    """Print the profile and page-switch figures of `make bench`, timed in Chromium at `app_url`."""
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    import browser
+    from playwright.sync_api import sync_playwright
+
+    model = browser.DASHBOARD_PAGE
+    figures = browser.BrowserFigures()
+    with sync_playwright() as pw:
+        chromium = browser.launch_browser(pw)
+        try:
+            browser.district_profile(chromium, app_url, model, figures, wait_loaded)
+            context, page, meter = browser.open_page(chromium, app_url + model.map_query, model)
+            try:
+                browser.wait_rendered(page)
+                browser.settle(page, meter, browser.LOAD_TIMEOUT_S)
+                switches = browser.page_switches(page, meter, model)
+            finally:
+                context.close()
+        finally:
+            chromium.close()
+
+    def fmt(changes) -> str:
+        done = [c.ms for c in changes if c.ms is not None]
+        text = " ".join("–" if c.ms is None else f"{c.ms:.0f}" for c in changes)
+        return f"median {browser.median(done) or float('nan'):.0f} ms ({text}; – not repainted)"
+
+    first = figures.profile_first_ms
+    print(f"  profile first build  {'not drawn' if first is None else f'{first:.0f} ms'}")
+    print(f"  profile switch       {fmt(figures.profile_switch)}")
+    print(f"  page switch          {fmt(switches)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="builds timed after the first")
+    parser.add_argument("--browser", metavar="APP_URL", help="time the browser figures at this running app")
+    parser.add_argument("--no-wait", action="store_true",
+                        help="with --browser: choose the first unit once the page is quiet, not once it is loaded")
     args = parser.parse_args()
+    if args.browser:
+        browser_times(args.browser, wait_loaded=not args.no_wait)
+        return
 
     from dashboard.data import load_data
     from dashboard.shell import configure

@@ -23,11 +23,22 @@
   // Polygon coordinates are large and never the thing that changes on a recolour.
   const GEOMETRY = new Set(['xs', 'ys']);
 
-  // Every element matching `selector`, inside open shadow roots too (Panel renders into them).
-  probe.deepAll = (selector, root = document, out = []) => {
-    out.push(...root.querySelectorAll(selector));
-    for (const el of root.querySelectorAll('*')) {
-      if (el.shadowRoot) probe.deepAll(selector, el.shadowRoot, out);
+  // Every shadow root the page attaches, recorded as it is made (this script runs before any
+  // page script): the watchers search them directly, instead of walking every element of the
+  // page for its shadow root in every frame, which on a page of many panes cost the page more
+  // main-thread time than the changes being timed.
+  const shadowRoots = [];
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (...args) {
+    const root = attachShadow.apply(this, args);
+    shadowRoots.push(root);
+    return root;
+  };
+  // Every element matching `selector`, inside shadow roots too (Panel renders into them).
+  probe.deepAll = (selector) => {
+    const out = [...document.querySelectorAll(selector)];
+    for (const root of shadowRoots) {
+      if (root.host.isConnected) out.push(...root.querySelectorAll(selector));
     }
     return out;
   };
@@ -83,8 +94,45 @@
     parts.push('selected', Array.from(source.selected.indices).join(','));
     return parts.join('|');
   }).join('||');
-  probe.figureCount = () => (window.Bokeh && Bokeh.index
-    ? [...Bokeh.index.all_views()].filter((view) => view.model.type === 'Figure').length : 0);
+  // Whether an element is laid out on screen: a page kept in the document but hidden is not.
+  const shown = (el) => (el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0);
+  probe.shownCount = (selector) => probe.deepAll(selector).filter(shown).length;
+  // How many plots drawing glyphs with all `markers` columns are on screen and drawn: '0' while
+  // their page is hidden. A page seen before stays in the document, hidden, and its data does
+  // not change when it is shown again: this is what does. The plots are found once, not in
+  // every frame (a walk of the view tree per frame slowed the page being timed), and again
+  // only when one of them has left the document.
+  const plotViews = new Map();
+  probe.shownPlots = (markers) => {
+    const key = markers.join(',');
+    let plots = plotViews.get(key);
+    if (!plots || !plots.length || plots.some((plot) => !plot.el.isConnected)) {
+      plots = [...new Set(probe.renderers(markers).map((view) => view.parent).filter((plot) => plot && plot.el))];
+      plotViews.set(key, plots);
+    }
+    return String(plots.filter((plot) => shown(plot.el) && (!plot.has_finished || plot.has_finished())).length);
+  };
+  // Watchers read from the document's own list of models, not from the DOM or the view tree:
+  // walking either in every frame cost a page of many panes more main-thread time than the
+  // change being timed. Bokeh applies a model change to the DOM in the same task (HTML text)
+  // or paints it in the next animation frame (plots).
+  const docModels = () => (window.Bokeh && Bokeh.documents && Bokeh.documents.length
+    ? [...Bokeh.documents[0].all_models] : []);
+  // Column data objects numbered as first seen: the server replaces a source's data as a whole.
+  const dataNumbers = new WeakMap();
+  let dataCount = 0;
+  const dataNumber = (data) => {
+    if (!dataNumbers.has(data)) dataNumbers.set(data, ++dataCount);
+    return dataNumbers.get(data);
+  };
+  // Which data every source with all `markers` columns holds.
+  probe.sourcesFingerprint = (markers) => docModels()
+    .filter((model) => model.type === 'ColumnDataSource' && markers.every((k) => get(model.data, k) !== undefined))
+    .map((source) => `${source.id}:${dataNumber(source.data)}`).sort().join(',');
+  // The HTML text of every model whose text contains `marker` (e.g. a CSS class it draws).
+  probe.modelText = (marker) => docModels()
+    .filter((model) => typeof model.text === 'string' && model.text.includes(marker))
+    .map((model) => `${model.id}:${model.text}`).sort().join('|');
 
   // A glyph's polygons: its `xs`/`ys` columns, or, for shapes unpacked in the browser
   // (dashboard/views/packed_shapes.py), what the glyph's transform makes of its rows.

@@ -66,6 +66,22 @@ def unit_chart_periods(data: DashboardData, indicator_id: str, map_id: str) -> t
     return tuple(sorted(set(unit_cells(data, indicator_id, map_id)) | city_periods))
 
 
+@per_data_version(maxsize=8)
+def warm_unit_slices(data: DashboardData, map_id: str) -> int:
+    """Fill the slices every unit profile on `map_id` reads, once per data version: each
+    indicator's unit rows, its chart periods and the city value of each of them.
+
+    A profile page calls it once it is shown, so the first unit a viewer chooses costs what
+    any other does. Returns how many indicators were read.
+    """
+    indicators = unit_indicators(data, map_id)
+    for indicator in indicators:
+        unit_cells(data, indicator.id, map_id)
+        for period in unit_chart_periods(data, indicator.id, map_id):
+            cached_city_value(data, indicator.id, period)
+    return len(indicators)
+
+
 @per_data_version(maxsize=4096)
 def unit_trend_frame(data: DashboardData, indicator_id: str, code: str, lang: str) -> pd.DataFrame:
     """The profile chart's columns for a unit of either map: `model.display.trend_frame`'s, over the

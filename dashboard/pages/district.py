@@ -15,6 +15,7 @@ URL parameters synced (by the app): page=district, unit (district in older links
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import logging
 from collections.abc import Callable
@@ -35,11 +36,18 @@ from ..maps import COMMUNE_MAP, DISTRICT_MAP, MAPS, AdministrativeMap, map_for_p
 from ..model.cells import cached_city_value, per_data_version
 from ..model.collation import vietnamese_sort_keys
 from ..model.councils import has_no_council
-from ..model.pagecache import map_of_code, map_units, unit_cells, unit_indicators, unit_trend_frame
+from ..model.pagecache import (
+    map_of_code,
+    map_units,
+    unit_cells,
+    unit_indicators,
+    unit_trend_frame,
+    warm_unit_slices,
+)
 from ..model.rank import rank_among, rank_label
 from ..model.targets import district_meets_target, target_for, target_sign, target_text
 from ..state import DashboardState
-from ..views.profile_chart import ProfileChart
+from ..views.profile_chart import ChartData, ProfileChart, chart_data
 from ..views.trend import CHART_HEIGHT, chart_key_html
 from . import PageRecord
 
@@ -48,6 +56,18 @@ TITLE = {"vi": "Hồ sơ quận/huyện", "en": "District profile"}
 ICON = "building"
 
 log = logging.getLogger(__name__)
+
+# Parts of the page are shown or hidden through their element's style, not Bokeh's `visible`:
+# in the browser each change of `visible` lays out the whole page again there and then (with
+# its sixteen charts), whereas style changes are laid out together in the next frame.
+HIDDEN_STYLE = {"display": "none"}
+SHOWN_STYLE = {"display": None}
+
+
+def display_style(shown: bool) -> dict:
+    """The `styles` that show or hide a part of the page."""
+    return dict(SHOWN_STYLE if shown else HIDDEN_STYLE)
+
 
 # Statuses from the weakest to the strongest: a block shows the weakest of its parts.
 ILLUSTRATIVE = "illustrative"
@@ -177,6 +197,13 @@ def cached_trend_frame(data: DashboardData, indicator_id: str, code: str, lang: 
     """`trend_frame`'s columns of one indicator for one unit, over its own map's periods only:
     nothing is carried across the maps."""
     return unit_trend_frame(data, indicator_id, code, lang)
+
+
+@per_data_version(maxsize=4096)
+def cached_chart_data(data: DashboardData, indicator_id: str, code: str, lang: str, label: str) -> ChartData:
+    """What the profile chart of one indicator draws for one unit named `label`: made once per
+    data version for every session."""
+    return chart_data(cached_trend_frame(data, indicator_id, code, lang), label)
 
 
 def indicator_facts(data: DashboardData, indicator: Indicator, code: str, period: int, lang: str) -> dict | None:
@@ -530,6 +557,10 @@ class DistrictProfile(param.Parameterized):
         """The trend frame of an indicator for the current district and language."""
         return cached_trend_frame(self.data, indicator_id, self.code, self.lang)
 
+    def chart_data(self, indicator_id: str) -> ChartData:
+        """What the chart of an indicator draws for the current district and language."""
+        return cached_chart_data(self.data, indicator_id, self.code, self.lang, self._district_label)
+
     def district_label(self) -> str:
         return self._district_label
 
@@ -537,25 +568,27 @@ class DistrictProfile(param.Parameterized):
 class IndicatorBlock(Viewer):
     """One indicator of the profile: its facts and its trend chart, kept together when printed.
 
-    Its two panes and its Bokeh chart are made once; a new unit or language only feeds them
-    new texts and column data. The chart's key ends the facts, so a block is three models,
-    not five. The chart may be made after the facts (`build_chart`).
+    Its two panes and its Bokeh chart are made once, whether or not the unit shown has the
+    indicator: a new unit or language only feeds them new texts and column data, so the first
+    unit chosen on a page costs no more than any other. The chart's key ends the facts, so a
+    block is three models, not five. The chart may be made after the facts (`build_chart`).
     """
 
     profile = param.ClassSelector(class_=DistrictProfile, doc="Profile to show.")
     indicator = param.ClassSelector(class_=Indicator, doc="Indicator of this block.")
+    with_chart = param.Boolean(default=True, constant=True, precedence=-1,
+                               doc="Make the chart with the block; else later, by `build_chart`.")
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.chart: ProfileChart | None = None
-        self._chart_wanted = False
+        self.chart = ProfileChart(self.indicator, self.profile.lang) if self.with_chart else None
         self._facts = pn.pane.HTML(
             "", sizing_mode="stretch_width", css_classes=["profile-info"], margin=(0, 8)
         )
         # Holds the chart's room until it is built, so the page does not jump when it comes.
         # Each indicator has its own scales: the sixteen charts share no axis.
         self._chart = pn.pane.Bokeh(
-            None,
+            None if self.chart is None else self.chart.figure,
             sizing_mode="stretch_width",
             height=CHART_HEIGHT,
             css_classes=["profile-chart", "profile-chart-column"],
@@ -564,7 +597,7 @@ class IndicatorBlock(Viewer):
         self._layout = pn.FlexBox(
             self._facts,
             self._chart,
-            visible=False,
+            styles=display_style(False),
             sizing_mode="stretch_width",
             css_classes=["profile-indicator"],
             margin=(6, 5),
@@ -573,40 +606,40 @@ class IndicatorBlock(Viewer):
         self._refresh()
 
     def build_chart(self) -> None:
-        """Make the Bokeh chart, once, and draw the current unit in it.
-
-        A block the unit does not show makes its chart when a unit first shows it.
-        """
-        self._chart_wanted = True
-        if self.chart is not None or self.profile.row(self.indicator.id) is None:
+        """Make the Bokeh chart, once, and draw the current unit in it if it shows this block."""
+        if self.chart is not None:
             return
         self.chart = ProfileChart(self.indicator, self.profile.lang)
         self._draw()
         self._chart.object = self.chart.figure
 
     def _draw(self) -> None:
+        # A hidden block keeps its last data: it is drawn again whenever a unit shows it.
         profile = self.profile
         if self.chart is not None and profile.row(self.indicator.id) is not None:
-            self.chart.update(profile.trend(self.indicator.id), profile.district_label(), profile.lang,
-                              profile.admin_map)
+            self.chart.draw(profile.chart_data(self.indicator.id), profile.lang, profile.admin_map)
 
     def _refresh(self, *_events) -> None:
         profile, indicator = self.profile, self.indicator
         row = profile.row(indicator.id)
         if row is None:
-            # Hidden, and redrawn whenever a district shows it again.
-            self._layout.visible = False
+            # Hidden, and redrawn whenever a unit shows it again; it keeps no unit's data meanwhile.
+            if self.shown and self.chart is not None:
+                self.chart.clear()
+            self._layout.styles = display_style(False)
             return
         key = chart_key_html(indicator, profile.district_label(), profile.lang)
         if profile.admin_map is COMMUNE_MAP:  # the average is over communes and wards there
             key = key.replace(t("profile_districts_average", profile.lang),
                               t_map("profile_districts_average", profile.lang, COMMUNE_MAP.id))
         self._facts.object = indicator_block_html(row, indicator, profile.code, profile.lang) + key
-        if self._chart_wanted and self.chart is None:
-            self.build_chart()  # draws the unit too
-        else:
-            self._draw()
-        self._layout.visible = True
+        self._draw()
+        self._layout.styles = display_style(True)
+
+    @property
+    def shown(self) -> bool:
+        """True when the unit shown has this indicator, so the block is on the page."""
+        return self._layout.styles.get("display") != "none"
 
     def __panel__(self):
         return self._layout
@@ -629,7 +662,7 @@ class DistrictPage(Viewer):
         constant=True,
         precedence=-1,
         doc="Send the page with its first theme first, and make the trend charts and the themes "
-        "below once the browser has it, one theme at a time. None: in a served session only; "
+        "below once the browser has it, all in one message. None: in a served session only; "
         "notebooks and tests get every theme and chart at once.",
     )
 
@@ -662,9 +695,9 @@ class DistrictPage(Viewer):
         )
         self._print.js_on_click(code="window.print()")
         # Nothing to print before a district is chosen.
-        self._print.visible = bool(state.district)
+        self._print.styles = display_style(bool(state.district))
         state.param.watch(
-            lambda event: setattr(self._print, "visible", bool(event.new)), "district"
+            lambda event: setattr(self._print, "styles", display_style(bool(event.new))), "district"
         )
         self._chooser.param.watch(self._on_chooser, "value")
         self._map_choice.param.watch(self._on_map, "value")
@@ -676,9 +709,11 @@ class DistrictPage(Viewer):
         code = self._profile.param.code
         defer = self.defer_charts if self.defer_charts is not None else _served()
         themes = list(self._indicators_by_theme().items())
-        # Below the fold: a deferred page goes out with its first theme, the others follow it.
+        # Below the fold: a deferred page goes out with its first theme without its charts; the
+        # charts, then the other themes with theirs, follow it.
         self._pending_themes = themes[1:] if defer else []
-        sections = [self._theme_section(theme_id, indicators) for theme_id, indicators in themes[:1 if defer else None]]
+        sections = [self._theme_section(theme_id, indicators, charts=not defer)
+                    for theme_id, indicators in themes[:1 if defer else None]]
         self._layout = pn.Column(
             pn.FlexBox(
                 self._map_choice,
@@ -695,60 +730,74 @@ class DistrictPage(Viewer):
                 pn.bind(lambda _t, map_id: map_text("profile_prompt", MAPS[map_id], self._profile.lang),
                         table, chosen_map),
                 alert_type="info",
-                visible=pn.bind(lambda c: not c, code),
+                styles=pn.bind(lambda c: display_style(not c), code),
                 sizing_mode="stretch_width",
             ),
             pn.pane.Alert(
                 pn.bind(lambda _t: "⚠ **"
                         f"{map_text('illustrative_notice', self._profile.admin_map, self._profile.lang)}**", table),
                 alert_type="warning",
-                visible=pn.bind(shows_illustrative, table),
+                styles=pn.bind(lambda tb: display_style(shows_illustrative(tb)), table),
                 sizing_mode="stretch_width",
                 css_classes=["illustrative-notice", "profile-notice"],
             ),
             pn.pane.HTML(
                 pn.bind(self._intro, table),
                 sizing_mode="stretch_width",
-                visible=pn.bind(lambda c: bool(c), code),
+                styles=pn.bind(lambda c: display_style(bool(c)), code),
             ),
             pn.pane.Alert(
                 pn.bind(lambda _t: map_text("profile_no_indicators", self._profile.admin_map, self._profile.lang),
                         table),
                 alert_type="info",
                 sizing_mode="stretch_width",
-                visible=pn.bind(lambda tb: bool(self._profile.code) and tb.empty, table),
+                styles=pn.bind(lambda tb: display_style(bool(self._profile.code) and tb.empty), table),
             ),
             *sections,
             sizing_mode="stretch_width",
             css_classes=["page", "page-district", "profile-page"],
         )
-        if not defer:
-            self.build_charts()
-        elif pn.state.curdoc is not None:
-            first = list(self._blocks)
-            steps = [lambda: self.build_charts(first)] + [self._build_next_theme] * len(self._pending_themes)
-            _after_load(pn.state.curdoc, steps)
+        if defer and pn.state.curdoc is not None:
+            units = map_units(self.data, self._map_choice.value)["code"].tolist()
+            _after_load(pn.state.curdoc, [self.build_charts, self.warm_caches]
+                        + [functools.partial(self.warm_unit, code) for code in units])
 
     def build_charts(self, blocks: list[IndicatorBlock] | None = None) -> None:
         """Make the trend charts of `blocks` not made yet, each at most once; by default every
-        theme not built yet, then every chart."""
-        if blocks is None:
-            while self._pending_themes:
-                self._build_next_theme()
-        _build_charts(self._blocks if blocks is None else blocks)
+        chart still missing, then every theme not built yet, with its charts.
 
-    def _build_next_theme(self) -> None:
-        """Add the next theme below the page, with its charts: one message to the browser."""
-        if not self._pending_themes:
-            return
-        theme_id, indicators = self._pending_themes.pop(0)
-        made = len(self._blocks)
-        section = self._theme_section(theme_id, indicators)
+        All in one message to the browser, and one walk of the document's models when the
+        freeze ends rather than one per plot or theme.
+        """
         doc = pn.state.curdoc
         frozen = doc.models.freeze() if doc is not None else contextlib.nullcontext()
         with pn.io.hold(), frozen:
-            self._layout.append(section)
-            _build_charts(self._blocks[made:])
+            for block in self._blocks if blocks is None else blocks:
+                block.build_chart()
+            if blocks is None and self._pending_themes:
+                # The charts are in the sections before they join the page: no pane swaps.
+                sections = [self._theme_section(theme_id, indicators, charts=True)
+                            for theme_id, indicators in self._pending_themes]
+                self._pending_themes = []
+                self._layout.extend(sections)
+
+    def warm_caches(self) -> None:
+        """Read, once per data version and process, what any unit's profile needs on either map,
+        the chooser's map first: the first unit chosen then costs no more than the next."""
+        first = self._map_choice.value
+        for map_id in sorted(MAPS, key=lambda m: m != first):
+            warm_unit_slices(self.data, map_id)
+
+    def warm_unit(self, code: str) -> None:
+        """Make, once per data version and process, the table and chart data of one unit in the
+        page's language, so that choosing it only sends them: one unit per tick after load."""
+        lang = self.state.lang
+        admin_map = map_of_code(code)
+        if admin_map is None:
+            return
+        label = district_name(map_units(self.data, admin_map.id), code, lang)
+        for indicator_id in cached_profile_table(self.data, code, lang)["indicator_id"]:
+            cached_chart_data(self.data, indicator_id, code, lang, label)
 
     def _indicators_by_theme(self) -> dict[str, list[Indicator]]:
         # Blocks for the indicators of both maps: a unit shows those of its own map.
@@ -759,7 +808,7 @@ class DistrictPage(Viewer):
         }
         return {theme: indicators for theme, indicators in groups.items() if indicators}
 
-    def _theme_section(self, theme_id: str, indicators: list[Indicator]) -> pn.Column:
+    def _theme_section(self, theme_id: str, indicators: list[Indicator], charts: bool = True) -> pn.Column:
         theme = self.data.catalogue.theme(theme_id)
         ids = {i.id for i in indicators}
         heading = pn.pane.HTML(
@@ -771,14 +820,14 @@ class DistrictPage(Viewer):
             margin=(10, 5, 0, 5),
         )
         blocks = [
-            IndicatorBlock(profile=self._profile, indicator=indicator) for indicator in indicators
+            IndicatorBlock(profile=self._profile, indicator=indicator, with_chart=charts) for indicator in indicators
         ]
         self._blocks += blocks
         return pn.Column(
             heading,
             pn.FlexBox(*blocks, sizing_mode="stretch_width", css_classes=["profile-blocks"]),
-            visible=pn.bind(
-                lambda table: bool(ids & set(table.get("indicator_id", ()))),
+            styles=pn.bind(
+                lambda table: display_style(bool(ids & set(table.get("indicator_id", ())))),
                 self._profile.param.table,
             ),
             sizing_mode="stretch_width",
@@ -835,18 +884,8 @@ def _served() -> bool:
     return doc is not None and doc.session_context is not None
 
 
-def _build_charts(blocks: list[IndicatorBlock]) -> None:
-    # The new plots join the document together: one message, and one walk of the document's
-    # models when the freeze ends rather than one per plot.
-    doc = pn.state.curdoc
-    frozen = doc.models.freeze() if doc is not None else contextlib.nullcontext()
-    with pn.io.hold(), frozen:
-        for block in blocks:
-            block.build_chart()
-
-
 def _after_load(doc, steps: list[Callable[[], None]]) -> None:
-    """Run `steps` (charts, then the themes below) once the browser has shown the page, one per tick.
+    """Run `steps` (the charts and the themes below) once the browser has shown the page, one per tick.
 
     On a page opened later in the session the browser has the document already: the page's
     own message goes first, and the rest follows.

@@ -9,6 +9,7 @@ change only replaces column data, tick labels and texts, never a Bokeh model.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 from bokeh.models import (
@@ -69,6 +70,30 @@ def chart_columns(frame: pd.DataFrame, district_label: str) -> dict[str, list]:
         columns[column] = frame[column].astype(float).tolist()
     columns["series"] = [district_label] * len(frame)
     return columns
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What a chart draws for one unit: its column data and the axis that fits them.
+
+    Made once per unit, indicator, language and data version and shared by every session
+    (`pages.district`): it must not be modified.
+    """
+
+    columns: dict[str, list]
+    periods: tuple[int, ...]
+    period_labels: tuple[str, ...]
+    top: float
+
+
+def chart_data(frame: pd.DataFrame, district_label: str) -> ChartData:
+    """`frame` (from `trend_frame`) for `district_label`, as the chart draws it."""
+    return ChartData(
+        columns=chart_columns(frame, district_label),
+        periods=tuple(int(p) for p in frame["period"]),
+        period_labels=tuple(frame["period_label"]),
+        top=value_top(frame),
+    )
 
 
 def value_top(frame: pd.DataFrame) -> float:
@@ -165,19 +190,29 @@ class ProfileChart:
                admin_map: AdministrativeMap | None = None) -> None:
         """Draw `frame` (from `trend_frame`) for `district_label` on `admin_map` (default: the
         districts); only data and labels change."""
+        self.draw(chart_data(frame, district_label), lang, admin_map)
+
+    def draw(self, data: ChartData, lang: str, admin_map: AdministrativeMap | None = None) -> None:
+        """Draw `data` on `admin_map` (default: the districts); only data and labels change, and
+        Bokeh sends only the values that differ from what the chart shows."""
         indicator = self.indicator
-        self.source.data = chart_columns(frame, district_label)
-        periods = [int(p) for p in frame["period"]]
+        # A copy of the shared mapping; the lists in it are only read.
+        self.source.data = dict(data.columns)
+        periods = list(data.periods)
         self.x_range.update(**dict(zip(("start", "end"), period_range(periods))))
         self._x_ticker.ticks = periods
         axis = self.figure.below[0]
-        axis.major_label_overrides = dict(zip(periods, frame["period_label"]))
+        axis.major_label_overrides = dict(zip(periods, data.period_labels))
         tilted = len(periods) > 5 or indicator.frequency == "term"
         axis.major_label_orientation = math.radians(X_ROTATION) if tilted else "horizontal"
         if not indicator.is_boolean:
-            self.y_range.end = value_top(frame)
+            self.y_range.end = data.top
         admin_map = admin_map or DISTRICT_MAP
         self._relabel(lang, force=admin_map is not self._map, admin_map=admin_map)
+
+    def clear(self) -> None:
+        """Draw nothing: the chart of a block the unit shown does not have."""
+        self.source.data = {column: [] for column in CHART_COLUMNS}
 
     def _relabel(self, lang: str, force: bool = False, admin_map: AdministrativeMap | None = None) -> None:
         if lang == self._lang and not force:

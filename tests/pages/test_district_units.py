@@ -122,7 +122,7 @@ def test_the_page_offers_the_units_of_the_selected_units_map(two_map_data):
     assert len(view._chooser.options) == COMMUNE_MAP.unit_count + 1  # and the prompt
     assert view._chooser.value == BA_DINH_WARD
     assert "Chọn xã, phường" == view._chooser.label
-    shown = {block.indicator.id for block in view._blocks if block._layout.visible}
+    shown = {block.indicator.id for block in view._blocks if block.shown}
     assert shown == {COUNT, TERM, "key_leader_female"}
     facts = next(b for b in view._blocks if b.indicator.id == TERM)._facts.object
     assert "2 trên 3 xã, phường" in facts and "unit=00004" in facts
@@ -154,11 +154,22 @@ def test_the_english_page_names_the_maps_with_their_dates(two_map_data):
                        "126 communes and wards (from 1 July 2025)": COMMUNE_MAP.id}
 
 
-def test_a_block_makes_its_chart_when_a_unit_first_shows_it(two_map_data):
+def test_a_hidden_block_keeps_its_chart_and_draws_the_unit_that_shows_it(two_map_data):
     state = new_state(two_map_data, page="district", district="001")
     view = page.DistrictPage(state=state, data=two_map_data)
     council = next(b for b in view._blocks if b.indicator.id == TERM)
-    assert council.chart is None and not council._layout.visible  # a district has no 2026 term figure
+    chart = council.chart
+    assert chart is not None and not council.shown  # a district has no 2026 term figure
+    assert chart.source.data["series"] == []
     state.district = BA_DINH_WARD
-    assert council.chart is not None and council._layout.visible
-    assert council.chart.source.data["series"] == ["Phường Ba Đình"]
+    assert council.chart is chart and council.shown
+    assert chart.source.data["series"] == ["Phường Ba Đình"]
+
+
+def test_a_block_the_next_unit_lacks_keeps_no_data_of_the_last(two_map_data):
+    state = new_state(two_map_data, page="district", district=BA_DINH_WARD)
+    view = page.DistrictPage(state=state, data=two_map_data)
+    council = next(b for b in view._blocks if b.indicator.id == TERM)
+    assert council.shown and council.chart.source.data["series"] == ["Phường Ba Đình"]
+    state.district = "001"
+    assert not council.shown and council.chart.source.data["series"] == []
