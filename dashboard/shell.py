@@ -297,8 +297,12 @@ class DashboardApp:
             if not any(view is shown for view in kept):
                 kept.append(shown)
             for view in kept:
-                view.visible = view is shown
-            self._content.objects = kept
+                # Hidden by style, not by `visible`: the browser then lays the page out once per
+                # switch rather than once per box.
+                view.styles = {"display": None if view is shown else "none"}
+            # Assigned only when it changes: a new list makes Panel walk every model of the document.
+            if [id(view) for view in kept] != [id(view) for view in self._content.objects]:
+                self._content.objects = kept
 
     def _fit_indicator_to_page(self) -> None:
         """An explorer page shows its own indicators: keep the current one if offered, else its first."""
