@@ -25,7 +25,7 @@ from bokeh.models import ColumnDataSource, CustomJS
 
 from ..data import DashboardData
 from ..model.display import district_display
-from ..model.periods import map_periods
+from ..model.periods import map_periods, settle_period
 from ..model.rank import rank_among, reporting_count
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import target_for
@@ -104,22 +104,58 @@ def period_frame(data: DashboardData, indicator_id: str, period: int, lang: str,
                          reporting, indicator, lang, target, map_id)
              for row in display.to_dict("records")]
     header = card_header(indicator, period, lang, target)
+    bars = [position[code] for code in rows["code"]]
     return {
         "map": {column: [strings.index(text) for text in display[column]] for column in MAP_STRING_COLUMNS},
         "value": [_number(value) for value in values],
-        "bars": [position[code] for code in rows["code"]],
+        "bars": bars,
         "length": [_number(length) for length in rows["length"].astype(float)],
         "x": [float(start), float(end)],
         "target": target_at,
         "city": city_at,
         "height": ranking_height(len(rows)),
         "gaps": cut_gaps(rows, every_row),
+        "picks": pick_cuts(every_row, rows, bars, position, indicator, [target_at, city_at], (start, end)),
         "legend": strings.index(legend_html(classification.legend, lang)),
         "note": strings.index(ranking_note_html(display, indicator, period, lang, city, target)),
         "header": {field: strings.index(header[field]) for field in HEADER_FIELDS},
         "rank": [card["rank"] for card in cards],
         "card": {field: [strings.index(card[field]) for card in cards] for field in CARD_STRING_FIELDS},
     }
+
+
+def pick_cuts(every_row: pd.DataFrame, rows: pd.DataFrame, bars: list[int], position: dict[str, int],
+              indicator, lines: list[float | None], x: tuple[float, float]) -> dict[str, dict]:
+    """The ranking with each unit selected that the plain cut `rows` leaves out, by its map row.
+
+    `ranking_cut` decides, here only; the browser draws what it gave. Stored as what differs from
+    the plain cut: the bars added (`add`: [bar position, map row, length]), the gaps, and the
+    height and axis when they change.
+    """
+    if len(rows) == len(every_row):
+        return {}  # a whole ranking: every unit is already a bar
+    lines = [at for at in lines if at is not None]
+    plain = set(bars)
+    picks = {}
+    for code in every_row["code"]:
+        if position[code] in plain:
+            continue
+        cut = ranking_cut(every_row, code)
+        order = [position[c] for c in cut["code"]]
+        lengths = [_number(length) for length in cut["length"].astype(float)]
+        pick: dict = {"gaps": cut_gaps(cut, every_row)}
+        if [k for k in order if k in plain] == bars:
+            pick["add"] = [[i, k, lengths[i]] for i, k in enumerate(order) if k not in plain]
+        else:  # not a plain cut with bars added: the whole list
+            pick.update(bars=order, length=lengths)
+        height = ranking_height(len(cut))
+        if height != ranking_height(len(rows)):
+            pick["height"] = height
+        start, end = value_range(cut, indicator, lines)
+        if (start, end) != tuple(x):
+            pick["x"] = [float(start), float(end)]
+        picks[str(position[code])] = pick
+    return picks
 
 
 def frames_key(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool) -> str:
@@ -145,6 +181,53 @@ def frame_set(data: DashboardData, indicator_id: str, period: int, lang: str, ga
     }, ensure_ascii=False, separators=(",", ":"))
     with _frame_cache_lock:  # sessions build frames in threads
         _frame_cache[(id(data), key)] = payload
+        if len(_frame_cache) > FRAME_CACHE_SIZE:
+            _frame_cache.popitem(last=False)
+    return payload
+
+
+def neighbours_key(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool) -> str:
+    """What the neighbour frames of a view depend on: data version, map, language, colour mode and period.
+
+    The browser derives it from the frames key and the period it shows (see `nearFrames`).
+    """
+    return "|".join(map(str, (data.version, map_id_of(data, indicator_id, period), lang, gap, period)))
+
+
+def neighbour_set(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool,
+                  labels: dict[str, str]) -> str:
+    """For each indicator the select offers (`labels`: label -> id), the one frame a change to it shows.
+
+    Its period is the one the state settles on (`settle_period`, the rule the controls follow)
+    from `period`; only frames on the map shown, whose units come in the same order, are kept:
+    any other change is drawn by the server. Compact JSON, cached per data version.
+    """
+    shown = map_id_of(data, indicator_id, period)
+    key = neighbours_key(data, indicator_id, period, lang, gap)
+    cache_key = (id(data), "near", key, tuple(sorted(labels.items())))
+    with _frame_cache_lock:
+        cached = _frame_cache.get(cache_key)
+        if cached is not None:
+            _frame_cache.move_to_end(cache_key)
+            return cached
+    codes = data.district_table(indicator_id, period)["code"].tolist()
+    strings = StringTable()
+    near = {}
+    for other in dict.fromkeys(labels.values()):
+        if not map_periods(data, other):
+            continue
+        settled = settle_period(data, other, period)
+        if map_id_of(data, other, settled) != shown or data.district_table(other, settled)["code"].tolist() != codes:
+            continue
+        frame = period_frame(data, other, settled, lang, gap, strings)
+        frame.update(period=settled, key=frames_key(data, other, settled, lang, gap))
+        near[other] = frame
+    payload = json.dumps({
+        "key": key, "map_id": shown, "codes": codes, "strings": strings.strings, "frames": near,
+        "labels": {label: other for label, other in labels.items() if other in near},
+    }, ensure_ascii=False, separators=(",", ":"))
+    with _frame_cache_lock:
+        _frame_cache[cache_key] = payload
         if len(_frame_cache) > FRAME_CACHE_SIZE:
             _frame_cache.popitem(last=False)
     return payload
@@ -193,6 +276,82 @@ function cardOf(F, frame, columns, code) {
   for (const [name, ids] of Object.entries(frame.card)) fields[name] = F.strings[ids[row]];
   return cardHtml(headerOf(F, frame), fields);
 }
+function cutOf(frame, row) {
+  // The ranking's bars with the unit of map row `row` selected, as ranking_cut gave them.
+  const pick = row >= 0 && frame.picks ? frame.picks[row] : undefined;
+  const cut = {bars: frame.bars, length: frame.length, gaps: frame.gaps, x: frame.x, height: frame.height};
+  if (pick === undefined) return cut;
+  if (pick.bars) {
+    cut.bars = pick.bars;
+    cut.length = pick.length;
+  } else {
+    cut.bars = frame.bars.slice();
+    cut.length = frame.length.slice();
+    for (const [at, k, length] of pick.add) {
+      cut.bars.splice(at, 0, k);
+      cut.length.splice(at, 0, length);
+    }
+  }
+  cut.gaps = pick.gaps;
+  if (pick.x) cut.x = pick.x;
+  if (pick.height) cut.height = pick.height;
+  return cut;
+}
+function drawRanking(F, frame, columns, picked) {
+  // The ranking: bars in drawing order (cut around the selected unit), the selected one outlined.
+  const cut = cutOf(frame, F.codes.indexOf(picked));
+  const order = cut.bars;
+  const bar = (name) => order.map((k) => columns[name][k]);
+  const barCodes = order.map((k) => F.codes[k]);
+  const names = bar('name');
+  const factors = bars_range.factors;
+  if (factors.length !== names.length || names.some((n, i) => n !== factors[i])) bars_range.factors = names;
+  bars.data = {
+    name: names, length: cut.length.map((v) => v === null ? NaN : v), value_label: bar('value_label'),
+    ratio: bar('ratio'), status_label: bar('status_label'), color: bar('color'),
+    line: barCodes.map((c) => c === picked ? selected_line : 'white'),
+    width: barCodes.map((c) => c === picked ? 3 : 0.5), code: barCodes,
+  };
+  if (bars.selected.indices.length) bars.selected.indices = [];
+  x_range.setv({start: cut.x[0], end: cut.x[1]});
+  target_line.setv({visible: frame.target !== null, location: frame.target === null ? 0 : frame.target});
+  city_line.setv({visible: frame.city !== null, location: frame.city === null ? 0 : frame.city});
+  if (ranking.height !== cut.height) ranking.height = cut.height;
+  gap_lines.forEach((span, i) => {
+    const shown = i < cut.gaps.length;
+    span.setv({visible: shown, location: shown ? cut.gaps[i] : 0});
+  });
+}
+function drawFrame(F, frame, map, period, indicator) {
+  // Map, ranking, legend, note, card and URL, from one frame (of `indicator`, when it changes).
+  const columns = frameColumns(F, frame);
+  // The map: only the cells that changed, as a patch (the polygons never move).
+  const patches = {};
+  for (const [name, values] of Object.entries(columns)) {
+    const old = map.data[name];
+    const cells = [];
+    values.forEach((v, i) => {
+      if (v !== old[i] && !(Number.isNaN(v) && Number.isNaN(old[i]))) cells.push([i, v]);
+    });
+    if (cells.length) patches[name] = cells;
+  }
+  if (Object.keys(patches).length) map.patch(patches);
+  const picked = map.selected.indices.length ? F.codes[map.selected.indices[0]] : '';
+  drawRanking(F, frame, columns, picked);
+  // Panel's HTML panes hold their HTML escaped.
+  legend.text = escapeHtml(F.strings[frame.legend]);
+  note.text = escapeHtml(F.strings[frame.note]);
+  card.text = cardOf(F, frame, columns, picked);
+  const url = new URL(window.location.href);
+  if (indicator) url.searchParams.set('indicator', indicator);
+  url.searchParams.set('year', period);
+  window.history.replaceState(window.history.state, '', url.toString());
+}
+function sameBars(F, frame, code) {
+  // True when the bars shown are those of the cut with `code` selected: only the outline moves.
+  const order = cutOf(frame, F.codes.indexOf(code)).bars, shown = bars.data.code;
+  return order.length === shown.length && order.every((k, i) => F.codes[k] === shown[i]);
+}
 function outlineBars(bars, code, selected_line) {
   const patches = {line: [], width: []};
   bars.data.code.forEach((c, i) => {
@@ -210,63 +369,38 @@ function outlineBars(bars, code, selected_line) {
 APPLY_FRAME_JS = FRAME_JS + """
 const period = String(cb_obj.value);
 if (holder.tags[0] === period) return;  // the server's echo of a change made here
-let map;  // the source of the map the frames are drawn on
 try {
   const F = currentFrames(holder);
   const frame = F === null ? undefined : F.frames[period];
-  map = F === null ? undefined : entryOf(maps, F.map_id);
-  if (frame !== undefined && map !== undefined && map.data.code.length === F.codes.length
-      && showsPick(frame, map)) draw(F, frame);
+  const map = F === null ? undefined : entryOf(maps, F.map_id);  // the source of the frames' map
+  if (frame !== undefined && map !== undefined && map.data.code.length === F.codes.length)
+    drawFrame(F, frame, map, period, '');
 } finally {
   holder.tags = [period, holder.tags[1]];
 }
-function showsPick(frame, map) {
-  // A selected unit outside the frame's bars (a cut ranking) needs the server's own cut.
-  return !map.selected.indices.length || frame.bars.includes(map.selected.indices[0]);
-}
-function draw(F, frame) {
-  const columns = frameColumns(F, frame);
-  // The map: only the cells that changed, as a patch (the polygons never move).
-  const patches = {};
-  for (const [name, values] of Object.entries(columns)) {
-    const old = map.data[name];
-    const cells = [];
-    values.forEach((v, i) => {
-      if (v !== old[i] && !(Number.isNaN(v) && Number.isNaN(old[i]))) cells.push([i, v]);
-    });
-    if (cells.length) patches[name] = cells;
+"""
+
+# Draws the frame of an indicator picked in the indicator select, from the neighbour frames
+# (`neighbour_set`), then reports it: [period drawn, key of its frames, label picked]; the server's
+# state follows that report. Without a neighbour frame it only reports, and the server draws.
+INDICATOR_JS = FRAME_JS + """
+const label = String(cb_obj.value);
+const [period, key] = holder.tags, parts = key.split('|');  // version|indicator|map|lang|gap
+const N = framesOf(near);
+const indicator = N === null ? undefined : N.labels[label];
+if (indicator !== undefined && indicator === parts[1]) return;  // the server's echo, or no change
+let report = [period, key, label];
+try {
+  const frame = indicator === undefined ? undefined : N.frames[indicator];
+  const map = N === null ? undefined : entryOf(maps, N.map_id);
+  if (frame !== undefined && map !== undefined && map.data.code.length === N.codes.length
+      && N.key === [parts[0], parts[2], parts[3], parts[4], period].join('|')) {
+    drawFrame(N, frame, map, String(frame.period), indicator);
+    // The frames of the indicator left no longer apply; those of the new one follow from the server.
+    report = [String(frame.period), frame.key, label];
   }
-  if (Object.keys(patches).length) map.patch(patches);
-  const picked = map.selected.indices.length ? F.codes[map.selected.indices[0]] : '';
-  // The ranking: bars in drawing order, the selected one outlined.
-  const order = frame.bars;
-  const bar = (name) => order.map((k) => columns[name][k]);
-  const barCodes = order.map((k) => F.codes[k]);
-  const names = bar('name');
-  const factors = bars_range.factors;
-  if (factors.length !== names.length || names.some((n, i) => n !== factors[i])) bars_range.factors = names;
-  bars.data = {
-    name: names, length: frame.length.map((v) => v === null ? NaN : v), value_label: bar('value_label'),
-    ratio: bar('ratio'), status_label: bar('status_label'), color: bar('color'),
-    line: barCodes.map((c) => c === picked ? selected_line : 'white'),
-    width: barCodes.map((c) => c === picked ? 3 : 0.5), code: barCodes,
-  };
-  if (bars.selected.indices.length) bars.selected.indices = [];
-  x_range.setv({start: frame.x[0], end: frame.x[1]});
-  target_line.setv({visible: frame.target !== null, location: frame.target === null ? 0 : frame.target});
-  city_line.setv({visible: frame.city !== null, location: frame.city === null ? 0 : frame.city});
-  if (ranking.height !== frame.height) ranking.height = frame.height;
-  gap_lines.forEach((span, i) => {
-    const shown = i < frame.gaps.length;
-    span.setv({visible: shown, location: shown ? frame.gaps[i] : 0});
-  });
-  // Panel's HTML panes hold their HTML escaped.
-  legend.text = escapeHtml(F.strings[frame.legend]);
-  note.text = escapeHtml(F.strings[frame.note]);
-  card.text = cardOf(F, frame, columns, picked);
-  const url = new URL(window.location.href);
-  url.searchParams.set('year', period);
-  window.history.replaceState(window.history.state, '', url.toString());
+} finally {
+  holder.tags = report;
 }
 """
 
@@ -284,9 +418,12 @@ if (source !== map) {
   if (row >= 0 && !(map.selected.indices.length === 1 && map.selected.indices[0] === row))
     map.selected.indices = [row];
 }
-const text = cardOf(F, frame, frameColumns(F, frame), code);
+const columns = frameColumns(F, frame);
+const text = cardOf(F, frame, columns, code);
 if (card.text !== text) card.text = text;
-outlineBars(bars, code, selected_line);
+// A unit the cut ranking leaves out joins it (between dashed gap lines); otherwise only the outline moves.
+if (sameBars(F, frame, code)) outlineBars(bars, code, selected_line);
+else drawRanking(F, frame, columns, code);
 """
 
 # Inflates newly arrived frames at once, so that they are ready before the next click.
@@ -307,6 +444,14 @@ class PeriodFrames(param.Parameterized):
         super().__init__(**params)
         self.holder = ColumnDataSource({"zip": np.zeros(0, dtype=np.uint8)}, tags=["", ""])
         self.holder.js_on_change("data", CustomJS(args={"holder": self.holder}, code=INFLATE_JS))
+        # The neighbour frames (`neighbour_set`), sent once with the first frames.
+        self.near = ColumnDataSource({"zip": np.zeros(0, dtype=np.uint8)})
+        self.near.js_on_change("data", CustomJS(args={"holder": self.near}, code=INFLATE_JS))
+        self._near_key = ""
+        self._near_ids: set[str] = set()
+        self._labels: dict[str, str] = {}  # the indicator select's labels -> ids, once linked
+        self._choose_indicator = None
+        self._label_ids = None  # the select's labels -> ids now (they follow the language)
         self._sent_key = ""
         self._periods: set[str] = set()
         self._pending = False
@@ -353,23 +498,39 @@ class PeriodFrames(param.Parameterized):
             @without_document_lock
             async def build() -> None:
                 wanted = (state.indicator, state.year, state.lang, state.gap)
-                payload = await asyncio.get_running_loop().run_in_executor(
-                    None, frame_set, self.snapshot.data, *wanted)
-                document.add_next_tick_callback(lambda: self._apply(wanted, payload))
+                labels = dict(self._labels) if not self._near_key else {}
+                payload, near = await asyncio.get_running_loop().run_in_executor(
+                    None, self._build, wanted, labels)
+                document.add_next_tick_callback(lambda: self._apply(wanted, payload, near))
 
             pn.state.onload(lambda: document.add_next_tick_callback(build))
 
-    def _apply(self, wanted: tuple, payload: str) -> None:
+    def _build(self, wanted: tuple, labels: dict[str, str]) -> tuple[str, str | None]:
+        """The frame set, and the neighbour frames when `labels` are given (in a thread)."""
+        data = self.snapshot.data
+        return frame_set(data, *wanted), neighbour_set(data, *wanted, labels) if labels else None
+
+    def _apply(self, wanted: tuple, payload: str, near: str | None = None) -> None:
         self._pending = False
         state = self.snapshot.state
         if wanted != (state.indicator, state.year, state.lang, state.gap):
             self._refresh()  # the state moved on while they were built: build those it needs now
             return
         self._use(payload)
+        if near is not None:
+            self._use_near(near)
 
     def _send(self) -> None:
         state = self.snapshot.state
         self._use(frame_set(self.snapshot.data, state.indicator, state.year, state.lang, state.gap))
+
+    def _use_near(self, payload: str) -> None:
+        if self._near_key:
+            return  # they travel once
+        near = json.loads(payload)
+        self.near.data = {"zip": packed(payload)}
+        self._near_key = near["key"]
+        self._near_ids = set(near["frames"])
 
     def _use(self, payload: str) -> None:
         key = self._wanted()[1]
@@ -381,8 +542,26 @@ class PeriodFrames(param.Parameterized):
 
     def _on_browser_period(self, _attr, _old, new) -> None:
         # The browser drew a period from its frame; the state follows (and finds nothing to send).
-        if new and self.draws(new[0]) and int(new[0]) != self.snapshot.state.year:
+        if len(new) > 2:
+            self._on_browser_indicator(new[2])
+        elif new and self.draws(new[0]) and int(new[0]) != self.snapshot.state.year:
             self.snapshot.state.year = int(new[0])
+
+    def _on_browser_indicator(self, label: str) -> None:
+        # The browser drew an indicator from its neighbour frame (or could not): the state follows
+        # by the controls' own rule, and the server finds nothing left to send.
+        chosen = self._label_ids().get(label) if self._label_ids is not None else None
+        if chosen is not None and chosen != self.snapshot.state.indicator and self._choose_indicator is not None:
+            self._choose_indicator(chosen)
+        wanted = list(self._wanted())
+        if list(self.holder.tags) != wanted:
+            self.holder.tags = wanted  # what the server shows, whatever the browser reported
+
+    def draws_indicator(self, indicator_id: str) -> bool:
+        """True when the browser holds the neighbour frame of `indicator_id` and draws it when it is picked."""
+        state = self.snapshot.state
+        return (indicator_id in self._near_ids and self._near_key == neighbours_key(
+            self.snapshot.data, state.indicator, state.year, state.lang, state.gap))
 
     def draws(self, period) -> bool:
         """True when the browser holds the frame of `period` and draws it when it is picked."""
@@ -391,27 +570,45 @@ class PeriodFrames(param.Parameterized):
     def in_browser(self) -> bool:
         """True when the browser holds the frame of the period shown, and so draws taps itself."""
         return self.draws(self.snapshot.state.year)
-    def follow_taps(self, source: ColumnDataSource, clears: bool, card, bars: ColumnDataSource,
+
+    def follow_taps(self, source: ColumnDataSource, clears: bool, card, ranking,
                     map_sources: dict[str, ColumnDataSource]) -> None:
-        """Show the card of the unit tapped in `source` (map or bars) and outline its bar, in the browser.
+        """Show the card of the unit tapped in `source` (map or bars) and its bar, in the browser.
 
         With `clears`, an empty selection shows the hint, as the map's does on the server. A bar
-        tapped selects its unit on the map too.
+        tapped selects its unit on the map too. A unit that a cut ranking leaves out joins it.
         """
         source.selected.js_on_change("indices", CustomJS(
             args={"source": source, "holder": self.holder, "card": card, "clears": clears,
-                  "bars": bars, "maps": map_sources, "selected_line": SELECTED_LINE},
+                  "maps": map_sources, **ranking_args(ranking)},
             code=SHOW_TAPPED_JS,
         ))
 
     def switch_periods(self, controls, choropleth, ranking, card, legend: pn.pane.HTML) -> None:
         """Draw a period picked in `controls`' period widgets in the browser, from its frame."""
-        chart = ranking.chart
-        args = {
-            "holder": self.holder, "maps": choropleth.sources, "bars": chart.source,
-            "bars_range": chart.figure.y_range, "x_range": chart.figure.x_range, "ranking": chart.figure,
-            "target_line": chart.target_line, "city_line": chart.city_line, "gap_lines": chart.gap_lines,
-            "card": card,
-            "legend": legend, "note": ranking.note, "selected_line": SELECTED_LINE,
-        }
+        args = {"holder": self.holder, "maps": choropleth.sources, "card": card, "legend": legend,
+                "note": ranking.note, **ranking_args(ranking)}
         controls.on_period_js(APPLY_FRAME_JS, args, self.draws)
+
+
+    def switch_indicators(self, controls, choropleth, ranking, card, legend: pn.pane.HTML) -> None:
+        """Draw an indicator picked in `controls`' select in the browser, from its neighbour frame."""
+        self._labels = controls.indicator_labels()
+        self._choose_indicator = controls.choose_indicator
+        self._label_ids = controls.indicator_labels
+        args = {"holder": self.holder, "near": self.near, "maps": choropleth.sources, "card": card,
+                "legend": legend, "note": ranking.note, **ranking_args(ranking)}
+        controls.on_indicator_js(INDICATOR_JS, args, self.draws_indicator)
+        document = pn.state.curdoc
+        if (document is None or document.session_context is None) and self._sent_key:
+            state = self.snapshot.state  # a notebook or a test: sent at once
+            self._use_near(neighbour_set(self.snapshot.data, state.indicator, state.year, state.lang, state.gap,
+                                         self._labels))
+
+
+def ranking_args(ranking) -> dict:
+    """The ranking's models that the browser redraws (see `drawRanking`)."""
+    chart = ranking.chart
+    return {"bars": chart.source, "bars_range": chart.figure.y_range, "x_range": chart.figure.x_range,
+            "ranking": chart.figure, "target_line": chart.target_line, "city_line": chart.city_line,
+            "gap_lines": chart.gap_lines, "selected_line": SELECTED_LINE}

@@ -311,10 +311,10 @@ class RankingView(Viewer):
         rows = ranking_rows(snapshot.display, snapshot.indicator, selected)
         shown = ranking_cut(rows, selected)
         tap_drawn = self.tap_drawn_in_browser
-        if (events and events[0].name == "district" and tap_drawn is not None and tap_drawn()
-                and shown["code"].tolist() == self._bar_codes):
-            # The browser outlined the tapped bar itself; its columns reach the server after. A unit
-            # outside the bars shown (126 units are cut to 21) still needs the server's new cut.
+        if events and events[0].name == "district" and tap_drawn is not None and tap_drawn():
+            # The browser drew the tapped unit's bars itself (outline, or the cut around a unit the
+            # plain cut leaves out), from the same rule; its models reach the server after.
+            self._bar_codes = shown["code"].tolist()
             return
         self._bar_codes = shown["code"].tolist()
         self.chart.update(shown, snapshot.indicator, snapshot.state.lang, snapshot.city, snapshot.target,
