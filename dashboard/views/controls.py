@@ -58,7 +58,6 @@ class IndicatorControls(Viewer):
         self._drawn_in_browser = None
         # Indicators the browser draws itself when picked; it then reports them (see `on_indicator_js`).
         self._indicator_in_browser = None
-        self._labels: dict[str, str] = {}
         self._timeline_slider = None
         if self.state.indicator in self._indicator_ids:
             # A link may name a year the indicator lacks: show the period that contains it.
@@ -80,7 +79,6 @@ class IndicatorControls(Viewer):
         lang = self.state.lang
         value = self.state.indicator if self.state.indicator in self._indicator_ids else None
         groups = indicator_groups(self.data.catalogue, lang, self._indicator_ids)
-        self._labels = {label: indicator_id for options in groups.values() for label, indicator_id in options.items()}
         self._indicator.param.update(
             name=t("indicator", lang), groups=groups,
             value=value or next(iter(next(iter(groups.values())).values())),
@@ -107,14 +105,15 @@ class IndicatorControls(Viewer):
         # One batched update, so views redraw once with a period the indicator has.
         self.state.param.update(indicator=indicator_id, year=settle_period(self.data, indicator_id, self.state.year))
 
-    def indicator_labels(self) -> dict[str, str]:
-        """The indicator select's labels (what the browser's select holds) and their indicator ids."""
-        return dict(self._labels)
+    def offered_indicators(self) -> list[str]:
+        """The indicators the select offers, in its order."""
+        groups = indicator_groups(self.data.catalogue, self.state.lang, self._indicator_ids)
+        return [indicator_id for options in groups.values() for indicator_id in options.values()]
 
     def on_indicator_js(self, code: str, args: dict, drawn_in_browser) -> None:
         """Run `code` in the browser when an indicator is picked, before the server hears of it.
 
-        `cb_obj.value` is the select's label. For an indicator where `drawn_in_browser(id)` is
+        `cb_obj.value` is the indicator's id. For an indicator where `drawn_in_browser(id)` is
         true the widget's value does not move the state: `code` draws it, then reports it, and
         the state follows that report (see `choose_indicator`).
         """

@@ -195,8 +195,8 @@ def neighbours_key(data: DashboardData, indicator_id: str, period: int, lang: st
 
 
 def neighbour_set(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool,
-                  labels: dict[str, str]) -> str:
-    """For each indicator the select offers (`labels`: label -> id), the one frame a change to it shows.
+                  offered: list[str]) -> str:
+    """For each indicator the select offers (`offered`), the one frame a change to it shows.
 
     Its period is the one the state settles on (`settle_period`, the rule the controls follow)
     from `period`; only frames on the map shown, whose units come in the same order, are kept:
@@ -204,7 +204,7 @@ def neighbour_set(data: DashboardData, indicator_id: str, period: int, lang: str
     """
     shown = map_id_of(data, indicator_id, period)
     key = neighbours_key(data, indicator_id, period, lang, gap)
-    cache_key = (id(data), "near", key, tuple(sorted(labels.items())))
+    cache_key = (id(data), "near", key, tuple(offered))
     with _frame_cache_lock:
         cached = _frame_cache.get(cache_key)
         if cached is not None:
@@ -213,7 +213,7 @@ def neighbour_set(data: DashboardData, indicator_id: str, period: int, lang: str
     codes = data.district_table(indicator_id, period)["code"].tolist()
     strings = StringTable()
     near = {}
-    for other in dict.fromkeys(labels.values()):
+    for other in offered:
         if not map_periods(data, other):
             continue
         settled = settle_period(data, other, period)
@@ -224,7 +224,6 @@ def neighbour_set(data: DashboardData, indicator_id: str, period: int, lang: str
         near[other] = frame
     payload = json.dumps({
         "key": key, "map_id": shown, "codes": codes, "strings": strings.strings, "frames": near,
-        "labels": {label: other for label, other in labels.items() if other in near},
     }, ensure_ascii=False, separators=(",", ":"))
     with _frame_cache_lock:
         _frame_cache[cache_key] = payload
@@ -245,7 +244,7 @@ function entryOf(dict, key) {  // a dict of models arrives as a Map or a plain o
   return dict instanceof Map ? dict.get(key) : dict[key];
 }
 function framesOf(holder) {
-  const bytes = holder.data.zip;
+  const bytes = holder.data.zip !== undefined ? holder.data.zip : holder.data.near;  // frames, or neighbours
   if (!bytes || !bytes.length) return null;
   const cache = holder._frames;
   if (cache !== undefined && cache.bytes === bytes) return cache.value;  // null while inflating
@@ -381,23 +380,22 @@ try {
 """
 
 # Draws the frame of an indicator picked in the indicator select, from the neighbour frames
-# (`neighbour_set`), then reports it: [period drawn, key of its frames, label picked]; the server's
+# (`neighbour_set`), then reports it: [period drawn, key of its frames, indicator]; the server's
 # state follows that report. Without a neighbour frame it only reports, and the server draws.
 INDICATOR_JS = FRAME_JS + """
-const label = String(cb_obj.value);
+const indicator = String(cb_obj.value);
 const [period, key] = holder.tags, parts = key.split('|');  // version|indicator|map|lang|gap
+if (indicator === parts[1]) return;  // the server's echo, or no change
 const N = framesOf(near);
-const indicator = N === null ? undefined : N.labels[label];
-if (indicator !== undefined && indicator === parts[1]) return;  // the server's echo, or no change
-let report = [period, key, label];
+let report = [period, key, indicator];
 try {
-  const frame = indicator === undefined ? undefined : N.frames[indicator];
+  const frame = N === null ? undefined : N.frames[indicator];
   const map = N === null ? undefined : entryOf(maps, N.map_id);
   if (frame !== undefined && map !== undefined && map.data.code.length === N.codes.length
       && N.key === [parts[0], parts[2], parts[3], parts[4], period].join('|')) {
     drawFrame(N, frame, map, String(frame.period), indicator);
     // The frames of the indicator left no longer apply; those of the new one follow from the server.
-    report = [String(frame.period), frame.key, label];
+    report = [String(frame.period), frame.key, indicator];
   }
 } finally {
   holder.tags = report;
@@ -445,13 +443,12 @@ class PeriodFrames(param.Parameterized):
         self.holder = ColumnDataSource({"zip": np.zeros(0, dtype=np.uint8)}, tags=["", ""])
         self.holder.js_on_change("data", CustomJS(args={"holder": self.holder}, code=INFLATE_JS))
         # The neighbour frames (`neighbour_set`), sent once with the first frames.
-        self.near = ColumnDataSource({"zip": np.zeros(0, dtype=np.uint8)})
+        self.near = ColumnDataSource({"near": np.zeros(0, dtype=np.uint8)})
         self.near.js_on_change("data", CustomJS(args={"holder": self.near}, code=INFLATE_JS))
         self._near_key = ""
         self._near_ids: set[str] = set()
-        self._labels: dict[str, str] = {}  # the indicator select's labels -> ids, once linked
+        self._offered: list[str] = []  # the indicators of the select, once linked
         self._choose_indicator = None
-        self._label_ids = None  # the select's labels -> ids now (they follow the language)
         self._sent_key = ""
         self._periods: set[str] = set()
         self._pending = False
@@ -498,17 +495,17 @@ class PeriodFrames(param.Parameterized):
             @without_document_lock
             async def build() -> None:
                 wanted = (state.indicator, state.year, state.lang, state.gap)
-                labels = dict(self._labels) if not self._near_key else {}
+                offered = list(self._offered) if not self._near_key else []
                 payload, near = await asyncio.get_running_loop().run_in_executor(
-                    None, self._build, wanted, labels)
+                    None, self._build, wanted, offered)
                 document.add_next_tick_callback(lambda: self._apply(wanted, payload, near))
 
             pn.state.onload(lambda: document.add_next_tick_callback(build))
 
-    def _build(self, wanted: tuple, labels: dict[str, str]) -> tuple[str, str | None]:
-        """The frame set, and the neighbour frames when `labels` are given (in a thread)."""
+    def _build(self, wanted: tuple, offered: list[str]) -> tuple[str, str | None]:
+        """The frame set, and the neighbour frames when indicators are `offered` (in a thread)."""
         data = self.snapshot.data
-        return frame_set(data, *wanted), neighbour_set(data, *wanted, labels) if labels else None
+        return frame_set(data, *wanted), neighbour_set(data, *wanted, offered) if offered else None
 
     def _apply(self, wanted: tuple, payload: str, near: str | None = None) -> None:
         self._pending = False
@@ -528,7 +525,7 @@ class PeriodFrames(param.Parameterized):
         if self._near_key:
             return  # they travel once
         near = json.loads(payload)
-        self.near.data = {"zip": packed(payload)}
+        self.near.data = {"near": packed(payload)}
         self._near_key = near["key"]
         self._near_ids = set(near["frames"])
 
@@ -547,11 +544,10 @@ class PeriodFrames(param.Parameterized):
         elif new and self.draws(new[0]) and int(new[0]) != self.snapshot.state.year:
             self.snapshot.state.year = int(new[0])
 
-    def _on_browser_indicator(self, label: str) -> None:
+    def _on_browser_indicator(self, chosen: str) -> None:
         # The browser drew an indicator from its neighbour frame (or could not): the state follows
         # by the controls' own rule, and the server finds nothing left to send.
-        chosen = self._label_ids().get(label) if self._label_ids is not None else None
-        if chosen is not None and chosen != self.snapshot.state.indicator and self._choose_indicator is not None:
+        if chosen in self._offered and chosen != self.snapshot.state.indicator and self._choose_indicator is not None:
             self._choose_indicator(chosen)
         wanted = list(self._wanted())
         if list(self.holder.tags) != wanted:
@@ -593,9 +589,8 @@ class PeriodFrames(param.Parameterized):
 
     def switch_indicators(self, controls, choropleth, ranking, card, legend: pn.pane.HTML) -> None:
         """Draw an indicator picked in `controls`' select in the browser, from its neighbour frame."""
-        self._labels = controls.indicator_labels()
+        self._offered = controls.offered_indicators()
         self._choose_indicator = controls.choose_indicator
-        self._label_ids = controls.indicator_labels
         args = {"holder": self.holder, "near": self.near, "maps": choropleth.sources, "card": card,
                 "legend": legend, "note": ranking.note, **ranking_args(ranking)}
         controls.on_indicator_js(INDICATOR_JS, args, self.draws_indicator)
@@ -603,7 +598,7 @@ class PeriodFrames(param.Parameterized):
         if (document is None or document.session_context is None) and self._sent_key:
             state = self.snapshot.state  # a notebook or a test: sent at once
             self._use_near(neighbour_set(self.snapshot.data, state.indicator, state.year, state.lang, state.gap,
-                                         self._labels))
+                                         self._offered))
 
 
 def ranking_args(ranking) -> dict:
