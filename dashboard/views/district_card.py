@@ -163,13 +163,8 @@ class DistrictCard(Viewer):
 
     def link(self, choropleth, ranking, controls=None, legend: pn.pane.HTML | None = None) -> None:
         """Draw taps on the map and the ranking in the browser, and periods and indicators picked in `controls`."""
-        for source in choropleth.sources.values():
-            self.frames.follow_taps(source, True, self.card, ranking, choropleth.sources)
-        self.frames.follow_taps(ranking.chart.source, False, self.card, ranking, choropleth.sources)
+        self.frames.link(choropleth, ranking, self.card, controls, legend)
         ranking.tap_drawn_in_browser = self.frames.tap_drawn
-        if controls is not None and legend is not None:
-            self.frames.switch_periods(controls, choropleth, ranking, self.card, legend)
-            self.frames.switch_indicators(controls, choropleth, ranking, self.card, legend)
 
     def shown_in_browser(self, code: str) -> None:
         """A view heard a tap on `code`: the browser already shows its card, so it is not re-sent."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import re
 import threading
 import zlib
 from collections import OrderedDict
@@ -337,9 +338,9 @@ function drawFrame(F, frame, map, period, indicator) {
   if (Object.keys(patches).length) map.patch(patches);
   const picked = map.selected.indices.length ? F.codes[map.selected.indices[0]] : '';
   drawRanking(F, frame, columns, picked);
-  // Panel's HTML panes hold their HTML escaped.
-  legend.text = escapeHtml(F.strings[frame.legend]);
-  note.text = escapeHtml(F.strings[frame.note]);
+  // Panel's HTML panes (handed over by the widget's callback) hold their HTML escaped.
+  cb_data.legend.text = escapeHtml(F.strings[frame.legend]);
+  cb_data.note.text = escapeHtml(F.strings[frame.note]);
   card.text = cardOf(F, frame, columns, picked);
   const url = new URL(window.location.href);
   if (indicator) url.searchParams.set('indicator', indicator);
@@ -362,70 +363,89 @@ function outlineBars(bars, code, selected_line) {
 }
 """
 
-# Draws the frame of the period picked in a period widget: map, ranking, legend, note, card and URL;
-# then reports the period, which the server's state follows. Without frames (not yet arrived, or
-# another map's period) it only reports, and the server draws the period itself.
-APPLY_FRAME_JS = FRAME_JS + """
-const period = String(cb_obj.value);
-if (holder.tags[0] === period) return;  // the server's echo of a change made here
-try {
-  const F = currentFrames(holder);
-  const frame = F === null ? undefined : F.frames[period];
-  const map = F === null ? undefined : entryOf(maps, F.map_id);  // the source of the frames' map
-  if (frame !== undefined && map !== undefined && map.data.code.length === F.codes.length)
-    drawFrame(F, frame, map, period, '');
-} finally {
-  holder.tags = [period, holder.tags[1]];
-}
-"""
-
-# Draws the frame of an indicator picked in the indicator select, from the neighbour frames
-# (`neighbour_set`), then reports it: [period drawn, key of its frames, indicator]; the server's
-# state follows that report. Without a neighbour frame it only reports, and the server draws.
-INDICATOR_JS = FRAME_JS + """
-const indicator = String(cb_obj.value);
-const [period, key] = holder.tags, parts = key.split('|');  // version|indicator|map|lang|gap
-if (indicator === parts[1]) return;  // the server's echo, or no change
-const N = framesOf(near);
-let report = [period, key, indicator];
-try {
-  const frame = N === null ? undefined : N.frames[indicator];
-  const map = N === null ? undefined : entryOf(maps, N.map_id);
-  if (frame !== undefined && map !== undefined && map.data.code.length === N.codes.length
-      && N.key === [parts[0], parts[2], parts[3], parts[4], period].join('|')) {
-    drawFrame(N, frame, map, String(frame.period), indicator);
-    // The frames of the indicator left no longer apply; those of the new one follow from the server.
-    report = [String(frame.period), frame.key, indicator];
+# Every browser callback of a session in one CustomJS model, which the document holds once and
+# each widget, selection and holder references: it finds what fired from `cb_obj`.
+BROWSER_JS = FRAME_JS + """
+function pickPeriod(period) {
+  // The frame of the period picked in a period widget: map, ranking, legend, note, card and URL;
+  // then the period is reported, and the server's state follows. Without frames (not yet arrived,
+  // or another map's period) it is only reported, and the server draws the period itself.
+  if (holder.tags[0] === period) return;  // the server's echo of a change made here
+  try {
+    const F = currentFrames(holder);
+    const frame = F === null ? undefined : F.frames[period];
+    const map = F === null ? undefined : entryOf(maps, F.map_id);  // the source of the frames' map
+    if (frame !== undefined && map !== undefined && map.data.code.length === F.codes.length)
+      drawFrame(F, frame, map, period, '');
+  } finally {
+    holder.tags = [period, holder.tags[1]];
   }
-} finally {
-  holder.tags = report;
+}
+function pickIndicator(indicator) {
+  // The frame of an indicator picked in the indicator select, from the neighbour frames
+  // (`neighbour_set`); then [period drawn, key of its frames, indicator] is reported, and the
+  // server's state follows. Without a neighbour frame it is only reported, and the server draws.
+  const [period, key] = holder.tags, parts = key.split('|');  // version|indicator|map|lang|gap
+  if (indicator === parts[1]) return;  // the server's echo, or no change
+  const N = framesOf(near);
+  let report = [period, key, indicator];
+  try {
+    const frame = N === null ? undefined : N.frames[indicator];
+    const map = N === null ? undefined : entryOf(maps, N.map_id);
+    if (frame !== undefined && map !== undefined && map.data.code.length === N.codes.length
+        && N.key === [parts[0], parts[2], parts[3], parts[4], period].join('|')) {
+      drawFrame(N, frame, map, String(frame.period), indicator);
+      // The frames of the indicator left no longer apply; those of the new one follow from the server.
+      report = [String(frame.period), frame.key, indicator];
+    }
+  } finally {
+    holder.tags = report;
+  }
+}
+function showTapped(source, clears) {
+  // A tap on the map or a bar: its card and its bar, drawn in the browser at once. With `clears`
+  // (the map) an empty selection shows the hint; a bar tapped selects its unit on the map too.
+  const picked = source.selected.indices;
+  if (!picked.length && !clears) return;
+  const code = picked.length ? source.data.code[picked[0]] : '';
+  const F = currentFrames(holder);
+  const frame = F === null ? undefined : F.frames[holder.tags[0]];
+  const map = F === null ? undefined : entryOf(maps, F.map_id);
+  if (frame === undefined || map === undefined) return;  // the server draws it
+  if (source !== map) {
+    const row = F.codes.indexOf(code);
+    if (row >= 0 && !(map.selected.indices.length === 1 && map.selected.indices[0] === row))
+      map.selected.indices = [row];
+  }
+  const columns = frameColumns(F, frame);
+  const text = cardOf(F, frame, columns, code);
+  if (card.text !== text) card.text = text;
+  // A unit the cut ranking leaves out joins it (between dashed gap lines); otherwise only the outline moves.
+  if (sameBars(F, frame, code)) outlineBars(bars, code, selected_line);
+  else drawRanking(F, frame, columns, code);
+}
+const sources = maps instanceof Map ? [...maps.values()] : Object.values(maps);
+const tapped = cb_obj === bars.selected ? bars : sources.find((source) => source.selected === cb_obj);
+if (cb_obj === holder || cb_obj === near) framesOf(cb_obj);  // arrived: inflated before the next click
+else if (tapped !== undefined) showTapped(tapped, tapped !== bars);
+else if (cb_obj.value !== undefined) {  // the period select (a year) or the indicator select (an id)
+  const value = String(cb_obj.value);
+  if (/^[0-9]+$/.test(value)) pickPeriod(value);
+  else pickIndicator(value);
 }
 """
 
-# A tap on the map or a bar: its card and the ranking's outline, drawn in the browser at once.
-SHOW_TAPPED_JS = FRAME_JS + """
-const picked = source.selected.indices;
-if (!picked.length && !clears) return;
-const code = picked.length ? source.data.code[picked[0]] : '';
-const F = currentFrames(holder);
-const frame = F === null ? undefined : F.frames[holder.tags[0]];
-const map = F === null ? undefined : entryOf(maps, F.map_id);
-if (frame === undefined || map === undefined) return;  // the server draws it
-if (source !== map) {
-  const row = F.codes.indexOf(code);
-  if (row >= 0 && !(map.selected.indices.length === 1 && map.selected.indices[0] === row))
-    map.selected.indices = [row];
-}
-const columns = frameColumns(F, frame);
-const text = cardOf(F, frame, columns, code);
-if (card.text !== text) card.text = text;
-// A unit the cut ranking leaves out joins it (between dashed gap lines); otherwise only the outline moves.
-if (sameBars(F, frame, code)) outlineBars(bars, code, selected_line);
-else drawRanking(F, frame, columns, code);
-"""
 
-# Inflates newly arrived frames at once, so that they are ready before the next click.
-INFLATE_JS = FRAME_JS + "framesOf(holder);"
+def compact_js(code: str) -> str:
+    """`code` without comments, indentation and blank lines: what travels need not be read."""
+    lines = (re.sub(r"\s+//.*$", "", line).strip() for line in code.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+# What a widget's own callback runs: the session's shared callback, with the widget that fired
+# and the legend and note panes (`cb_data`).
+CALL_SHARED_JS = "shared.execute(cb_obj, {legend: legend, note: note});"
+SENT_JS = compact_js(BROWSER_JS)
 
 
 class PeriodFrames(param.Parameterized):
@@ -441,10 +461,12 @@ class PeriodFrames(param.Parameterized):
     def __init__(self, **params):
         super().__init__(**params)
         self.holder = ColumnDataSource({"zip": np.zeros(0, dtype=np.uint8)}, tags=["", ""])
-        self.holder.js_on_change("data", CustomJS(args={"holder": self.holder}, code=INFLATE_JS))
         # The neighbour frames (`neighbour_set`), sent once with the first frames.
         self.near = ColumnDataSource({"near": np.zeros(0, dtype=np.uint8)})
-        self.near.js_on_change("data", CustomJS(args={"holder": self.near}, code=INFLATE_JS))
+        # The session's one browser callback (BROWSER_JS); `link` gives it the views' models.
+        self.shared = CustomJS(args={"holder": self.holder, "near": self.near}, code=SENT_JS)
+        self.holder.js_on_change("data", self.shared)
+        self.near.js_on_change("data", self.shared)
         self._near_key = ""
         self._near_ids: set[str] = set()
         self._offered: list[str] = []  # the indicators of the select, once linked
@@ -495,27 +517,29 @@ class PeriodFrames(param.Parameterized):
             @without_document_lock
             async def build() -> None:
                 wanted = (state.indicator, state.year, state.lang, state.gap)
-                offered = list(self._offered) if not self._near_key else []
-                payload, near = await asyncio.get_running_loop().run_in_executor(
-                    None, self._build, wanted, offered)
-                document.add_next_tick_callback(lambda: self._apply(wanted, payload, near))
+                loop = asyncio.get_running_loop()
+                payload = await loop.run_in_executor(None, frame_set, self.snapshot.data, *wanted)
+                document.add_next_tick_callback(lambda: self._apply(wanted, payload))
+                if self._offered and not self._near_key:
+                    # Then, once, the neighbour frames: the period's frames are not kept waiting.
+                    near = await loop.run_in_executor(None, neighbour_set, self.snapshot.data, *wanted,
+                                                      list(self._offered))
+                    document.add_next_tick_callback(lambda: self._apply_near(wanted, near))
 
             pn.state.onload(lambda: document.add_next_tick_callback(build))
 
-    def _build(self, wanted: tuple, offered: list[str]) -> tuple[str, str | None]:
-        """The frame set, and the neighbour frames when indicators are `offered` (in a thread)."""
-        data = self.snapshot.data
-        return frame_set(data, *wanted), neighbour_set(data, *wanted, offered) if offered else None
-
-    def _apply(self, wanted: tuple, payload: str, near: str | None = None) -> None:
+    def _apply(self, wanted: tuple, payload: str) -> None:
         self._pending = False
         state = self.snapshot.state
         if wanted != (state.indicator, state.year, state.lang, state.gap):
             self._refresh()  # the state moved on while they were built: build those it needs now
             return
         self._use(payload)
-        if near is not None:
-            self._use_near(near)
+
+    def _apply_near(self, wanted: tuple, payload: str) -> None:
+        state = self.snapshot.state
+        if wanted == (state.indicator, state.year, state.lang, state.gap):
+            self._use_near(payload)  # else of no use: the view has moved on
 
     def _send(self) -> None:
         state = self.snapshot.state
@@ -567,33 +591,23 @@ class PeriodFrames(param.Parameterized):
         """True when the browser holds the frame of the period shown, and so draws taps itself."""
         return self.draws(self.snapshot.state.year)
 
-    def follow_taps(self, source: ColumnDataSource, clears: bool, card, ranking,
-                    map_sources: dict[str, ColumnDataSource]) -> None:
-        """Show the card of the unit tapped in `source` (map or bars) and its bar, in the browser.
+    def link(self, choropleth, ranking, card, controls=None, legend: pn.pane.HTML | None = None) -> None:
+        """Draw in the browser, from the frames: a tap on the map or a bar (its card and its bar), and
+        a period or an indicator picked in `controls`; the server follows what the browser reports.
 
-        With `clears`, an empty selection shows the hint, as the map's does on the server. A bar
-        tapped selects its unit on the map too. A unit that a cut ranking leaves out joins it.
+        One CustomJS model serves them all (it travels once); the widgets' callbacks call it.
         """
-        source.selected.js_on_change("indices", CustomJS(
-            args={"source": source, "holder": self.holder, "card": card, "clears": clears,
-                  "maps": map_sources, **ranking_args(ranking)},
-            code=SHOW_TAPPED_JS,
-        ))
-
-    def switch_periods(self, controls, choropleth, ranking, card, legend: pn.pane.HTML) -> None:
-        """Draw a period picked in `controls`' period widgets in the browser, from its frame."""
-        args = {"holder": self.holder, "maps": choropleth.sources, "card": card, "legend": legend,
-                "note": ranking.note, **ranking_args(ranking)}
-        controls.on_period_js(APPLY_FRAME_JS, args, self.draws)
-
-
-    def switch_indicators(self, controls, choropleth, ranking, card, legend: pn.pane.HTML) -> None:
-        """Draw an indicator picked in `controls`' select in the browser, from its neighbour frame."""
+        self.shared.args = {**self.shared.args, "maps": choropleth.sources, "card": card, **ranking_args(ranking)}
+        for source in [*choropleth.sources.values(), ranking.chart.source]:
+            source.selected.js_on_change("indices", self.shared)
+        if controls is None or legend is None:
+            return
+        # Panel panes become Bokeh models per page: the widgets' callbacks hand them over.
+        panes = {"shared": self.shared, "legend": legend, "note": ranking.note}
+        controls.on_period_js(CALL_SHARED_JS, panes, self.draws)
         self._offered = controls.offered_indicators()
         self._choose_indicator = controls.choose_indicator
-        args = {"holder": self.holder, "near": self.near, "maps": choropleth.sources, "card": card,
-                "legend": legend, "note": ranking.note, **ranking_args(ranking)}
-        controls.on_indicator_js(INDICATOR_JS, args, self.draws_indicator)
+        controls.on_indicator_js(CALL_SHARED_JS, panes, self.draws_indicator)
         document = pn.state.curdoc
         if (document is None or document.session_context is None) and self._sent_key:
             state = self.snapshot.state  # a notebook or a test: sent at once

@@ -6,6 +6,7 @@ import math
 import zlib
 
 import pytest
+from bokeh.core.json_encoder import serialize_json
 
 from dashboard.model.periods import settle_period
 from dashboard.views import period_frames as frames
@@ -202,3 +203,28 @@ def test_an_indicator_without_a_neighbour_frame_is_drawn_by_the_server(map_views
     card.frames.holder.tags = ["2026", "stale", state.indicator]
     assert (state.indicator, state.year) == ("women_district_council_pct", year)
     assert list(card.frames.holder.tags)[1] != "stale"
+
+
+def test_the_browser_code_travels_once_per_page(map_views):
+    _state, _snapshot, card, choropleth, ranking, _legend, controls, _events = map_views("committee_established", 2026)
+    text = serialize_json(choropleth.source.document.to_json())
+    assert text.count("function framesOf") == 1
+    shared = card.frames.shared
+    assert shared.code == frames.SENT_JS and "//" not in shared.code.replace("'//'", "")
+    # The map's and the ranking's selections, the holders and both selects all call it.
+    for source in [*choropleth.sources.values(), ranking.chart.source]:
+        assert shared in source.selected.js_property_callbacks["change:indices"]
+    for holder in (card.frames.holder, card.frames.near):
+        assert shared in holder.js_property_callbacks["change:data"]
+    for widget in (controls._period, controls._indicator):
+        (model, _parent), *_ = widget._models.values()
+        (callback,) = model.js_property_callbacks["change:value"]
+        assert frames.CALL_SHARED_JS in callback.code and callback.args["shared"] is shared
+
+
+def test_the_compacted_browser_code_keeps_every_statement():
+    for name in ("function pickPeriod", "function pickIndicator", "function showTapped", "function drawRanking",
+                 "function cutOf", "cb_obj === holder"):
+        assert name in frames.SENT_JS
+    assert len(frames.SENT_JS) < 0.85 * len(frames.BROWSER_JS)
+    assert frames.compact_js("a = 1;  // one\n  // a note\n\n  b = '<b>';\n") == "a = 1;\nb = '<b>';"
