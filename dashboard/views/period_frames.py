@@ -36,9 +36,9 @@ from .ranking import (
     SELECTED_LINE,
     cut_gaps,
     ranking_cut,
-    ranking_height,
     ranking_note_html,
     ranking_rows,
+    shown_height,
     value_range,
 )
 
@@ -114,7 +114,7 @@ def period_frame(data: DashboardData, indicator_id: str, period: int, lang: str,
         "x": [float(start), float(end)],
         "target": target_at,
         "city": city_at,
-        "height": ranking_height(len(rows)),
+        "height": shown_height(len(rows), len(every_row)),
         "gaps": cut_gaps(rows, every_row),
         "picks": pick_cuts(every_row, rows, bars, position, indicator, [target_at, city_at], (start, end)),
         "legend": strings.index(legend_html(classification.legend, lang)),
@@ -149,8 +149,8 @@ def pick_cuts(every_row: pd.DataFrame, rows: pd.DataFrame, bars: list[int], posi
             pick["add"] = [[i, k, lengths[i]] for i, k in enumerate(order) if k not in plain]
         else:  # not a plain cut with bars added: the whole list
             pick.update(bars=order, length=lengths)
-        height = ranking_height(len(cut))
-        if height != ranking_height(len(rows)):
+        height = shown_height(len(cut), len(every_row))
+        if height != shown_height(len(rows), len(every_row)):
             pick["height"] = height
         start, end = value_range(cut, indicator, lines)
         if (start, end) != tuple(x):
