@@ -517,24 +517,30 @@ class PeriodFrames(param.Parameterized):
             @without_document_lock
             async def build() -> None:
                 wanted = (state.indicator, state.year, state.lang, state.gap)
-                loop = asyncio.get_running_loop()
-                payload = await loop.run_in_executor(None, frame_set, self.snapshot.data, *wanted)
-                document.add_next_tick_callback(lambda: self._apply(wanted, payload))
-                if self._offered and not self._near_key:
-                    # Then, once, the neighbour frames: the period's frames are not kept waiting.
-                    near = await loop.run_in_executor(None, neighbour_set, self.snapshot.data, *wanted,
-                                                      list(self._offered))
-                    document.add_next_tick_callback(lambda: self._apply_near(wanted, near))
+                payload = await asyncio.get_running_loop().run_in_executor(
+                    None, frame_set, self.snapshot.data, *wanted)
+                document.add_next_tick_callback(lambda: self._apply(wanted, payload, document))
 
             pn.state.onload(lambda: document.add_next_tick_callback(build))
 
-    def _apply(self, wanted: tuple, payload: str) -> None:
+    def _apply(self, wanted: tuple, payload: str, document=None) -> None:
         self._pending = False
         state = self.snapshot.state
         if wanted != (state.indicator, state.year, state.lang, state.gap):
             self._refresh()  # the state moved on while they were built: build those it needs now
             return
         self._use(payload)
+        if document is not None and self._offered and not self._near_key:
+            # Then, once, the neighbour frames: built after the period's frames have been sent.
+            offered = list(self._offered)
+
+            @without_document_lock
+            async def build_near() -> None:
+                near = await asyncio.get_running_loop().run_in_executor(
+                    None, neighbour_set, self.snapshot.data, *wanted, offered)
+                document.add_next_tick_callback(lambda: self._apply_near(wanted, near))
+
+            document.add_next_tick_callback(build_near)
 
     def _apply_near(self, wanted: tuple, payload: str) -> None:
         state = self.snapshot.state
