@@ -16,6 +16,7 @@ import re
 import threading
 import zlib
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,9 @@ HEADER_FIELDS = ("hint", "indicator", "rank_word", "target", "status_word")
 FRAME_CACHE_SIZE = 64
 _frame_cache: OrderedDict[tuple, str] = OrderedDict()
 _frame_cache_lock = threading.Lock()
+# Neighbour frames take seconds of CPU for a new view (then cached): one at a time per process, in
+# their own thread, so that the frames of a period and every session's own work go first.
+_near_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neighbour-frames")
 
 
 class StringTable:
@@ -537,7 +541,7 @@ class PeriodFrames(param.Parameterized):
             @without_document_lock
             async def build_near() -> None:
                 near = await asyncio.get_running_loop().run_in_executor(
-                    None, neighbour_set, self.snapshot.data, *wanted, offered)
+                    _near_builder, neighbour_set, self.snapshot.data, *wanted, offered)
                 document.add_next_tick_callback(lambda: self._apply_near(wanted, near))
 
             document.add_next_tick_callback(build_near)
