@@ -538,11 +538,18 @@ class PeriodFrames(param.Parameterized):
             # Then, once, the neighbour frames: built after the period's frames have been sent.
             offered = list(self._offered)
 
+            def open_session() -> bool:
+                context = document.session_context
+                return context is not None and not getattr(context, "destroyed", False)
+
+            def build() -> str | None:  # not for a page closed while it waited its turn
+                return neighbour_set(self.snapshot.data, *wanted, offered) if open_session() else None
+
             @without_document_lock
             async def build_near() -> None:
-                near = await asyncio.get_running_loop().run_in_executor(
-                    _near_builder, neighbour_set, self.snapshot.data, *wanted, offered)
-                document.add_next_tick_callback(lambda: self._apply_near(wanted, near))
+                near = await asyncio.get_running_loop().run_in_executor(_near_builder, build)
+                if near is not None:
+                    document.add_next_tick_callback(lambda: self._apply_near(wanted, near))
 
             document.add_next_tick_callback(build_near)
 
