@@ -56,6 +56,8 @@ class IndicatorControls(Viewer):
         self._period_js: tuple[str, dict] | None = None
         # Periods the browser draws itself when picked; it then reports them (see `on_period_js`).
         self._drawn_in_browser = None
+        # Indicators the browser draws itself when picked; it then reports them (see `on_indicator_js`).
+        self._indicator_in_browser = None
         self._timeline_slider = None
         if self.state.indicator in self._indicator_ids:
             # A link may name a year the indicator lacks: show the period that contains it.
@@ -92,8 +94,31 @@ class IndicatorControls(Viewer):
         self._gap_label.object = f'<span class="gap-label">{t("gap_to_target", lang)}</span>'
 
     def _on_indicator_widget(self, event) -> None:
+        if event.new == self.state.indicator:
+            return
+        if self._indicator_in_browser is not None and self._indicator_in_browser(event.new):
+            return  # the browser draws it and reports it (on_indicator_js)
+        self.choose_indicator(event.new)
+
+    def choose_indicator(self, indicator_id: str) -> None:
+        """Show `indicator_id` at the period the state settles on from the one shown."""
         # One batched update, so views redraw once with a period the indicator has.
-        self.state.param.update(indicator=event.new, year=settle_period(self.data, event.new, self.state.year))
+        self.state.param.update(indicator=indicator_id, year=settle_period(self.data, indicator_id, self.state.year))
+
+    def offered_indicators(self) -> list[str]:
+        """The indicators the select offers, in its order."""
+        groups = indicator_groups(self.data.catalogue, self.state.lang, self._indicator_ids)
+        return [indicator_id for options in groups.values() for indicator_id in options.values()]
+
+    def on_indicator_js(self, code: str, args: dict, drawn_in_browser) -> None:
+        """Run `code` in the browser when an indicator is picked, before the server hears of it.
+
+        `cb_obj.value` is the indicator's id. For an indicator where `drawn_in_browser(id)` is
+        true the widget's value does not move the state: `code` draws it, then reports it, and
+        the state follows that report (see `choose_indicator`).
+        """
+        self._indicator_in_browser = drawn_in_browser
+        self._indicator.jscallback(value=code, args=args)
 
     def _on_indicator(self, event) -> None:
         if event.new not in self._indicator_ids:

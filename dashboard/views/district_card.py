@@ -162,13 +162,9 @@ class DistrictCard(Viewer):
         self.snapshot.param.watch(self._on_values, ["display"])
 
     def link(self, choropleth, ranking, controls=None, legend: pn.pane.HTML | None = None) -> None:
-        """Draw taps on the map and the ranking in the browser, and periods picked in `controls`."""
-        for source in choropleth.sources.values():
-            self.frames.follow_taps(source, True, self.card, ranking.chart.source, choropleth.sources)
-        self.frames.follow_taps(ranking.chart.source, False, self.card, ranking.chart.source, choropleth.sources)
+        """Draw taps on the map and the ranking in the browser, and periods and indicators picked in `controls`."""
+        self.frames.link(choropleth, ranking, self.card, controls, legend)
         ranking.tap_drawn_in_browser = self.frames.tap_drawn
-        if controls is not None and legend is not None:
-            self.frames.switch_periods(controls, choropleth, ranking, self.card, legend)
 
     def shown_in_browser(self, code: str) -> None:
         """A view heard a tap on `code`: the browser already shows its card, so it is not re-sent."""

@@ -12,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import re
 import threading
 import zlib
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -25,7 +27,7 @@ from bokeh.models import ColumnDataSource, CustomJS
 
 from ..data import DashboardData
 from ..model.display import district_display
-from ..model.periods import map_periods
+from ..model.periods import map_periods, settle_period
 from ..model.rank import rank_among, reporting_count
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import target_for
@@ -35,9 +37,9 @@ from .ranking import (
     SELECTED_LINE,
     cut_gaps,
     ranking_cut,
-    ranking_height,
     ranking_note_html,
     ranking_rows,
+    shown_height,
     value_range,
 )
 
@@ -49,6 +51,9 @@ HEADER_FIELDS = ("hint", "indicator", "rank_word", "target", "status_word")
 FRAME_CACHE_SIZE = 64
 _frame_cache: OrderedDict[tuple, str] = OrderedDict()
 _frame_cache_lock = threading.Lock()
+# Neighbour frames take seconds of CPU for a new view (then cached): one at a time per process, in
+# their own thread, so that the frames of a period and every session's own work go first.
+_near_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neighbour-frames")
 
 
 class StringTable:
@@ -104,22 +109,58 @@ def period_frame(data: DashboardData, indicator_id: str, period: int, lang: str,
                          reporting, indicator, lang, target, map_id)
              for row in display.to_dict("records")]
     header = card_header(indicator, period, lang, target)
+    bars = [position[code] for code in rows["code"]]
     return {
         "map": {column: [strings.index(text) for text in display[column]] for column in MAP_STRING_COLUMNS},
         "value": [_number(value) for value in values],
-        "bars": [position[code] for code in rows["code"]],
+        "bars": bars,
         "length": [_number(length) for length in rows["length"].astype(float)],
         "x": [float(start), float(end)],
         "target": target_at,
         "city": city_at,
-        "height": ranking_height(len(rows)),
+        "height": shown_height(len(rows), len(every_row)),
         "gaps": cut_gaps(rows, every_row),
+        "picks": pick_cuts(every_row, rows, bars, position, indicator, [target_at, city_at], (start, end)),
         "legend": strings.index(legend_html(classification.legend, lang)),
         "note": strings.index(ranking_note_html(display, indicator, period, lang, city, target)),
         "header": {field: strings.index(header[field]) for field in HEADER_FIELDS},
         "rank": [card["rank"] for card in cards],
         "card": {field: [strings.index(card[field]) for card in cards] for field in CARD_STRING_FIELDS},
     }
+
+
+def pick_cuts(every_row: pd.DataFrame, rows: pd.DataFrame, bars: list[int], position: dict[str, int],
+              indicator, lines: list[float | None], x: tuple[float, float]) -> dict[str, dict]:
+    """The ranking with each unit selected that the plain cut `rows` leaves out, by its map row.
+
+    `ranking_cut` decides, here only; the browser draws what it gave. Stored as what differs from
+    the plain cut: the bars added (`add`: [bar position, map row, length]), the gaps, and the
+    height and axis when they change.
+    """
+    if len(rows) == len(every_row):
+        return {}  # a whole ranking: every unit is already a bar
+    lines = [at for at in lines if at is not None]
+    plain = set(bars)
+    picks = {}
+    for code in every_row["code"]:
+        if position[code] in plain:
+            continue
+        cut = ranking_cut(every_row, code)
+        order = [position[c] for c in cut["code"]]
+        lengths = [_number(length) for length in cut["length"].astype(float)]
+        pick: dict = {"gaps": cut_gaps(cut, every_row)}
+        if [k for k in order if k in plain] == bars:
+            pick["add"] = [[i, k, lengths[i]] for i, k in enumerate(order) if k not in plain]
+        else:  # not a plain cut with bars added: the whole list
+            pick.update(bars=order, length=lengths)
+        height = shown_height(len(cut), len(every_row))
+        if height != shown_height(len(rows), len(every_row)):
+            pick["height"] = height
+        start, end = value_range(cut, indicator, lines)
+        if (start, end) != tuple(x):
+            pick["x"] = [float(start), float(end)]
+        picks[str(position[code])] = pick
+    return picks
 
 
 def frames_key(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool) -> str:
@@ -150,6 +191,52 @@ def frame_set(data: DashboardData, indicator_id: str, period: int, lang: str, ga
     return payload
 
 
+def neighbours_key(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool) -> str:
+    """What the neighbour frames of a view depend on: data version, map, language, colour mode and period.
+
+    The browser derives it from the frames key and the period it shows (see `nearFrames`).
+    """
+    return "|".join(map(str, (data.version, map_id_of(data, indicator_id, period), lang, gap, period)))
+
+
+def neighbour_set(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool,
+                  offered: list[str]) -> str:
+    """For each indicator the select offers (`offered`), the one frame a change to it shows.
+
+    Its period is the one the state settles on (`settle_period`, the rule the controls follow)
+    from `period`; only frames on the map shown, whose units come in the same order, are kept:
+    any other change is drawn by the server. Compact JSON, cached per data version.
+    """
+    shown = map_id_of(data, indicator_id, period)
+    key = neighbours_key(data, indicator_id, period, lang, gap)
+    cache_key = (id(data), "near", key, tuple(offered))
+    with _frame_cache_lock:
+        cached = _frame_cache.get(cache_key)
+        if cached is not None:
+            _frame_cache.move_to_end(cache_key)
+            return cached
+    codes = data.district_table(indicator_id, period)["code"].tolist()
+    strings = StringTable()
+    near = {}
+    for other in offered:
+        if not map_periods(data, other):
+            continue
+        settled = settle_period(data, other, period)
+        if map_id_of(data, other, settled) != shown or data.district_table(other, settled)["code"].tolist() != codes:
+            continue
+        frame = period_frame(data, other, settled, lang, gap, strings)
+        frame.update(period=settled, key=frames_key(data, other, settled, lang, gap))
+        near[other] = frame
+    payload = json.dumps({
+        "key": key, "map_id": shown, "codes": codes, "strings": strings.strings, "frames": near,
+    }, ensure_ascii=False, separators=(",", ":"))
+    with _frame_cache_lock:
+        _frame_cache[cache_key] = payload
+        if len(_frame_cache) > FRAME_CACHE_SIZE:
+            _frame_cache.popitem(last=False)
+    return payload
+
+
 def packed(payload: str) -> np.ndarray:
     """The frame set as deflated UTF-8 bytes: a binary buffer on the websocket, about a sixth of the JSON."""
     return np.frombuffer(zlib.compress(payload.encode("utf-8"), 9), dtype=np.uint8)
@@ -162,7 +249,7 @@ function entryOf(dict, key) {  // a dict of models arrives as a Map or a plain o
   return dict instanceof Map ? dict.get(key) : dict[key];
 }
 function framesOf(holder) {
-  const bytes = holder.data.zip;
+  const bytes = holder.data.zip !== undefined ? holder.data.zip : holder.data.near;  // frames, or neighbours
   if (!bytes || !bytes.length) return null;
   const cache = holder._frames;
   if (cache !== undefined && cache.bytes === bytes) return cache.value;  // null while inflating
@@ -193,38 +280,54 @@ function cardOf(F, frame, columns, code) {
   for (const [name, ids] of Object.entries(frame.card)) fields[name] = F.strings[ids[row]];
   return cardHtml(headerOf(F, frame), fields);
 }
-function outlineBars(bars, code, selected_line) {
-  const patches = {line: [], width: []};
-  bars.data.code.forEach((c, i) => {
-    const line = c === code ? selected_line : 'white', width = c === code ? 3 : 0.5;
-    if (bars.data.line[i] !== line) patches.line.push([i, line]);
-    if (bars.data.width[i] !== width) patches.width.push([i, width]);
+function cutOf(frame, row) {
+  // The ranking's bars with the unit of map row `row` selected, as ranking_cut gave them.
+  const pick = row >= 0 && frame.picks ? frame.picks[row] : undefined;
+  const cut = {bars: frame.bars, length: frame.length, gaps: frame.gaps, x: frame.x, height: frame.height};
+  if (pick === undefined) return cut;
+  if (pick.bars) {
+    cut.bars = pick.bars;
+    cut.length = pick.length;
+  } else {
+    cut.bars = frame.bars.slice();
+    cut.length = frame.length.slice();
+    for (const [at, k, length] of pick.add) {
+      cut.bars.splice(at, 0, k);
+      cut.length.splice(at, 0, length);
+    }
+  }
+  cut.gaps = pick.gaps;
+  if (pick.x) cut.x = pick.x;
+  if (pick.height) cut.height = pick.height;
+  return cut;
+}
+function drawRanking(F, frame, columns, picked) {
+  // The ranking: bars in drawing order (cut around the selected unit), the selected one outlined.
+  const cut = cutOf(frame, F.codes.indexOf(picked));
+  const order = cut.bars;
+  const bar = (name) => order.map((k) => columns[name][k]);
+  const barCodes = order.map((k) => F.codes[k]);
+  const names = bar('name');
+  const factors = bars_range.factors;
+  if (factors.length !== names.length || names.some((n, i) => n !== factors[i])) bars_range.factors = names;
+  bars.data = {
+    name: names, length: cut.length.map((v) => v === null ? NaN : v), value_label: bar('value_label'),
+    ratio: bar('ratio'), status_label: bar('status_label'), color: bar('color'),
+    line: barCodes.map((c) => c === picked ? selected_line : 'white'),
+    width: barCodes.map((c) => c === picked ? 3 : 0.5), code: barCodes,
+  };
+  if (bars.selected.indices.length) bars.selected.indices = [];
+  x_range.setv({start: cut.x[0], end: cut.x[1]});
+  target_line.setv({visible: frame.target !== null, location: frame.target === null ? 0 : frame.target});
+  city_line.setv({visible: frame.city !== null, location: frame.city === null ? 0 : frame.city});
+  if (ranking.height !== cut.height) ranking.height = cut.height;
+  gap_lines.forEach((span, i) => {
+    const shown = i < cut.gaps.length;
+    span.setv({visible: shown, location: shown ? cut.gaps[i] : 0});
   });
-  if (patches.line.length || patches.width.length) bars.patch(patches);
 }
-"""
-
-# Draws the frame of the period picked in a period widget: map, ranking, legend, note, card and URL;
-# then reports the period, which the server's state follows. Without frames (not yet arrived, or
-# another map's period) it only reports, and the server draws the period itself.
-APPLY_FRAME_JS = FRAME_JS + """
-const period = String(cb_obj.value);
-if (holder.tags[0] === period) return;  // the server's echo of a change made here
-let map;  // the source of the map the frames are drawn on
-try {
-  const F = currentFrames(holder);
-  const frame = F === null ? undefined : F.frames[period];
-  map = F === null ? undefined : entryOf(maps, F.map_id);
-  if (frame !== undefined && map !== undefined && map.data.code.length === F.codes.length
-      && showsPick(frame, map)) draw(F, frame);
-} finally {
-  holder.tags = [period, holder.tags[1]];
-}
-function showsPick(frame, map) {
-  // A selected unit outside the frame's bars (a cut ranking) needs the server's own cut.
-  return !map.selected.indices.length || frame.bars.includes(map.selected.indices[0]);
-}
-function draw(F, frame) {
+function drawFrame(F, frame, map, period, indicator) {
+  // Map, ranking, legend, note, card and URL, from one frame (of `indicator`, when it changes).
   const columns = frameColumns(F, frame);
   // The map: only the cells that changed, as a patch (the polygons never move).
   const patches = {};
@@ -238,59 +341,115 @@ function draw(F, frame) {
   }
   if (Object.keys(patches).length) map.patch(patches);
   const picked = map.selected.indices.length ? F.codes[map.selected.indices[0]] : '';
-  // The ranking: bars in drawing order, the selected one outlined.
-  const order = frame.bars;
-  const bar = (name) => order.map((k) => columns[name][k]);
-  const barCodes = order.map((k) => F.codes[k]);
-  const names = bar('name');
-  const factors = bars_range.factors;
-  if (factors.length !== names.length || names.some((n, i) => n !== factors[i])) bars_range.factors = names;
-  bars.data = {
-    name: names, length: frame.length.map((v) => v === null ? NaN : v), value_label: bar('value_label'),
-    ratio: bar('ratio'), status_label: bar('status_label'), color: bar('color'),
-    line: barCodes.map((c) => c === picked ? selected_line : 'white'),
-    width: barCodes.map((c) => c === picked ? 3 : 0.5), code: barCodes,
-  };
-  if (bars.selected.indices.length) bars.selected.indices = [];
-  x_range.setv({start: frame.x[0], end: frame.x[1]});
-  target_line.setv({visible: frame.target !== null, location: frame.target === null ? 0 : frame.target});
-  city_line.setv({visible: frame.city !== null, location: frame.city === null ? 0 : frame.city});
-  if (ranking.height !== frame.height) ranking.height = frame.height;
-  gap_lines.forEach((span, i) => {
-    const shown = i < frame.gaps.length;
-    span.setv({visible: shown, location: shown ? frame.gaps[i] : 0});
-  });
-  // Panel's HTML panes hold their HTML escaped.
-  legend.text = escapeHtml(F.strings[frame.legend]);
-  note.text = escapeHtml(F.strings[frame.note]);
+  drawRanking(F, frame, columns, picked);
+  // Panel's HTML panes (handed over by the widget's callback) hold their HTML escaped.
+  cb_data.legend.text = escapeHtml(F.strings[frame.legend]);
+  cb_data.note.text = escapeHtml(F.strings[frame.note]);
   card.text = cardOf(F, frame, columns, picked);
   const url = new URL(window.location.href);
+  if (indicator) url.searchParams.set('indicator', indicator);
   url.searchParams.set('year', period);
   window.history.replaceState(window.history.state, '', url.toString());
 }
-"""
-
-# A tap on the map or a bar: its card and the ranking's outline, drawn in the browser at once.
-SHOW_TAPPED_JS = FRAME_JS + """
-const picked = source.selected.indices;
-if (!picked.length && !clears) return;
-const code = picked.length ? source.data.code[picked[0]] : '';
-const F = currentFrames(holder);
-const frame = F === null ? undefined : F.frames[holder.tags[0]];
-const map = F === null ? undefined : entryOf(maps, F.map_id);
-if (frame === undefined || map === undefined) return;  // the server draws it
-if (source !== map) {
-  const row = F.codes.indexOf(code);
-  if (row >= 0 && !(map.selected.indices.length === 1 && map.selected.indices[0] === row))
-    map.selected.indices = [row];
+function sameBars(F, frame, code) {
+  // True when the bars shown are those of the cut with `code` selected: only the outline moves.
+  const order = cutOf(frame, F.codes.indexOf(code)).bars, shown = bars.data.code;
+  return order.length === shown.length && order.every((k, i) => F.codes[k] === shown[i]);
 }
-const text = cardOf(F, frame, frameColumns(F, frame), code);
-if (card.text !== text) card.text = text;
-outlineBars(bars, code, selected_line);
+function outlineBars(bars, code, selected_line) {
+  const patches = {line: [], width: []};
+  bars.data.code.forEach((c, i) => {
+    const line = c === code ? selected_line : 'white', width = c === code ? 3 : 0.5;
+    if (bars.data.line[i] !== line) patches.line.push([i, line]);
+    if (bars.data.width[i] !== width) patches.width.push([i, width]);
+  });
+  if (patches.line.length || patches.width.length) bars.patch(patches);
+}
 """
 
-# Inflates newly arrived frames at once, so that they are ready before the next click.
-INFLATE_JS = FRAME_JS + "framesOf(holder);"
+# Every browser callback of a session in one CustomJS model, which the document holds once and
+# each widget, selection and holder references: it finds what fired from `cb_obj`.
+BROWSER_JS = FRAME_JS + """
+function pickPeriod(period) {
+  // The frame of the period picked in a period widget: map, ranking, legend, note, card and URL;
+  // then the period is reported, and the server's state follows. Without frames (not yet arrived,
+  // or another map's period) it is only reported, and the server draws the period itself.
+  if (holder.tags[0] === period) return;  // the server's echo of a change made here
+  try {
+    const F = currentFrames(holder);
+    const frame = F === null ? undefined : F.frames[period];
+    const map = F === null ? undefined : entryOf(maps, F.map_id);  // the source of the frames' map
+    if (frame !== undefined && map !== undefined && map.data.code.length === F.codes.length)
+      drawFrame(F, frame, map, period, '');
+  } finally {
+    holder.tags = [period, holder.tags[1]];
+  }
+}
+function pickIndicator(indicator) {
+  // The frame of an indicator picked in the indicator select, from the neighbour frames
+  // (`neighbour_set`); then [period drawn, key of its frames, indicator] is reported, and the
+  // server's state follows. Without a neighbour frame it is only reported, and the server draws.
+  const [period, key] = holder.tags, parts = key.split('|');  // version|indicator|map|lang|gap
+  if (indicator === parts[1]) return;  // the server's echo, or no change
+  const N = framesOf(near);
+  let report = [period, key, indicator];
+  try {
+    const frame = N === null ? undefined : N.frames[indicator];
+    const map = N === null ? undefined : entryOf(maps, N.map_id);
+    if (frame !== undefined && map !== undefined && map.data.code.length === N.codes.length
+        && N.key === [parts[0], parts[2], parts[3], parts[4], period].join('|')) {
+      drawFrame(N, frame, map, String(frame.period), indicator);
+      // The frames of the indicator left no longer apply; those of the new one follow from the server.
+      report = [String(frame.period), frame.key, indicator];
+    }
+  } finally {
+    holder.tags = report;
+  }
+}
+function showTapped(source, clears) {
+  // A tap on the map or a bar: its card and its bar, drawn in the browser at once. With `clears`
+  // (the map) an empty selection shows the hint; a bar tapped selects its unit on the map too.
+  const picked = source.selected.indices;
+  if (!picked.length && !clears) return;
+  const code = picked.length ? source.data.code[picked[0]] : '';
+  const F = currentFrames(holder);
+  const frame = F === null ? undefined : F.frames[holder.tags[0]];
+  const map = F === null ? undefined : entryOf(maps, F.map_id);
+  if (frame === undefined || map === undefined) return;  // the server draws it
+  if (source !== map) {
+    const row = F.codes.indexOf(code);
+    if (row >= 0 && !(map.selected.indices.length === 1 && map.selected.indices[0] === row))
+      map.selected.indices = [row];
+  }
+  const columns = frameColumns(F, frame);
+  const text = cardOf(F, frame, columns, code);
+  if (card.text !== text) card.text = text;
+  // A unit the cut ranking leaves out joins it (between dashed gap lines); otherwise only the outline moves.
+  if (sameBars(F, frame, code)) outlineBars(bars, code, selected_line);
+  else drawRanking(F, frame, columns, code);
+}
+const sources = maps instanceof Map ? [...maps.values()] : Object.values(maps);
+const tapped = cb_obj === bars.selected ? bars : sources.find((source) => source.selected === cb_obj);
+if (cb_obj === holder || cb_obj === near) framesOf(cb_obj);  // arrived: inflated before the next click
+else if (tapped !== undefined) showTapped(tapped, tapped !== bars);
+else if (cb_obj.value !== undefined) {  // the period select (a year) or the indicator select (an id)
+  const value = String(cb_obj.value);
+  if (/^[0-9]+$/.test(value)) pickPeriod(value);
+  else pickIndicator(value);
+}
+"""
+
+
+def compact_js(code: str) -> str:
+    """`code` without comments, indentation and blank lines: what travels need not be read."""
+    lines = (re.sub(r"\s+//.*$", "", line).strip() for line in code.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+# What a widget's own callback runs: the session's shared callback, with the widget that fired
+# and the legend and note panes (`cb_data`).
+CALL_SHARED_JS = "shared.execute(cb_obj, {legend: legend, note: note});"
+SENT_JS = compact_js(BROWSER_JS)
 
 
 class PeriodFrames(param.Parameterized):
@@ -306,7 +465,16 @@ class PeriodFrames(param.Parameterized):
     def __init__(self, **params):
         super().__init__(**params)
         self.holder = ColumnDataSource({"zip": np.zeros(0, dtype=np.uint8)}, tags=["", ""])
-        self.holder.js_on_change("data", CustomJS(args={"holder": self.holder}, code=INFLATE_JS))
+        # The neighbour frames (`neighbour_set`), sent once with the first frames.
+        self.near = ColumnDataSource({"near": np.zeros(0, dtype=np.uint8)})
+        # The session's one browser callback (BROWSER_JS); `link` gives it the views' models.
+        self.shared = CustomJS(args={"holder": self.holder, "near": self.near}, code=SENT_JS)
+        self.holder.js_on_change("data", self.shared)
+        self.near.js_on_change("data", self.shared)
+        self._near_key = ""
+        self._near_ids: set[str] = set()
+        self._offered: list[str] = []  # the indicators of the select, once linked
+        self._choose_indicator = None
         self._sent_key = ""
         self._periods: set[str] = set()
         self._pending = False
@@ -355,21 +523,52 @@ class PeriodFrames(param.Parameterized):
                 wanted = (state.indicator, state.year, state.lang, state.gap)
                 payload = await asyncio.get_running_loop().run_in_executor(
                     None, frame_set, self.snapshot.data, *wanted)
-                document.add_next_tick_callback(lambda: self._apply(wanted, payload))
+                document.add_next_tick_callback(lambda: self._apply(wanted, payload, document))
 
             pn.state.onload(lambda: document.add_next_tick_callback(build))
 
-    def _apply(self, wanted: tuple, payload: str) -> None:
+    def _apply(self, wanted: tuple, payload: str, document=None) -> None:
         self._pending = False
         state = self.snapshot.state
         if wanted != (state.indicator, state.year, state.lang, state.gap):
             self._refresh()  # the state moved on while they were built: build those it needs now
             return
         self._use(payload)
+        if document is not None and self._offered and not self._near_key:
+            # Then, once, the neighbour frames: built after the period's frames have been sent.
+            offered = list(self._offered)
+
+            def open_session() -> bool:
+                context = document.session_context
+                return context is not None and not getattr(context, "destroyed", False)
+
+            def build() -> str | None:  # not for a page closed while it waited its turn
+                return neighbour_set(self.snapshot.data, *wanted, offered) if open_session() else None
+
+            @without_document_lock
+            async def build_near() -> None:
+                near = await asyncio.get_running_loop().run_in_executor(_near_builder, build)
+                if near is not None:
+                    document.add_next_tick_callback(lambda: self._apply_near(wanted, near))
+
+            document.add_next_tick_callback(build_near)
+
+    def _apply_near(self, wanted: tuple, payload: str) -> None:
+        state = self.snapshot.state
+        if wanted == (state.indicator, state.year, state.lang, state.gap):
+            self._use_near(payload)  # else of no use: the view has moved on
 
     def _send(self) -> None:
         state = self.snapshot.state
         self._use(frame_set(self.snapshot.data, state.indicator, state.year, state.lang, state.gap))
+
+    def _use_near(self, payload: str) -> None:
+        if self._near_key:
+            return  # they travel once
+        near = json.loads(payload)
+        self.near.data = {"near": packed(payload)}
+        self._near_key = near["key"]
+        self._near_ids = set(near["frames"])
 
     def _use(self, payload: str) -> None:
         key = self._wanted()[1]
@@ -381,8 +580,25 @@ class PeriodFrames(param.Parameterized):
 
     def _on_browser_period(self, _attr, _old, new) -> None:
         # The browser drew a period from its frame; the state follows (and finds nothing to send).
-        if new and self.draws(new[0]) and int(new[0]) != self.snapshot.state.year:
+        if len(new) > 2:
+            self._on_browser_indicator(new[2])
+        elif new and self.draws(new[0]) and int(new[0]) != self.snapshot.state.year:
             self.snapshot.state.year = int(new[0])
+
+    def _on_browser_indicator(self, chosen: str) -> None:
+        # The browser drew an indicator from its neighbour frame (or could not): the state follows
+        # by the controls' own rule, and the server finds nothing left to send.
+        if chosen in self._offered and chosen != self.snapshot.state.indicator and self._choose_indicator is not None:
+            self._choose_indicator(chosen)
+        wanted = list(self._wanted())
+        if list(self.holder.tags) != wanted:
+            self.holder.tags = wanted  # what the server shows, whatever the browser reported
+
+    def draws_indicator(self, indicator_id: str) -> bool:
+        """True when the browser holds the neighbour frame of `indicator_id` and draws it when it is picked."""
+        state = self.snapshot.state
+        return (indicator_id in self._near_ids and self._near_key == neighbours_key(
+            self.snapshot.data, state.indicator, state.year, state.lang, state.gap))
 
     def draws(self, period) -> bool:
         """True when the browser holds the frame of `period` and draws it when it is picked."""
@@ -391,27 +607,34 @@ class PeriodFrames(param.Parameterized):
     def in_browser(self) -> bool:
         """True when the browser holds the frame of the period shown, and so draws taps itself."""
         return self.draws(self.snapshot.state.year)
-    def follow_taps(self, source: ColumnDataSource, clears: bool, card, bars: ColumnDataSource,
-                    map_sources: dict[str, ColumnDataSource]) -> None:
-        """Show the card of the unit tapped in `source` (map or bars) and outline its bar, in the browser.
 
-        With `clears`, an empty selection shows the hint, as the map's does on the server. A bar
-        tapped selects its unit on the map too.
+    def link(self, choropleth, ranking, card, controls=None, legend: pn.pane.HTML | None = None) -> None:
+        """Draw in the browser, from the frames: a tap on the map or a bar (its card and its bar), and
+        a period or an indicator picked in `controls`; the server follows what the browser reports.
+
+        One CustomJS model serves them all (it travels once); the widgets' callbacks call it.
         """
-        source.selected.js_on_change("indices", CustomJS(
-            args={"source": source, "holder": self.holder, "card": card, "clears": clears,
-                  "bars": bars, "maps": map_sources, "selected_line": SELECTED_LINE},
-            code=SHOW_TAPPED_JS,
-        ))
+        self.shared.args = {**self.shared.args, "maps": choropleth.sources, "card": card, **ranking_args(ranking)}
+        for source in [*choropleth.sources.values(), ranking.chart.source]:
+            source.selected.js_on_change("indices", self.shared)
+        if controls is None or legend is None:
+            return
+        # Panel panes become Bokeh models per page: the widgets' callbacks hand them over.
+        panes = {"shared": self.shared, "legend": legend, "note": ranking.note}
+        controls.on_period_js(CALL_SHARED_JS, panes, self.draws)
+        self._offered = controls.offered_indicators()
+        self._choose_indicator = controls.choose_indicator
+        controls.on_indicator_js(CALL_SHARED_JS, panes, self.draws_indicator)
+        document = pn.state.curdoc
+        if (document is None or document.session_context is None) and self._sent_key:
+            state = self.snapshot.state  # a notebook or a test: sent at once
+            self._use_near(neighbour_set(self.snapshot.data, state.indicator, state.year, state.lang, state.gap,
+                                         self._offered))
 
-    def switch_periods(self, controls, choropleth, ranking, card, legend: pn.pane.HTML) -> None:
-        """Draw a period picked in `controls`' period widgets in the browser, from its frame."""
-        chart = ranking.chart
-        args = {
-            "holder": self.holder, "maps": choropleth.sources, "bars": chart.source,
-            "bars_range": chart.figure.y_range, "x_range": chart.figure.x_range, "ranking": chart.figure,
-            "target_line": chart.target_line, "city_line": chart.city_line, "gap_lines": chart.gap_lines,
-            "card": card,
-            "legend": legend, "note": ranking.note, "selected_line": SELECTED_LINE,
-        }
-        controls.on_period_js(APPLY_FRAME_JS, args, self.draws)
+
+def ranking_args(ranking) -> dict:
+    """The ranking's models that the browser redraws (see `drawRanking`)."""
+    chart = ranking.chart
+    return {"bars": chart.source, "bars_range": chart.figure.y_range, "x_range": chart.figure.x_range,
+            "ranking": chart.figure, "target_line": chart.target_line, "city_line": chart.city_line,
+            "gap_lines": chart.gap_lines, "selected_line": SELECTED_LINE}

@@ -94,6 +94,12 @@ def ranking_height(rows: int) -> int:
     return max(260, BAR_HEIGHT_PX * rows + 70)
 
 
+def shown_height(shown: int, ranked: int) -> int:
+    """Pixels of a ranking showing `shown` of `ranked` bars: a cut ranking always keeps room for the
+    selected unit, so that a tap outside the cut moves no layout (a change of height re-lays the page)."""
+    return ranking_height(2 * CUT_KEEP + 1 if ranked > CUT_ABOVE else shown)
+
+
 def ranking_tooltips(lang: str, map_id: str = DISTRICT_MAP.id) -> list[tuple[str, str]]:
     """What hovering a bar shows, on screen and in the HTML export alike."""
     return [(unit_noun(map_id, lang), "@{name}"), (t("value", lang), "@{value_label}"),
@@ -110,7 +116,8 @@ def ranking_element(
     map_id: str = DISTRICT_MAP.id,
 ) -> hv.Overlay:
     """Horizontal bars of the units with data (cut by `ranking_cut`), plus target and city lines."""
-    rows = ranking_cut(ranking_rows(display, indicator, selected_code), selected_code)
+    ranked_rows = ranking_rows(display, indicator, selected_code)
+    rows = ranking_cut(ranked_rows, selected_code)
     value_label = ranking_value_label(indicator, lang)
     # Dimension names and labels stay fixed across indicators and languages: HoloViews keys
     # the ranges of a DynamicMap by them. Axis titles are set as plot options instead.
@@ -124,7 +131,7 @@ def ranking_element(
         hover_tooltips=ranking_tooltips(lang, map_id),
         nonselection_alpha=1.0,
         responsive=True,
-        height=ranking_height(len(rows)),
+        height=shown_height(len(rows), len(ranked_rows)),
         xaxis=None if indicator.kind == "boolean" else "bottom",
         toolbar=None,
         title="",
@@ -250,10 +257,11 @@ class RankingFigure:
 
     def update(self, rows: pd.DataFrame, indicator: Indicator, lang: str,
                city: CityValue | None, target: Target | None, map_id: str = DISTRICT_MAP.id,
-               gaps: list[int] = ()) -> None:
+               gaps: list[int] = (), ranked: int | None = None) -> None:
         """Replace bars, factors, axis and lines; only changed properties travel to the browser.
 
-        `gaps` are bar positions (0 lowest) below which ranks were left out.
+        `gaps` are bar positions (0 lowest) below which ranks were left out; `ranked` is the number
+        of units ranked, of which `rows` are shown (all, by default).
         """
         lines = indicator.kind != "boolean"
         show_target, show_city = lines and target is not None, lines and city is not None
@@ -271,7 +279,7 @@ class RankingFigure:
         if self.source.selected.indices:
             # Bars are reordered: a later tap on the same position must still count as a tap.
             self.source.selected.indices = []
-        self.figure.height = ranking_height(len(rows))
+        self.figure.height = shown_height(len(rows), len(rows) if ranked is None else ranked)
         self.figure.xaxis.visible = lines
         self.figure.xaxis.axis_label = ranking_value_label(indicator, lang)
         self.figure.yaxis.axis_label = unit_noun(map_id, lang)
@@ -311,14 +319,14 @@ class RankingView(Viewer):
         rows = ranking_rows(snapshot.display, snapshot.indicator, selected)
         shown = ranking_cut(rows, selected)
         tap_drawn = self.tap_drawn_in_browser
-        if (events and events[0].name == "district" and tap_drawn is not None and tap_drawn()
-                and shown["code"].tolist() == self._bar_codes):
-            # The browser outlined the tapped bar itself; its columns reach the server after. A unit
-            # outside the bars shown (126 units are cut to 21) still needs the server's new cut.
+        if events and events[0].name == "district" and tap_drawn is not None and tap_drawn():
+            # The browser drew the tapped unit's bars itself (outline, or the cut around a unit the
+            # plain cut leaves out), from the same rule; its models reach the server after.
+            self._bar_codes = shown["code"].tolist()
             return
         self._bar_codes = shown["code"].tolist()
         self.chart.update(shown, snapshot.indicator, snapshot.state.lang, snapshot.city, snapshot.target,
-                          snapshot.map.id, cut_gaps(shown, rows))
+                          snapshot.map.id, cut_gaps(shown, rows), len(rows))
 
     def _note_html(self, display: pd.DataFrame) -> str:
         snapshot = self.snapshot

@@ -132,7 +132,7 @@ def test_frames_are_built_once_per_data_version_and_travel_deflated(dashboard_da
 
 
 def apply_in_browser(F: dict, period: str, choropleth, ranking, card) -> None:
-    """What APPLY_FRAME_JS leaves in the models once its patches have reached the server."""
+    """What pickPeriod (BROWSER_JS) leaves in the models once its patches have reached the server."""
     frame = F["frames"][period]
     columns = frame_columns(F, frame)
     with_changes = changed_columns(choropleth.source, columns)

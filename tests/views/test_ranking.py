@@ -11,7 +11,7 @@ from dashboard.model.display import district_display, trend_frame
 from dashboard.model.rank import ranked
 from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.state import new_state
-from dashboard.views.ranking import RankingView, ranking_element, ranking_rows
+from dashboard.views.ranking import CUT_KEEP, RankingView, ranking_element, ranking_height, ranking_rows
 from dashboard.views.trend import TrendView
 
 hv.extension("bokeh")
@@ -116,3 +116,15 @@ def test_the_served_trend_is_one_bokeh_figure_with_gaps_for_missing_years(dashbo
     assert chart.district_steps.visible and not chart.city_line.visible and not chart.target_line.visible
     assert chart.figure.yaxis[0].major_label_overrides == {0: "Không", 1: "Có"}
     bokeh_html(figure)  # renders standalone without a validation error
+
+
+def test_a_cut_ranking_keeps_room_for_the_selected_unit_so_a_tap_moves_no_layout(dashboard_data):
+    state = new_state(dashboard_data, indicator="committee_established", year=2026)
+    view = RankingView(snapshot=IndicatorSnapshot(state=state, data=dashboard_data))
+    plain = view.chart.figure.height
+    assert plain == ranking_height(2 * CUT_KEEP + 1) and len(_bars_source(view).data["code"]) == 2 * CUT_KEEP
+    shown = _bars_source(view).data["code"]
+    outside = next(code for code in ranking_rows(view.snapshot.display, view.snapshot.indicator)["code"]
+                   if code not in shown)
+    state.district = outside
+    assert len(_bars_source(view).data["code"]) == 2 * CUT_KEEP + 1 and view.chart.figure.height == plain
