@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import holoviews as hv
 import panel as pn
@@ -181,14 +182,32 @@ def unit_from_query(query: dict, data: DashboardData) -> str:
 
 def sync_url(state: DashboardState, data: DashboardData) -> None:
     """Restore the state from the query string, then keep every parameter in it."""
-    if not pn.state.location:
+    location = pn.state.location
+    if not location:
         return
-    # Read as written: Panel's decoded query turns `unit=00004` into the number 4, which could be
-    # either map's code.
-    query = dict(parse_qsl(pn.state.location.search.lstrip("?")))
-    state.param.update(**state_from_query(query, data))
-    # Values already applied above; what Panel cannot parse itself is simply left alone.
-    pn.state.location.sync(state, dict(URL_PARAMETERS), on_error=lambda _: None)
+    state.param.update(**state_from_query(read_query(location.search), data))
+
+    def write(values: dict) -> None:
+        query = read_query(location.search)
+        query.update({URL_PARAMETERS[name]: query_value(value) for name, value in values.items()})
+        location.search = "?" + urlencode(query)
+
+    state.param.watch(lambda *events: write({event.name: event.new for event in events}), list(URL_PARAMETERS))
+    write({name: getattr(state, name) for name in URL_PARAMETERS})
+
+
+def read_query(search: str) -> dict[str, str]:
+    """The query's values as written.
+
+    Not Panel's `Location.query_params` nor its `sync`, which parse numbers: `unit=00004` would
+    become 4, which could be either map's code, and every later write would carry it so.
+    """
+    return dict(parse_qsl(search.lstrip("?")))
+
+
+def query_value(value) -> str:
+    """A state value as the URL carries it: strings as they are, numbers and booleans as JSON."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 class NavBar(ReactiveHTML):

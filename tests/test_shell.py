@@ -28,3 +28,28 @@ def test_a_code_no_map_has_is_dropped(dashboard_data):
 def test_unknown_values_are_dropped(dashboard_data):
     query = {"page": "nowhere", "indicator": "nope", "year": "soon", "district": "999", "lang": "fr"}
     assert state_from_query(query, dashboard_data) == {}
+
+
+def test_the_url_keeps_a_unit_code_as_written_when_the_state_moves(dashboard_data):
+    from urllib.parse import parse_qsl
+
+    import panel as pn
+    from panel.io.location import Location
+
+    from dashboard.shell import sync_url
+    from dashboard.state import new_state
+
+    state = new_state(dashboard_data)
+    location = pn.state._location = Location(search="?page=map&indicator=committee_established&year=2026&unit=00004")
+    try:
+        sync_url(state, dashboard_data)
+        assert state.district == "00004"
+        state.year = 2025
+        query = dict(parse_qsl(location.search.lstrip("?")))
+    finally:
+        pn.state._location = None
+    # Panel's own sync re-encodes the values it parsed, which would write unit=4.
+    assert query["unit"] == "00004"
+    assert query["year"] == "2025"
+    assert query["indicator"] == "committee_established"
+    assert query["gap"] == "false"
