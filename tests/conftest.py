@@ -59,6 +59,14 @@ for _var in list(os.environ):
 BROWSER_FIXTURES = {"playwright", "browser", "context", "page"}
 
 
+# Under pytest-xdist (`make test` runs `-n 2 --dist loadgroup --no-loadscope-reorder`) every
+# browser test is in this one group: they run one after another in one worker, last, with one
+# served app and one Chromium, so no two browser tests compete for the CPU and their timing
+# checks hold. Other tests are grouped by module, so a module's servers start once.
+BROWSER_GROUP = "browser"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test under tests/ui as ``ui`` (select with ``-m ui`` / ``-m 'not ui'``), and
     run the browser tests last: once Playwright has started, `asyncio.run` in a later test fails.
@@ -74,6 +82,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return item.get_closest_marker("ui") is not None or bool(
             BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())))
 
+    for item in items:
+        group = BROWSER_GROUP if uses_a_browser(item) else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
     items.sort(key=uses_a_browser)  # stable: each group keeps its order
 
 
@@ -246,6 +257,18 @@ def stop_server(proc: subprocess.Popen, timeout: float = 10) -> None:
         pass
 
 
+# Servers that pytest-xdist workers reported left running (see pytest_testnodedown).
+_WORKER_SURVIVORS: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """pytest-xdist, in the controller: a worker's survivors fail the whole run."""
+    survivors = getattr(node, "workeroutput", {}).get("servers_left")
+    if survivors:
+        _WORKER_SURVIVORS.append(f"{node.gateway.id}: {survivors}")
+
+
 def _check_no_server_survives(session: pytest.Session) -> None:
     """A run that leaves a server behind fails, after ending it."""
     survivors = {pgid: group_members(pgid) for pgid in _SERVER_GROUPS}
@@ -255,6 +278,12 @@ def _check_no_server_survives(session: pytest.Session) -> None:
             os.killpg(pgid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if survivors and workeroutput is not None:
+        # A worker's exit status does not reach the controller: tell it, and it fails the run.
+        workeroutput["servers_left"] = repr(survivors)
+    if _WORKER_SURVIVORS:
+        survivors = {**survivors, "workers": list(_WORKER_SURVIVORS)}
     if survivors:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         message = f"servers left running after the tests (process group: pids): {survivors}"
@@ -325,6 +354,15 @@ def panel_server(tmp_path) -> Iterator[PanelServers]:
     (or earlier with ``panel_server.stop(url)``); their output is in ``tmp_path``.
     """
     servers = PanelServers(tmp_path)
+    yield servers
+    servers.stop()
+
+
+@pytest.fixture(scope="module")
+def module_panel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PanelServers]:
+    """`panel_server` for a whole test module: a server its tests share starts once (output in
+    `module_panel_server.directory`); every server is ended when the module's tests are done."""
+    servers = PanelServers(tmp_path_factory.mktemp("panel-serve"))
     yield servers
     servers.stop()
 

@@ -101,24 +101,33 @@ def sign_in(page, base: str, password: str = PASSWORD) -> None:
     page.click("button[type=submit]")
 
 
-@pytest.fixture
-def server(panel_server, seeded_db_url, tmp_path):
+@pytest.fixture(scope="module")
+def server(module_panel_server, seeded_db_url):
     """Serve the dashboard (editors sign in) over a private copy of the seeded database.
 
-    Returns start(*extra_args) -> (base URL, database URL, environment).
+    Returns start(*extra_args) -> (base URL, database URL, environment); `start.logs[base]` is
+    the server's output. One server per set of options for the whole module: the viewer's test
+    writes nothing, so the editor's import that follows it is still batch #4.
     """
-    database = tmp_path / "dashboard.sqlite"
-    shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), database)
-    editors = tmp_path / "editors.json"
-    auth.write_editor(EDITOR, PASSWORD, editors, rounds=4)
-    env = {"DASHBOARD_DB_URL": f"sqlite:///{database}", auth.EDITORS_FILE_ENV: str(editors)}
+    started: dict[tuple[str, ...], tuple[str, str, dict]] = {}
 
     def start(*extra_args: str):
-        base = panel_server(*extra_args, env=env, timeout=90)
-        # A throw-away session loads the process-wide data, so the timed pages do not pay for it.
-        urllib.request.urlopen(f"{base}/?page=data", timeout=LOAD_TIMEOUT_MS / 1000).read()
-        return base, env["DASHBOARD_DB_URL"], env
+        if extra_args not in started:
+            directory = module_panel_server.directory / f"server-{len(started)}"
+            directory.mkdir()
+            database = directory / "dashboard.sqlite"
+            shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), database)
+            editors = directory / "editors.json"
+            auth.write_editor(EDITOR, PASSWORD, editors, rounds=4)
+            env = {"DASHBOARD_DB_URL": f"sqlite:///{database}", auth.EDITORS_FILE_ENV: str(editors)}
+            base = module_panel_server(*extra_args, env=env, timeout=90)
+            # A throw-away session loads the process-wide data, so the timed pages do not pay for it.
+            urllib.request.urlopen(f"{base}/?page=data", timeout=LOAD_TIMEOUT_MS / 1000).read()
+            start.logs[base] = module_panel_server.procs[base][1]
+            started[extra_args] = base, env["DASHBOARD_DB_URL"], env
+        return started[extra_args]
 
+    start.logs = {}
     return start
 
 
@@ -252,7 +261,7 @@ def session_processes(log: Path) -> set[str]:
 def test_cli_import_reaches_sessions_in_every_process(server, browser, tmp_path):
     """--num-procs 2: both processes share the SQLite file and each notices the new batch."""
     base, _db, env = server("--num-procs", "2", "--", "--log-format", "%(process)d %(message)s")
-    log = next(tmp_path.glob("panel-serve-*.log"))
+    log = server.logs[base]
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     offsite: list[str] = []
     context.on("request", lambda request: offsite.append(request.url)

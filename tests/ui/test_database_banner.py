@@ -46,18 +46,27 @@ time.sleep(float(sys.argv[2]))
 """
 
 
-@pytest.fixture
-def private_server(panel_server, seeded_db_url, tmp_path):
-    """start(*extra_args) -> (base URL, database path): the app over its own database copy."""
-    database = tmp_path / "dashboard.sqlite"
-    shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), database)
+@pytest.fixture(scope="module")
+def private_server(module_panel_server, seeded_db_url):
+    """start(*extra_args) -> (base URL, database path): the app over its own database copy.
+
+    Started once per module for each set of options: the tests that share a server leave its
+    database where they found it.
+    """
+    started: dict[tuple[str, ...], tuple[str, Path]] = {}
 
     def start(*extra_args: str) -> tuple[str, Path]:
-        base = panel_server(*extra_args, env={"DASHBOARD_DB_URL": f"sqlite:///{database}"},
-                            timeout=LOAD_TIMEOUT_S)
-        # A throw-away session loads the process-wide data, so the pages below do not pay for it.
-        urllib.request.urlopen(f"{base}/?page=overview", timeout=LOAD_TIMEOUT_S).read()
-        return base, database
+        if extra_args not in started:
+            directory = module_panel_server.directory / f"server-{len(started)}"
+            directory.mkdir()
+            database = directory / "dashboard.sqlite"
+            shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), database)
+            base = module_panel_server(*extra_args, env={"DASHBOARD_DB_URL": f"sqlite:///{database}"},
+                                       timeout=LOAD_TIMEOUT_S)
+            # A throw-away session loads the process-wide data, so the pages below do not pay for it.
+            urllib.request.urlopen(f"{base}/?page=overview", timeout=LOAD_TIMEOUT_S).read()
+            started[extra_args] = base, database
+        return started[extra_args]
 
     return start
 
@@ -76,12 +85,13 @@ def open_pages(browser, base: str, paths: list[str], errors: list[str]):
     return context, pages
 
 
-def server_log(tmp_path: Path) -> str:
-    return "".join(log.read_text(errors="replace") for log in tmp_path.glob("panel-serve-*.log"))
+def server_log(servers, base: str) -> str:
+    """What the server at `base` has logged since it started."""
+    return servers.procs[base][1].read_text(errors="replace")
 
 
 def test_a_missing_database_shows_a_banner_on_every_page_until_it_returns(private_server, browser,
-                                                                           tmp_path):
+                                                                           module_panel_server):
     base, database = private_server()
     errors: list[str] = []
     context, pages = open_pages(browser, base, [MAP_PATH, "/?page=overview&lang=en"], errors)
@@ -115,12 +125,12 @@ def test_a_missing_database_shows_a_banner_on_every_page_until_it_returns(privat
     context.close()
     late_context.close()
     assert errors == [], errors
-    log = server_log(tmp_path)
+    log = server_log(module_panel_server, base)
     assert "Traceback" not in log, log
     assert "database cannot be reached" in log and "database reachable again" in log
 
 
-def test_a_locked_database_gives_a_banner_and_no_freeze(private_server, browser, tmp_path):
+def test_a_locked_database_gives_a_banner_and_no_freeze(private_server, browser, module_panel_server):
     base, database = private_server()
     errors: list[str] = []
     context, pages = open_pages(browser, base, [MAP_PATH, "/?page=overview", "/?page=data"], errors)
@@ -161,11 +171,11 @@ def test_a_locked_database_gives_a_banner_and_no_freeze(private_server, browser,
         expect(page.locator(".database-banner")).to_be_hidden(timeout=BANNER_TIMEOUT_MS)
     context.close()
     assert errors == [], errors
-    assert "Traceback" not in server_log(tmp_path)
+    assert "Traceback" not in server_log(module_panel_server, base)
 
 
-def test_a_forking_server_ends_with_all_its_processes(private_server, panel_server):
+def test_a_forking_server_ends_with_all_its_processes(private_server, module_panel_server):
     base, _database = private_server("--num-procs", "2")
-    assert len(panel_server.members(base)) >= 3  # the parent and its two workers
-    panel_server.stop(base)
-    assert panel_server.members(base) == []
+    assert len(module_panel_server.members(base)) >= 3  # the parent and its two workers
+    module_panel_server.stop(base)
+    assert module_panel_server.members(base) == []

@@ -57,9 +57,9 @@ def units_db_url(tmp_path_factory) -> str:
     return url
 
 
-@pytest.fixture
-def served_units(panel_server, units_db_url) -> str:
-    return panel_server(env={"DASHBOARD_DB_URL": units_db_url}, timeout=90)
+@pytest.fixture(scope="module")
+def served_units(module_panel_server, units_db_url) -> str:
+    return module_panel_server(env={"DASHBOARD_DB_URL": units_db_url}, timeout=90)
 
 
 def open_unit(page, base: str, path: str, viewport: dict, plots: int = 1):
