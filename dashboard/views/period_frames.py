@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import re
 import threading
 import zlib
 from collections import OrderedDict
@@ -440,16 +439,9 @@ else if (cb_obj.value !== undefined) {  // the period select (a year) or the ind
 """
 
 
-def compact_js(code: str) -> str:
-    """`code` without comments, indentation and blank lines: what travels need not be read."""
-    lines = (re.sub(r"\s+//.*$", "", line).strip() for line in code.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//"))
-
-
 # What a widget's own callback runs: the session's shared callback, with the widget that fired
 # and the legend and note panes (`cb_data`).
 CALL_SHARED_JS = "shared.execute(cb_obj, {legend: legend, note: note});"
-SENT_JS = compact_js(BROWSER_JS)
 
 
 class PeriodFrames(param.Parameterized):
@@ -468,7 +460,7 @@ class PeriodFrames(param.Parameterized):
         # The neighbour frames (`neighbour_set`), sent once with the first frames.
         self.near = ColumnDataSource({"near": np.zeros(0, dtype=np.uint8)})
         # The session's one browser callback (BROWSER_JS); `link` gives it the views' models.
-        self.shared = CustomJS(args={"holder": self.holder, "near": self.near}, code=SENT_JS)
+        self.shared = CustomJS(args={"holder": self.holder, "near": self.near}, code=BROWSER_JS)
         self.holder.js_on_change("data", self.shared)
         self.near.js_on_change("data", self.shared)
         self._near_key = ""
