@@ -19,6 +19,7 @@ import functools
 import html
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import panel as pn
@@ -56,6 +57,9 @@ TITLE = {"vi": "Hồ sơ quận/huyện", "en": "District profile"}
 ICON = "building"
 
 log = logging.getLogger(__name__)
+# One thread per process warms the profile caches: sessions opened together queue behind it and
+# then find their units ready, instead of computing the same units side by side.
+_warmer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profile-warmer")
 
 # Parts of the page are shown or hidden through their element's style, not Bokeh's `visible`:
 # in the browser each change of `visible` lays out the whole page again there and then (with
@@ -759,8 +763,7 @@ class DistrictPage(Viewer):
         )
         if defer and pn.state.curdoc is not None:
             units = map_units(self.data, self._map_choice.value)["code"].tolist()
-            _after_load(pn.state.curdoc, [self.build_charts, self.warm_caches]
-                        + [functools.partial(self.warm_unit, code) for code in units])
+            _after_load(pn.state.curdoc, [self.build_charts, functools.partial(self.warm_off_loop, units)])
 
     def build_charts(self, blocks: list[IndicatorBlock] | None = None) -> None:
         """Make the trend charts of `blocks` not made yet, each at most once; by default every
@@ -781,6 +784,20 @@ class DistrictPage(Viewer):
                 self._pending_themes = []
                 self._layout.extend(sections)
 
+    def warm_off_loop(self, units: list[str]) -> None:
+        """Warm the caches (`warm_caches`, then `warm_unit` for each of `units`) in the process's
+        one warming thread: the work touches no model, and no session waits for it."""
+
+        def warm() -> None:
+            try:
+                self.warm_caches()
+                for code in units:
+                    self.warm_unit(code)
+            except Exception:  # a cache left cold is only slower; never a broken page
+                log.exception("warming the unit profile caches failed")
+
+        _warmer.submit(warm)
+
     def warm_caches(self) -> None:
         """Read, once per data version and process, what any unit's profile needs on either map,
         the chooser's map first: the first unit chosen then costs no more than the next."""
@@ -790,7 +807,7 @@ class DistrictPage(Viewer):
 
     def warm_unit(self, code: str) -> None:
         """Make, once per data version and process, the table and chart data of one unit in the
-        page's language, so that choosing it only sends them: one unit per tick after load."""
+        page's language, so that choosing it only sends them (`warm_off_loop`)."""
         lang = self.state.lang
         admin_map = map_of_code(code)
         if admin_map is None:

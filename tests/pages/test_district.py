@@ -400,3 +400,16 @@ def test_a_unit_warmed_after_load_is_drawn_from_the_cache(dashboard_data):
     hits = page.cached_chart_data.cache_info().hits
     state.district = "016"
     assert page.cached_chart_data.cache_info().hits >= hits + len(view._profile.table) > hits
+
+
+def test_the_caches_are_warmed_in_the_warming_thread_not_the_caller(dashboard_data, monkeypatch):
+    import threading
+
+    state = new_state(dashboard_data, page="district")
+    view = page.DistrictPage(state=state, data=dashboard_data)
+    threads = []
+    monkeypatch.setattr(view, "warm_unit", lambda code: threads.append((code, threading.current_thread().name)))
+    view.warm_off_loop(["016", "271"])
+    page._warmer.submit(lambda: None).result(timeout=60)  # one worker: the warming is done
+    assert [code for code, _ in threads] == ["016", "271"]
+    assert all(name.startswith("profile-warmer") for _, name in threads)
