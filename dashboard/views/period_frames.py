@@ -167,27 +167,38 @@ def frames_key(data: DashboardData, indicator_id: str, period: int, lang: str, g
     return "|".join(map(str, (data.version, indicator_id, map_id_of(data, indicator_id, period), lang, gap)))
 
 
-def frame_set(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool) -> str:
-    """Every frame of the indicator on the map of `period`, as compact JSON; cached per data version."""
-    key = frames_key(data, indicator_id, period, lang, gap)
-    with _frame_cache_lock:
-        cached = _frame_cache.get((id(data), key))
-        if cached is not None:
-            _frame_cache.move_to_end((id(data), key))
-            return cached
-    strings = StringTable()
-    periods = frame_periods(data, indicator_id, period)
-    frames = {str(p): period_frame(data, indicator_id, p, lang, gap, strings) for p in periods}
-    codes = data.district_table(indicator_id, periods[0])["code"].tolist() if periods else []
-    payload = json.dumps({
-        "key": key, "map_id": map_id_of(data, indicator_id, period), "codes": codes, "strings": strings.strings,
-        "frames": frames,
-    }, ensure_ascii=False, separators=(",", ":"))
+def _cached_payload(cache_key: tuple, build) -> str:
+    """The payload cached under `cache_key`, else `build()`'s, kept (least recently used dropped)."""
     with _frame_cache_lock:  # sessions build frames in threads
-        _frame_cache[(id(data), key)] = payload
+        cached = _frame_cache.get(cache_key)
+        if cached is not None:
+            _frame_cache.move_to_end(cache_key)
+            return cached
+    payload = build()
+    with _frame_cache_lock:
+        _frame_cache[cache_key] = payload
         if len(_frame_cache) > FRAME_CACHE_SIZE:
             _frame_cache.popitem(last=False)
     return payload
+
+
+def _compact_json(payload: dict) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def frame_set(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool) -> str:
+    """Every frame of the indicator on the map of `period`, as compact JSON; cached per data version."""
+    key = frames_key(data, indicator_id, period, lang, gap)
+
+    def build() -> str:
+        strings = StringTable()
+        periods = frame_periods(data, indicator_id, period)
+        frames = {str(p): period_frame(data, indicator_id, p, lang, gap, strings) for p in periods}
+        codes = data.district_table(indicator_id, periods[0])["code"].tolist() if periods else []
+        return _compact_json({"key": key, "map_id": map_id_of(data, indicator_id, period), "codes": codes,
+                              "strings": strings.strings, "frames": frames})
+
+    return _cached_payload((id(data), key), build)
 
 
 def neighbours_key(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool) -> str:
@@ -208,32 +219,25 @@ def neighbour_set(data: DashboardData, indicator_id: str, period: int, lang: str
     """
     shown = map_id_of(data, indicator_id, period)
     key = neighbours_key(data, indicator_id, period, lang, gap)
-    cache_key = (id(data), "near", key, tuple(offered))
-    with _frame_cache_lock:
-        cached = _frame_cache.get(cache_key)
-        if cached is not None:
-            _frame_cache.move_to_end(cache_key)
-            return cached
-    codes = data.district_table(indicator_id, period)["code"].tolist()
-    strings = StringTable()
-    near = {}
-    for other in offered:
-        if not map_periods(data, other):
-            continue
-        settled = settle_period(data, other, period)
-        if map_id_of(data, other, settled) != shown or data.district_table(other, settled)["code"].tolist() != codes:
-            continue
-        frame = period_frame(data, other, settled, lang, gap, strings)
-        frame.update(period=settled, key=frames_key(data, other, settled, lang, gap))
-        near[other] = frame
-    payload = json.dumps({
-        "key": key, "map_id": shown, "codes": codes, "strings": strings.strings, "frames": near,
-    }, ensure_ascii=False, separators=(",", ":"))
-    with _frame_cache_lock:
-        _frame_cache[cache_key] = payload
-        if len(_frame_cache) > FRAME_CACHE_SIZE:
-            _frame_cache.popitem(last=False)
-    return payload
+
+    def build() -> str:
+        codes = data.district_table(indicator_id, period)["code"].tolist()
+        strings = StringTable()
+        near = {}
+        for other in offered:
+            if not map_periods(data, other):
+                continue
+            settled = settle_period(data, other, period)
+            if (map_id_of(data, other, settled) != shown
+                    or data.district_table(other, settled)["code"].tolist() != codes):
+                continue
+            frame = period_frame(data, other, settled, lang, gap, strings)
+            frame.update(period=settled, key=frames_key(data, other, settled, lang, gap))
+            near[other] = frame
+        return _compact_json({"key": key, "map_id": shown, "codes": codes, "strings": strings.strings,
+                              "frames": near})
+
+    return _cached_payload((id(data), "near", key, tuple(offered)), build)
 
 
 def packed(payload: str) -> np.ndarray:

@@ -318,13 +318,12 @@ class RankingView(Viewer):
         selected = snapshot.state.district
         rows = ranking_rows(snapshot.display, snapshot.indicator, selected)
         shown = ranking_cut(rows, selected)
+        self._bar_codes = shown["code"].tolist()
         tap_drawn = self.tap_drawn_in_browser
         if events and events[0].name == "district" and tap_drawn is not None and tap_drawn():
             # The browser drew the tapped unit's bars itself (outline, or the cut around a unit the
             # plain cut leaves out), from the same rule; its models reach the server after.
-            self._bar_codes = shown["code"].tolist()
             return
-        self._bar_codes = shown["code"].tolist()
         self.chart.update(shown, snapshot.indicator, snapshot.state.lang, snapshot.city, snapshot.target,
                           snapshot.map.id, cut_gaps(shown, rows), len(rows))
 
