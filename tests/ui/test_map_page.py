@@ -19,6 +19,7 @@ from . import (
     wait_for_app,
     wait_until,
 )
+from .test_browser_switch import frames_ready
 
 SELECTED_LINE = "#111111"
 
@@ -165,6 +166,8 @@ _HOLD_MESSAGES = """() => {
 def test_a_tapped_district_card_shows_before_the_server_answers(open_app):
     page = open_app("/?page=map&indicator=women_district_council_pct&year=2016")
     expect(page.locator(".district-card.empty")).to_be_visible()
+    # The page's own figures arrive just after load; a tap before them is drawn by the server.
+    wait_until(lambda: frames_ready(page), page, timeout=20_000)
     page.evaluate(_HOLD_MESSAGES)
 
     click_district(page, "271")
