@@ -233,11 +233,14 @@ class ChoroplethView(Viewer):
 
     def _on_values_change(self, *_events) -> None:
         previous = self.chart.map_id
-        self.chart.show(self.snapshot.map.id, self.snapshot.display, self.state.lang)
-        if previous != self.chart.map_id:
-            # The hidden map keeps no selection: coming back to it must not show a stale outline.
-            self._select(self.sources[previous], [])
-        self._on_district_change()
+        # One message: a change of map must never reach the browser as one map shown and the
+        # other not yet hidden, both drawn over each other for a frame.
+        with pn.io.hold():
+            self.chart.show(self.snapshot.map.id, self.snapshot.display, self.state.lang)
+            if previous != self.chart.map_id:
+                # The hidden map keeps no selection: coming back to it must not show a stale outline.
+                self._select(self.sources[previous], [])
+            self._on_district_change()
 
     def _on_district_change(self, *_events) -> None:
         self._select(self.source, self._selected_indices())
