@@ -254,6 +254,7 @@ class NavBar(ReactiveHTML):
         self.on_language = on_language
         self.param.watch(self._on_language, "language_presses")
 
+    @pn.io.hold()
     def _on_language(self, _event) -> None:
         if self.on_language is not None:
             self.on_language()
@@ -278,7 +279,7 @@ class DashboardApp:
                                     sizing_mode="stretch_width", margin=0)
         self._nav = NavBar(on_language=lambda: self._toggle_language(None), sizing_mode="stretch_width",
                            margin=0, css_classes=["nav-bar"])
-        self._nav.param.watch(lambda event: setattr(self.state, "page", event.new), "page")
+        self._nav.param.watch(self._on_nav, "page")
         self._relabel()
         state.param.watch(lambda _e: self._relabel(), ["lang", "page"])
         self._fit_indicator_to_page()
@@ -300,6 +301,10 @@ class DashboardApp:
         self.state.page = slug
         self._stepper.label = (f"{step % len(slides) + 1} / {len(slides)} · "
                                f"{self._pages[slug].title[self.state.lang]}")
+
+    @pn.io.hold()
+    def _on_nav(self, event) -> None:
+        self.state.page = event.new
 
     def _on_page(self, _event) -> None:
         self._active_state = None  # the page being left must not redraw for the next one

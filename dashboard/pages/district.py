@@ -864,6 +864,7 @@ class DistrictPage(Viewer):
     def _intro(self, table: pd.DataFrame) -> str:
         return f'<p class="profile-intro">{t("profile_intro", self._profile.lang)}</p>'
 
+    @pn.io.hold()
     def _on_chooser(self, event) -> None:
         if event.new is not None and event.new != self.state.district:
             self.state.district = event.new
@@ -875,6 +876,7 @@ class DistrictPage(Viewer):
             self._map_choice.value = admin_map.id
         self._chooser.value = event.new
 
+    @pn.io.hold()
     def _on_map(self, event) -> None:
         """Offer the other map's units; a selection that map does not have is cleared."""
         self._offer_units(self.state.lang)

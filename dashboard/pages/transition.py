@@ -444,12 +444,14 @@ class TransitionPage(Viewer):
     def _indicator_options(self, lang: str) -> dict[str, str]:
         return {self.data.indicator(i).name[lang]: i for i in self._choices}
 
+    @pn.io.hold()
     def _on_district_widget(self, event) -> None:
         if event.new:
             self.district = event.new
             if not self._following and self.state.district != event.new:
                 self.state.district = event.new
 
+    @pn.io.hold()
     def _on_indicator_widget(self, event) -> None:
         if event.new:
             self.indicator = event.new

@@ -253,6 +253,7 @@ class ChoroplethView(Viewer):
             finally:
                 self._syncing = False
 
+    @pn.io.hold()
     def _on_tap(self, map_id: str, _attr, _old, new) -> None:
         if self._syncing or map_id != self.chart.map_id:
             return  # the server moved the selection, or a hidden map's: not a tap

@@ -67,8 +67,8 @@ class IndicatorControls(Viewer):
         self._period.param.watch(self._on_period_widget, "value")
         self._timeline.param.watch(self._on_period_widget, "value")
         self._play.param.watch(self._on_play, "value")
-        self._view.param.watch(lambda event: setattr(self.state, "view", event.new), "value")
-        self._gap.param.watch(lambda event: setattr(self.state, "gap", event.new), "value")
+        self._view.param.watch(self._on_view_widget, "value")
+        self._gap.param.watch(self._on_gap_widget, "value")
         self.state.param.watch(self._on_indicator, "indicator")
         self.state.param.watch(self._on_year, "year")
         self.state.param.watch(lambda event: setattr(self._view, "value", event.new), "view")
@@ -93,6 +93,9 @@ class IndicatorControls(Viewer):
         self._view.options = {t(f"view_{view}", lang): view for view in VIEWS}
         self._gap_label.object = f'<span class="gap-label">{t("gap_to_target", lang)}</span>'
 
+    # A handler of the browser's events holds the document (pn.io.hold): every change that follows
+    # reaches the browser as one message, applied and laid out once, not one message per model.
+    @pn.io.hold()
     def _on_indicator_widget(self, event) -> None:
         if event.new == self.state.indicator:
             return
@@ -176,6 +179,15 @@ class IndicatorControls(Viewer):
                 model.js_on_change("value", CustomJS(args={"select": select[0], "periods": periods},
                                                      code=TIMELINE_JS, tags=["timeline"]))
 
+    @pn.io.hold()
+    def _on_view_widget(self, event) -> None:
+        self.state.view = event.new
+
+    @pn.io.hold()
+    def _on_gap_widget(self, event) -> None:
+        self.state.gap = event.new
+
+    @pn.io.hold()
     def _on_period_widget(self, event) -> None:
         if event.new is None or event.new == self.state.year:
             return

@@ -157,7 +157,7 @@ class DistrictCard(Viewer):
             css_classes=["open-profile"], visible=bool(state.district),
         )
         # Tapping a district anywhere leads on to its full profile.
-        self._profile.on_click(lambda _event: setattr(self.snapshot.state, "page", "district"))
+        self._profile.on_click(self._on_profile)
         state.param.watch(self._on_state, ["district", "lang"])
         self.snapshot.param.watch(self._on_values, ["display"])
 
@@ -173,6 +173,10 @@ class DistrictCard(Viewer):
     def _on_values(self, _event) -> None:
         self.card.text = self._html()
         self._profile.name = self._profile_label()
+
+    @pn.io.hold()
+    def _on_profile(self, _event) -> None:
+        self.snapshot.state.page = "district"
 
     def _profile_label(self) -> str:
         return t_map("open_profile", self.snapshot.state.lang, self.snapshot.map.id)

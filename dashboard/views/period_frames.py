@@ -574,6 +574,7 @@ class PeriodFrames(param.Parameterized):
         self._sent_key = key
         self._periods = set(json.loads(payload)["frames"])
 
+    @pn.io.hold()
     def _on_browser_period(self, _attr, _old, new) -> None:
         # The browser drew a period from its frame; the state follows (and finds nothing to send).
         if len(new) > 2:

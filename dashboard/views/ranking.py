@@ -332,6 +332,7 @@ class RankingView(Viewer):
         return ranking_note_html(display, snapshot.indicator, snapshot.state.year, snapshot.state.lang,
                                  snapshot.city, snapshot.target)
 
+    @pn.io.hold()
     def _on_tap(self, _attr, _old, new) -> None:
         if new and new[0] < len(self._bar_codes):
             code = self._bar_codes[new[0]]

@@ -168,6 +168,7 @@ class UnitSearch(Viewer):
         if not self._picking:
             self.search(event.new or "")
 
+    @pn.io.hold()
     def _on_enter(self, event) -> None:
         if not event.new or self._picking:
             return
@@ -175,6 +176,7 @@ class UnitSearch(Viewer):
         if len(results):
             self._pick(results["code"].iloc[0])
 
+    @pn.io.hold()
     def _on_pick(self, event) -> None:
         if event.new:
             self._pick(event.new[0])

@@ -122,6 +122,24 @@ def test_each_map_file_is_fetched_once_and_a_change_sends_no_polygon(page, open_
     assert map_xs_unchanged(page), "the district polygons were fetched or sent again"
 
 
+def test_a_change_the_server_draws_reaches_the_browser_as_one_message(page, open_app):
+    websocket = Websocket(page)
+    open_app("/?page=map&indicator=committee_established&year=2024")
+    wait_until(lambda: drawn_units(page) == 30, page, timeout=20_000)
+    websocket.quiet(page)
+    mark = len(websocket.frames)
+    # A period on the other map: the browser has no frame of it, the server draws it.
+    page.locator(".period-select select").select_option(label="2025")
+    wait_until(lambda: drawn_units(page) == 126, page, timeout=20_000)
+    websocket.quiet(page)
+    contents = [payload for binary, payload in websocket.frames[mark:] if not binary and b'"events"' in payload]
+    (switch,) = [payload for payload in contents if b'"attr":"visible"' in payload]
+    # The map swap, the ranking's units and the note on which map is shown travel together: the
+    # browser never shows one map's ranking under the other map.
+    assert b'"attr":"factors"' in switch and b"map-info" in switch
+    assert sum(b'"kind":"ModelChanged"' in payload for payload in contents) <= 3, [p[:120] for p in contents]
+
+
 def test_a_second_visit_takes_the_shapes_from_the_browser_cache(page, open_app):
     open_app(NEW_MAP)
     wait_until(lambda: drawn_units(page) == 126, page, timeout=20_000)
