@@ -121,11 +121,11 @@ bench: $(STAMP_TEST) chromium
 # The import tests also run against a real PostgreSQL server: Debian's package provides
 # initdb/pg_ctl, and tests/conftest.py starts a throwaway cluster (unix socket in a temp
 # dir, free port, as the `postgres` user when run as root) and stops it afterwards.
-# Two pytest-xdist workers (TEST_WORKERS=0 runs in one process): tests of other modules spread
-# over both, every browser test in one worker, last, one at a time (tests/conftest.py, BROWSER_GROUP).
+# Two pytest-xdist workers (TEST_WORKERS=0 runs in one process): every browser test in one worker,
+# one at a time; every other module, whole, in the other (tests/conftest.py, BROWSER_GROUP).
 TEST_WORKERS ?= 2
 test: $(STAMP_TEST) chromium postgresql nginx
-	$(PY) -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder) \
+	$(PY) -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS)) \
 	  $(PYTEST_ARGS)
 
 postgresql:

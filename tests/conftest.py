@@ -54,19 +54,21 @@ for _var in list(os.environ):
 # --------------------------------------------------------------------------- markers
 
 
-# Fixtures that start Playwright's synchronous API, which keeps an asyncio loop marked as
-# running in the main thread until the session ends.
-BROWSER_FIXTURES = {"playwright", "browser", "context", "page"}
-
-
-# Under pytest-xdist (`make test` runs `-n 2 --dist loadgroup --no-loadscope-reorder`) every
-# browser test is in this one group: they run one after another in one worker, last, with one
-# served app and one Chromium, so no two browser tests compete for the CPU and their timing
-# checks hold. Other tests are grouped by module, so a module's servers start once.
+# Under pytest-xdist (`make test` runs `-n 2`) every browser test is in one work unit, given
+# first to one worker, which then takes nothing else: browser tests run one after another with
+# one served app per module and one Chromium, so no two compete for the CPU and their timing
+# checks hold. The other worker takes every other module, one module at a time, so a module's
+# servers start once. (xdist's own `--dist loadgroup` relies on renaming test ids, which
+# pytest 9 no longer allows: it silently split the group and restarted servers per test.)
 BROWSER_GROUP = "browser"
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def is_browser_test(nodeid: str) -> bool:
+    """Under tests/ui, or given a browser by pytest-playwright (its id then names the browser)."""
+    return nodeid.startswith("tests/ui/") or "[chromium" in nodeid
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test under tests/ui as ``ui`` (select with ``-m ui`` / ``-m 'not ui'``), and
     run the browser tests last: once Playwright has started, `asyncio.run` in a later test fails.
@@ -77,15 +79,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         except ValueError:
             continue
         item.add_marker(pytest.mark.ui)
+    items.sort(key=lambda item: is_browser_test(item.nodeid))  # stable: modules stay together
 
-    def uses_a_browser(item: pytest.Item) -> bool:
-        return item.get_closest_marker("ui") is not None or bool(
-            BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())))
 
-    for item in items:
-        group = BROWSER_GROUP if uses_a_browser(item) else item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=uses_a_browser)  # stable: each group keeps its order
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """pytest-xdist, in the controller: the browser unit apart, other tests by module."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserApartScheduling(LoadScopeScheduling):
+        browser_node = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            return BROWSER_GROUP if is_browser_test(nodeid) else nodeid.split("::", 1)[0]
+
+        def _assign_work_unit(self, node) -> None:
+            if len(self.nodes) < 2:  # one worker: browser tests last, as without xdist
+                if BROWSER_GROUP in self.workqueue and len(self.workqueue) > 1:
+                    self.workqueue.move_to_end(BROWSER_GROUP)
+            elif BROWSER_GROUP in self.workqueue and self.browser_node is None:
+                self.workqueue.move_to_end(BROWSER_GROUP, last=False)
+                self.browser_node = node
+            elif node is self.browser_node:
+                return  # Playwright runs in that worker: no other test goes there
+            super()._assign_work_unit(node)
+
+        def _reschedule(self, node) -> None:
+            if node is self.browser_node and len(self.nodes) > 1:
+                if not node.shutting_down and self._pending_of(self.assigned_work[node]) == 0:
+                    node.shutdown()
+                return
+            super()._reschedule(node)
+
+    return BrowserApartScheduling(config, log)
 
 
 # --------------------------------------------------------------------- playwright
