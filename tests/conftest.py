@@ -54,18 +54,21 @@ for _var in list(os.environ):
 # --------------------------------------------------------------------------- markers
 
 
-# Under pytest-xdist (`make test` runs `-n 2`) every browser test is in one work unit, given
-# first to one worker, which then takes nothing else: browser tests run one after another with
-# one served app per module and one Chromium, so no two compete for the CPU and their timing
-# checks hold. The other worker takes every other module, one module at a time, so a module's
-# servers start once. (xdist's own `--dist loadgroup` relies on renaming test ids, which
-# pytest 9 no longer allows: it silently split the group and restarted servers per test.)
+# Under pytest-xdist (`make test` runs `-n 2`) the first worker runs browser tests only, one module
+# at a time, from the start: Playwright, once started, keeps an asyncio loop running in its worker,
+# and `asyncio.run` in any later test there fails. The other worker runs every other module, then
+# helps with the browser modules left. A module is never split, so its servers start once. (xdist's
+# own `--dist loadgroup` renames test ids, which pytest 9 ignores: it silently spread every test on
+# its own and restarted a module's servers per test.)
 BROWSER_GROUP = "browser"
+# Browser modules that time the server's answers: run first, before two browsers share the CPU.
+TIMED_BROWSER_MODULES = ("tests/ui/test_database_banner.py", "tests/ui/test_export_downloads.py")
 
 
-def is_browser_test(nodeid: str) -> bool:
-    """Under tests/ui, or given a browser by pytest-playwright (its id then names the browser)."""
-    return nodeid.startswith("tests/ui/") or "[chromium" in nodeid
+def browser_modules(nodeids) -> set[str]:
+    """Modules under tests/ui, or with a test that pytest-playwright gives a browser (its id names it)."""
+    return {nodeid.split("::", 1)[0] for nodeid in nodeids
+            if nodeid.startswith("tests/ui/") or "[chromium" in nodeid}
 
 
 @pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture
@@ -79,36 +82,58 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         except ValueError:
             continue
         item.add_marker(pytest.mark.ui)
-    items.sort(key=lambda item: is_browser_test(item.nodeid))  # stable: modules stay together
+    in_browser = browser_modules(item.nodeid for item in items)
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] in in_browser)  # stable: modules stay together
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """pytest-xdist, in the controller: the browser unit apart, other tests by module."""
+    """pytest-xdist, in the controller: whole modules; browser modules apart (see BROWSER_GROUP)."""
     from xdist.scheduler import LoadScopeScheduling
 
     class BrowserApartScheduling(LoadScopeScheduling):
         browser_node = None
+        in_browser: set[str] = set()
+
+        def schedule(self) -> None:
+            if self.collection is None and self.collection_is_completed:
+                self.in_browser = browser_modules(next(iter(self.registered_collections.values())))
+            super().schedule()
 
         def _split_scope(self, nodeid: str) -> str:
-            return BROWSER_GROUP if is_browser_test(nodeid) else nodeid.split("::", 1)[0]
+            module = nodeid.split("::", 1)[0]
+            return f"{BROWSER_GROUP}:{module}" if module in self.in_browser else module
+
+        def _next_unit(self, node) -> str | None:
+            browser = [scope for scope in self.workqueue if scope.startswith(BROWSER_GROUP)]
+            timed = [scope for scope in browser if scope.split(":", 1)[1] in TIMED_BROWSER_MODULES]
+            browser = timed + [scope for scope in browser if scope not in timed]
+            other = [scope for scope in self.workqueue if scope not in browser]
+            if len(self.nodes) < 2:
+                return (other + browser or [None])[0]
+            if self.browser_node is None and browser:
+                self.browser_node = node
+            if node is self.browser_node:
+                return (browser or [None])[0]
+            return (other + browser or [None])[0]
 
         def _assign_work_unit(self, node) -> None:
-            if len(self.nodes) < 2:  # one worker: browser tests last, as without xdist
-                if BROWSER_GROUP in self.workqueue and len(self.workqueue) > 1:
-                    self.workqueue.move_to_end(BROWSER_GROUP)
-            elif BROWSER_GROUP in self.workqueue and self.browser_node is None:
-                self.workqueue.move_to_end(BROWSER_GROUP, last=False)
-                self.browser_node = node
-            elif node is self.browser_node:
-                return  # Playwright runs in that worker: no other test goes there
+            scope = self._next_unit(node)
+            if scope is None:
+                return
+            self.workqueue.move_to_end(scope, last=False)
             super()._assign_work_unit(node)
 
         def _reschedule(self, node) -> None:
-            if node is self.browser_node and len(self.nodes) > 1:
-                if not node.shutting_down and self._pending_of(self.assigned_work[node]) == 0:
-                    node.shutdown()
-                return
-            super()._reschedule(node)
+            if node is not self.browser_node or len(self.nodes) < 2:
+                super()._reschedule(node)
+            elif node.shutting_down:
+                pass
+            elif self._next_unit(node) is None:
+                node.shutdown()  # after the tests it holds
+            elif self._pending_of(self.assigned_work[node]) <= 1:
+                # One module at a time (a worker holds its last test until it knows the next), so
+                # that the other worker finds browser modules left when it is done with its own.
+                self._assign_work_unit(node)
 
     return BrowserApartScheduling(config, log)
 
