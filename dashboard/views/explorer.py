@@ -60,6 +60,11 @@ class IndicatorExplorer(Viewer):
             css_classes=["chart-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
             visible=pn.bind(lambda view: view != "table", state.param.view),
         )
+        # The table is built the first time it is asked for: most sessions never open it, and its
+        # two dozen models would be built and sent with every map page.
+        self._table_holder = pn.Column(visible=in_view["table"], sizing_mode="stretch_width")
+        state.param.watch(self._show_table, "view")
+        self._show_table()
         gap_note = pn.pane.Alert(
             pn.bind(lambda lang: t("gap_unavailable", lang), state.param.lang), alert_type="info",
             visible=pn.bind(self._gap_unavailable, snapshot.param.display, state.param.gap),
@@ -76,11 +81,15 @@ class IndicatorExplorer(Viewer):
             # A wrapping Row rather than a FlexBox: nested FlexBoxes collapse Bokeh plots to zero size.
             pn.Row(map_column, side_column, sizing_mode="stretch_width", css_classes=["map-and-chart"],
                    stylesheets=[":host { flex-wrap: wrap; gap: 16px; }"]),
-            pn.Column(TableView(snapshot=snapshot), visible=in_view["table"], sizing_mode="stretch_width"),
+            self._table_holder,
             ExportButtons(snapshot=snapshot),
             sizing_mode="stretch_width",
             css_classes=["indicator-explorer"],
         )
+
+    def _show_table(self, *_events) -> None:
+        if self.state.view == "table" and not self._table_holder.objects:
+            self._table_holder.objects = [TableView(snapshot=self.snapshot)]
 
     def _gap_unavailable(self, _display, gap: bool) -> bool:
         return gap and gap_target(self.snapshot.indicator, self.state.year) is None
