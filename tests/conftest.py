@@ -54,14 +54,13 @@ for _var in list(os.environ):
 # --------------------------------------------------------------------------- markers
 
 
-# Under pytest-xdist (`make test` runs `-n 2`) the first worker runs browser tests only, one module
-# at a time, from the start: Playwright, once started, keeps an asyncio loop running in its worker,
-# and `asyncio.run` in any later test there fails. The other worker runs every other module, then
-# helps with the browser modules left. A module is never split, so its servers start once. (xdist's
-# own `--dist loadgroup` renames test ids, which pytest 9 ignores: it silently spread every test on
-# its own and restarted a module's servers per test.)
-BROWSER_GROUP = "browser"
-# Browser modules that time the server's answers: run first, before two browsers share the CPU.
+# Under pytest-xdist (`make test` runs `-n 2`) a module is never split, so its servers start once,
+# and every other module runs before any browser module: Playwright, once started, keeps an asyncio
+# loop running in its worker, and `asyncio.run` in any later test there fails. Both workers then
+# share the browser modules. (xdist's own `--dist loadgroup` renames test ids, which pytest 9
+# ignores: it silently spread every test on its own and restarted a module's servers per test.)
+# Browser modules that time the server's answers go first, while the other worker may still be on
+# lighter tests.
 TIMED_BROWSER_MODULES = ("tests/ui/test_database_banner.py", "tests/ui/test_export_downloads.py")
 
 
@@ -87,55 +86,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """pytest-xdist, in the controller: whole modules; browser modules apart (see BROWSER_GROUP)."""
+    """pytest-xdist, in the controller: whole modules, browser modules last (see above)."""
     from xdist.scheduler import LoadScopeScheduling
 
-    class BrowserApartScheduling(LoadScopeScheduling):
-        browser_node = None
-        in_browser: set[str] = set()
-
-        def schedule(self) -> None:
-            if self.collection is None and self.collection_is_completed:
-                self.in_browser = browser_modules(next(iter(self.registered_collections.values())))
-            super().schedule()
+    class ModulesBrowsersLastScheduling(LoadScopeScheduling):
+        order: dict[str, tuple[bool, bool]] | None = None  # rank of each module, set on first use
 
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return f"{BROWSER_GROUP}:{module}" if module in self.in_browser else module
-
-        def _next_unit(self, node) -> str | None:
-            browser = [scope for scope in self.workqueue if scope.startswith(BROWSER_GROUP)]
-            timed = [scope for scope in browser if scope.split(":", 1)[1] in TIMED_BROWSER_MODULES]
-            browser = timed + [scope for scope in browser if scope not in timed]
-            other = [scope for scope in self.workqueue if scope not in browser]
-            if len(self.nodes) < 2:
-                return (other + browser or [None])[0]
-            if self.browser_node is None and browser:
-                self.browser_node = node
-            if node is self.browser_node:
-                return (browser or [None])[0]
-            return (other + browser or [None])[0]
+            return nodeid.split("::", 1)[0]
 
         def _assign_work_unit(self, node) -> None:
-            scope = self._next_unit(node)
-            if scope is None:
-                return
-            self.workqueue.move_to_end(scope, last=False)
+            if self.order is None:
+                in_browser = browser_modules(self.collection)
+                self.order = {module: (module in in_browser, module not in TIMED_BROWSER_MODULES)
+                              for module in self.workqueue}
+            # The queue is in collection order; min() keeps that order within each rank.
+            self.workqueue.move_to_end(min(self.workqueue, key=self.order.__getitem__), last=False)
             super()._assign_work_unit(node)
 
-        def _reschedule(self, node) -> None:
-            if node is not self.browser_node or len(self.nodes) < 2:
-                super()._reschedule(node)
-            elif node.shutting_down:
-                pass
-            elif self._next_unit(node) is None:
-                node.shutdown()  # after the tests it holds
-            elif self._pending_of(self.assigned_work[node]) <= 1:
-                # One module at a time (a worker holds its last test until it knows the next), so
-                # that the other worker finds browser modules left when it is done with its own.
-                self._assign_work_unit(node)
-
-    return BrowserApartScheduling(config, log)
+    return ModulesBrowsersLastScheduling(config, log)
 
 
 # --------------------------------------------------------------------- playwright
