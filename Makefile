@@ -121,8 +121,8 @@ bench: $(STAMP_TEST) chromium
 # The import tests also run against a real PostgreSQL server: Debian's package provides
 # initdb/pg_ctl, and tests/conftest.py starts a throwaway cluster (unix socket in a temp
 # dir, free port, as the `postgres` user when run as root) and stops it afterwards.
-# Two pytest-xdist workers (TEST_WORKERS=0 runs in one process): every browser test in one worker,
-# one at a time; every other module, whole, in the other (tests/conftest.py, BROWSER_GROUP).
+# Two pytest-xdist workers (TEST_WORKERS=0 runs in one process), each taking whole modules: every
+# other module first, then the browser modules (tests/conftest.py, pytest_xdist_make_scheduler).
 TEST_WORKERS ?= 2
 test: $(STAMP_TEST) chromium postgresql nginx
 	$(PY) -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS)) \
