@@ -7,6 +7,7 @@ colours the map is drawing and check which bar of the ranking chart is outlined.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 from panel.tests.util import wait_until
@@ -236,8 +237,61 @@ def query_string(page) -> str:
     return page.evaluate("() => window.location.search")
 
 
+# True once the frames of the indicator shown have arrived and been inflated in the browser.
+_FRAMES_READY = """() => {
+  for (const doc of Bokeh.documents) for (const model of doc._all_models.values()) {
+    const data = model.data;
+    if (!data || !(data instanceof Map ? data.has('zip') : 'zip' in data)) continue;
+    const cache = model._frames;
+    return cache !== undefined && cache.value !== null && cache.value.key === model.tags[1];
+  }
+  return false;
+}"""
+
+
+
+def frames_ready(page) -> bool:
+    return page.evaluate(_FRAMES_READY)
+
+
+def record_received(page) -> list[str]:
+    """Websocket messages the browser receives from now on (text frames)."""
+    received: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(
+        payload if isinstance(payload, str) else "")))
+    return received
+
+
+def quiet(page, received: list[str], seconds: float = 1.5) -> None:
+    """Wait until no websocket message has arrived for `seconds` (the server has finished a change)."""
+    for _ in range(60):
+        count = len(received)
+        page.wait_for_timeout(seconds * 1000)
+        if len(received) == count:
+            return
+
+
+def events_for(received: list[str]) -> list[dict]:
+    events = []
+    for text in received:
+        if text.startswith('{"events"'):
+            events += json.loads(text)["events"]
+    return events
+
+
+def data_columns_sent(received: list[str]) -> set[str]:
+    """Columns of any data source the server sent (in full or as a patch)."""
+    columns = set()
+    for event in events_for(received):
+        if event["kind"] == "ColumnDataChanged":
+            columns |= {name for name, _values in event["data"]["entries"]}
+        elif event["kind"] == "ColumnsPatched":
+            columns |= {name for name, _values in event["patches"]["entries"]}
+    return columns
+
+
 __all__ = [
-    "bar_columns", "click_district", "district_anchor", "map_columns", "map_xs_unchanged",
-    "plot_boxes", "query_string", "remember_map_xs", "source_columns", "visible_text",
-    "wait_for_app", "wait_until",
+    "bar_columns", "click_district", "data_columns_sent", "district_anchor", "events_for", "frames_ready",
+    "map_columns", "map_xs_unchanged", "plot_boxes", "query_string", "quiet", "record_received",
+    "remember_map_xs", "source_columns", "visible_text", "wait_for_app", "wait_until",
 ]

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from . import bar_columns, click_district, map_columns, query_string, wait_for_app, wait_until
-from .test_browser_switch import data_columns_sent, events_for, frames_ready, quiet, record_received
+from . import (
+    bar_columns,
+    click_district,
+    data_columns_sent,
+    events_for,
+    frames_ready,
+    map_columns,
+    query_string,
+    quiet,
+    record_received,
+    wait_for_app,
+    wait_until,
+)
 
 NEW_MAP = "/?page=map&indicator=committee_established&year=2026"
 BA_VI = "09700"  # a large commune, outside the first and last ten of the ranking

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import json
-
 from playwright.sync_api import expect
 
-from . import bar_columns, click_district, map_columns, query_string, wait_for_app, wait_until
+from . import (
+    bar_columns,
+    click_district,
+    data_columns_sent,
+    events_for,
+    frames_ready,
+    map_columns,
+    query_string,
+    quiet,
+    record_received,
+    wait_for_app,
+    wait_until,
+)
 
 SELECTED_LINE = "#111111"
-
-# True once the frames of the indicator shown have arrived and been inflated in the browser.
-_FRAMES_READY = """() => {
-  for (const doc of Bokeh.documents) for (const model of doc._all_models.values()) {
-    const data = model.data;
-    if (!data || !(data instanceof Map ? data.has('zip') : 'zip' in data)) continue;
-    const cache = model._frames;
-    return cache !== undefined && cache.value !== null && cache.value.key === model.tags[1];
-  }
-  return false;
-}"""
-
 
 # The middle of the ranking's last (top) bar on screen; with `scroll`, scroll the chart into view.
 _LAST_BAR_AT = """(scroll) => {
@@ -37,46 +35,6 @@ _LAST_BAR_AT = """(scroll) => {
   }
   return null;
 }"""
-
-
-def frames_ready(page) -> bool:
-    return page.evaluate(_FRAMES_READY)
-
-
-def record_received(page) -> list[str]:
-    """Websocket messages the browser receives from now on (text frames)."""
-    received: list[str] = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(
-        payload if isinstance(payload, str) else "")))
-    return received
-
-
-def quiet(page, received: list[str], seconds: float = 1.5) -> None:
-    """Wait until no websocket message has arrived for `seconds` (the server has finished a change)."""
-    for _ in range(60):
-        count = len(received)
-        page.wait_for_timeout(seconds * 1000)
-        if len(received) == count:
-            return
-
-
-def events_for(received: list[str]) -> list[dict]:
-    events = []
-    for text in received:
-        if text.startswith('{"events"'):
-            events += json.loads(text)["events"]
-    return events
-
-
-def data_columns_sent(received: list[str]) -> set[str]:
-    """Columns of any data source the server sent (in full or as a patch)."""
-    columns = set()
-    for event in events_for(received):
-        if event["kind"] == "ColumnDataChanged":
-            columns |= {name for name, _values in event["data"]["entries"]}
-        elif event["kind"] == "ColumnsPatched":
-            columns |= {name for name, _values in event["patches"]["entries"]}
-    return columns
 
 
 # File names of the page's download buttons, which the server names after its state.

@@ -126,8 +126,9 @@ def test_each_map_file_is_fetched_once_and_a_change_sends_no_polygon(page, open_
 
     def renderer_bytes(frames) -> int:
         """Bytes of the map renderers the messages define (a renderer may share a message)."""
-        return sum(len(json.dumps(found)) for binary, payload in frames if not binary and b'"events"' in payload
-                   for found in defined(json.loads(payload), "GlyphRenderer") if "CustomJSTransform" in json.dumps(found))
+        renderers = [json.dumps(found) for binary, payload in frames if not binary and b'"events"' in payload
+                     for found in defined(json.loads(payload), "GlyphRenderer")]
+        return sum(len(renderer) for renderer in renderers if "CustomJSTransform" in renderer)
 
     # The 126-unit map's renderer arrives once, without coordinates (they were 43 KB), then never again.
     first, again = websocket.frames[marks[0]:marks[1]], websocket.frames[marks[1]:]

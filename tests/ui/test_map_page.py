@@ -10,6 +10,7 @@ from dashboard.i18n import STRINGS
 from . import (
     bar_columns,
     click_district,
+    frames_ready,
     map_columns,
     map_xs_unchanged,
     plot_boxes,
@@ -19,7 +20,6 @@ from . import (
     wait_for_app,
     wait_until,
 )
-from .test_browser_switch import frames_ready
 
 SELECTED_LINE = "#111111"
 
