@@ -59,6 +59,10 @@ class IndicatorControls(Viewer):
         # Indicators the browser draws itself when picked; it then reports them (see `on_indicator_js`).
         self._indicator_in_browser = None
         self._timeline_slider = None
+        self._browser_callbacks: list = []
+        document = pn.state.curdoc
+        if document is not None and document.session_context is not None:
+            document.on_session_destroyed(self._forget_browser_callbacks)
         if self.state.indicator in self._indicator_ids:
             # A link may name a year the indicator lacks: show the period that contains it.
             self.state.year = settle_period(self.data, self.state.indicator, self.state.year)
@@ -121,7 +125,7 @@ class IndicatorControls(Viewer):
         the state follows that report (see `choose_indicator`).
         """
         self._indicator_in_browser = drawn_in_browser
-        self._indicator.jscallback(value=code, args=args)
+        self._on_value_js(self._indicator, code, args)
 
     def _on_indicator(self, event) -> None:
         if event.new not in self._indicator_ids:
@@ -158,8 +162,23 @@ class IndicatorControls(Viewer):
         """
         self._period_js = (code, args)
         self._drawn_in_browser = drawn_in_browser
-        self._period.jscallback(value=code, args=args)
+        self._on_value_js(self._period, code, args)
         self._link_timeline()
+
+    def _on_value_js(self, widget, code: str, args: dict) -> None:
+        """`widget.jscallback` on its value, for this session only (see `_forget_browser_callbacks`)."""
+        self._browser_callbacks.append(widget.jscallback(value=code, args=args))
+
+    def _forget_browser_callbacks(self, _session_context) -> None:
+        """Take this session's browser callbacks out of Panel's process-wide registry.
+
+        The registry keys them weakly by widget, but each callback's `args` lead back to its
+        widget (through the select, the map sources and the layout), so without this every
+        closed session stayed in memory for the life of the process.
+        """
+        for callback in self._browser_callbacks:
+            callback.unwatch()
+        self._browser_callbacks.clear()
 
     def _link_timeline(self) -> None:
         """The timeline picks a period by moving the period select, in the browser."""
@@ -170,7 +189,7 @@ class IndicatorControls(Viewer):
         if slider is not self._timeline_slider:
             # A new inner slider (the timeline builds one when its options change): for its future views...
             self._timeline_slider = slider
-            slider.jscallback(value=TIMELINE_JS, args={"select": self._period, "periods": periods})
+            self._on_value_js(slider, TIMELINE_JS, {"select": self._period, "periods": periods})
         # ... and for those already drawn, which a late jscallback does not reach.
         for ref, (model, _parent) in list(slider._models.items()):
             select = self._period._models.get(ref)
