@@ -23,6 +23,7 @@ from ..state import DashboardState
 from .columns import update_columns
 from .legend import legend_html
 from .packed_shapes import unpacked_fields
+from .ranking import SELECTED_LINE
 
 # Pixels. Tall enough to tell the small inner-city districts apart on a laptop.
 MAP_HEIGHT = 560
@@ -129,7 +130,7 @@ def add_map_renderer(plot: figure, source: ColumnDataSource, map_id: str):
     return plot.multi_polygons(
         xs=xs, ys=ys, source=source, fill_color="color", line_color="white",
         line_width=1 if MAPS[map_id].unit_count <= 40 else 0.5,
-        selection_line_color="#111111", selection_line_width=3, selection_fill_alpha=1.0,
+        selection_line_color=SELECTED_LINE, selection_line_width=3, selection_fill_alpha=1.0,
         # Unselected units keep their legend colour; the outline alone marks the selection.
         nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0, nonselection_line_color="white",
         name=f"map-{map_id}",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from dashboard.views.ranking import SELECTED_LINE
+
 from . import (
     bar_columns,
     click_district,
@@ -20,7 +22,6 @@ from . import (
 
 NEW_MAP = "/?page=map&indicator=committee_established&year=2026"
 BA_VI = "09700"  # a large commune, outside the first and last ten of the ranking
-SELECTED_LINE = "#111111"
 RANKING_COLUMNS = {"name", "length", "line", "width", "code", "color", "value_label"}
 
 # True once the neighbour frames (one per indicator offered) have arrived and been inflated.

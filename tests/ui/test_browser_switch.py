@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from dashboard.views.ranking import SELECTED_LINE
+
 from . import (
     bar_columns,
     click_district,
@@ -17,8 +19,6 @@ from . import (
     wait_for_app,
     wait_until,
 )
-
-SELECTED_LINE = "#111111"
 
 # The middle of the ranking's last (top) bar on screen; with `scroll`, scroll the chart into view.
 _LAST_BAR_AT = """(scroll) => {

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.i18n import STRINGS
+from dashboard.views.ranking import SELECTED_LINE
 
 from . import (
     bar_columns,
@@ -20,8 +21,6 @@ from . import (
     wait_for_app,
     wait_until,
 )
-
-SELECTED_LINE = "#111111"
 
 
 @pytest.mark.parametrize("path", ["/", "/app"])
