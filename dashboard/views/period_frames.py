@@ -461,13 +461,14 @@ class PeriodFrames(param.Parameterized):
     def __init__(self, **params):
         super().__init__(**params)
         self.holder = ColumnDataSource({"zip": np.zeros(0, dtype=np.uint8)}, tags=["", ""])
-        # The neighbour frames (`neighbour_set`), sent once with the first frames.
+        # The neighbour frames (`neighbour_set`) of the view shown, sent after its own frames.
         self.near = ColumnDataSource({"near": np.zeros(0, dtype=np.uint8)})
         # The session's one browser callback (BROWSER_JS); `link` gives it the views' models.
         self.shared = CustomJS(args={"holder": self.holder, "near": self.near}, code=BROWSER_JS)
         self.holder.js_on_change("data", self.shared)
         self.near.js_on_change("data", self.shared)
         self._near_key = ""
+        self._near_building = ""  # key of the neighbour frames being built
         self._near_ids: set[str] = set()
         self._offered: list[str] = []  # the indicators of the select, once linked
         self._choose_indicator = None
@@ -502,6 +503,7 @@ class PeriodFrames(param.Parameterized):
         if list(self.holder.tags) != [period, key]:
             self.holder.tags = [period, key]
         if key == self._sent_key:
+            self._refresh_near(pn.state.curdoc)
             return
         self._periods = set()  # until the new frames are sent, the server draws every period
         document = pn.state.curdoc
@@ -530,38 +532,53 @@ class PeriodFrames(param.Parameterized):
             self._refresh()  # the state moved on while they were built: build those it needs now
             return
         self._use(payload)
-        if document is not None and self._offered and not self._near_key:
-            # Then, once, the neighbour frames: built after the period's frames have been sent.
-            offered = list(self._offered)
+        self._refresh_near(document)
 
-            def open_session() -> bool:
-                context = document.session_context
-                return context is not None and not getattr(context, "destroyed", False)
-
-            def build() -> str | None:  # not for a page closed while it waited its turn
-                return neighbour_set(self.snapshot.data, *wanted, offered) if open_session() else None
-
-            @without_document_lock
-            async def build_near() -> None:
-                near = await asyncio.get_running_loop().run_in_executor(_near_builder, build)
-                if near is not None:
-                    document.add_next_tick_callback(lambda: self._apply_near(wanted, near))
-
-            document.add_next_tick_callback(build_near)
-
-    def _apply_near(self, wanted: tuple, payload: str) -> None:
+    def _refresh_near(self, document) -> None:
+        """The neighbour frames of the view shown, when the browser lacks them: built in a thread
+        (from the process cache, after the first time) and sent after the view's own frames, so
+        that the next indicator picked is drawn in the browser too, not only the first."""
+        if document is None or document.session_context is None or not self._offered or self._pending:
+            return  # a notebook or a test (see `link`), or after the frames being built (see `_apply`)
         state = self.snapshot.state
-        if wanted == (state.indicator, state.year, state.lang, state.gap):
-            self._use_near(payload)  # else of no use: the view has moved on
+        wanted = (state.indicator, state.year, state.lang, state.gap)
+        key = neighbours_key(self.snapshot.data, *wanted)
+        if key in (self._near_key, self._near_building):
+            return
+        self._near_building = key
+        offered = list(self._offered)
+
+        def open_session() -> bool:
+            context = document.session_context
+            return context is not None and not getattr(context, "destroyed", False)
+
+        def build() -> str | None:  # not for a page closed while it waited its turn
+            return neighbour_set(self.snapshot.data, *wanted, offered) if open_session() else None
+
+        @without_document_lock
+        async def build_near() -> None:
+            near = await asyncio.get_running_loop().run_in_executor(_near_builder, build)
+            if near is not None:
+                document.add_next_tick_callback(lambda: self._apply_near(key, near, document))
+
+        document.add_next_tick_callback(build_near)
+
+    def _apply_near(self, key: str, payload: str, document) -> None:
+        self._near_building = ""
+        state = self.snapshot.state
+        if key == neighbours_key(self.snapshot.data, state.indicator, state.year, state.lang, state.gap):
+            self._use_near(payload)
+        else:
+            self._refresh_near(document)  # the view has moved on: those of the view now
 
     def _send(self) -> None:
         state = self.snapshot.state
         self._use(frame_set(self.snapshot.data, state.indicator, state.year, state.lang, state.gap))
 
     def _use_near(self, payload: str) -> None:
-        if self._near_key:
-            return  # they travel once
         near = json.loads(payload)
+        if near["key"] == self._near_key:
+            return
         self.near.data = {"near": packed(payload)}
         self._near_key = near["key"]
         self._near_ids = set(near["frames"])

@@ -1,9 +1,12 @@
-"""On the 126-unit map, an indicator change and a tap outside the cut ranking are drawn in the browser."""
+"""Indicator changes are drawn in the browser, one after another and after a period change, and on
+the 126-unit map a tap outside the cut ranking is too."""
 
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from dashboard.catalogue import load_catalogue
+from dashboard.model.indicators import indicator_groups
 from dashboard.views.ranking import SELECTED_LINE
 
 from . import (
@@ -33,6 +36,19 @@ _NEAR_READY = """() => {
     return cache !== undefined && cache.value !== null;
   }
   return false;
+}"""
+
+# True once the neighbour frames in the browser are those of the view shown (its period and map).
+_NEAR_FOR_VIEW = """() => {
+  let holder = null, near = null;
+  for (const doc of Bokeh.documents) for (const model of doc._all_models.values()) {
+    const data = model.data, has = (k) => data && (data instanceof Map ? data.has(k) : k in data);
+    if (has('zip')) holder = model;
+    else if (has('near')) near = model;
+  }
+  if (holder === null || near === null || !near._frames || near._frames.value === null) return false;
+  const parts = holder.tags[1].split('|');  // version|indicator|map|lang|gap
+  return near._frames.value.key === [parts[0], parts[2], parts[3], parts[4], holder.tags[0]].join('|');
 }"""
 
 # Where the ranking's dashed gap lines sit (bar positions), those shown.
@@ -181,3 +197,40 @@ def test_an_indicator_change_is_drawn_in_the_browser_and_equals_a_fresh_load(ope
     assert page.locator(".ranking-note").inner_text() == note
     assert page.locator(".map-legend").inner_text() == legend
     print(f"indicator change drawn in the browser in {drawn_ms:.0f} ms")
+
+
+def indicator_label(indicator_id: str) -> str:
+    """The indicator select's option for `indicator_id`, in Vietnamese."""
+    groups = indicator_groups(load_catalogue(), "vi", {indicator_id})
+    return next(label for options in groups.values() for label, value in options.items() if value == indicator_id)
+
+
+def test_every_indicator_change_is_drawn_in_the_browser_not_only_the_first(open_app, page):
+    """The neighbour frames follow the view: after an indicator change that moves the period, and
+    after a period change, the next indicator picked is drawn in the browser too."""
+    received = record_received(page)
+    open_app("/?page=map&indicator=key_leader_female&year=2024")
+    steps = [
+        ("indicator", "women_district_council_pct", "year=2021"),  # a term: the period moves
+        ("indicator", "key_leader_female", "year=2021"),
+        ("period", "2019", "year=2019"),
+        ("indicator", "committee_established", "year=2019"),
+    ]
+    for kind, value, year in steps:
+        wait_until(lambda: frames_ready(page) and page.evaluate(_NEAR_FOR_VIEW), page, timeout=30_000)
+        quiet(page, received)
+        before = map_columns(page, "value", "color")
+        received.clear()
+        if kind == "indicator":
+            page.locator(".indicator-select select").select_option(value=indicator_label(value))
+        else:
+            page.locator(".period-select select").select_option(label=value)
+
+        # Drawn in the select's own change event, before any message from the server.
+        assert map_columns(page, "value", "color") != before, value
+        assert year in query_string(page), (value, query_string(page))
+        wait_until(lambda: frames_ready(page), page, timeout=20_000)
+        quiet(page, received)
+        sent = columns_sent_to(received, page.evaluate(_DRAWN_IDS))
+        assert not sent, (value, sent)
+    assert "indicator=committee_established" in query_string(page)
