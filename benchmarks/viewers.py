@@ -1,10 +1,10 @@
 """Many viewers at once, as plain asyncio clients of the Bokeh server protocol (no browsers).
 
 A viewer "has its document" when both halves of opening a page are done: the HTTP GET of the
-page (the server builds the session's document while answering it) and, over the websocket
-that page opens, the server's PULL-DOC-REPLY carrying the whole document. That is the moment
-a browser could start drawing. A viewer kept open afterwards keeps reading its websocket, as
-a browser tab does, and counts as an error if the server closes it.
+page and, over the websocket that page opens (where the server builds the session's document),
+the server's PULL-DOC-REPLY carrying the whole document. That is the moment a browser could
+start drawing. A viewer kept open afterwards keeps reading its websocket, as a browser tab
+does, and counts as an error if the server closes it.
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ async def open_viewer(app_url: str, query: str) -> Viewer:
     match = TOKEN_RE.search(response.body.decode("utf-8", "replace"))
     if not match:
         raise RuntimeError("no session token in the page")
-    ws_url = f"ws://{parts.netloc}{parts.path.rstrip('/')}/ws"
+    # With the page's query, as BokehJS opens it: the session built there reads the query.
+    ws_url = f"ws://{parts.netloc}{parts.path.rstrip('/')}/ws?{query.lstrip('?')}"
     request = HTTPRequest(ws_url, headers={"Origin": f"{parts.scheme}://{parts.netloc}"},
                           request_timeout=OPEN_TIMEOUT_S)
     conn = await websocket_connect(request, subprotocols=["bokeh", match.group(1)],

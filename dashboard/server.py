@@ -17,7 +17,10 @@ What it adds to a bare `panel serve app.py`:
   linked by every session instead of being copied into every model; so is Panel's loading-spinner
   stylesheet, which Panel would otherwise inline in every model of every session;
 - each map's polygons are one static file (/dashboard-assets/shapes/<map>.bin, versioned and
-  cached by the browser) that the page fetches, instead of travelling in every session's document.
+  cached by the browser) that the page fetches, instead of travelling in every session's document;
+- a viewer's session is built once, when its websocket opens: the page's HTML comes from one
+  session kept per route (Panel's reuse_sessions), so with several worker processes a page whose
+  websocket reaches another process than its GET no longer has a second document built for it.
 
 Secrets reach the server in-process, never on a command line where `ps` would show them.
 """
@@ -223,12 +226,26 @@ def panel_arguments(args: argparse.Namespace) -> list[str]:
         "--port", str(args.port), "--address", address,
         "--num-procs", str(args.num_procs),
         "--websocket-compression-level", "6",
+        # The page's HTML comes from one kept session per route (see `reused_session_key`); each
+        # viewer's document is built once, by the websocket, in whichever process it reaches.
+        "--reuse-sessions",
     ]
     for origin in websocket_origins(args.port, args.hosts):
         argv += ["--allow-websocket-origin", origin]
     if args.trust_proxy:
         argv.append("--use-xheaders")
     return argv + list(args.panel_args)
+
+
+def reused_session_key(request) -> str:
+    """Which kept session renders a page's HTML: one per route, whatever the query or cookies.
+
+    A served page's HTML holds no document (the browser pulls it over the websocket, where the
+    viewer's own session is built from the viewer's own request), so one route's pages are
+    alike. Keyed by route only, a process keeps a bounded number of these sessions, which a
+    stream of new query strings could not grow; Panel's default key takes a query argument.
+    """
+    return request.path
 
 
 # ---------------------------------------------------------------- tornado pieces
@@ -352,6 +369,7 @@ def serve(argv: list[str]) -> None:
         def customize_kwargs(self, args, server_kwargs):
             panel_config.cookie_secret = cookie_key
             kwargs = super().customize_kwargs(args, server_kwargs)
+            panel_config.session_key_func = reused_session_key
             return server_settings(kwargs, cookie_key, session_key)
 
     _stylesheet_url = versioned_stylesheet_url()

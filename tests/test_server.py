@@ -336,7 +336,8 @@ def pull_document(launched, path: str) -> tuple[str, list[bytes]]:
     websocket, pulled as Bokeh's page does (PULL-DOC-REQ after the server's ACK)."""
     _status, _headers, body = get(launched["url"] + path)
     token = re.search(r'"token":\s*"([^"]+)"', body.decode("utf-8")).group(1)
-    request = HTTPRequest(f"ws://127.0.0.1:{launched['port']}/ws",
+    # BokehJS opens the websocket with the page's query: a session built there reads it.
+    request = HTTPRequest(f"ws://127.0.0.1:{launched['port']}/ws?{urllib.parse.urlsplit(path).query}",
                           headers={"Origin": f"http://localhost:{launched['port']}"})
 
     async def pull():
@@ -443,3 +444,18 @@ def test_outside_a_served_session_panel_keeps_its_inline_spinner_css(monkeypatch
     monkeypatch.setattr(server, "links_assets", lambda: True)  # as in a session of the launcher
     served = loading_sheets(pn.pane.Markdown("x").get_root(Document()))
     assert [sheet.url for sheet in served] == [server.loading_stylesheet_url()]
+
+
+def test_one_kept_session_per_route_renders_the_pages_html():
+    """`--reuse-sessions` with a key of the route alone: no query or cookie can add kept sessions."""
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest
+
+    assert "--reuse-sessions" in server.panel_arguments(parse())
+
+    def request(uri: str, cookie: str = "") -> HTTPServerRequest:
+        return HTTPServerRequest(method="GET", uri=uri, headers=HTTPHeaders({"Cookie": cookie} if cookie else {}))
+
+    keys = {server.reused_session_key(request(uri, cookie)) for uri, cookie in [
+        ("/?page=map", ""), ("/?page=overview&lang=en", "user=x"), ("/?theme=dark", ""), ("/?theme=" + "x" * 99, "")]}
+    assert keys == {"/"}
+    assert server.reused_session_key(request("/app?page=map")) == "/app"

@@ -8,7 +8,9 @@ import json
 import re
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -78,10 +80,17 @@ IDLE = """() => window.Bokeh && Bokeh.documents && Bokeh.documents.length > 0
   && Bokeh.documents[0].is_idle !== false"""
 
 
+@dataclass
+class Launched:
+    url: str
+    log: Path  # the server's output, Panel's session log included
+
+
 @pytest.fixture(scope="module")
-def launched_url(tmp_path_factory, seeded_db_url):
+def launched(tmp_path_factory, seeded_db_url):
     """`python -m dashboard serve --num-procs 2`, as `make run` starts it on a 2-core machine,
-    over a private copy of the seeded database; its process group is ended at teardown."""
+    over a private copy of the seeded database, logging Panel's session events; its process
+    group is ended at teardown."""
     import os
     import shutil
     import signal
@@ -89,7 +98,6 @@ def launched_url(tmp_path_factory, seeded_db_url):
     import subprocess
     import sys
     import time
-    from pathlib import Path
 
     from dashboard import auth, server
 
@@ -103,7 +111,7 @@ def launched_url(tmp_path_factory, seeded_db_url):
         port = probe.getsockname()[1]
     env = {**os.environ, "DASHBOARD_DB_URL": f"sqlite:///{database}",
            auth.EDITORS_FILE_ENV: str(editors), auth.COOKIE_SECRET_ENV: "ui-cookie-secret",
-           server.SESSION_SECRET_ENV: "ui-session-secret-long-enough-for-bokeh"}
+           server.SESSION_SECRET_ENV: "ui-session-secret-long-enough-for-bokeh", "PANEL_LOG_LEVEL": "info"}
     log = base / "serve.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
@@ -120,13 +128,18 @@ def launched_url(tmp_path_factory, seeded_db_url):
     # One throw-away session per process loads the process-wide data.
     for _ in range(2):
         fetch.__wrapped__(f"http://127.0.0.1:{port}/?page=data", timeout=120)
-    yield f"http://localhost:{port}"
+    yield Launched(f"http://localhost:{port}", log)
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+@pytest.fixture
+def launched_url(launched) -> str:
+    return launched.url
 
 
 def _no_fetch_errors(fetch_url: str, timeout: float = 5):
@@ -196,3 +209,33 @@ def test_sign_in_holds_across_processes_and_a_replayed_cookie_after_logout_does_
         assert other.locator(".data-sign-in").count() == 1
         assert other.locator(".data-upload, .data-import, .data-rollback").count() == 0
     replay.close()
+
+
+def documents_built(log: Path) -> int:
+    """Session documents the server has built so far (Panel logs each as it starts building it)."""
+    return len(re.findall(r"Session \d+ launching", log.read_text(errors="replace")))
+
+
+def test_a_page_has_its_document_built_once_whichever_process_its_websocket_reaches(launched, browser):
+    """A page's GET no longer builds a document: its HTML comes from one session kept per route
+    and process, and the viewer's own document is built once, by its websocket. Before, every
+    GET built one, and a websocket reaching the other process built a second."""
+    built = documents_built(launched.log)
+    for _ in range(6):  # nobody opens a websocket: at most the route's kept session per process
+        status, _headers, _body = fetch.__wrapped__(f"{launched.url}/app?page=overview", timeout=120)
+        assert status == 200
+    assert documents_built(launched.log) - built <= 2
+
+    # Each viewer gets the page its own URL asks for, not the kept session's, and one document.
+    context = browser.new_context()
+    for year in (2019, 2020, 2021):
+        built = documents_built(launched.log)
+        page = context.new_page()
+        page.goto(f"{launched.url}/app?page=map&indicator=key_leader_female&year={year}&lang=en",
+                  timeout=LAUNCH_TIMEOUT_S * 1000)
+        page.wait_for_function(IDLE, timeout=LAUNCH_TIMEOUT_S * 1000)
+        assert page.locator(".period-select select").input_value() == str(year)
+        assert page.locator(".nav").first.inner_text().find("Indicator map") >= 0
+        assert documents_built(launched.log) - built == 1
+        page.close()
+    context.close()
