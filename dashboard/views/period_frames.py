@@ -25,6 +25,7 @@ from bokeh.document import without_document_lock
 from bokeh.models import ColumnDataSource, CustomJS
 
 from ..data import DashboardData
+from ..model.cells import per_data_version
 from ..model.display import district_display
 from ..model.periods import map_periods, settle_period
 from ..model.rank import rank_among, reporting_count
@@ -85,9 +86,17 @@ def _number(value: float) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
-def period_frame(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool,
-                 strings: StringTable) -> dict:
-    """One period's frame, its strings put in `strings`; the same builders as the served views."""
+# Frames of every (indicator, period) seen, per language and colour mode: about 3 KB each. The
+# frame sets and the neighbour frames of any view are put together from them.
+FRAME_TEXT_CACHE_SIZE = 1024
+
+
+@per_data_version(maxsize=FRAME_TEXT_CACHE_SIZE)
+def frame_text(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool) -> dict:
+    """One period's frame with its strings as text; the same builders as the served views.
+
+    Cached per data version and shared by every session: callers must not modify it.
+    """
     indicator = data.indicator(indicator_id)
     display, classification = district_display(data, indicator, period, lang, gap=gap)
     city = data.city_value(indicator_id, period)
@@ -110,7 +119,7 @@ def period_frame(data: DashboardData, indicator_id: str, period: int, lang: str,
     header = card_header(indicator, period, lang, target)
     bars = [position[code] for code in rows["code"]]
     return {
-        "map": {column: [strings.index(text) for text in display[column]] for column in MAP_STRING_COLUMNS},
+        "map": {column: list(display[column]) for column in MAP_STRING_COLUMNS},
         "value": [_number(value) for value in values],
         "bars": bars,
         "length": [_number(length) for length in rows["length"].astype(float)],
@@ -120,11 +129,25 @@ def period_frame(data: DashboardData, indicator_id: str, period: int, lang: str,
         "height": shown_height(len(rows), len(every_row)),
         "gaps": cut_gaps(rows, every_row),
         "picks": pick_cuts(every_row, rows, bars, position, indicator, [target_at, city_at], (start, end)),
-        "legend": strings.index(legend_html(classification.legend, lang)),
-        "note": strings.index(ranking_note_html(display, indicator, period, lang, city, target)),
-        "header": {field: strings.index(header[field]) for field in HEADER_FIELDS},
+        "legend": legend_html(classification.legend, lang),
+        "note": ranking_note_html(display, indicator, period, lang, city, target),
+        "header": {field: header[field] for field in HEADER_FIELDS},
         "rank": [card["rank"] for card in cards],
-        "card": {field: [strings.index(card[field]) for card in cards] for field in CARD_STRING_FIELDS},
+        "card": {field: [card[field] for card in cards] for field in CARD_STRING_FIELDS},
+    }
+
+
+def period_frame(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool,
+                 strings: StringTable) -> dict:
+    """One period's frame (`frame_text`), its strings put in `strings`; a new dict, the caller's."""
+    frame = frame_text(data, indicator_id, period, lang, gap)
+    return {
+        **frame,
+        "map": {column: [strings.index(text) for text in texts] for column, texts in frame["map"].items()},
+        "legend": strings.index(frame["legend"]),
+        "note": strings.index(frame["note"]),
+        "header": {field: strings.index(text) for field, text in frame["header"].items()},
+        "card": {field: [strings.index(text) for text in texts] for field, texts in frame["card"].items()},
     }
 
 
