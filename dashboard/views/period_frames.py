@@ -86,8 +86,8 @@ def _number(value: float) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
-# Frames of every (indicator, period) seen, per language and colour mode: about 3 KB each. The
-# frame sets and the neighbour frames of any view are put together from them.
+# Frames of every (indicator, period) seen, per language and colour mode, put together into frame
+# sets and neighbour frames. Every frame of the catalogue is about 520 of them, about 11 MB in all.
 FRAME_TEXT_CACHE_SIZE = 1024
 
 
