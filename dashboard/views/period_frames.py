@@ -352,6 +352,23 @@ function drawRanking(F, frame, columns, picked) {
     span.setv({visible: shown, location: shown ? cut.gaps[i] : 0});
   });
 }
+function showCard(text) {
+  // A Div's text change lays out the whole page again (Bokeh's LayoutDOMView.compute_layout
+  // starts at the root: about 20 ms here), yet only the card's own content changes. So the text
+  // is set silently and each view of the card redraws just its content. The server is not told:
+  // it leaves the card alone while the browser draws it, and any text it sends later is drawn.
+  if (card.text === text) return;
+  const views = [...Bokeh.index.all_views()].filter((view) => view.model === card);
+  if (!views.length) {
+    card.text = text;
+    return;
+  }
+  card.setv({text: text}, {silent: true});
+  for (const view of views) {
+    view.render();
+    view.r_after_render();
+  }
+}
 function drawFrame(F, frame, map, period, indicator) {
   // Map, ranking, legend, note, card and URL, from one frame (of `indicator`, when it changes).
   const columns = frameColumns(F, frame);
@@ -371,7 +388,7 @@ function drawFrame(F, frame, map, period, indicator) {
   // Panel's HTML panes (handed over by the widget's callback) hold their HTML escaped.
   cb_data.legend.text = escapeHtml(F.strings[frame.legend]);
   cb_data.note.text = escapeHtml(F.strings[frame.note]);
-  card.text = cardOf(F, frame, columns, picked);
+  showCard(cardOf(F, frame, columns, picked));
   const url = new URL(window.location.href);
   if (indicator) url.searchParams.set('indicator', indicator);
   url.searchParams.set('year', period);
@@ -449,7 +466,7 @@ function showTapped(source, clears) {
   }
   const columns = frameColumns(F, frame);
   const text = cardOf(F, frame, columns, code);
-  if (card.text !== text) card.text = text;
+  showCard(text);
   // A unit the cut ranking leaves out joins it (between dashed gap lines); otherwise only the outline moves.
   if (sameBars(F, frame, code)) outlineBars(bars, code, selected_line);
   else drawRanking(F, frame, columns, code);

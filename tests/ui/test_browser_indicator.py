@@ -1,5 +1,6 @@
-"""Indicator changes are drawn in the browser, one after another and after a period change, and on
-the 126-unit map a tap outside the cut ranking is too."""
+"""Indicator changes are drawn in the browser, one after another and after a period change; on
+the 126-unit map a tap outside the cut ranking is too, and a tap's card is drawn without laying
+out the page again."""
 
 from __future__ import annotations
 
@@ -234,3 +235,53 @@ def test_every_indicator_change_is_drawn_in_the_browser_not_only_the_first(open_
         sent = columns_sent_to(received, page.evaluate(_DRAWN_IDS))
         assert not sent, (value, sent)
     assert "indicator=committee_established" in query_string(page)
+
+
+# Selects `code` on the map shown, as a tap does, and counts the layouts of the whole page (Bokeh
+# lays out from a root view) that model changes cause until the card names the unit (the browser
+# callback runs asynchronously, before any answer of the server); returns [layouts, card title].
+# Not counted: those of Bokeh's ResizeObserver, which follow any element that changed size.
+_TAP_COUNTING_LAYOUTS = """async ([code, name]) => {
+  let layouts = 0;
+  for (const view of Bokeh.index.all_views()) {
+    if (view.parent == null && typeof view.compute_layout === 'function') {
+      const original = view.compute_layout.bind(view);
+      view.compute_layout = () => {
+        if (!new Error().stack.includes('after_resize')) layouts += 1;
+        original();
+      };
+    }
+  }
+  const find = (root) => {  // through the components' shadow roots
+    const hit = root.querySelector('.district-card .card-title');
+    if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) {
+      const inner = find(el.shadowRoot);
+      if (inner) return inner;
+    }
+    return null;
+  };
+  (""" + _SELECT_ON_MAP + """)(code);
+  const start = performance.now();
+  let title = find(document);
+  while ((title === null || title.textContent !== name) && performance.now() - start < 2000) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    title = find(document);
+  }
+  return [layouts, title ? title.textContent : null];
+}"""
+
+
+def test_a_tapped_units_card_is_drawn_without_laying_out_the_page_again(open_app, page):
+    """The card's text is drawn in place: a Div's text change would lay out the whole page from
+    its root (about 20 ms of the tap), though only the card's content changes. On the district
+    map the whole ranking is shown, so a tap only moves its outline."""
+    received = record_received(page)
+    open_app("/?page=map&indicator=key_leader_female&year=2024")
+    wait_until(lambda: frames_ready(page), page, timeout=30_000)
+    for code, name in (("271", "Huyện Ba Vì"), ("016", "Huyện Sóc Sơn"), ("282", "Huyện Mỹ Đức")):
+        quiet(page, received)  # the server has followed the tap before
+        layouts, title = page.evaluate(_TAP_COUNTING_LAYOUTS, [code, name])
+        assert title == name
+        assert layouts == 0, name
+    expect(page.locator(".district-card .card-title")).to_have_text("Huyện Mỹ Đức")
