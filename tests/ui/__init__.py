@@ -127,6 +127,16 @@ _SCROLL_TO_MAP = """() => {
   return false;
 }"""
 
+# Defines `deepFind(root, selector)`: the first element matching `selector`, across Panel's shadow roots.
+DEEP_FIND_JS = """const deepFind = (root, selector) => {
+  const hit = root.querySelector(selector);
+  if (hit) return hit;
+  for (const el of root.querySelectorAll('*')) {
+    if (el.shadowRoot) { const inner = deepFind(el.shadowRoot, selector); if (inner) return inner; }
+  }
+  return null;
+};"""
+
 # Every text node the user can see, across Panel's shadow roots.
 _VISIBLE_TEXT = """() => {
   const out = [];

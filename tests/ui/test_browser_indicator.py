@@ -11,6 +11,7 @@ from dashboard.model.indicators import indicator_groups
 from dashboard.views.ranking import SELECTED_LINE
 
 from . import (
+    DEEP_FIND_JS,
     bar_columns,
     click_district,
     data_columns_sent,
@@ -28,19 +29,9 @@ NEW_MAP = "/?page=map&indicator=committee_established&year=2026"
 BA_VI = "09700"  # a large commune, outside the first and last ten of the ranking
 RANKING_COLUMNS = {"name", "length", "line", "width", "code", "color", "value_label"}
 
-# True once the neighbour frames (one per indicator offered) have arrived and been inflated.
+# True once the neighbour frames (one per indicator offered) have arrived, been inflated, and are
+# those of the view shown (its period and map).
 _NEAR_READY = """() => {
-  for (const doc of Bokeh.documents) for (const model of doc._all_models.values()) {
-    const data = model.data;
-    if (!data || !(data instanceof Map ? data.has('near') : 'near' in data)) continue;
-    const cache = model._frames;
-    return cache !== undefined && cache.value !== null;
-  }
-  return false;
-}"""
-
-# True once the neighbour frames in the browser are those of the view shown (its period and map).
-_NEAR_FOR_VIEW = """() => {
   let holder = null, near = null;
   for (const doc of Bokeh.documents) for (const model of doc._all_models.values()) {
     const data = model.data, has = (k) => data && (data instanceof Map ? data.has(k) : k in data);
@@ -218,7 +209,7 @@ def test_every_indicator_change_is_drawn_in_the_browser_not_only_the_first(open_
         ("indicator", "committee_established", "year=2019"),
     ]
     for kind, value, year in steps:
-        wait_until(lambda: frames_ready(page) and page.evaluate(_NEAR_FOR_VIEW), page, timeout=30_000)
+        wait_until(lambda: frames_ready(page) and page.evaluate(_NEAR_READY), page, timeout=30_000)
         quiet(page, received)
         before = map_columns(page, "value", "color")
         received.clear()
@@ -252,21 +243,13 @@ _TAP_COUNTING_LAYOUTS = """async ([code, name]) => {
       };
     }
   }
-  const find = (root) => {  // through the components' shadow roots
-    const hit = root.querySelector('.district-card .card-title');
-    if (hit) return hit;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) {
-      const inner = find(el.shadowRoot);
-      if (inner) return inner;
-    }
-    return null;
-  };
+  """ + DEEP_FIND_JS + """
   (""" + _SELECT_ON_MAP + """)(code);
   const start = performance.now();
-  let title = find(document);
+  let title = deepFind(document, '.district-card .card-title');
   while ((title === null || title.textContent !== name) && performance.now() - start < 2000) {
     await new Promise((resolve) => setTimeout(resolve, 0));
-    title = find(document);
+    title = deepFind(document, '.district-card .card-title');
   }
   return [layouts, title ? title.textContent : null];
 }"""

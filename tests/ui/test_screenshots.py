@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from . import plot_boxes, wait_for_app, wait_until
+from . import DEEP_FIND_JS, plot_boxes, wait_for_app, wait_until
 
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
@@ -22,15 +22,8 @@ VIEWS = [
 ]
 
 _CARD_BOX = """() => {
-  const find = (root) => {
-    const hit = root.querySelector('.district-card');
-    if (hit) return hit;
-    for (const el of root.querySelectorAll('*')) {
-      if (el.shadowRoot) { const inner = find(el.shadowRoot); if (inner) return inner; }
-    }
-    return null;
-  };
-  const el = find(document);
+  """ + DEEP_FIND_JS + """
+  const el = deepFind(document, '.district-card');
   if (!el) return null;
   const r = el.getBoundingClientRect();
   return {left: r.left, right: r.right, top: r.top, width: r.width, height: r.height};
