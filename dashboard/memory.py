@@ -1,0 +1,88 @@
+"""Give the memory of closed sessions back to the system.
+
+A session is many thousands of small objects. CPython's own small-object allocator keeps a
+whole 1 MiB arena while any one object in it lives, and the long-lived objects a server makes
+on the way (cached frames, lazily imported modules) end up scattered among the sessions'
+garbage: measured, a process that had held 60 map sessions kept about 90 % of their memory
+after they closed, for good. So the server runs with the C allocator (`PYTHONMALLOC=malloc`,
+set by the launcher), whose free pages `malloc_trim` hands back to the system, and after
+sessions close the process collects their cycles and trims, once per wave of closings. The
+same measurement then keeps about 20 %, what the caches really hold.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+import gc
+import logging
+import os
+import threading
+
+# The environment that makes a new interpreter use the C allocator for every object.
+C_ALLOCATOR_ENV = {"PYTHONMALLOC": "malloc"}
+# Seconds between the first of a wave of closed sessions and the release: Bokeh drops the
+# session's document after its destroy callbacks, and sessions expire in waves.
+RELEASE_DELAY_S = 5.0
+
+log = logging.getLogger(__name__)
+
+
+def uses_c_allocator() -> bool:
+    """True when this interpreter was started with the C allocator for every object."""
+    return os.environ.get("PYTHONMALLOC") == C_ALLOCATOR_ENV["PYTHONMALLOC"]
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's `malloc_trim`, or None where the C library has none (musl, macOS)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def release_memory() -> bool:
+    """Free unreachable objects, then give the allocator's free pages back; False if it cannot."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)  # ctypes releases the GIL for the call: the server's other threads run meanwhile
+    return True
+
+
+class ClosedSessions:
+    """One release per wave of closed sessions, off the event loop, for this process."""
+
+    def __init__(self, delay_s: float = RELEASE_DELAY_S) -> None:
+        self.delay_s = delay_s
+        self.releases = 0
+        self._lock = threading.Lock()
+        self._pending = False
+
+    def session_closed(self, session_context) -> None:
+        """Called as a session is destroyed (Bokeh names the argument), on the server's event loop."""
+        from tornado.ioloop import IOLoop
+
+        with self._lock:
+            if self._pending:
+                return
+            self._pending = True
+        IOLoop.current().call_later(self.delay_s, self._release)
+
+    async def _release(self) -> None:
+        from tornado.ioloop import IOLoop
+
+        with self._lock:
+            self._pending = False
+        try:
+            await IOLoop.current().run_in_executor(None, release_memory)
+        except Exception:  # a failed release costs memory, never the server
+            log.exception("could not release the memory of closed sessions")
+            return
+        self.releases += 1
+
+
+closed_sessions = ClosedSessions()
