@@ -39,7 +39,7 @@ import re
 import sys
 from pathlib import Path
 
-from dashboard.memory import C_ALLOCATOR_ENV, uses_c_allocator
+from dashboard.memory import C_ALLOCATOR_ENV, allocator_chosen
 from dashboard.store import DATA_DIR
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -412,7 +412,7 @@ def run(args: argparse.Namespace) -> int:
         print("Phục vụ mạng nội bộ cần tên máy chủ: --hosts TÊN / serving the intranet needs its "
               "host names: --hosts NAME", file=sys.stderr)
         return 2
-    if not uses_c_allocator():
+    if not allocator_chosen():
         # The allocator is chosen as the interpreter starts: start again, same command line.
         os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], {**os.environ, **C_ALLOCATOR_ENV})
     serve(panel_arguments(args))
