@@ -20,9 +20,7 @@ What it adds to a bare `panel serve app.py`:
   cached by the browser) that the page fetches, instead of travelling in every session's document;
 - a viewer's session is built once, when its websocket opens: the page's HTML comes from one
   session kept per route (Panel's reuse_sessions), so with several worker processes a page whose
-  websocket reaches another process than its GET no longer has a second document built for it;
-- it runs with the C allocator (the launcher starts itself again with PYTHONMALLOC=malloc), so
-  that the memory of closed sessions goes back to the system (dashboard.memory).
+  websocket reaches another process than its GET no longer has a second document built for it.
 
 Secrets reach the server in-process, never on a command line where `ps` would show them.
 """
@@ -39,7 +37,6 @@ import re
 import sys
 from pathlib import Path
 
-from dashboard.memory import C_ALLOCATOR_ENV, allocator_chosen
 from dashboard.store import DATA_DIR
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -412,8 +409,5 @@ def run(args: argparse.Namespace) -> int:
         print("Phục vụ mạng nội bộ cần tên máy chủ: --hosts TÊN / serving the intranet needs its "
               "host names: --hosts NAME", file=sys.stderr)
         return 2
-    if not allocator_chosen():
-        # The allocator is chosen as the interpreter starts: start again, same command line.
-        os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], {**os.environ, **C_ALLOCATOR_ENV})
     serve(panel_arguments(args))
     return 0

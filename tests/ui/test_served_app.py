@@ -84,7 +84,6 @@ IDLE = """() => window.Bokeh && Bokeh.documents && Bokeh.documents.length > 0
 class Launched:
     url: str
     log: Path  # the server's output, Panel's session log included
-    pid: int  # the launcher's, and its process group's
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +128,7 @@ def launched(tmp_path_factory, seeded_db_url):
     # One throw-away session per process loads the process-wide data.
     for _ in range(2):
         fetch.__wrapped__(f"http://127.0.0.1:{port}/?page=data", timeout=120)
-    yield Launched(f"http://localhost:{port}", log, process.pid)
+    yield Launched(f"http://localhost:{port}", log)
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=15)
@@ -168,17 +167,6 @@ def test_launched_pages_keep_to_the_csp_and_load_the_stylesheet_once(launched_ur
     # The stylesheet applies inside the components' shadow roots too: the header is purple.
     colour = page.locator(".app-header").first.evaluate("el => getComputedStyle(el).backgroundColor")
     assert colour == "rgb(91, 42, 134)"
-
-
-def test_every_process_of_the_launched_server_uses_the_c_allocator(launched):
-    """So that closed sessions' memory goes back to the system (dashboard.memory)."""
-    from conftest import group_members  # tests/conftest.py, which pytest has imported
-
-    members = group_members(launched.pid)
-    assert len(members) == 3  # the launcher and its two workers
-    for pid in members:
-        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-        assert b"PYTHONMALLOC=malloc" in environ, pid
 
 
 def test_sign_in_holds_across_processes_and_a_replayed_cookie_after_logout_does_not(
