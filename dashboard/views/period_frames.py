@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import threading
 import zlib
@@ -54,6 +55,8 @@ _frame_cache_lock = threading.Lock()
 # Neighbour frames take seconds of CPU for a new view (then cached): one at a time per process, in
 # their own thread, so that the frames of a period and every session's own work go first.
 _near_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neighbour-frames")
+
+log = logging.getLogger(__name__)
 
 
 class StringTable:
@@ -559,8 +562,13 @@ class PeriodFrames(param.Parameterized):
             @without_document_lock
             async def build() -> None:
                 wanted = (state.indicator, state.year, state.lang, state.gap)
-                payload = await asyncio.get_running_loop().run_in_executor(
-                    None, frame_set, self.snapshot.data, *wanted)
+                try:
+                    payload = await asyncio.get_running_loop().run_in_executor(
+                        None, frame_set, self.snapshot.data, *wanted)
+                except Exception:  # the server draws meanwhile; the next change asks again
+                    log.exception("the browser's frames for %s could not be built", wanted)
+                    self._pending = False
+                    return
                 document.add_next_tick_callback(lambda: self._apply(wanted, payload, document))
 
             pn.state.onload(lambda: document.add_next_tick_callback(build))
@@ -597,7 +605,13 @@ class PeriodFrames(param.Parameterized):
 
         @without_document_lock
         async def build_near() -> None:
-            near = await asyncio.get_running_loop().run_in_executor(_near_builder, build)
+            try:
+                near = await asyncio.get_running_loop().run_in_executor(_near_builder, build)
+            except Exception:  # the server draws meanwhile; the next change of view asks again
+                log.exception("the neighbour frames for %s could not be built", wanted)
+                if self._near_building == key:
+                    self._near_building = ""
+                return
             if near is not None:
                 document.add_next_tick_callback(lambda: self._apply_near(key, near, document))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import zlib
+from types import SimpleNamespace
 
 import pytest
 from bokeh.core.json_encoder import serialize_json
@@ -220,3 +222,46 @@ def test_the_browser_code_travels_once_per_page(map_views):
         (model, _parent), *_ = widget._models.values()
         (callback,) = model.js_property_callbacks["change:value"]
         assert frames.CALL_SHARED_JS in callback.code and callback.args["shared"] is shared
+
+
+class _ServedPage:
+    """What the neighbour frames need of a served document: a live session and next-tick
+    callbacks, here run in order, coroutines to their end."""
+
+    def __init__(self) -> None:
+        self.session_context = SimpleNamespace(destroyed=False)
+        self.callbacks: list = []
+
+    def add_next_tick_callback(self, callback) -> None:
+        self.callbacks.append(callback)
+
+    def run(self) -> None:
+        while self.callbacks:
+            result = self.callbacks.pop(0)()
+            if asyncio.iscoroutine(result):
+                asyncio.run(result)
+
+
+def test_neighbour_frames_that_fail_to_build_are_asked_for_again_by_the_next_refresh(map_views, monkeypatch,
+                                                                                     caplog):
+    state, _snapshot, card, *_ = map_views("committee_established", 2026)
+    view, page = card.frames, _ServedPage()
+    state.lang = "en"  # a new neighbourhood: the browser lacks its frames
+    wanted = frames.neighbours_key(view.snapshot.data, state.indicator, state.year, state.lang, state.gap)
+    assert view._near_key != wanted
+
+    def fails(*_args):
+        raise RuntimeError("disk full")
+
+    built = frames.neighbour_set
+    monkeypatch.setattr(frames, "neighbour_set", fails)
+    view._refresh_near(page)
+    page.run()
+    assert view._near_key != wanted
+    assert "the neighbour frames for" in caplog.text and "disk full" in caplog.text
+    monkeypatch.setattr(frames, "neighbour_set", built)
+    view._refresh_near(page)  # the next change of view
+    page.run()
+    assert view._near_key == wanted
+    assert decoded(zlib.decompress(bytes(view.near.data["near"])).decode("utf-8"))["key"] == wanted
+
