@@ -569,7 +569,8 @@ class PeriodFrames(param.Parameterized):
                     log.exception("the browser's frames for %s could not be built", wanted)
                     self._pending = False
                     return
-                document.add_next_tick_callback(lambda: self._apply(wanted, payload, document))
+                if session_open(document):  # a page closed meanwhile has no next tick
+                    document.add_next_tick_callback(lambda: self._apply(wanted, payload, document))
 
             pn.state.onload(lambda: document.add_next_tick_callback(build))
 
@@ -596,12 +597,8 @@ class PeriodFrames(param.Parameterized):
         self._near_building = key
         offered = list(self._offered)
 
-        def open_session() -> bool:
-            context = document.session_context
-            return context is not None and not getattr(context, "destroyed", False)
-
         def build() -> str | None:  # not for a page closed while it waited its turn
-            return neighbour_set(self.snapshot.data, *wanted, offered) if open_session() else None
+            return neighbour_set(self.snapshot.data, *wanted, offered) if session_open(document) else None
 
         @without_document_lock
         async def build_near() -> None:
@@ -612,7 +609,7 @@ class PeriodFrames(param.Parameterized):
                 if self._near_building == key:
                     self._near_building = ""
                 return
-            if near is not None:
+            if near is not None and session_open(document):
                 document.add_next_tick_callback(lambda: self._apply_near(key, near, document))
 
         document.add_next_tick_callback(build_near)
@@ -698,6 +695,12 @@ class PeriodFrames(param.Parameterized):
             state = self.snapshot.state  # a notebook or a test: sent at once
             self._use_near(neighbour_set(self.snapshot.data, state.indicator, state.year, state.lang, state.gap,
                                          self._offered))
+
+
+def session_open(document) -> bool:
+    """True while `document`'s browser session lasts: a closed one has no next tick to run on."""
+    context = document.session_context
+    return context is not None and not getattr(context, "destroyed", False)
 
 
 def ranking_args(ranking) -> dict:

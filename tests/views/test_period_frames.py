@@ -265,3 +265,24 @@ def test_neighbour_frames_that_fail_to_build_are_asked_for_again_by_the_next_ref
     assert view._near_key == wanted
     assert decoded(zlib.decompress(bytes(view.near.data["near"])).decode("utf-8"))["key"] == wanted
 
+
+
+def test_neighbour_frames_finished_after_their_page_closed_are_dropped_without_error(map_views, monkeypatch,
+                                                                                    caplog):
+    state, _snapshot, card, *_ = map_views("committee_established", 2026)
+    view, page = card.frames, _ServedPage()
+    state.lang = "en"
+    wanted = frames.neighbours_key(view.snapshot.data, state.indicator, state.year, state.lang, state.gap)
+    built = frames.neighbour_set
+
+    def page_closes_meanwhile(*args):
+        payload = built(*args)
+        page.session_context = None  # what Bokeh's Document.destroy leaves
+        page.add_next_tick_callback = None  # and a destroyed document has no next tick
+        return payload
+
+    monkeypatch.setattr(frames, "neighbour_set", page_closes_meanwhile)
+    view._refresh_near(page)
+    page.run()
+    assert not page.callbacks and view._near_key != wanted
+    assert "Traceback" not in caplog.text and "could not be built" not in caplog.text
