@@ -220,6 +220,37 @@ def test_responses_are_gzip_compressed(launched, path):
     assert len(gzip.decompress(body)) > len(body)
 
 
+def test_a_static_file_is_compressed_once_and_then_served_whole_from_memory(launched):
+    """The first gzip request for a file compresses it (streamed, so no length is known); the
+    next ones send the kept body, with its length, byte for byte the same."""
+    url = launched["url"] + "/static/js/bokeh.min.js"
+    plain = get(url)[2]
+    replies = [get(url, {"Accept-Encoding": "gzip"}) for _ in range(3)]
+    assert all(status == 200 and headers["Content-Encoding"] == "gzip" for status, headers, _ in replies)
+    assert all(gzip.decompress(body) == plain for _, _, body in replies)
+    assert len({body for _, _, body in replies}) == 1
+    kept = [headers for _, headers, _ in replies if headers["Content-Length"]]
+    assert kept and all(int(headers["Content-Length"]) == len(replies[0][2]) for headers in kept)
+    assert all("Accept-Encoding" in headers["Vary"] for _, headers, _ in replies)
+    # Asked for without gzip, or for a part, it is the file as it is.
+    status, headers, body = get(url, {"Range": "bytes=0-99"})
+    assert status == 206 and body == plain[:100]
+
+
+def test_compressed_files_stay_within_their_budget_dropping_the_least_recently_used():
+    raw = {name: os.urandom(1000) for name in "abc"}  # random: gzip cannot shrink them
+    files = server.CompressedFiles(budget=2200)
+    for name in "ab":
+        assert gzip.decompress(files.put((name, "1"), raw[name])) == raw[name]
+    assert files.get(("a", "1")) is not None  # a is now the most recently used
+    files.put(("c", "1"), raw["c"])
+    assert files.get(("b", "1")) is None
+    assert gzip.decompress(files.get(("a", "1"))) == raw["a"]
+    assert gzip.decompress(files.get(("c", "1"))) == raw["c"]
+    too_big = server.CompressedFiles(budget=10)
+    assert gzip.decompress(too_big.put(("d", "1"), raw["a"])) == raw["a"] and too_big.get(("d", "1")) is None
+
+
 def test_the_stylesheet_is_one_linked_file_cached_by_the_browser(launched):
     _status, _headers, body = get(launched["url"] + "/?page=map")
     page = body.decode("utf-8")
