@@ -7,11 +7,14 @@ Measured: a process that had held 60 map sessions kept about 90 % of their memor
 closed. It is not a leak (a second wave of sessions reuses it, and grows nothing), but the
 system does not get it back.
 
-After a wave of sessions closes, each process collects their cycles and calls glibc's
-`malloc_trim`, once, off the event loop. With the default allocator that gives back little
-(about 10 MB a process). Run with the C allocator for every object (`PYTHONMALLOC=malloc
-make run`) and it gives back nearly all: 200 sessions held 10 minutes took the server from
-722 MB to 1,360 MB, and 30 s after they closed it was at 823 MB. The default stays Python's
+After a wave of sessions closes, each process calls glibc's `malloc_trim` once, off the event
+loop, after Panel has collected their cycles. Panel collects once, 5 s after the last document
+destroyed; a second full collection here would hold the GIL for 250 ms or more (longer with
+more sessions open) and stall every session of the process. With the default allocator the
+trim gives back little (about 10 MB a process). Run with the C allocator for every object
+(`PYTHONMALLOC=malloc make run`) and it gives back nearly all: 200 sessions held 10 minutes
+took the server from 722 MB to 1,360 MB, and 30 s after they closed it was at 823 MB (measured
+when the release also ran a collection of its own). The default stays Python's
 own allocator because the C one makes each session slower to build: 25 viewers opening
 together waited a median of 14.4 s instead of 8.6 s, same machine, same run.
 """
@@ -21,13 +24,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
-import gc
 import logging
 import threading
+import time
 
-# Seconds between the first of a wave of closed sessions and the release: Bokeh drops the
-# session's document after its destroy callbacks, and sessions expire in waves.
-RELEASE_DELAY_S = 5.0
+# Seconds between the last of a wave of closed sessions and the release: after Panel's one
+# collection of their documents' cycles, 5 s after the last (panel.io.document.GC_DEBOUNCE).
+RELEASE_DELAY_S = 6.0
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +45,7 @@ def _malloc_trim():
 
 
 def release_memory() -> bool:
-    """Free unreachable objects, then give the allocator's free pages back; False if it cannot."""
-    gc.collect()
+    """Give the allocator's free pages back to the system; False if it cannot."""
     trim = _malloc_trim()
     if trim is None:
         return False
@@ -52,19 +54,21 @@ def release_memory() -> bool:
 
 
 class ClosedSessions:
-    """One release per wave of closed sessions, off the event loop, for this process."""
+    """One release per wave of closed sessions, `delay_s` after its last, off the event loop."""
 
     def __init__(self, delay_s: float = RELEASE_DELAY_S) -> None:
         self.delay_s = delay_s
         self.releases = 0
         self._lock = threading.Lock()
         self._pending = False
+        self._last_closed = 0.0
 
     def session_closed(self, session_context) -> None:
         """Called as a session is destroyed (Bokeh names the argument), on the server's event loop."""
         from tornado.ioloop import IOLoop
 
         with self._lock:
+            self._last_closed = time.monotonic()
             if self._pending:
                 return
             self._pending = True
@@ -74,6 +78,10 @@ class ClosedSessions:
         from tornado.ioloop import IOLoop
 
         with self._lock:
+            wait = self._last_closed + self.delay_s - time.monotonic()
+            if wait > 0:  # the wave goes on: after its last closing
+                IOLoop.current().call_later(wait, self._release)
+                return
             self._pending = False
         try:
             await IOLoop.current().run_in_executor(None, release_memory)
