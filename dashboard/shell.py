@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .data import DashboardData, DatabaseStatus, DataWatcher, data_watcher, get_data
 from .i18n import LANGUAGES, format_datetime, t
 from .maps import MAPS
-from .memory import closed_sessions
+from .memory import closed_sessions, settle_server_heap
 from .model.indicators import explorer_indicators
 from .model.periods import settle_period
 from .pages import registered_pages
@@ -419,6 +419,7 @@ def build_app(data: DashboardData | None = None) -> pn.viewable.Viewable:
         if in_served_session():  # only a served process keeps a watcher running
             watcher = data_watcher()
             pn.state.on_session_destroyed(closed_sessions.session_closed)
+            settle_server_heap()
     state = new_state(data)
     sync_url(state, data)
     app = DashboardApp(state, data)

@@ -92,3 +92,26 @@ def test_a_wave_of_closed_sessions_is_released_once_after_its_last_closing_and_t
 
     assert asyncio.run(closings()) == [1, 2]
     assert len(calls) == 2
+
+
+SETTLED_HEAP = """
+import gc, json
+from dashboard.memory import OLDEST_GENERATION_THRESHOLD, settle_server_heap
+
+loaded = [[str(i)] for i in range(10_000)]  # the process's data, loaded before any session
+settle_server_heap()
+session = [[str(i)] for i in range(10)]  # made by a session afterwards
+scanned = {id(item) for item in gc.get_objects()}
+print(json.dumps({"data_scanned": sum(id(item) in scanned for item in loaded),
+                  "session_scanned": sum(id(item) in scanned for item in session),
+                  "oldest_threshold": gc.get_threshold()[2], "expected": OLDEST_GENERATION_THRESHOLD}))
+"""
+
+
+def test_a_settled_server_leaves_its_loaded_data_out_of_every_later_collection():
+    # In a process of its own: the collector's settings are the whole process's.
+    out = subprocess.run([sys.executable, "-c", SETTLED_HEAP], cwd=REPO_ROOT, capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    figures = json.loads(out)
+    assert figures["data_scanned"] == 0 and figures["session_scanned"] == 10
+    assert figures["oldest_threshold"] == figures["expected"] > 10
