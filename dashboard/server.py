@@ -18,6 +18,8 @@ What it adds to a bare `panel serve app.py`:
   stylesheet, which Panel would otherwise inline in every model of every session;
 - each map's polygons are one static file (/dashboard-assets/shapes/<map>.bin, versioned and
   cached by the browser) that the page fetches, instead of travelling in every session's document;
+- the dashboard's modules and data are loaded once, before the worker processes fork, so no
+  viewer waits for them;
 - a viewer's session is built once, when its websocket opens: the page's HTML comes from one
   session kept per route (Panel's reuse_sessions), so with several worker processes a page whose
   websocket reaches another process than its GET no longer has a second document built for it.
@@ -426,6 +428,24 @@ def server_settings(kwargs: dict, cookie_secret: str, session_key: str) -> dict:
     return kwargs
 
 
+def preload() -> None:
+    """Before the worker processes fork: import the dashboard and load its data once for all of
+    them, so that no viewer waits for it (each process did both for its first viewer, about 2 s),
+    then settle the heap (dashboard.memory.settle_server_heap), which the processes then share."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    import dashboard.shell  # noqa: F401 - the modules every session uses
+    from dashboard.data import get_data
+    from dashboard.memory import settle_server_heap
+
+    try:
+        get_data()
+    except (SQLAlchemyError, OSError) as error:  # each process tries again for its first session
+        log.warning("data not loaded before serving: %s", error)
+        return
+    settle_server_heap()
+
+
 def serve(argv: list[str]) -> None:
     """Run `panel serve` with `argv`, changed by the launcher's settings; blocks until stopped."""
     global _stylesheet_url
@@ -445,6 +465,7 @@ def serve(argv: list[str]) -> None:
 
     _stylesheet_url = versioned_stylesheet_url()
     link_loading_stylesheet()
+    preload()
     parser = argparse.ArgumentParser(prog="python -m dashboard serve")
     command = DashboardServe(parser=parser)
     command.invoke(parser.parse_args(argv))

@@ -251,6 +251,29 @@ def test_compressed_files_stay_within_their_budget_dropping_the_least_recently_u
     assert gzip.decompress(too_big.put(("d", "1"), raw["a"])) == raw["a"] and too_big.get(("d", "1")) is None
 
 
+PRELOAD = """
+import gc, json, logging
+logging.basicConfig(level=logging.WARNING)
+from dashboard import data, server
+server.preload()
+print(json.dumps({"loaded": data.cached_data.cache_info().currsize, "frozen": gc.get_freeze_count()}))
+"""
+
+
+def test_the_data_is_loaded_once_before_the_processes_fork_and_an_unreachable_database_only_waits(
+        seeded_db_url, tmp_path):
+    def preload(db_url: str) -> tuple[dict, str]:
+        done = subprocess.run([sys.executable, "-c", PRELOAD], cwd=REPO_ROOT, capture_output=True, text=True,
+                              env={**os.environ, "DASHBOARD_DB_URL": db_url}, timeout=120, check=True)
+        return json.loads(done.stdout), done.stderr
+
+    loaded, _log = preload(seeded_db_url)
+    assert loaded["loaded"] == 1 and loaded["frozen"] > 100_000  # data and modules, shared by the forks
+    missing, log = preload(f"sqlite:///{tmp_path}/no/such/folder/dashboard.sqlite")
+    assert missing == {"loaded": 0, "frozen": 0}  # the first session of each process tries again
+    assert "data not loaded before serving" in log and "Traceback" not in log
+
+
 def test_the_stylesheet_is_one_linked_file_cached_by_the_browser(launched):
     _status, _headers, body = get(launched["url"] + "/?page=map")
     page = body.decode("utf-8")
