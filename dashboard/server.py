@@ -190,11 +190,6 @@ def generated_asset(name: str) -> tuple[bytes, str, str] | None:
     return None
 
 
-@functools.lru_cache(maxsize=8)
-def _gzipped(content: bytes) -> bytes:
-    return gzip.compress(content, compresslevel=9, mtime=0)
-
-
 def session_secret(path: Path = SESSION_SECRET_FILE) -> str:
     """$DASHBOARD_SESSION_SECRET (the same on every instance behind one front server), else
     the secret in `path`, generated there on first use, readable by its owner only."""
@@ -260,8 +255,9 @@ class CompressedFiles:
     """Static files gzipped once per process, least recently used dropped past `budget` bytes.
 
     Tornado compresses every response as it is written: some 110 ms of CPU on the event loop for
-    the JavaScript of one cold visit (37 ms for bokeh.min.js alone), for every visitor. A static
-    file's Etag is the hash of its content, so (path, Etag) names one compressed body for good.
+    the JavaScript of one cold visit (37 ms for bokeh.min.js alone), for every visitor. A key is
+    (path, version): a static file's Etag is the hash of its content, a generated asset has its
+    own version, so one key names one compressed body for good.
     """
 
     def __init__(self, budget: int = STATIC_GZIP_BUDGET_BYTES):
@@ -300,18 +296,18 @@ def _tornado_classes():
 
         def __init__(self, request):
             super().__init__(request)
-            self._key = None if request.method != "GET" else (request.path, "")
+            self._path = request.path if request.method == "GET" else None
+            self._key: tuple[str, str] | None = None  # set for a static file, compressed once
             self._raw: list[bytes] = []
             self._cached = False
 
         def transform_first_chunk(self, status_code, headers, chunk, finishing):
             ctype = headers.get("Content-Type", "").split(";")[0]
-            if not (self._gzipping and self._key and status_code == 200 and "Etag" in headers
+            if not (self._gzipping and self._path and status_code == 200 and "Etag" in headers
                     and "Last-Modified" in headers and "Content-Encoding" not in headers
                     and self._compressible_type(ctype) and (not finishing or len(chunk) >= self.MIN_LENGTH)):
-                self._key = None
                 return super().transform_first_chunk(status_code, headers, chunk, finishing)
-            self._key = (self._key[0], headers["Etag"])
+            self._key = (self._path, headers["Etag"])
             headers["Vary"] = f'{headers["Vary"]}, Accept-Encoding' if "Vary" in headers else "Accept-Encoding"
             headers["Content-Encoding"] = "gzip"
             body = compressed_files.get(self._key)
@@ -380,7 +376,8 @@ def _tornado_classes():
                 self.set_header("Cache-Control", "no-cache")
             if not content_type.startswith("text/") and "gzip" in self.request.headers.get("Accept-Encoding", ""):
                 self.set_header("Content-Encoding", "gzip")
-                content = _gzipped(content)
+                key = (self.request.path, version)
+                content = compressed_files.get(key) or compressed_files.put(key, content)
             self.finish(content)
 
     return (SecurityHeaders, GuardedComponentHandler, AssetsHandler, ComponentResourceHandler, GeneratedAssetHandler,
