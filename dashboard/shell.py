@@ -17,6 +17,7 @@ from panel.io.state import set_curdoc
 from panel.reactive import ReactiveHTML
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import fast_serialization
 from .data import DashboardData, DatabaseStatus, DataWatcher, data_watcher, get_data
 from .i18n import LANGUAGES, format_datetime, t
 from .maps import MAPS
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 
 def configure() -> None:
     """Load Panel and HoloViews extensions with the dashboard's own inline stylesheet."""
+    fast_serialization.install()
     hv.extension("bokeh", logo=False)
     # Panel links axes of HoloViews panes that share dimension names; here maps, rankings and
     # trends are independent plots, and linking a categorical axis to the map blanks the map.
