@@ -178,6 +178,14 @@ def link_loading_stylesheet() -> None:
     panel.reactive.loading_css = loading_css
 
 
+def skip_document_validation() -> None:
+    """Served sessions skip Bokeh's document checks (18 ms of every map-page session, on the event
+    loop): they only log, and tests/test_shell_pages.py holds the document of every page to them."""
+    from bokeh.settings import settings
+
+    settings.perform_document_validation.set_value(False)
+
+
 def generated_asset(name: str) -> tuple[bytes, str, str] | None:
     """(content, content type, version) of a file served from memory under ASSETS_ROUTE, or None."""
     if name == LOADING_STYLESHEET_NAME:
@@ -462,6 +470,7 @@ def serve(argv: list[str]) -> None:
 
     _stylesheet_url = versioned_stylesheet_url()
     link_loading_stylesheet()
+    skip_document_validation()
     preload()
     parser = argparse.ArgumentParser(prog="python -m dashboard serve")
     command = DashboardServe(parser=parser)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -56,10 +57,7 @@ log = logging.getLogger(__name__)
 def configure() -> None:
     """Load Panel and HoloViews extensions with the dashboard's own inline stylesheet."""
     fast_serialization.install()
-    hv.extension("bokeh", logo=False)
-    # Panel links axes of HoloViews panes that share dimension names; here maps, rankings and
-    # trends are independent plots, and linking a categorical axis to the map blanks the map.
-    pn.pane.HoloViews.param.linked_axes.default = False
+    load_holoviews()
     # Extensions whose JavaScript must be in the page before any session creates such a widget.
     served = in_served_session()
     if served:
@@ -75,6 +73,16 @@ def configure() -> None:
     linked = stylesheet_url() if served else None
     styles = {"css_files": [linked]} if linked else {"raw_css": [STYLESHEET.read_text(encoding="utf-8")]}
     pn.extension("tabulator", notifications=False, inline=not served, **styles)
+
+
+@functools.cache
+def load_holoviews() -> None:
+    """HoloViews' Bokeh backend, once per process: what it sets up is the process's, and loading it
+    again (`Store.set_current_backend`) cost every new session about 40 ms."""
+    hv.extension("bokeh", logo=False)
+    # Panel links axes of HoloViews panes that share dimension names; here maps, rankings and
+    # trends are independent plots, and linking a categorical axis to the map blanks the map.
+    pn.pane.HoloViews.param.linked_axes.default = False
 
 
 def in_served_session() -> bool:

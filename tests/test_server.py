@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from bokeh.document import Document
 from bokeh.util.token import (
     check_session_id_signature,
     check_token_signature,
@@ -513,3 +514,22 @@ def test_one_kept_session_per_route_renders_the_pages_html():
         ("/?page=map", ""), ("/?page=overview&lang=en", "user=x"), ("/?theme=dark", ""), ("/?theme=" + "x" * 99, "")]}
     assert keys == {"/"}
     assert server.reused_session_key(request("/app?page=map")) == "/app"
+
+
+def test_served_sessions_skip_bokehs_document_checks(monkeypatch):
+    # 18 ms of every map-page session; tests/test_shell_pages.py makes the checks of every page.
+    from bokeh.application import Application
+    from bokeh.application.handlers import FunctionHandler
+    from bokeh.settings import settings
+
+    validated = []
+    monkeypatch.setattr(Document, "validate", lambda document: validated.append(document))
+    application = Application(FunctionHandler(lambda document: None))
+    application.initialize_document(Document())
+    assert len(validated) == 1  # Bokeh's default
+    try:
+        server.skip_document_validation()
+        application.initialize_document(Document())
+    finally:
+        settings.perform_document_validation.unset_value()
+    assert len(validated) == 1

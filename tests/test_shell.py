@@ -53,3 +53,19 @@ def test_the_url_keeps_a_unit_code_as_written_when_the_state_moves(dashboard_dat
     assert query["year"] == "2025"
     assert query["indicator"] == "committee_established"
     assert query["gap"] == "false"
+
+
+def test_holoviews_is_loaded_once_per_process_not_once_per_session(monkeypatch):
+    import holoviews as hv
+
+    from dashboard import shell
+
+    calls = []
+    monkeypatch.setattr(hv, "extension", lambda *backends, **params: calls.append(backends))
+    shell.load_holoviews.cache_clear()
+    try:
+        for _session in range(3):
+            shell.configure()
+        assert calls == [("bokeh",)]
+    finally:
+        shell.load_holoviews.cache_clear()

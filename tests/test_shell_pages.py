@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 import panel as pn
+import pytest
+from bokeh.core.validation import silenced
+from bokeh.core.validation.warnings import EMPTY_LAYOUT
 from bokeh.document import Document
 from panel.io.state import set_curdoc
 
+from dashboard.pages import registered_pages
 from dashboard.shell import DashboardApp
 from dashboard.state import new_state
 
@@ -65,3 +72,23 @@ def test_one_explorer_page_is_kept_at_a_time(dashboard_data):
         app.state.page = "committees"
     shown = app._page_views["committees"]
     assert app._content.objects == [app._page_views["overview"], shown]
+
+
+@pytest.mark.parametrize("page", [record.slug for record in registered_pages()])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_page_passes_bokehs_document_checks(dashboard_data, caplog, page, lang):
+    # Served sessions skip them (dashboard.server.skip_document_validation). Empty layouts are
+    # meant: holders filled when their view is first asked for (the table, a unit's profile).
+    _app, document = served_app(dashboard_data, page=page, lang=lang)
+    with silenced(EMPTY_LAYOUT), caplog.at_level(logging.WARNING, logger="bokeh.core.validation"):
+        document.validate()
+    assert [message for message in (record.getMessage() for record in caplog.records)
+            if not sized_by_its_frame(document, message)] == []
+
+
+def sized_by_its_frame(document: Document, message: str) -> bool:
+    """W-1005 asks a fixed plot for a width and a height, but a plot with a fixed frame (the
+    transition page's map, drawn in the area's own proportions) takes its size from the frame."""
+    found = re.search(r"W-1005 .*\(id='(p\d+)'", message)
+    plot = document.get_model_by_id(found.group(1)) if found else None
+    return plot is not None and plot.frame_width is not None and plot.frame_height is not None
