@@ -15,7 +15,8 @@ What it adds to a bare `panel serve app.py`:
   headers, and responses are gzip-compressed (static files once per process, then kept);
 - the dashboard's stylesheet is one static file (/dashboard-assets/…, cached by the browser)
   linked by every session instead of being copied into every model; so is Panel's loading-spinner
-  stylesheet, which Panel would otherwise inline in every model of every session;
+  stylesheet, which Panel would otherwise inline in every model of every session, and so are the
+  map page's browser functions (dashboard.views.browser_code);
 - each map's polygons are one static file (/dashboard-assets/shapes/<map>.bin, versioned and
   cached by the browser) that the page fetches, instead of travelling in every session's document;
 - the dashboard's modules and data are loaded once, before the worker processes fork, so no
@@ -46,6 +47,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 APP_SCRIPT = REPO_ROOT / "app.py"
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 STYLESHEET_NAME = "dashboard.css"
+# The browser functions that served pages link once instead of each model carrying their code.
+BROWSER_SCRIPTS = ("map_shapes.js", "period_frames.js")
 # The static route of the dashboard's own files; Bokeh reserves /static for its own.
 ASSETS_ROUTE = "/dashboard-assets"
 # Files built in memory and served under ASSETS_ROUTE: Panel's loading-spinner stylesheet and
@@ -104,9 +107,19 @@ def stylesheet_url() -> str | None:
     return _stylesheet_url
 
 
+def versioned_asset_url(name: str) -> str:
+    """The URL of a file of ASSETS_DIR with its content's hash: browsers keep it until it changes."""
+    digest = hashlib.sha256((ASSETS_DIR / name).read_bytes()).hexdigest()[:12]
+    return f"{ASSETS_ROUTE}/{name}?v={digest}"
+
+
 def versioned_stylesheet_url() -> str:
-    digest = hashlib.sha256((ASSETS_DIR / STYLESHEET_NAME).read_bytes()).hexdigest()[:12]
-    return f"{ASSETS_ROUTE}/{STYLESHEET_NAME}?v={digest}"
+    return versioned_asset_url(STYLESHEET_NAME)
+
+
+def browser_script_urls() -> dict[str, str]:
+    """The dashboard's browser functions (dashboard.views.browser_code), linked by every served page."""
+    return {name.removesuffix(".js"): versioned_asset_url(name) for name in BROWSER_SCRIPTS}
 
 
 def links_assets() -> bool:

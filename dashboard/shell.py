@@ -68,11 +68,13 @@ def configure() -> None:
     # A served app gets them from its own server instead.
     # Served by `python -m dashboard serve`, the stylesheet is one cached static file that every
     # model links; elsewhere (a notebook, a bare `panel serve`) it is inlined.
-    from .server import stylesheet_url
+    # So are the browser functions of the map page (dashboard.views.browser_code).
+    from .server import browser_script_urls, stylesheet_url
 
     linked = stylesheet_url() if served else None
-    styles = {"css_files": [linked]} if linked else {"raw_css": [STYLESHEET.read_text(encoding="utf-8")]}
-    pn.extension("tabulator", notifications=False, inline=not served, **styles)
+    assets = ({"css_files": [linked], "js_files": browser_script_urls()} if linked
+              else {"raw_css": [STYLESHEET.read_text(encoding="utf-8")]})
+    pn.extension("tabulator", notifications=False, inline=not served, **assets)
 
 
 @functools.cache

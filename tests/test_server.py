@@ -533,3 +533,21 @@ def test_served_sessions_skip_bokehs_document_checks(monkeypatch):
     finally:
         settings.perform_document_validation.unset_value()
     assert len(validated) == 1
+
+
+def test_the_browser_functions_are_linked_files_and_the_document_carries_only_their_calls(launched):
+    _status, _headers, body = get(launched["url"] + "/?page=map")
+    page = body.decode("utf-8")
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
+    for name, url in server.browser_script_urls().items():
+        linked = [src for src in scripts if src.lstrip("/") == url.lstrip("/")]
+        assert linked, f"{name} is not linked"
+        # Before Bokeh's models run, which call them.
+        assert scripts.index(linked[0]) < scripts.index(next(src for src in scripts if "panel.min.js" in src))
+        status, headers, text = get(launched["url"] + url)
+        assert status == 200 and text.decode("utf-8") == (server.ASSETS_DIR / f"{name}.js").read_text(encoding="utf-8")
+        assert "immutable" in headers["Cache-Control"]
+    content, _buffers = pull_document(launched, "/?page=map")
+    assert "function framesOf" not in content and "function escapeHtml" not in content
+    assert "window.hanoiDashboard.pageCallback(" in content and "window.hanoiDashboard.unpackShapes(" in content
+    assert "new Function" not in content  # nothing is defined from the document

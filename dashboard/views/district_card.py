@@ -58,7 +58,8 @@ def card_header(indicator: Indicator, period: int, lang: str, target: Target | N
 
 def card_fields(row, rank: int | None, reporting: int, indicator: Indicator, lang: str,
                 target: Target | None, map_id: str = DISTRICT_MAP.id) -> dict[str, str]:
-    """One district's card fields, formatted by the model; `card_html` (and CARD_HTML_JS) assemble them.
+    """One district's card fields, formatted by the model; `card_html` (and `cardHtml` in
+    dashboard/assets/period_frames.js) assemble them.
 
     Name, value, ratio and status are the display row's own labels, escaped where the card shows them.
     """
@@ -79,7 +80,8 @@ def card_fields(row, rank: int | None, reporting: int, indicator: Indicator, lan
 def card_html(header: dict[str, str], fields: dict[str, str] | None) -> str:
     """The card of one district from its fields, or the hint when `fields` is None.
 
-    CARD_HTML_JS is the same template in the browser; a test holds the two to the same output.
+    `cardHtml` (dashboard/assets/period_frames.js) is the same template in the browser; a test holds
+    the two to the same output.
     """
     if fields is None:
         return header["hint"]
@@ -99,29 +101,6 @@ def card_html(header: dict[str, str], fields: dict[str, str] | None) -> str:
         lines.append(f'<div class="card-status">{header["status_word"]}: '
                      f'{html.escape(fields["status_label"])}</div>')
     return '<div class="district-card">' + "".join(lines) + "</div>"
-
-
-# `card_html` in the browser: `h` a card header, `f` one district's fields (or null for the hint).
-CARD_HTML_JS = """
-function escapeHtml(text) {
-  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
-}
-function cardHtml(h, f) {
-  if (!f) return h.hint;
-  let s = '<div class="card-title">' + escapeHtml(f.name) + '</div>' + h.indicator
-    + '<div class="card-value">' + escapeHtml(f.value_label)
-    + (f.ratio ? ' <span class="card-ratio">(' + f.ratio + ')</span>' : '') + '</div>';
-  if (f.rank_label) {
-    s += '<div class="card-rank" data-rank="' + f.rank + '">' + h.rank_word + ': ' + escapeHtml(f.rank_label)
-      + '</div>';
-    if (f.verdict)
-      s += '<div class="card-target ' + f.verdict_css + '">' + h.target + '<b>' + f.verdict + '</b></div>';
-    s += '<div class="card-status">' + h.status_word + ': ' + escapeHtml(f.status_label) + '</div>';
-  }
-  return '<div class="district-card">' + s + '</div>';
-}
-"""
 
 
 # The card's own rules of the app stylesheet: a Bokeh Div draws in its own shadow root.

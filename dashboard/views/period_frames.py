@@ -32,7 +32,8 @@ from ..model.periods import map_periods, settle_period
 from ..model.rank import rank_among, reporting_count
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import target_for
-from .district_card import CARD_HTML_JS, card_fields, card_header
+from . import browser_code
+from .district_card import card_fields, card_header
 from .legend import legend_html
 from .ranking import (
     SELECTED_LINE,
@@ -271,219 +272,16 @@ def packed(payload: str) -> np.ndarray:
     return np.frombuffer(zlib.compress(payload.encode("utf-8"), 9), dtype=np.uint8)
 
 
-# Functions the browser callbacks share: the frames (inflated once, asynchronously, when they
-# arrive), one unit's card and the ranking's outline.
-FRAME_JS = CARD_HTML_JS + """
-function entryOf(dict, key) {  // a dict of models arrives as a Map or a plain object
-  return dict instanceof Map ? dict.get(key) : dict[key];
-}
-function framesOf(holder) {
-  const bytes = holder.data.zip !== undefined ? holder.data.zip : holder.data.near;  // frames, or neighbours
-  if (!bytes || !bytes.length) return null;
-  const cache = holder._frames;
-  if (cache !== undefined && cache.bytes === bytes) return cache.value;  // null while inflating
-  holder._frames = {bytes: bytes, value: null};
-  new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'))).text()
-    .then((text) => { if (holder._frames.bytes === bytes) holder._frames.value = JSON.parse(text); });
-  return null;
-}
-function currentFrames(holder) {
-  const F = framesOf(holder);
-  return F !== null && F.key === holder.tags[1] ? F : null;  // frames of what the server shows
-}
-function frameColumns(F, frame) {
-  const columns = {value: frame.value.map((v) => v === null ? NaN : v)};
-  for (const [name, ids] of Object.entries(frame.map)) columns[name] = ids.map((i) => F.strings[i]);
-  return columns;
-}
-function headerOf(F, frame) {
-  const header = {};
-  for (const [name, i] of Object.entries(frame.header)) header[name] = F.strings[i];
-  return header;
-}
-function cardOf(F, frame, columns, code) {
-  const row = F.codes.indexOf(code);
-  if (row < 0) return cardHtml(headerOf(F, frame), null);
-  const fields = {name: columns.name[row], value_label: columns.value_label[row], ratio: columns.ratio[row],
-                  status_label: columns.status_label[row], rank: frame.rank[row]};
-  for (const [name, ids] of Object.entries(frame.card)) fields[name] = F.strings[ids[row]];
-  return cardHtml(headerOf(F, frame), fields);
-}
-function cutOf(frame, row) {
-  // The ranking's bars with the unit of map row `row` selected, as ranking_cut gave them.
-  const pick = row >= 0 && frame.picks ? frame.picks[row] : undefined;
-  const cut = {bars: frame.bars, length: frame.length, gaps: frame.gaps, x: frame.x, height: frame.height};
-  if (pick === undefined) return cut;
-  if (pick.bars) {
-    cut.bars = pick.bars;
-    cut.length = pick.length;
-  } else {
-    cut.bars = frame.bars.slice();
-    cut.length = frame.length.slice();
-    for (const [at, k, length] of pick.add) {
-      cut.bars.splice(at, 0, k);
-      cut.length.splice(at, 0, length);
-    }
-  }
-  cut.gaps = pick.gaps;
-  if (pick.x) cut.x = pick.x;
-  if (pick.height) cut.height = pick.height;
-  return cut;
-}
-function drawRanking(F, frame, columns, picked) {
-  // The ranking: bars in drawing order (cut around the selected unit), the selected one outlined.
-  const cut = cutOf(frame, F.codes.indexOf(picked));
-  const order = cut.bars;
-  const bar = (name) => order.map((k) => columns[name][k]);
-  const barCodes = order.map((k) => F.codes[k]);
-  const names = bar('name');
-  const factors = bars_range.factors;
-  if (factors.length !== names.length || names.some((n, i) => n !== factors[i])) bars_range.factors = names;
-  bars.data = {
-    name: names, length: cut.length.map((v) => v === null ? NaN : v), value_label: bar('value_label'),
-    ratio: bar('ratio'), status_label: bar('status_label'), color: bar('color'),
-    line: barCodes.map((c) => c === picked ? selected_line : 'white'),
-    width: barCodes.map((c) => c === picked ? 3 : 0.5), code: barCodes,
-  };
-  if (bars.selected.indices.length) bars.selected.indices = [];
-  x_range.setv({start: cut.x[0], end: cut.x[1]});
-  target_line.setv({visible: frame.target !== null, location: frame.target === null ? 0 : frame.target});
-  city_line.setv({visible: frame.city !== null, location: frame.city === null ? 0 : frame.city});
-  if (ranking.height !== cut.height) ranking.height = cut.height;
-  gap_lines.forEach((span, i) => {
-    const shown = i < cut.gaps.length;
-    span.setv({visible: shown, location: shown ? cut.gaps[i] : 0});
-  });
-}
-function showCard(text) {
-  // A Div's text change lays out the whole page again (Bokeh's LayoutDOMView.compute_layout
-  // starts at the root: about 20 ms here), yet only the card's own content changes. So the text
-  // is set silently and each view of the card redraws just its content. The server is not told:
-  // it leaves the card alone while the browser draws it, and any text it sends later is drawn.
-  if (card.text === text) return;
-  const views = [...Bokeh.index.all_views()].filter((view) => view.model === card);
-  if (!views.length) {
-    card.text = text;
-    return;
-  }
-  card.setv({text: text}, {silent: true});
-  for (const view of views) {
-    view.render();
-    view.r_after_render();
-  }
-}
-function drawFrame(F, frame, map, period, indicator) {
-  // Map, ranking, legend, note, card and URL, from one frame (of `indicator`, when it changes).
-  const columns = frameColumns(F, frame);
-  // The map: only the cells that changed, as a patch (the polygons never move).
-  const patches = {};
-  for (const [name, values] of Object.entries(columns)) {
-    const old = map.data[name];
-    const cells = [];
-    values.forEach((v, i) => {
-      if (v !== old[i] && !(Number.isNaN(v) && Number.isNaN(old[i]))) cells.push([i, v]);
-    });
-    if (cells.length) patches[name] = cells;
-  }
-  if (Object.keys(patches).length) map.patch(patches);
-  const picked = map.selected.indices.length ? F.codes[map.selected.indices[0]] : '';
-  drawRanking(F, frame, columns, picked);
-  // Panel's HTML panes (handed over by the widget's callback) hold their HTML escaped.
-  cb_data.legend.text = escapeHtml(F.strings[frame.legend]);
-  cb_data.note.text = escapeHtml(F.strings[frame.note]);
-  showCard(cardOf(F, frame, columns, picked));
-  const url = new URL(window.location.href);
-  if (indicator) url.searchParams.set('indicator', indicator);
-  url.searchParams.set('year', period);
-  window.history.replaceState(window.history.state, '', url.toString());
-}
-function sameBars(F, frame, code) {
-  // True when the bars shown are those of the cut with `code` selected: only the outline moves.
-  const order = cutOf(frame, F.codes.indexOf(code)).bars, shown = bars.data.code;
-  return order.length === shown.length && order.every((k, i) => F.codes[k] === shown[i]);
-}
-function outlineBars(bars, code, selected_line) {
-  const patches = {line: [], width: []};
-  bars.data.code.forEach((c, i) => {
-    const line = c === code ? selected_line : 'white', width = c === code ? 3 : 0.5;
-    if (bars.data.line[i] !== line) patches.line.push([i, line]);
-    if (bars.data.width[i] !== width) patches.width.push([i, width]);
-  });
-  if (patches.line.length || patches.width.length) bars.patch(patches);
-}
-"""
+# The models `pageCallback` (dashboard/assets/period_frames.js) draws on, as `PeriodFrames.shared`
+# hands them over: its own holders, then those `link` adds.
+PAGE_MODELS = ("holder", "near", "maps", "card", "bars", "bars_range", "x_range", "ranking", "target_line",
+               "city_line", "gap_lines", "selected_line")
 
-# Every browser callback of a session in one CustomJS model, which the document holds once and
-# each widget, selection and holder references: it finds what fired from `cb_obj`.
-BROWSER_JS = FRAME_JS + """
-function pickPeriod(period) {
-  // The frame of the period picked in a period widget: map, ranking, legend, note, card and URL;
-  // then the period is reported, and the server's state follows. Without frames (not yet arrived,
-  // or another map's period) it is only reported, and the server draws the period itself.
-  if (holder.tags[0] === period) return;  // the server's echo of a change made here
-  try {
-    const F = currentFrames(holder);
-    const frame = F === null ? undefined : F.frames[period];
-    const map = F === null ? undefined : entryOf(maps, F.map_id);  // the source of the frames' map
-    if (frame !== undefined && map !== undefined && map.data.code.length === F.codes.length)
-      drawFrame(F, frame, map, period, '');
-  } finally {
-    holder.tags = [period, holder.tags[1]];
-  }
-}
-function pickIndicator(indicator) {
-  // The frame of an indicator picked in the indicator select, from the neighbour frames
-  // (`neighbour_set`); then [period drawn, key of its frames, indicator] is reported, and the
-  // server's state follows. Without a neighbour frame it is only reported, and the server draws.
-  const [period, key] = holder.tags, parts = key.split('|');  // version|indicator|map|lang|gap
-  if (indicator === parts[1]) return;  // the server's echo, or no change
-  const N = framesOf(near);
-  let report = [period, key, indicator];
-  try {
-    const frame = N === null ? undefined : N.frames[indicator];
-    const map = N === null ? undefined : entryOf(maps, N.map_id);
-    if (frame !== undefined && map !== undefined && map.data.code.length === N.codes.length
-        && N.key === [parts[0], parts[2], parts[3], parts[4], period].join('|')) {
-      drawFrame(N, frame, map, String(frame.period), indicator);
-      // The frames of the indicator left no longer apply; those of the new one follow from the server.
-      report = [String(frame.period), frame.key, indicator];
-    }
-  } finally {
-    holder.tags = report;
-  }
-}
-function showTapped(source, clears) {
-  // A tap on the map or a bar: its card and its bar, drawn in the browser at once. With `clears`
-  // (the map) an empty selection shows the hint; a bar tapped selects its unit on the map too.
-  const picked = source.selected.indices;
-  if (!picked.length && !clears) return;
-  const code = picked.length ? source.data.code[picked[0]] : '';
-  const F = currentFrames(holder);
-  const frame = F === null ? undefined : F.frames[holder.tags[0]];
-  const map = F === null ? undefined : entryOf(maps, F.map_id);
-  if (frame === undefined || map === undefined) return;  // the server draws it
-  if (source !== map) {
-    const row = F.codes.indexOf(code);
-    if (row >= 0 && !(map.selected.indices.length === 1 && map.selected.indices[0] === row))
-      map.selected.indices = [row];
-  }
-  const columns = frameColumns(F, frame);
-  const text = cardOf(F, frame, columns, code);
-  showCard(text);
-  // A unit the cut ranking leaves out joins it (between dashed gap lines); otherwise only the outline moves.
-  if (sameBars(F, frame, code)) outlineBars(bars, code, selected_line);
-  else drawRanking(F, frame, columns, code);
-}
-const sources = maps instanceof Map ? [...maps.values()] : Object.values(maps);
-const tapped = cb_obj === bars.selected ? bars : sources.find((source) => source.selected === cb_obj);
-if (cb_obj === holder || cb_obj === near) framesOf(cb_obj);  // arrived: inflated before the next click
-else if (tapped !== undefined) showTapped(tapped, tapped !== bars);
-else if (cb_obj.value !== undefined) {  // the period select (a year) or the indicator select (an id)
-  const value = String(cb_obj.value);
-  if (/^[0-9]+$/.test(value)) pickPeriod(value);
-  else pickIndicator(value);
-}
-"""
+
+def page_callback_code(args: dict) -> str:
+    """The shared CustomJS model's code: `pageCallback` with the page's models among `args`."""
+    models = ", ".join(name for name in PAGE_MODELS if name in args)
+    return browser_code.call("period_frames.js", "pageCallback", [f"{{{models}}}", "cb_obj", "cb_data"])
 
 
 # What a widget's own callback runs: the session's shared callback, with the widget that fired
@@ -506,8 +304,9 @@ class PeriodFrames(param.Parameterized):
         self.holder = ColumnDataSource({"zip": np.zeros(0, dtype=np.uint8)}, tags=["", ""])
         # The neighbour frames (`neighbour_set`) of the view shown, sent after its own frames.
         self.near = ColumnDataSource({"near": np.zeros(0, dtype=np.uint8)})
-        # The session's one browser callback (BROWSER_JS); `link` gives it the views' models.
-        self.shared = CustomJS(args={"holder": self.holder, "near": self.near}, code=BROWSER_JS)
+        # The session's one browser callback (`page_callback_code`); `link` gives it the views' models.
+        args = {"holder": self.holder, "near": self.near}
+        self.shared = CustomJS(args=args, code=page_callback_code(args))
         self.holder.js_on_change("data", self.shared)
         self.near.js_on_change("data", self.shared)
         self._near_key = ""
@@ -679,7 +478,8 @@ class PeriodFrames(param.Parameterized):
 
         One CustomJS model serves them all (it travels once); the widgets' callbacks call it.
         """
-        self.shared.args = {**self.shared.args, "maps": choropleth.sources, "card": card, **ranking_args(ranking)}
+        args = {**self.shared.args, "maps": choropleth.sources, "card": card, **ranking_args(ranking)}
+        self.shared.update(args=args, code=page_callback_code(args))
         for source in [*choropleth.sources.values(), ranking.chart.source]:
             source.selected.js_on_change("indices", self.shared)
         if controls is None or legend is None:
