@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+
+import bokeh.protocol.message
 import pytest
 from bokeh.core.has_props import HasProps
 from bokeh.core.json_encoder import serialize_json
@@ -79,12 +83,33 @@ def test_unmodified_containers_are_left_out_and_changed_ones_sent(bokeh_serializ
 
 def test_it_is_installed_only_on_the_bokeh_it_mirrors(monkeypatch):
     monkeypatch.setattr(HasProps, "query_properties_with_values", fast_serialization.bokeh_query_properties_with_values)
+    monkeypatch.setattr(bokeh.protocol.message, "serialize_json", serialize_json)
     monkeypatch.setattr(fast_serialization.bokeh, "__version__", "4.0.0")
     assert fast_serialization.install() is False
     assert HasProps.query_properties_with_values is fast_serialization.bokeh_query_properties_with_values
+    assert bokeh.protocol.message.serialize_json is serialize_json
     monkeypatch.setattr(fast_serialization.bokeh, "__version__", "3.9.2")
     assert fast_serialization.install() is True
     assert HasProps.query_properties_with_values is fast_serialization.query_properties_with_values
+    assert bokeh.protocol.message.serialize_json is fast_serialization.message_json
+
+
+def test_messages_carry_vietnamese_as_utf8_and_the_same_json(dashboard_data):
+    _app, document = served_app(dashboard_data, page="map")
+    content = document.to_json(deferred=False)
+    ours, bokehs = fast_serialization.message_json(content), serialize_json(content)
+    assert json.loads(ours) == json.loads(bokehs)
+    vietnamese_escape = re.compile(r"\\u1e[a-f0-9]{2}")  # ạ ... ỹ, as Bokeh writes them
+    assert vietnamese_escape.search(bokehs) and not vietnamese_escape.search(ours)
+    assert "Bản đồ chỉ tiêu" in ours
+    assert len(ours.encode("utf-8")) < len(bokehs.encode("utf-8")) - 2000
+
+
+def test_a_message_that_utf8_cannot_carry_keeps_bokehs_escapes():
+    content = {"text": "Hà Nội \ud800"}  # a lone surrogate, which no UTF-8 frame can hold
+    assert fast_serialization.message_json(content) == serialize_json(content)
+    ours = fast_serialization.message_json({"text": "Hà Nội"})
+    assert ours == '{"text":"Hà Nội"}' and ours.encode("utf-8")
 
 
 def test_every_session_and_notebook_of_the_dashboard_uses_it(monkeypatch):
