@@ -31,6 +31,7 @@ Secrets reach the server in-process, never on a command line where `ps` would sh
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
 import gzip
 import hashlib
@@ -40,6 +41,7 @@ import re
 import sys
 from collections import OrderedDict
 from pathlib import Path
+from typing import NamedTuple
 
 from dashboard.store import DATA_DIR
 
@@ -55,6 +57,8 @@ ASSETS_ROUTE = "/dashboard-assets"
 # each map's packed shapes (views.packed_shapes.shapes_file), at shapes/<map id>.bin.
 LOADING_STYLESHEET_NAME = "loading.css"
 SHAPES_FOLDER = "shapes"
+# A map page's neighbour frames, built for the query they are asked with (NeighboursHandler).
+NEIGHBOURS_URL = f"{ASSETS_ROUTE}/near.bin"
 DEFAULT_PORT = 5006
 LOOPBACK = "127.0.0.1"
 ALL_INTERFACES = "0.0.0.0"
@@ -305,11 +309,22 @@ class CompressedFiles:
 compressed_files = CompressedFiles()
 
 
-def _tornado_classes():
+class TornadoClasses(NamedTuple):
+    headers: type
+    guarded_components: type
+    assets: type
+    panel_components: type
+    generated_assets: type
+    neighbours: type
+    gzip: type
+
+
+def _tornado_classes() -> TornadoClasses:
     """Handler and transform classes, built on first use so that importing this module for the
     command-line help stays cheap."""
     import tornado.web
     from panel.io.server import ComponentResourceHandler
+    from sqlalchemy.exc import SQLAlchemyError
 
     class GzipOnce(tornado.web.GZipContentEncoding):
         """Tornado's gzip, except that a whole static file (200, Etag and Last-Modified, as
@@ -401,13 +416,36 @@ def _tornado_classes():
                 content = compressed_files.get(key) or compressed_files.put(key, content)
             self.finish(content)
 
-    return (SecurityHeaders, GuardedComponentHandler, AssetsHandler, ComponentResourceHandler, GeneratedAssetHandler,
-            GzipOnce)
+    class NeighboursHandler(tornado.web.RequestHandler):
+        """A map page's neighbour frames (dashboard.views.period_frames.neighbours_query), built off
+        the event loop (from the process cache after the first time). A query that names no view of
+        the data this process holds is a 404: the page then leaves those changes to the server."""
+
+        async def get(self):
+            from dashboard.data import get_data
+            from dashboard.views.period_frames import near_builder, neighbours_view, packed_neighbours
+
+            query = {name: self.get_argument(name, "") for name in ("v", "indicator", "year", "lang", "gap", "offered")}
+            try:
+                data = get_data()
+            except (SQLAlchemyError, OSError) as error:
+                raise tornado.web.HTTPError(503) from error
+            view = neighbours_view(data, query)
+            if view is None:
+                raise tornado.web.HTTPError(404)
+            body = await asyncio.get_running_loop().run_in_executor(near_builder, packed_neighbours, data, view)
+            self.set_header("Content-Type", "application/octet-stream")  # deflated already
+            self.set_header("Cache-Control", f"public, max-age={ASSET_MAX_AGE_S}, immutable")
+            self.finish(body)
+
+    return TornadoClasses(SecurityHeaders, GuardedComponentHandler, AssetsHandler, ComponentResourceHandler,
+                          GeneratedAssetHandler, NeighboursHandler, GzipOnce)
 
 
 def server_patterns(patterns: list) -> list:
     """Panel's extra routes with /components/ guarded, plus the dashboard's static routes."""
-    _headers, guarded, assets, original, generated, _gzip = _tornado_classes()
+    classes = _tornado_classes()
+    guarded, original = classes.guarded_components, classes.panel_components
     safe = []
     for pattern in patterns:
         handler = pattern[1] if isinstance(pattern, (tuple, list)) and len(pattern) > 1 else None
@@ -415,8 +453,9 @@ def server_patterns(patterns: list) -> list:
             pattern = (pattern[0], guarded, *pattern[2:])
         safe.append(pattern)
     built = f"{re.escape(LOADING_STYLESHEET_NAME)}|{re.escape(SHAPES_FOLDER)}/[^/]*"
-    safe.append((rf"{ASSETS_ROUTE}/({built})", generated))
-    safe.append((rf"{ASSETS_ROUTE}/(.*)", assets, {"path": str(ASSETS_DIR)}))
+    safe.append((rf"{ASSETS_ROUTE}/({built})", classes.generated_assets))
+    safe.append((re.escape(NEIGHBOURS_URL), classes.neighbours))
+    safe.append((rf"{ASSETS_ROUTE}/(.*)", classes.assets, {"path": str(ASSETS_DIR)}))
     return safe
 
 
@@ -426,7 +465,7 @@ def server_settings(kwargs: dict, cookie_secret: str, session_key: str) -> dict:
     from dashboard.auth import USER_COOKIE
 
     classes = _tornado_classes()
-    headers_transform, gzip_transform = classes[0], classes[-1]
+    headers_transform, gzip_transform = classes.headers, classes.gzip
     kwargs = dict(kwargs)
     kwargs["extra_patterns"] = server_patterns(kwargs.get("extra_patterns", []))
     kwargs["cookie_secret"] = cookie_secret

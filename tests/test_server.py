@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,7 @@ from tornado.websocket import websocket_connect
 from dashboard import auth, server
 from dashboard.__main__ import build_parser
 from dashboard.views.packed_shapes import shapes_file, shapes_version
+from dashboard.views.period_frames import neighbours_query
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EDITOR, PASSWORD = "nguyen.van.a", "mật khẩu đúng"
@@ -551,3 +553,18 @@ def test_the_browser_functions_are_linked_files_and_the_document_carries_only_th
     assert "function framesOf" not in content and "function escapeHtml" not in content
     assert "window.hanoiDashboard.pageCallback(" in content and "window.hanoiDashboard.unpackShapes(" in content
     assert "new Function" not in content  # nothing is defined from the document
+
+
+def test_the_neighbour_frames_route_answers_the_views_of_its_data_and_nothing_else(launched, dashboard_data):
+    offered = ["committee_established", "gender_officers", "key_leader_female"]
+    query = neighbours_query(dashboard_data, "key_leader_female", 2024, "vi", False, offered)
+    status, headers, body = get(f"{launched['url']}{server.NEIGHBOURS_URL}?{query}")
+    assert status == 200 and headers["Content-Type"] == "application/octet-stream"
+    assert "immutable" in headers["Cache-Control"]  # the data version is in the query
+    near = json.loads(zlib.decompress(body).decode("utf-8"))
+    assert set(near["frames"]) <= set(offered) and "gender_officers" in near["frames"]
+    for wrong in (query.replace("indicator=key_leader_female", "indicator=..%2Fsecret"),
+                  query.replace(f"v={dashboard_data.version}", f"v={dashboard_data.version + 1}"),
+                  query.replace("year=2024", "year=-1"), "", "offered=" + "x" * 5000):
+        status, _headers, _body = get(f"{launched['url']}{server.NEIGHBOURS_URL}?{wrong}")
+        assert status == 404, wrong

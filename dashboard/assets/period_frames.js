@@ -31,13 +31,22 @@ window.hanoiDashboard.pageCallback = function (models, cb_obj, cb_data) {
     return dict instanceof Map ? dict.get(key) : dict[key];
   }
   function framesOf(holder) {
-    const bytes = holder.data.zip !== undefined ? holder.data.zip : holder.data.near;  // frames, or neighbours
+    // The frames (`holder.data.zip`) or the neighbour frames, which a served page fetches from the
+    // URL in `near.tags` (the browser keeps them) and other pages hold in `near.data.near`.
+    const url = holder === near && near.tags.length ? near.tags[0] : undefined;
+    const bytes = url !== undefined ? url : holder.data.zip !== undefined ? holder.data.zip : holder.data.near;
     if (!bytes || !bytes.length) return null;
     const cache = holder._frames;
     if (cache !== undefined && cache.bytes === bytes) return cache.value;  // null while inflating
     holder._frames = {bytes: bytes, value: null};
-    new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'))).text()
-      .then((text) => { if (holder._frames.bytes === bytes) holder._frames.value = JSON.parse(text); });
+    const packed = url === undefined ? Promise.resolve(new Blob([bytes])) : fetch(url, {credentials: 'same-origin'})
+      .then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.blob();
+      });
+    packed.then((blob) => new Response(blob.stream().pipeThrough(new DecompressionStream('deflate'))).text())
+      .then((text) => { if (holder._frames.bytes === bytes) holder._frames.value = JSON.parse(text); })
+      .catch((error) => console.error(`frames ${url || ''}: ${error.message}`));  // the server draws those changes
     return null;
   }
   function currentFrames(holder) {

@@ -17,6 +17,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,9 @@ import param
 from bokeh.document import without_document_lock
 from bokeh.models import ColumnDataSource, CustomJS
 
+from .. import server
 from ..data import DashboardData
+from ..i18n import LANGUAGES
 from ..model.cells import per_data_version
 from ..model.display import district_display
 from ..model.periods import map_periods, settle_period
@@ -55,7 +58,7 @@ _frame_cache: OrderedDict[tuple, str] = OrderedDict()
 _frame_cache_lock = threading.Lock()
 # Neighbour frames take seconds of CPU for a new view (then cached): one at a time per process, in
 # their own thread, so that the frames of a period and every session's own work go first.
-_near_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neighbour-frames")
+near_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neighbour-frames")
 
 log = logging.getLogger(__name__)
 
@@ -267,6 +270,36 @@ def neighbour_set(data: DashboardData, indicator_id: str, period: int, lang: str
     return _cached_payload((id(data), "near", key, tuple(offered)), build)
 
 
+# Neighbour frames name at most this many indicators (the catalogue has a few dozen).
+MAX_OFFERED = 200
+
+
+def neighbours_query(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool,
+                     offered: list[str]) -> str:
+    """The query naming one view's neighbour frames on the server's route (dashboard.server)."""
+    return urlencode({"v": data.version, "indicator": indicator_id, "year": period, "lang": lang,
+                      "gap": int(gap), "offered": ",".join(offered)})
+
+
+def neighbours_view(data: DashboardData, query: dict[str, str]) -> tuple | None:
+    """(indicator, period, lang, gap, offered) named by `query` (see `neighbours_query`), or None
+    when it names no view of these data: another data version, an unknown indicator or period."""
+    offered = query.get("offered", "").split(",")
+    indicator_id, year = query.get("indicator", ""), query.get("year", "")
+    known = data.catalogue.indicators
+    if (query.get("v") != str(data.version) or indicator_id not in known or not year.isdigit()
+            or query.get("lang") not in LANGUAGES or query.get("gap") not in ("0", "1")
+            or not 0 < len(offered) <= MAX_OFFERED or not all(other in known for other in offered)
+            or int(year) not in map_periods(data, indicator_id)):
+        return None
+    return indicator_id, int(year), query["lang"], query["gap"] == "1", offered
+
+
+def packed_neighbours(data: DashboardData, view: tuple) -> bytes:
+    """The neighbour frames of `view` (see `neighbours_view`), packed: what the route sends."""
+    return packed(neighbour_set(data, *view)).tobytes()
+
+
 def packed(payload: str) -> np.ndarray:
     """The frame set as deflated UTF-8 bytes: a binary buffer on the websocket, about a sixth of the JSON."""
     return np.frombuffer(zlib.compress(payload.encode("utf-8"), 9), dtype=np.uint8)
@@ -309,6 +342,9 @@ class PeriodFrames(param.Parameterized):
         self.shared = CustomJS(args=args, code=page_callback_code(args))
         self.holder.js_on_change("data", self.shared)
         self.near.js_on_change("data", self.shared)
+        # A served page fetches its neighbour frames from `near.tags[0]`, a URL the browser caches.
+        self._near_fetched = browser_code.page_links_scripts()
+        self.near.js_on_change("tags", self.shared)
         self._near_key = ""
         self._near_building = ""  # key of the neighbour frames being built
         self._near_ids: set[str] = set()
@@ -402,7 +438,7 @@ class PeriodFrames(param.Parameterized):
         @without_document_lock
         async def build_near() -> None:
             try:
-                near = await asyncio.get_running_loop().run_in_executor(_near_builder, build)
+                near = await asyncio.get_running_loop().run_in_executor(near_builder, build)
             except Exception:  # the server draws meanwhile; the next change of view asks again
                 log.exception("the neighbour frames for %s could not be built", wanted)
                 if self._near_building == key:
@@ -429,7 +465,13 @@ class PeriodFrames(param.Parameterized):
         near = json.loads(payload)
         if near["key"] == self._near_key:
             return
-        self.near.data = {"near": packed(payload)}
+        if self._near_fetched:  # the same frames, from the process cache of whichever process answers
+            state = self.snapshot.state
+            query = neighbours_query(self.snapshot.data, state.indicator, state.year, state.lang, state.gap,
+                                     self._offered)
+            self.near.tags = [f"{server.NEIGHBOURS_URL}?{query}"]
+        else:
+            self.near.data = {"near": packed(payload)}
         self._near_key = near["key"]
         self._near_ids = set(near["frames"])
 

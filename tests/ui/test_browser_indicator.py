@@ -268,3 +268,29 @@ def test_a_tapped_units_card_is_drawn_without_laying_out_the_page_again(open_app
         assert title == name
         assert layouts == 0, name
     expect(page.locator(".district-card .card-title")).to_have_text("Huyện Mỹ Đức")
+
+
+def test_the_neighbour_frames_come_by_http_and_a_second_visit_of_a_period_fetches_nothing(open_app, page):
+    """A served page fetches each view's neighbour frames from the server's route, once: the
+    browser keeps them, and the websocket never carries them."""
+    cdp = page.context.new_cdp_session(page)
+    answered = []  # (url, status, from the browser's cache)
+    cdp.on("Network.responseReceived", lambda event: answered.append(
+        (event["response"]["url"], event["response"]["status"], event["response"].get("fromDiskCache", False)))
+        if "/dashboard-assets/near.bin" in event["response"]["url"] else None)
+    cdp.send("Network.enable")
+    binary = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: binary.append(len(payload))
+                                          if not isinstance(payload, str) else None))
+    open_app("/?page=map&indicator=key_leader_female&year=2024")
+    wait_until(lambda: frames_ready(page) and page.evaluate(_NEAR_READY), page, timeout=30_000)
+    assert len(answered) == 1 and "indicator=key_leader_female" in answered[0][0] and answered[0][1] == 200
+    assert sum(binary) < 5_000  # the period frames only; the neighbour frames alone are about 10 KB
+    for period in ("2019", "2024"):
+        page.locator(".period-select select").select_option(label=period)
+        wait_until(lambda: frames_ready(page) and page.evaluate(_NEAR_READY), page, timeout=30_000)
+    # 2019's neighbours were fetched; 2024's, shown before, came from the browser's cache.
+    assert [(status, cached) for _url, status, cached in answered] == [(200, False), (200, False), (200, True)]
+    assert answered[2][0] == answered[0][0]
+    page.locator(".indicator-select select").select_option(value=indicator_label("women_district_council_pct"))
+    wait_until(lambda: "indicator=women_district_council_pct" in query_string(page), page)

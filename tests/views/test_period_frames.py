@@ -6,6 +6,7 @@ import asyncio
 import math
 import zlib
 from types import SimpleNamespace
+from urllib.parse import parse_qsl
 
 import pytest
 from bokeh.core.json_encoder import serialize_json
@@ -288,3 +289,19 @@ def test_neighbour_frames_finished_after_their_page_closed_are_dropped_without_e
     page.run()
     assert not page.callbacks and view._near_key != wanted
     assert "Traceback" not in caplog.text and "could not be built" not in caplog.text
+
+
+def test_a_neighbours_query_names_its_view_and_any_other_query_none(dashboard_data):
+    data = dashboard_data
+    offered = ["committee_established", "gender_officers", "key_leader_female"]
+    query = dict(parse_qsl(frames.neighbours_query(data, "key_leader_female", 2024, "en", True, offered)))
+    assert frames.neighbours_view(data, query) == ("key_leader_female", 2024, "en", True, offered)
+    # The route builds the same frames the session does, from the process cache.
+    assert zlib.decompress(frames.packed_neighbours(data, frames.neighbours_view(data, query))).decode(
+        "utf-8") == frames.neighbour_set(data, "key_leader_female", 2024, "en", True, offered)
+    too_many = ",".join(["gender_officers"] * 201)
+    for name, wrong in [("v", str(data.version + 1)), ("indicator", "nope"), ("year", "1999"), ("year", "20x4"),
+                        ("year", ""), ("lang", "fr"), ("gap", "yes"), ("offered", ""),
+                        ("offered", "committee_established,<script>"), ("offered", too_many)]:
+        assert frames.neighbours_view(data, {**query, name: wrong}) is None, (name, wrong)
+    assert frames.neighbours_view(data, {}) is None
