@@ -34,6 +34,7 @@ from tornado.websocket import websocket_connect
 
 from dashboard import auth, server
 from dashboard.__main__ import build_parser
+from dashboard.model.indicators import offered_indicators
 from dashboard.views.packed_shapes import shapes_file, shapes_version
 from dashboard.views.period_frames import neighbours_query
 
@@ -556,7 +557,7 @@ def test_the_browser_functions_are_linked_files_and_the_document_carries_only_th
 
 
 def test_the_neighbour_frames_route_answers_the_views_of_its_data_and_nothing_else(launched, dashboard_data):
-    offered = ["committee_established", "gender_officers", "key_leader_female"]
+    offered = offered_indicators(dashboard_data, "vi")
     query = neighbours_query(dashboard_data, "key_leader_female", 2024, "vi", False, offered)
     status, headers, body = get(f"{launched['url']}{server.NEIGHBOURS_URL}?{query}")
     assert status == 200 and headers["Content-Type"] == "application/octet-stream"

@@ -38,6 +38,18 @@ def indicator_groups(
     return groups
 
 
+def offered_indicators(data: DashboardData, lang: str, theme: str | None = None) -> list[str]:
+    """The indicators an explorer's select offers (of one theme, or every one), in its order."""
+    groups = indicator_groups(data.catalogue, lang, explorer_indicators(data, theme))
+    return [indicator_id for options in groups.values() for indicator_id in options.values()]
+
+
+def every_offer(data: DashboardData, lang: str) -> set[tuple[str, ...]]:
+    """What the select of each explorer (every indicator, or one theme's) offers."""
+    themes = {None} | {indicator.theme for indicator in data.catalogue.indicators.values()}
+    return {tuple(offered_indicators(data, lang, theme)) for theme in themes}
+
+
 def candidate_target(catalogue: Catalogue, period: int) -> Target | None:
     """The required share of women on the city council's candidate list for a term, if any."""
     if CANDIDATE_INDICATOR not in catalogue:

@@ -9,7 +9,7 @@ from panel.viewable import Viewer
 
 from ..data import DashboardData
 from ..i18n import format_period, t
-from ..model.indicators import explorer_indicators, indicator_groups
+from ..model.indicators import explorer_indicators, indicator_groups, offered_indicators
 from ..model.periods import map_periods, settle_period
 from ..state import VIEWS, DashboardState
 
@@ -114,8 +114,7 @@ class IndicatorControls(Viewer):
 
     def offered_indicators(self) -> list[str]:
         """The indicators the select offers, in its order."""
-        groups = indicator_groups(self.data.catalogue, self.state.lang, self._indicator_ids)
-        return [indicator_id for options in groups.values() for indicator_id in options.values()]
+        return offered_indicators(self.data, self.state.lang, self.theme)
 
     def on_indicator_js(self, code: str, args: dict, drawn_in_browser) -> None:
         """Run `code` in the browser when an indicator is picked, before the server hears of it.

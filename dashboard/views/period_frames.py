@@ -31,6 +31,7 @@ from ..data import DashboardData
 from ..i18n import LANGUAGES
 from ..model.cells import per_data_version
 from ..model.display import district_display
+from ..model.indicators import every_offer
 from ..model.periods import map_periods, settle_period
 from ..model.rank import rank_among, reporting_count
 from ..model.snapshot import IndicatorSnapshot
@@ -270,10 +271,6 @@ def neighbour_set(data: DashboardData, indicator_id: str, period: int, lang: str
     return _cached_payload((id(data), "near", key, tuple(offered)), build)
 
 
-# Neighbour frames name at most this many indicators (the catalogue has a few dozen).
-MAX_OFFERED = 200
-
-
 def neighbours_query(data: DashboardData, indicator_id: str, period: int, lang: str, gap: bool,
                      offered: list[str]) -> str:
     """The query naming one view's neighbour frames on the server's route (dashboard.server)."""
@@ -283,16 +280,15 @@ def neighbours_query(data: DashboardData, indicator_id: str, period: int, lang: 
 
 def neighbours_view(data: DashboardData, query: dict[str, str]) -> tuple | None:
     """(indicator, period, lang, gap, offered) named by `query` (see `neighbours_query`), or None
-    when it names no view of these data: another data version, an unknown indicator or period."""
-    offered = query.get("offered", "").split(",")
-    indicator_id, year = query.get("indicator", ""), query.get("year", "")
-    known = data.catalogue.indicators
-    if (query.get("v") != str(data.version) or indicator_id not in known or not year.isdigit()
-            or query.get("lang") not in LANGUAGES or query.get("gap") not in ("0", "1")
-            or not 0 < len(offered) <= MAX_OFFERED or not all(other in known for other in offered)
-            or int(year) not in map_periods(data, indicator_id)):
+    when it names no view of these data: another data version, an unknown indicator or period, or
+    indicators that no page's select offers (so that queries cannot ask for endless variants)."""
+    offered = tuple(query.get("offered", "").split(","))
+    indicator_id, year, lang = query.get("indicator", ""), query.get("year", ""), query.get("lang")
+    if (query.get("v") != str(data.version) or indicator_id not in data.catalogue.indicators
+            or not year.isdigit() or lang not in LANGUAGES or query.get("gap") not in ("0", "1")
+            or int(year) not in map_periods(data, indicator_id) or offered not in every_offer(data, lang)):
         return None
-    return indicator_id, int(year), query["lang"], query["gap"] == "1", offered
+    return indicator_id, int(year), lang, query["gap"] == "1", list(offered)
 
 
 def packed_neighbours(data: DashboardData, view: tuple) -> bytes:

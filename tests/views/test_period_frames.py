@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 import pytest
 from bokeh.core.json_encoder import serialize_json
 
+from dashboard.model.indicators import offered_indicators
 from dashboard.model.periods import settle_period
 from dashboard.views import period_frames as frames
 from dashboard.views.columns import changed_columns
@@ -293,15 +294,18 @@ def test_neighbour_frames_finished_after_their_page_closed_are_dropped_without_e
 
 def test_a_neighbours_query_names_its_view_and_any_other_query_none(dashboard_data):
     data = dashboard_data
-    offered = ["committee_established", "gender_officers", "key_leader_female"]
+    offered = offered_indicators(data, "en", theme="leadership")
     query = dict(parse_qsl(frames.neighbours_query(data, "key_leader_female", 2024, "en", True, offered)))
     assert frames.neighbours_view(data, query) == ("key_leader_female", 2024, "en", True, offered)
     # The route builds the same frames the session does, from the process cache.
     assert zlib.decompress(frames.packed_neighbours(data, frames.neighbours_view(data, query))).decode(
         "utf-8") == frames.neighbour_set(data, "key_leader_female", 2024, "en", True, offered)
-    too_many = ",".join(["gender_officers"] * 201)
+    # Only what a page's select offers: not a subset, another order or a made-up list.
+    every = ",".join(offered_indicators(data, "en"))
+    assert frames.neighbours_view(data, {**query, "offered": every}) is not None
     for name, wrong in [("v", str(data.version + 1)), ("indicator", "nope"), ("year", "1999"), ("year", "20x4"),
                         ("year", ""), ("lang", "fr"), ("gap", "yes"), ("offered", ""),
-                        ("offered", "committee_established,<script>"), ("offered", too_many)]:
+                        ("offered", ",".join(offered[:-1])), ("offered", ",".join(reversed(offered))),
+                        ("offered", "committee_established,<script>"), ("offered", ",".join(offered * 50))]:
         assert frames.neighbours_view(data, {**query, name: wrong}) is None, (name, wrong)
     assert frames.neighbours_view(data, {}) is None
