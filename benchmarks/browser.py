@@ -117,6 +117,7 @@ class Meter:
     def __init__(self, cdp):
         self.received: list[int] = []
         self.http_bytes: dict[str, int] = {}
+        self.http_order: list[int] = []  # HTTP bytes in the order responses finished
         self.last_frame = time.monotonic()
         cdp.on("Network.webSocketFrameReceived", self._frame)
         cdp.on("Network.loadingFinished", self._finished)
@@ -131,12 +132,17 @@ class Meter:
 
     def _finished(self, event: dict) -> None:
         self.http_bytes[event["requestId"]] = int(event["encodedDataLength"])
+        self.http_order.append(int(event["encodedDataLength"]))
 
-    def mark(self) -> int:
-        return len(self.received)
+    def mark(self) -> tuple[int, int]:
+        return len(self.received), len(self.http_order)
 
-    def received_since(self, mark: int) -> int:
-        return sum(self.received[mark:])
+    def received_since(self, mark: tuple[int, int]) -> int:
+        """Websocket payload and HTTP bytes (a page may fetch what a change needs) since `mark`."""
+        return sum(self.received[mark[0]:]) + sum(self.http_order[mark[1]:])
+
+    def websocket_since(self, mark: tuple[int, int]) -> int:
+        return sum(self.received[mark[0]:])
 
 
 def launch_browser(pw):
@@ -259,7 +265,7 @@ def first_renders(browser, url: str, model: PageModel, runs: int, figures: Brows
         try:
             figures.first_render_ms.append(wait_rendered(page))
             settle(page, meter, LOAD_TIMEOUT_S)
-            figures.ws_on_load.append(meter.received_since(0))
+            figures.ws_on_load.append(meter.websocket_since((0, 0)))
             figures.http_on_load.append(sum(meter.http_bytes.values()))
         finally:
             context.close()

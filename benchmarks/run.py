@@ -95,7 +95,7 @@ def received_per_change(figures: browser.BrowserFigures) -> str:
 
 
 def row_bytes_per_change(ours, peer) -> Row:
-    return Row("received per change (websocket, median)", "≤ 10 KB",
+    return Row("received per change (websocket and HTTP, median)", "≤ 10 KB",
                received_per_change(ours) if ours else "not run",
                received_per_change(peer) if peer else NOT_APPLICABLE)
 
