@@ -18,7 +18,7 @@ from panel.io.state import set_curdoc
 from panel.reactive import ReactiveHTML
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import fast_serialization
+from . import fast_defaults, fast_serialization
 from .data import DashboardData, DatabaseStatus, DataWatcher, data_watcher, get_data
 from .i18n import LANGUAGES, format_datetime, t
 from .maps import MAPS
@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 def configure() -> None:
     """Load Panel and HoloViews extensions with the dashboard's own inline stylesheet."""
     fast_serialization.install()
+    fast_defaults.install()
     load_holoviews()
     # Extensions whose JavaScript must be in the page before any session creates such a widget.
     served = in_served_session()

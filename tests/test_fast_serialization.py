@@ -113,8 +113,13 @@ def test_a_message_that_utf8_cannot_carry_keeps_bokehs_escapes():
 
 
 def test_every_session_and_notebook_of_the_dashboard_uses_it(monkeypatch):
+    from bokeh.core.property.descriptors import PropertyDescriptor
+
+    from dashboard import fast_defaults
     from dashboard.shell import configure
 
     monkeypatch.setattr(HasProps, "query_properties_with_values", fast_serialization.bokeh_query_properties_with_values)
+    monkeypatch.setattr(PropertyDescriptor, "instance_default", fast_defaults.bokeh_instance_default)
     configure()
     assert HasProps.query_properties_with_values is fast_serialization.query_properties_with_values
+    assert PropertyDescriptor.instance_default is fast_defaults.instance_default

@@ -1,0 +1,63 @@
+"""Bokeh models built without working out the same default values again and again.
+
+Bokeh 3.9 works out a property's default each time it is read unset: the class's overridden
+defaults are merged along its MRO, the value copied and validated (`themed_default`,
+`prepare_value`). A new model asks every one of its properties whether its default is unstable
+(`has_unstable_default`), and every walk of a document (`Model.references`, which Bokeh and Panel
+run many times per session) reads every unset reference property. Building the map page's 200
+models pays this about 40,000 times, some 30 ms of every session.
+
+Both answers depend only on the model's class and the property, except for defaults a theme
+overrides, which are left to Bokeh. `install()` keeps them per class, and a default only when it
+is stable: Bokeh itself hands out the same immutable value every time (no callable, container or
+model, which Bokeh makes anew per instance). tests/test_fast_defaults.py holds every page's
+document to the one Bokeh builds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import bokeh
+from bokeh.core.has_props import HasProps
+from bokeh.core.property.descriptors import PropertyDescriptor
+
+# The Bokeh releases whose methods these mirror (constraints.txt pins one of them).
+MIRRORED_BOKEH = ("3.9.",)
+
+bokeh_has_unstable_default = PropertyDescriptor.has_unstable_default
+bokeh_instance_default = PropertyDescriptor.instance_default
+
+_unstable: dict[tuple[type, PropertyDescriptor], bool] = {}
+_stable_defaults: dict[tuple[type, PropertyDescriptor], Any] = {}
+
+
+def has_unstable_default(self: PropertyDescriptor, obj: HasProps) -> bool:
+    """Bokeh's answer, once per (class, property): it reads only the class and the property."""
+    key = (type(obj), self)
+    try:
+        return _unstable[key]
+    except KeyError:
+        unstable = _unstable[key] = bokeh_has_unstable_default(self, obj)
+        return unstable
+
+
+def instance_default(self: PropertyDescriptor, obj: HasProps) -> Any:
+    """Bokeh's default, worked out once per (class, property) when no theme overrides it and it is stable."""
+    if obj.themed_values() is not None or has_unstable_default(self, obj):
+        return bokeh_instance_default(self, obj)
+    key = (type(obj), self)
+    try:
+        return _stable_defaults[key]
+    except KeyError:
+        default = _stable_defaults[key] = bokeh_instance_default(self, obj)
+        return default
+
+
+def install() -> bool:
+    """Use both in this process; False on a Bokeh they do not mirror."""
+    if not bokeh.__version__.startswith(MIRRORED_BOKEH):
+        return False
+    PropertyDescriptor.has_unstable_default = has_unstable_default
+    PropertyDescriptor.instance_default = instance_default
+    return True
