@@ -96,6 +96,8 @@ SECURITY_HEADERS = {
 }
 # The stylesheet's URL carries its content hash, so the browser may keep it for a year.
 ASSET_MAX_AGE_S = 365 * 24 * 3600
+# The icon's URL has no version: kept a day, so that a new one shows the next day.
+ICON_MAX_AGE_S = 86_400
 # Compressed static files kept per process: Bokeh's and Panel's JavaScript and CSS take ~1 MB.
 STATIC_GZIP_BUDGET_BYTES = 16 * 1024 * 1024
 
@@ -363,12 +365,20 @@ def _tornado_classes() -> TornadoClasses:
             return compressed_files.put(self._key, b"".join(self._raw)) if finishing else b""
 
     class SecurityHeaders(tornado.web.OutputTransform):
-        """Adds the security headers to every response that does not set its own."""
+        """Adds the security headers to every response that does not set its own, and lets the
+        browser keep the icon: Chrome asks for it again whenever the page's URL changes (every
+        indicator, period or unit picked), 16 KB each time when it may not keep it."""
+
+        def __init__(self, request):
+            super().__init__(request)
+            self._icon = request.path.endswith("/favicon.ico")
 
         def transform_first_chunk(self, status_code, headers, chunk, finishing):
             for name, value in SECURITY_HEADERS.items():
                 if name not in headers:
                     headers[name] = value
+            if self._icon and status_code == 200 and "Cache-Control" not in headers:
+                headers["Cache-Control"] = f"public, max-age={ICON_MAX_AGE_S}"
             return status_code, headers, chunk
 
     class GuardedComponentHandler(ComponentResourceHandler):

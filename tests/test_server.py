@@ -569,3 +569,11 @@ def test_the_neighbour_frames_route_answers_the_views_of_its_data_and_nothing_el
                   query.replace("year=2024", "year=-1"), "", "offered=" + "x" * 5000):
         status, _headers, _body = get(f"{launched['url']}{server.NEIGHBOURS_URL}?{wrong}")
         assert status == 404, wrong
+
+
+def test_the_browser_keeps_the_icon_it_asks_for_at_every_change_of_the_pages_url(launched):
+    status, headers, body = get(launched["url"] + "/favicon.ico")
+    assert status == 200 and len(body) > 1000
+    assert headers["Cache-Control"] == f"public, max-age={server.ICON_MAX_AGE_S}"
+    # Nothing else is kept that was not before.
+    assert "max-age" not in get(launched["url"] + "/liveness")[1].get("Cache-Control", "")
