@@ -23,7 +23,9 @@ What it adds to a bare `panel serve app.py`:
   viewer waits for them;
 - a viewer's session is built once, when its websocket opens: the page's HTML comes from one
   session kept per route (Panel's reuse_sessions), so with several worker processes a page whose
-  websocket reaches another process than its GET no longer has a second document built for it.
+  websocket reaches another process than its GET no longer has a second document built for it;
+- the page opens that websocket first thing (dashboard/assets/early_socket.js), so that the
+  session is built while the page's scripts load, and BokehJS then takes that websocket.
 
 Secrets reach the server in-process, never on a command line where `ps` would show them.
 """
@@ -35,6 +37,7 @@ import asyncio
 import functools
 import gzip
 import hashlib
+import json
 import logging
 import os
 import re
@@ -197,6 +200,29 @@ def link_loading_stylesheet() -> None:
     panel.reactive.loading_css = loading_css
 
 
+# A page of the app: Bokeh's embed script with the session token it opens its websocket with.
+EMBEDDED_TOKEN = re.compile(rb'const render_items = \[\{"token":"([A-Za-z0-9_.=-]+)"')
+EARLY_SOCKET_NAME = "early_socket.js"
+
+
+@functools.cache
+def early_socket_script() -> bytes:
+    return (ASSETS_DIR / EARLY_SOCKET_NAME).read_bytes().strip()
+
+
+def with_early_socket(page: bytes) -> bytes:
+    """`page` with dashboard/assets/early_socket.js run first, if it is a page of the app: the
+    websocket opens, and the server builds the session, while the page's scripts still load."""
+    found = EMBEDDED_TOKEN.search(page)
+    head = page.find(b"<head>")
+    if found is None or head < 0:
+        return page
+    token = json.dumps(found.group(1).decode("ascii")).encode()
+    script = b"<script>" + early_socket_script() + b"(" + token + b");</script>"
+    at = head + len(b"<head>")
+    return page[:at] + script + page[at:]
+
+
 def skip_document_validation() -> None:
     """Served sessions skip Bokeh's document checks (18 ms of every map-page session, on the event
     loop): they only log, and tests/test_shell_pages.py holds the document of every page to them."""
@@ -319,6 +345,7 @@ class TornadoClasses(NamedTuple):
     generated_assets: type
     neighbours: type
     gzip: type
+    early_socket: type
 
 
 def _tornado_classes() -> TornadoClasses:
@@ -381,6 +408,16 @@ def _tornado_classes() -> TornadoClasses:
                 headers["Cache-Control"] = f"public, max-age={ICON_MAX_AGE_S}"
             return status_code, headers, chunk
 
+    class EarlySocket(tornado.web.OutputTransform):
+        """Pages of the app open their websocket first thing (`with_early_socket`)."""
+
+        def transform_first_chunk(self, status_code, headers, chunk, finishing):
+            if status_code == 200 and finishing and headers.get("Content-Type", "").startswith("text/html"):
+                chunk = with_early_socket(chunk)
+                if "Content-Length" in headers:
+                    headers["Content-Length"] = str(len(chunk))
+            return status_code, headers, chunk
+
     class GuardedComponentHandler(ComponentResourceHandler):
         """Panel's component-file route, answering only for ALLOWED_COMPONENTS.
 
@@ -428,28 +465,39 @@ def _tornado_classes() -> TornadoClasses:
 
     class NeighboursHandler(tornado.web.RequestHandler):
         """A map page's neighbour frames (dashboard.views.period_frames.neighbours_query), built off
-        the event loop (from the process cache after the first time). A query that names no view of
-        the data this process holds is a 404: the page then leaves those changes to the server."""
+        the event loop (from the process cache after the first time). Frames of another data
+        version: 204, nothing (a newer one is read first); a query naming no view of the data: 404.
+        Either way the page leaves those changes to its server."""
 
         async def get(self):
-            from dashboard.data import get_data
+            from dashboard.data import get_data, refresh_if_changed
             from dashboard.views.period_frames import near_builder, neighbours_view, packed_neighbours
 
             query = {name: self.get_argument(name, "") for name in ("v", "indicator", "year", "lang", "gap", "offered")}
+            loop = asyncio.get_running_loop()
             try:
                 data = get_data()
+                # Just after an import, a page of a process that has read it may ask this one first.
+                if query["v"].isdigit() and int(query["v"]) > data.version:
+                    await loop.run_in_executor(near_builder, refresh_if_changed, data)
             except (SQLAlchemyError, OSError) as error:
                 raise tornado.web.HTTPError(503) from error
+            if query["v"] != str(data.version):
+                # Frames of other data: none, and no error; the page's server draws those changes.
+                self.set_header("Cache-Control", "no-store")
+                self.set_status(204)
+                self.finish()
+                return
             view = neighbours_view(data, query)
             if view is None:
                 raise tornado.web.HTTPError(404)
-            body = await asyncio.get_running_loop().run_in_executor(near_builder, packed_neighbours, data, view)
+            body = await loop.run_in_executor(near_builder, packed_neighbours, data, view)
             self.set_header("Content-Type", "application/octet-stream")  # deflated already
             self.set_header("Cache-Control", f"public, max-age={ASSET_MAX_AGE_S}, immutable")
             self.finish(body)
 
     return TornadoClasses(SecurityHeaders, GuardedComponentHandler, AssetsHandler, ComponentResourceHandler,
-                          GeneratedAssetHandler, NeighboursHandler, GzipOnce)
+                          GeneratedAssetHandler, NeighboursHandler, GzipOnce, EarlySocket)
 
 
 def server_patterns(patterns: list) -> list:
@@ -491,7 +539,8 @@ def server_settings(kwargs: dict, cookie_secret: str, session_key: str) -> dict:
     # The sign-in and sign-out forms' CSRF cookie: no script needs to read it.
     kwargs["xsrf_cookie_kwargs"] = {"httponly": True, "samesite": "Lax"}
     kwargs["compress_response"] = True
-    kwargs["transforms"] = [gzip_transform, headers_transform]
+    # In this order: the page gets its early socket before it is compressed.
+    kwargs["transforms"] = [classes.early_socket, gzip_transform, headers_transform]
     return kwargs
 
 

@@ -565,10 +565,15 @@ def test_the_neighbour_frames_route_answers_the_views_of_its_data_and_nothing_el
     near = json.loads(zlib.decompress(body).decode("utf-8"))
     assert set(near["frames"]) <= set(offered) and "gender_officers" in near["frames"]
     for wrong in (query.replace("indicator=key_leader_female", "indicator=..%2Fsecret"),
-                  query.replace(f"v={dashboard_data.version}", f"v={dashboard_data.version + 1}"),
-                  query.replace("year=2024", "year=-1"), "", "offered=" + "x" * 5000):
+                  query.replace("year=2024", "year=-1"), f"v={dashboard_data.version}", f"v={dashboard_data.version}&"
+                  + "offered=" + "x" * 5000):
         status, _headers, _body = get(f"{launched['url']}{server.NEIGHBOURS_URL}?{wrong}")
         assert status == 404, wrong
+    # Frames of data this process does not hold (older, or newer than its database): none, no error.
+    for version in (dashboard_data.version - 1, dashboard_data.version + 1, "x"):
+        other = query.replace(f"v={dashboard_data.version}", f"v={version}")
+        status, headers, body = get(f"{launched['url']}{server.NEIGHBOURS_URL}?{other}")
+        assert (status, body, headers["Cache-Control"]) == (204, b"", "no-store"), version
 
 
 def test_the_browser_keeps_the_icon_it_asks_for_at_every_change_of_the_pages_url(launched):
@@ -577,3 +582,26 @@ def test_the_browser_keeps_the_icon_it_asks_for_at_every_change_of_the_pages_url
     assert headers["Cache-Control"] == f"public, max-age={server.ICON_MAX_AGE_S}"
     # Nothing else is kept that was not before.
     assert "max-age" not in get(launched["url"] + "/liveness")[1].get("Cache-Control", "")
+
+
+def test_a_page_of_the_app_opens_its_websocket_first_thing_and_other_pages_are_left_alone():
+    page = (b'<!DOCTYPE html><html><head><title>x</title><script src="static/js/bokeh.min.js"></script></head><body>'
+            b'<script>const render_items = [{"token":"eyJ0b2tlbiI6IDF9.sig-_","roots":{}}];</script></body></html>')
+    changed = server.with_early_socket(page)
+    script = server.early_socket_script() + b'("eyJ0b2tlbiI6IDF9.sig-_");'
+    assert changed == page.replace(b"<head>", b"<head><script>" + script + b"</script>", 1)
+    assert changed.index(script) < changed.index(b"bokeh.min.js")
+    login = b"<html><head></head><body><form method=post></form></body></html>"
+    assert server.with_early_socket(login) == login
+    # A token that is not the embed script's, say in a query string echoed into a page, is not used.
+    assert server.with_early_socket(page.replace(b"const render_items = ", b"")) == page.replace(
+        b"const render_items = ", b"")
+
+
+def test_the_early_socket_page_is_sent_with_its_own_length(launched):
+    status, headers, body = get(launched["url"] + "/?page=map")
+    assert status == 200 and int(headers["Content-Length"]) == len(body)
+    assert body.index(server.early_socket_script()) < body.index(b"bokeh.min.js")
+    status, headers, body = get(launched["url"] + "/?page=map", {"Accept-Encoding": "gzip"})
+    assert headers["Content-Encoding"] == "gzip" and int(headers["Content-Length"]) == len(body)
+    assert server.early_socket_script() in gzip.decompress(body)

@@ -42,10 +42,10 @@ window.hanoiDashboard.pageCallback = function (models, cb_obj, cb_data) {
     const packed = url === undefined ? Promise.resolve(new Blob([bytes])) : fetch(url, {credentials: 'same-origin'})
       .then((response) => {
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        return response.blob();
+        return response.status === 204 ? null : response.blob();  // 204: frames of other data, none
       });
-    packed.then((blob) => new Response(blob.stream().pipeThrough(new DecompressionStream('deflate'))).text())
-      .then((text) => { if (holder._frames.bytes === bytes) holder._frames.value = JSON.parse(text); })
+    packed.then((blob) => blob && new Response(blob.stream().pipeThrough(new DecompressionStream('deflate'))).text())
+      .then((text) => { if (text && holder._frames.bytes === bytes) holder._frames.value = JSON.parse(text); })
       .catch((error) => console.error(`frames ${url || ''}: ${error.message}`));  // the server draws those changes
     return null;
   }

@@ -247,3 +247,32 @@ def test_a_page_has_its_document_built_once_whichever_process_its_websocket_reac
         assert documents_built(launched.log) - built == 1
         page.close()
     context.close()
+
+
+# Records each websocket the page constructs, and whether BokehJS was loaded at that moment.
+_RECORD_SOCKETS = """
+const NativeSocket = window.WebSocket;
+window.__sockets = [];
+window.WebSocket = function (url, protocols) {
+  window.__sockets.push({url: url, bokeh_loaded: window.Bokeh !== undefined});
+  return new NativeSocket(url, protocols);
+};
+window.WebSocket.prototype = NativeSocket.prototype;
+for (const state of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) window.WebSocket[state] = NativeSocket[state];
+"""
+
+
+def test_a_page_opens_its_websocket_before_loading_bokeh_and_bokeh_takes_that_one(launched_url, page):
+    """The server builds the viewer's session while the page's scripts load (early_socket.js);
+    BokehJS then uses that websocket: one per page, and the page works as before."""
+    page.add_init_script(_RECORD_SOCKETS)
+    opened = []
+    page.on("websocket", lambda ws: opened.append(ws.url))
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(launched_url + "/?page=map&indicator=key_leader_female&year=2019", timeout=LAUNCH_TIMEOUT_S * 1000)
+    page.wait_for_function(IDLE, timeout=LAUNCH_TIMEOUT_S * 1000)
+    url = launched_url.replace("http", "ws") + "/ws?page=map&indicator=key_leader_female&year=2019"
+    assert page.evaluate("() => window.__sockets") == [{"url": url, "bokeh_loaded": False}]
+    assert opened == [url]
+    assert page.locator(".period-select select").input_value() == "2019" and errors == []
