@@ -14,7 +14,7 @@ from bokeh.themes import Theme
 
 from dashboard import fast_defaults
 from dashboard.pages import registered_pages
-from tests.test_shell_pages import served_app
+from tests.test_shell_pages import settled_app
 
 
 @pytest.fixture
@@ -53,9 +53,9 @@ def comparable(document: Document) -> str:
 @pytest.mark.parametrize("page", [record.slug for record in registered_pages()])
 def test_every_page_is_built_as_bokeh_builds_it(dashboard_data, bokeh_defaults, page):
     bokeh_defaults(fast_defaults.bokeh_has_unstable_default, fast_defaults.bokeh_instance_default)
-    expected = comparable(served_app(dashboard_data, page=page, lang="en")[1])
+    expected = comparable(settled_app(dashboard_data, page=page, lang="en"))
     bokeh_defaults(fast_defaults.has_unstable_default, fast_defaults.instance_default)
-    assert comparable(served_app(dashboard_data, page=page, lang="en")[1]) == expected
+    assert comparable(settled_app(dashboard_data, page=page, lang="en")) == expected
 
 
 def test_a_stable_default_is_worked_out_once_per_class(bokeh_defaults, monkeypatch):

@@ -17,7 +17,7 @@ from bokeh.plotting import figure
 
 from dashboard import fast_serialization
 from dashboard.pages import registered_pages
-from tests.test_shell_pages import served_app
+from tests.test_shell_pages import served_app, settled_app
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def serialized(document) -> str:
     *({"page": page.slug} for page in registered_pages() if page.slug != "map"),
 ])
 def test_every_page_is_sent_exactly_as_bokeh_sends_it(dashboard_data, bokeh_serialization, query):
-    _app, document = served_app(dashboard_data, **query)
+    document = settled_app(dashboard_data, **query)
     bokeh_serialization(fast_serialization.bokeh_query_properties_with_values)
     expected = serialized(document)
     bokeh_serialization(fast_serialization.query_properties_with_values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import panel as pn
 import pytest
@@ -28,6 +29,17 @@ def served_app(data, **state) -> tuple[DashboardApp, Document]:
     with set_curdoc(document):
         document.add_root(pn.panel(app.__panel__()).get_root(document))
     return app, document
+
+
+def settled_app(data, **state) -> Document:
+    """A served app's document once what its page loads in the background (the data page's import
+    history) is in: the same page then always gives the same document."""
+    _app, document = served_app(data, **state)
+    deadline = time.monotonic() + 30
+    while any("pn-loading" in getattr(model, "css_classes", ()) for model in document.models):
+        assert time.monotonic() < deadline, f"{state} still loading"
+        time.sleep(0.05)
+    return document
 
 
 def test_only_the_page_shown_is_built(dashboard_data):
