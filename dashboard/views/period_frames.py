@@ -297,7 +297,8 @@ def packed_neighbours(data: DashboardData, view: tuple) -> bytes:
 
 
 def packed(payload: str) -> np.ndarray:
-    """The frame set as deflated UTF-8 bytes: a binary buffer on the websocket, about a sixth of the JSON."""
+    """Frames as deflated UTF-8 bytes, about a sixth of the JSON: a binary buffer on the websocket,
+    or the body the neighbour frames route sends."""
     return np.frombuffer(zlib.compress(payload.encode("utf-8"), 9), dtype=np.uint8)
 
 
@@ -324,6 +325,8 @@ class PeriodFrames(param.Parameterized):
     `holder.data["zip"]` is the packed frame set (see `frame_set`, `packed`); `holder.tags` is
     [period shown, key of the frames it needs]. The frames follow the
     views by one tick in a served session, so that a new indicator is drawn before they are built.
+    The neighbour frames (`neighbour_set`) a served page fetches from the URL in `near.tags`
+    (`neighbours_query`), which the browser keeps; elsewhere they are in `near.data["near"]`.
     """
 
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values shown.")
