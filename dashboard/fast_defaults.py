@@ -35,11 +35,10 @@ _stable_defaults: dict[tuple[type, PropertyDescriptor], Any] = {}
 def has_unstable_default(self: PropertyDescriptor, obj: HasProps) -> bool:
     """Bokeh's answer, once per (class, property): it reads only the class and the property."""
     key = (type(obj), self)
-    try:
-        return _unstable[key]
-    except KeyError:
+    unstable = _unstable.get(key)
+    if unstable is None:
         unstable = _unstable[key] = bokeh_has_unstable_default(self, obj)
-        return unstable
+    return unstable
 
 
 def instance_default(self: PropertyDescriptor, obj: HasProps) -> Any:
@@ -47,11 +46,9 @@ def instance_default(self: PropertyDescriptor, obj: HasProps) -> Any:
     if obj.themed_values() is not None or has_unstable_default(self, obj):
         return bokeh_instance_default(self, obj)
     key = (type(obj), self)
-    try:
-        return _stable_defaults[key]
-    except KeyError:
-        default = _stable_defaults[key] = bokeh_instance_default(self, obj)
-        return default
+    if key not in _stable_defaults:  # a default may be None: a get() could not tell
+        _stable_defaults[key] = bokeh_instance_default(self, obj)
+    return _stable_defaults[key]
 
 
 def install() -> bool:
