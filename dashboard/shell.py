@@ -55,7 +55,9 @@ log = logging.getLogger(__name__)
 
 
 def configure() -> None:
-    """Load Panel and HoloViews extensions with the dashboard's own inline stylesheet."""
+    """Set up the process and the session: Bokeh's faster paths (dashboard.fast_serialization,
+    dashboard.fast_defaults), HoloViews, and Panel's extensions with the dashboard's stylesheet and
+    browser functions."""
     fast_serialization.install()
     fast_defaults.install()
     load_holoviews()

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from pathlib import Path
 
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+from ..server import ASSETS_DIR, links_assets
 
 
 @functools.cache
@@ -24,8 +23,6 @@ def script(file_name: str) -> str:
 
 def page_links_scripts() -> bool:
     """True while building a session whose page links the scripts (see dashboard.server.links_assets)."""
-    from ..server import links_assets
-
     return links_assets()
 
 
