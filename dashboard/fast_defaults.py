@@ -22,8 +22,7 @@ import bokeh
 from bokeh.core.has_props import HasProps
 from bokeh.core.property.descriptors import PropertyDescriptor
 
-# The Bokeh releases whose methods these mirror (constraints.txt pins one of them).
-MIRRORED_BOKEH = ("3.9.",)
+from .fast_serialization import MIRRORED_BOKEH  # the same Bokeh releases
 
 bokeh_has_unstable_default = PropertyDescriptor.has_unstable_default
 bokeh_instance_default = PropertyDescriptor.instance_default
