@@ -28,6 +28,7 @@ import gc
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 # Full collections of the oldest generation wait for this many collections of the middle one
 # (CPython's default: 10). A map session makes some 20,000 long-lived objects, so with the default
@@ -77,11 +78,13 @@ def release_memory() -> bool:
 
 
 class ClosedSessions:
-    """One release per wave of closed sessions, `delay_s` after its last, off the event loop."""
+    """One release per wave of closed sessions, `delay_s` after its last, off the event loop;
+    then `after_release`, if set, on the event loop (a worker's recycler, dashboard.workers)."""
 
     def __init__(self, delay_s: float = RELEASE_DELAY_S) -> None:
         self.delay_s = delay_s
         self.releases = 0
+        self.after_release: Callable[[], None] | None = None
         self._lock = threading.Lock()
         self._pending = False
         self._last_closed = 0.0
@@ -112,6 +115,8 @@ class ClosedSessions:
             log.exception("could not release the memory of closed sessions")
             return
         self.releases += 1
+        if self.after_release is not None:
+            self.after_release()
 
 
 closed_sessions = ClosedSessions()

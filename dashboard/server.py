@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from dashboard.store import DATA_DIR
+from dashboard.workers import DEFAULT_RECYCLE_ABOVE_MB
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP_SCRIPT = REPO_ROOT / "app.py"
@@ -562,8 +563,11 @@ def preload() -> None:
     settle_server_heap()
 
 
-def serve(argv: list[str]) -> None:
-    """Run `panel serve` with `argv`, changed by the launcher's settings; blocks until stopped."""
+def serve(argv: list[str], recycle_above_mb: int = 0) -> None:
+    """Run `panel serve` with `argv`, changed by the launcher's settings; blocks until stopped.
+
+    With worker processes, a worker grown by more than `recycle_above_mb` is replaced by a fresh
+    one when it next serves no one (dashboard.workers); 0 never replaces one."""
     global _stylesheet_url
     from panel import config as panel_config
     from panel.command.serve import Serve
@@ -579,13 +583,31 @@ def serve(argv: list[str]) -> None:
             panel_config.session_key_func = reused_session_key
             return server_settings(kwargs, cookie_key, session_key)
 
+    # Bokeh shows its own INFO records only; the dashboard's (sign-ins, recycled workers) too.
+    logging.getLogger("dashboard").setLevel(logging.INFO)
     _stylesheet_url = versioned_stylesheet_url()
     link_loading_stylesheet()
     skip_document_validation()
     preload()
+    if recycle_above_mb > 0:
+        recycle_workers(recycle_above_mb * 2**20)
     parser = argparse.ArgumentParser(prog="python -m dashboard serve")
     command = DashboardServe(parser=parser)
     command.invoke(parser.parse_args(argv))
+
+
+def recycle_workers(limit_bytes: int) -> None:
+    """Have Bokeh's server fork its workers through dashboard.workers, which replaces a worker
+    grown by more than `limit_bytes` after a wave of closed sessions (dashboard.memory)."""
+    import bokeh.server.server
+
+    from dashboard.memory import closed_sessions
+    from dashboard.workers import recycling_http_server
+
+    def on_worker_started(recycler) -> None:
+        closed_sessions.after_release = recycler.check
+
+    bokeh.server.server.HTTPServer = recycling_http_server(limit_bytes, on_worker_started)
 
 
 # ---------------------------------------------------------------- command line
@@ -603,6 +625,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num-procs", type=int, default=1,
                         help="worker processes; 0 = one per core (make run uses every core)")
     parser.add_argument(
+        "--recycle-above-mb", type=int, default=DEFAULT_RECYCLE_ABOVE_MB, metavar="MB",
+        help="with worker processes: replace a worker grown by more than MB since it started, once "
+        f"it serves no one, to give its memory back (default {DEFAULT_RECYCLE_ABOVE_MB}; 0 = never)",
+    )
+    parser.add_argument(
         "--trust-proxy", action="store_true",
         help="behind a front server (nginx) that sets X-Forwarded-For/-Proto: trust those headers, "
         "so sign-in cookies are marked Secure over HTTPS; never without such a proxy",
@@ -618,5 +645,5 @@ def run(args: argparse.Namespace) -> int:
         print("Phục vụ mạng nội bộ cần tên máy chủ: --hosts TÊN / serving the intranet needs its "
               "host names: --hosts NAME", file=sys.stderr)
         return 2
-    serve(panel_arguments(args))
+    serve(panel_arguments(args), recycle_above_mb=args.recycle_above_mb)
     return 0

@@ -1,0 +1,198 @@
+"""Worker processes start afresh to give memory back: forked and restarted by the launcher,
+a grown worker that serves no one stops accepting, drains and is replaced."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import signal
+import sys
+from types import SimpleNamespace
+
+import pytest
+from panel.tests.util import wait_until
+
+from dashboard import workers
+from tests.conftest import group_members, start_server, stop_server
+from tests.test_server import document_objects, free_port, get, pull_document
+
+MB = 2**20
+
+
+def exited(code: int) -> int:
+    """A wait status of a process that exited with `code`."""
+    return code << 8
+
+
+# ------------------------------------------------------------------ the parent: forking and restarting
+
+
+def test_a_recycled_worker_is_forked_again_at_once_with_its_index():
+    forked = iter([101, 102, 0])  # workers 0 and 1, then the fork that returns in the successor
+    ended = iter([(101, exited(workers.RECYCLE_EXIT))])
+    assert workers.fork_workers(2, fork=lambda: next(forked), wait=lambda: next(ended)) == 0
+
+
+def test_recycling_never_uses_up_the_crash_restarts():
+    many = workers.MAX_CRASH_RESTARTS + 5
+    # Two workers, then a successor for each of `many` recycled ones; the last fork is the worker.
+    forked = iter([*range(1000, 1000 + 2 + many - 1), 0])
+    ended = iter(range(1000, 1000 + many))
+    recycled = exited(workers.RECYCLE_EXIT)
+    assert workers.fork_workers(2, fork=lambda: next(forked), wait=lambda: (next(ended), recycled)) in (0, 1)
+    assert next(forked, None) is None  # every recycled worker had its successor
+
+
+def test_workers_crashing_again_and_again_end_the_server():
+    pids = iter(range(1000, 2000))
+    ended = iter(range(1000, 2000))
+
+    with pytest.raises(RuntimeError, match="crashed too often"):
+        workers.fork_workers(1, fork=lambda: next(pids), wait=lambda: (next(ended), signal.SIGSEGV))
+
+
+def test_the_parent_exits_once_every_worker_ended_normally():
+    pids = iter([11, 12])
+    ended = iter([(12, exited(0)), (99, exited(1)), (11, exited(0))])  # 99: not a worker of ours
+    with pytest.raises(SystemExit) as stopped:
+        workers.fork_workers(2, fork=lambda: next(pids), wait=lambda: next(ended))
+    assert stopped.value.code == 0
+
+
+@pytest.mark.parametrize("status, reason", [
+    (exited(0), None), (exited(workers.RECYCLE_EXIT), "recycled"), (exited(1), "crashed"),
+    (signal.SIGKILL, "crashed"),
+])
+def test_why_a_worker_is_started_again(status, reason):
+    assert workers.restart_reason(status) == reason
+
+
+# ------------------------------------------------------------------ the worker: when it recycles
+
+
+class FakeHTTPServer:
+    """What the Recycler sees of Tornado's HTTPServer and Bokeh's application behind it."""
+
+    def __init__(self, connections: list[int]):
+        sessions = [SimpleNamespace(connection_count=count) for count in connections]
+        self.request_callback = SimpleNamespace(applications={"/app": SimpleNamespace(sessions=sessions)})
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def recycler_on(http_server, monkeypatch, grown_mb: int) -> tuple[workers.Recycler, list[int]]:
+    exits: list[int] = []
+    monkeypatch.setattr(workers, "resident_bytes", lambda pid="self": 500 * MB)
+    recycler = workers.Recycler(http_server, limit_bytes=100 * MB, drain_s=0.01, exit=exits.append)
+    monkeypatch.setattr(workers, "resident_bytes", lambda pid="self": (500 + grown_mb) * MB)
+    return recycler, exits
+
+
+def run_checks(recycler: workers.Recycler) -> None:
+    async def main():
+        recycler.check()
+        await asyncio.sleep(0.1)  # past the drain
+
+    asyncio.run(main())
+
+
+def test_a_grown_worker_serving_no_one_stops_accepting_and_exits_to_be_recycled(monkeypatch):
+    http_server = FakeHTTPServer([0, 0])  # Panel's kept page sessions: no websocket
+    recycler, exits = recycler_on(http_server, monkeypatch, grown_mb=101)
+    run_checks(recycler)
+    assert http_server.stopped and exits == [workers.RECYCLE_EXIT]
+
+
+def test_a_worker_within_its_limit_goes_on(monkeypatch):
+    http_server = FakeHTTPServer([0])
+    recycler, exits = recycler_on(http_server, monkeypatch, grown_mb=99)
+    run_checks(recycler)
+    assert not http_server.stopped and exits == []
+
+
+def test_a_worker_serving_a_viewer_is_not_recycled(monkeypatch):
+    http_server = FakeHTTPServer([0, 1])
+    recycler, exits = recycler_on(http_server, monkeypatch, grown_mb=400)
+    run_checks(recycler)
+    assert not http_server.stopped and exits == []
+
+
+def test_a_viewer_who_connected_as_the_worker_stopped_is_served_to_the_end(monkeypatch):
+    http_server = FakeHTTPServer([0])
+    recycler, exits = recycler_on(http_server, monkeypatch, grown_mb=400)
+    session = http_server.request_callback.applications["/app"].sessions[0]
+
+    async def main():
+        recycler.check()
+        session.connection_count = 1  # accepted just before the stop
+        await asyncio.sleep(0.05)
+        assert http_server.stopped and exits == []
+        session.connection_count = 0  # the viewer leaves
+        await asyncio.sleep(0.05)
+
+    asyncio.run(main())
+    assert exits == [workers.RECYCLE_EXIT]
+
+
+def test_the_resident_memory_of_this_process_is_read():
+    assert workers.resident_bytes() > 10 * MB
+    assert workers.resident_bytes(pid=2**22 + 1) == 0  # no such process
+
+
+# ------------------------------------------------------------------ served: the launcher recycles
+
+
+@pytest.fixture
+def recycling_server(tmp_path, seeded_db_url):
+    """Two workers, recycled once grown by 1 MB; sessions end 0.3 s after their viewer leaves."""
+    database = tmp_path / "dashboard.sqlite"
+    shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), database)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = start_server(
+        [sys.executable, "-m", "dashboard", "serve", "--port", str(port), "--num-procs", "2",
+         "--recycle-above-mb", "1", "--",
+         "--unused-session-lifetime", "300", "--check-unused-sessions", "200"],
+        log, env={"DASHBOARD_DB_URL": f"sqlite:///{database}"})
+    launched = {"url": f"http://127.0.0.1:{port}", "port": port, "log": log, "process": process}
+    try:
+        wait_until(lambda: _answers(launched["url"] + "/liveness"), timeout=120_000)
+        yield launched
+    finally:
+        stop_server(process)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return get(url, timeout=5)[0] == 200
+    except OSError:
+        return False
+
+
+def worker_pids(launched) -> set[int]:
+    parent = launched["process"].pid
+    return set(group_members(parent)) - {parent}
+
+
+def test_a_worker_grown_by_its_sessions_is_replaced_and_the_server_serves_on(recycling_server):
+    first_workers = worker_pids(recycling_server)
+    assert len(first_workers) == 2
+    for _ in range(2):
+        content, _buffers = pull_document(recycling_server, "/?page=map")
+        assert document_objects(content, "MultiPolygons")
+
+    # After the wave of closed sessions (Bokeh ends them, Panel collects, memory is trimmed), the
+    # worker that held them has grown by more than 1 MB: it ends and a new one takes its place.
+    def replaced() -> bool:
+        now = worker_pids(recycling_server)
+        return len(now) == 2 and now != first_workers
+
+    wait_until(replaced, timeout=90_000)
+    served_log = recycling_server["log"].read_text(errors="replace")
+    assert "starts afresh" in served_log and "Traceback" not in served_log
+    assert recycling_server["process"].poll() is None
+    # The new worker serves whole documents, from the data the parent loaded once.
+    content, _buffers = pull_document(recycling_server, "/?page=map")
+    assert document_objects(content, "MultiPolygons")
