@@ -21,6 +21,9 @@ HOSTS        ?=
 NUM_PROCS    ?= $(shell nproc 2>/dev/null || echo 1)
 TRUST_PROXY  ?=
 PANEL_ARGS   ?=
+# A worker grown by more than this many MB is replaced by a fresh one once it serves no one
+# (empty: the launcher's default, 150; 0: never).
+RECYCLE_ABOVE_MB ?=
 
 VENV    := .venv
 PY      := $(VENV)/bin/python
@@ -44,6 +47,7 @@ STAMP_TEST := $(VENV)/.stamp-install-test
 # (made on first run, mode 0600) and reach the server in-process, never on a command line.
 SERVE = $(PY) -m dashboard serve --port $(PORT) --num-procs $(NUM_PROCS) \
 	$(if $(strip $(HOSTS)),--hosts $(HOSTS)) $(if $(TRUST_PROXY),--trust-proxy) \
+	$(if $(strip $(RECYCLE_ABOVE_MB)),--recycle-above-mb $(RECYCLE_ABOVE_MB)) \
 	$(if $(strip $(PANEL_ARGS)),-- $(PANEL_ARGS))
 
 .PHONY: help venv install install-test run test chromium postgresql nginx bench lint seed constraints clean distclean fuzz
@@ -59,7 +63,7 @@ help:
 	@echo "  clean        remove caches and build artefacts; distclean also .venv and the db"
 	@echo "               (distclean refuses while the db holds imports; FORCE=1 overrides)"
 	@echo "  fuzz         FUZZ_FILES generated import files (default 10,000), none may crash or half-write"
-	@echo "Variables: PORT=$(PORT) HOSTS='$(HOSTS)' NUM_PROCS=$(NUM_PROCS) TRUST_PROXY=$(TRUST_PROXY) PANEL_ARGS=..."
+	@echo "Variables: PORT=$(PORT) HOSTS='$(HOSTS)' NUM_PROCS=$(NUM_PROCS) TRUST_PROXY=$(TRUST_PROXY) RECYCLE_ABOVE_MB=$(RECYCLE_ABOVE_MB) PANEL_ARGS=..."
 
 # --- environment -------------------------------------------------------------
 

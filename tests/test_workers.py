@@ -14,7 +14,7 @@ from panel.tests.util import wait_until
 
 from dashboard import workers
 from tests.conftest import group_members, start_server, stop_server
-from tests.test_server import document_objects, free_port, get, pull_document
+from tests.test_server import document_objects, free_port, get, parse, pull_document
 
 MB = 2**20
 
@@ -142,6 +142,11 @@ def test_the_resident_memory_of_this_process_is_read():
 
 
 # ------------------------------------------------------------------ served: the launcher recycles
+
+
+def test_workers_are_recycled_by_default_and_the_limit_is_one_option():
+    assert parse().recycle_above_mb == workers.DEFAULT_RECYCLE_ABOVE_MB == 150
+    assert parse("--recycle-above-mb", "0").recycle_above_mb == 0  # never
 
 
 @pytest.fixture
