@@ -546,20 +546,22 @@ def server_settings(kwargs: dict, cookie_secret: str, session_key: str) -> dict:
 
 
 def preload() -> None:
-    """Before the worker processes fork: import the dashboard and load its data once for all of
-    them, so that no viewer waits for it (each process did both for its first viewer, about 2 s),
-    then settle the heap (dashboard.memory.settle_server_heap), which the processes then share."""
+    """Before the worker processes fork: import the dashboard, load its data and warm its caches
+    once for all of them (dashboard.shell.warm_up), so that no viewer waits for it (each process
+    did it for its first viewer, about 3 s), then settle the heap
+    (dashboard.memory.settle_server_heap), which the processes then share."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    import dashboard.shell  # noqa: F401 - the modules every session uses
     from dashboard.data import get_data
     from dashboard.memory import settle_server_heap
+    from dashboard.shell import warm_up
 
     try:
-        get_data()
+        data = get_data()
     except (SQLAlchemyError, OSError) as error:  # each process tries again for its first session
         log.warning("data not loaded before serving: %s", error)
         return
+    warm_up(data)
     settle_server_heap()
 
 

@@ -256,12 +256,18 @@ def test_compressed_files_stay_within_their_budget_dropping_the_least_recently_u
 
 
 PRELOAD = """
-import gc, json, logging
+import gc, json, logging, sys, threading
 logging.basicConfig(level=logging.WARNING)
+from tornado.ioloop import IOLoop
 from dashboard import data, server
 server.preload()
-print(json.dumps({"loaded": data.cached_data.cache_info().currsize, "frozen": gc.get_freeze_count()}))
+print(json.dumps({"loaded": data.cached_data.cache_info().currsize, "frozen": gc.get_freeze_count(),
+                  "threads": threading.active_count(), "event_loop": IOLoop.current(instance=False) is not None,
+                  "modules": sorted(sys.modules)}))
 """
+# What a map session imports after the preload: the Tabulator model, which `pn.extension` loads
+# in each session (the parent must not call it: it would set the config of every session).
+SESSION_ONLY_MODULES = {"panel.entry_points", "panel.models.tabulator"}
 
 
 def test_the_data_is_loaded_once_before_the_processes_fork_and_an_unreachable_database_only_waits(
@@ -273,9 +279,32 @@ def test_the_data_is_loaded_once_before_the_processes_fork_and_an_unreachable_da
 
     loaded, _log = preload(seeded_db_url)
     assert loaded["loaded"] == 1 and loaded["frozen"] > 100_000  # data and modules, shared by the forks
+    # Forking is safe: no thread and no event loop was started before it.
+    assert loaded["threads"] == 1 and not loaded["event_loop"]
     missing, log = preload(f"sqlite:///{tmp_path}/no/such/folder/dashboard.sqlite")
-    assert missing == {"loaded": 0, "frozen": 0}  # the first session of each process tries again
+    assert {key: missing[key] for key in ("loaded", "frozen")} == {"loaded": 0, "frozen": 0}
     assert "data not loaded before serving" in log and "Traceback" not in log
+
+
+def test_the_workers_first_map_session_imports_nothing_the_preload_did_not(seeded_db_url):
+    """The first session of each worker cost 1.1 s of CPU, the next 0.2 s: modules imported and
+    caches filled as it went. The preload (dashboard.shell.warm_up) now does it before the fork."""
+    script = PRELOAD.replace("server.preload()", "server.preload()\nwarmed = set(sys.modules)") + """
+import panel as pn
+from bokeh.document import Document
+from dashboard.shell import DashboardApp
+from dashboard.state import new_state
+from dashboard.views import period_frames
+frames_before = len(period_frames._frame_cache)
+pn.panel(DashboardApp(new_state(data.get_data(), page="map"), data.get_data()).__panel__()).get_root(Document())
+frames_built = len(period_frames._frame_cache) - frames_before
+print(json.dumps({"new": sorted(set(sys.modules) - warmed), "frames_built": frames_built}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True,
+                          env={**os.environ, "DASHBOARD_DB_URL": seeded_db_url}, timeout=180, check=True)
+    session = json.loads(done.stdout.splitlines()[-1])
+    assert set(session["new"]) <= SESSION_ONLY_MODULES
+    assert session["frames_built"] == 0  # the default map view's frames came from the cache
 
 
 def test_the_stylesheet_is_one_linked_file_cached_by_the_browser(launched):
