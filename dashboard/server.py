@@ -19,8 +19,10 @@ What it adds to a bare `panel serve app.py`:
   map page's browser functions (dashboard.views.browser_code);
 - each map's polygons are one static file (/dashboard-assets/shapes/<map>.bin, versioned and
   cached by the browser) that the page fetches, instead of travelling in every session's document;
-- the dashboard's modules and data are loaded once, before the worker processes fork, so no
-  viewer waits for them;
+- the dashboard's modules and data are loaded, and its landing and map pages built once, before
+  the worker processes fork, so no viewer waits for them;
+- a worker grown by a wave of sessions is replaced by a fresh fork once it serves no one, which
+  gives its memory back (dashboard.workers);
 - a viewer's session is built once, when its websocket opens: the page's HTML comes from one
   session kept per route (Panel's reuse_sessions), so with several worker processes a page whose
   websocket reaches another process than its GET no longer has a second document built for it;
