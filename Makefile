@@ -22,7 +22,7 @@ NUM_PROCS    ?= $(shell nproc 2>/dev/null || echo 1)
 TRUST_PROXY  ?=
 PANEL_ARGS   ?=
 # A worker grown by more than this many MB is replaced by a fresh one once it serves no one
-# (empty: the launcher's default, 150; 0: never).
+# (empty: 150 with several processes, never with one; 0: never).
 RECYCLE_ABOVE_MB ?=
 
 VENV    := .venv

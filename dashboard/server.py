@@ -570,8 +570,8 @@ def preload() -> None:
 def serve(argv: list[str], recycle_above_mb: int = 0) -> None:
     """Run `panel serve` with `argv`, changed by the launcher's settings; blocks until stopped.
 
-    With worker processes, a worker grown by more than `recycle_above_mb` is replaced by a fresh
-    one when it next serves no one (dashboard.workers); 0 never replaces one."""
+    A process grown by more than `recycle_above_mb` ends when it next serves no one, to be
+    replaced by a fresh one (dashboard.workers); 0 never ends one."""
     global _stylesheet_url
     from panel import config as panel_config
     from panel.command.serve import Serve
@@ -600,9 +600,22 @@ def serve(argv: list[str], recycle_above_mb: int = 0) -> None:
     command.invoke(parser.parse_args(argv))
 
 
+def recycle_limit_mb(args: argparse.Namespace) -> int:
+    """The growth in MB after which a process is replaced; 0 for never.
+
+    Worker processes are replaced by their parent, so by default they are. A single process is
+    replaced only by a supervisor that starts it again (the systemd unit, `Restart=on-failure`),
+    so only when `--recycle-above-mb` asks for it: under `make run` it would simply end.
+    """
+    if args.recycle_above_mb is not None:
+        return max(args.recycle_above_mb, 0)
+    return 0 if args.num_procs == 1 else DEFAULT_RECYCLE_ABOVE_MB
+
+
 def recycle_workers(limit_bytes: int) -> None:
-    """Have Bokeh's server fork its workers through dashboard.workers, which replaces a worker
-    grown by more than `limit_bytes` after a wave of closed sessions (dashboard.memory)."""
+    """Have Bokeh's server start through dashboard.workers, whose processes end after a wave of
+    closed sessions (dashboard.memory) once grown by more than `limit_bytes`: a worker is
+    replaced by its parent, a single process by its supervisor."""
     import bokeh.server.server
 
     from dashboard.memory import closed_sessions
@@ -629,9 +642,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num-procs", type=int, default=1,
                         help="worker processes; 0 = one per core (make run uses every core)")
     parser.add_argument(
-        "--recycle-above-mb", type=int, default=DEFAULT_RECYCLE_ABOVE_MB, metavar="MB",
-        help="with worker processes: replace a worker grown by more than MB since it started, once "
-        f"it serves no one, to give its memory back (default {DEFAULT_RECYCLE_ABOVE_MB}; 0 = never)",
+        "--recycle-above-mb", type=int, default=None, metavar="MB",
+        help="replace a process grown by more than MB since it started, once it serves no one, to "
+        f"give its memory back (default: {DEFAULT_RECYCLE_ABOVE_MB} with worker processes; 0 = never). "
+        "A single process then exits with status 75, for a supervisor such as systemd to restart it",
     )
     parser.add_argument(
         "--trust-proxy", action="store_true",
@@ -649,5 +663,5 @@ def run(args: argparse.Namespace) -> int:
         print("Phục vụ mạng nội bộ cần tên máy chủ: --hosts TÊN / serving the intranet needs its "
               "host names: --hosts NAME", file=sys.stderr)
         return 2
-    serve(panel_arguments(args), recycle_above_mb=args.recycle_above_mb)
+    serve(panel_arguments(args), recycle_above_mb=recycle_limit_mb(args))
     return 0

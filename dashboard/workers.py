@@ -14,8 +14,9 @@ little; a new process gives back all of it. So, as servers commonly do (gunicorn
 - the parent forks its successor at once. A worker that crashes is restarted too, as Tornado
   does, up to MAX_CRASH_RESTARTS over the server's life; a recycled one does not count.
 
-Only with worker processes (`--num-procs` other than 1): a single process has no one to take
-its connections meanwhile, so it never recycles.
+A single process (`--num-procs 1`) recycles only when asked to, under a supervisor that starts
+it again: the systemd unit of the nginx deployment, whose front server hands its browsers to
+the other instances meanwhile (dashboard.server.recycle_limit_mb).
 """
 
 from __future__ import annotations
@@ -148,19 +149,18 @@ class Recycler:
 
 
 def recycling_http_server(limit_bytes: int, on_worker_started: Callable[[Recycler], None]):
-    """Tornado's HTTPServer, forking its workers with `fork_workers`; each worker's Recycler is
-    handed to `on_worker_started`. Bokeh's Server creates it (bokeh.server.server.HTTPServer)."""
+    """Tornado's HTTPServer, forking its workers with `fork_workers`; each serving process's
+    Recycler is handed to `on_worker_started`. Bokeh's Server creates it
+    (bokeh.server.server.HTTPServer)."""
     from tornado.httpserver import HTTPServer
 
     class RecyclingHTTPServer(HTTPServer):
         def start(self, num_processes: int | None = 1, max_restarts: int | None = None) -> None:
-            if num_processes == 1:
-                super().start(1)
-                return
-            from tornado.process import cpu_count
+            if num_processes != 1:
+                from tornado.process import cpu_count
 
-            fork_workers(num_processes if num_processes and num_processes > 0 else cpu_count())
-            super().start(1)  # in the worker: listen on the sockets the parent bound
+                fork_workers(num_processes if num_processes and num_processes > 0 else cpu_count())
+            super().start(1)  # in a worker: listen on the sockets the parent bound
             on_worker_started(Recycler(self, limit_bytes))
 
     return RecyclingHTTPServer

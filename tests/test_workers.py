@@ -7,16 +7,19 @@ import asyncio
 import shutil
 import signal
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
 from panel.tests.util import wait_until
 
 from dashboard import workers
+from dashboard.server import recycle_limit_mb
 from tests.conftest import group_members, start_server, stop_server
 from tests.test_server import document_objects, free_port, get, parse, pull_document
 
 MB = 2**20
+SESSIONS_AT_ONCE = 6
 
 
 def exited(code: int) -> int:
@@ -144,29 +147,41 @@ def test_the_resident_memory_of_this_process_is_read():
 # ------------------------------------------------------------------ served: the launcher recycles
 
 
-def test_workers_are_recycled_by_default_and_the_limit_is_one_option():
-    assert parse().recycle_above_mb == workers.DEFAULT_RECYCLE_ABOVE_MB == 150
-    assert parse("--recycle-above-mb", "0").recycle_above_mb == 0  # never
+def test_workers_are_recycled_by_default_and_a_single_process_only_when_asked():
+    assert recycle_limit_mb(parse("--num-procs", "2")) == workers.DEFAULT_RECYCLE_ABOVE_MB == 150
+    assert recycle_limit_mb(parse("--num-procs", "0")) == 150  # one per core
+    assert recycle_limit_mb(parse("--num-procs", "2", "--recycle-above-mb", "0")) == 0  # never
+    # Alone, a process that ends is not replaced, unless a supervisor (systemd) starts it again.
+    assert recycle_limit_mb(parse("--num-procs", "1")) == 0
+    assert recycle_limit_mb(parse("--num-procs", "1", "--recycle-above-mb", "200")) == 200
 
 
 @pytest.fixture
 def recycling_server(tmp_path, seeded_db_url):
-    """Two workers, recycled once grown by 1 MB; sessions end 0.3 s after their viewer leaves."""
+    """A launcher with `num_procs` processes, recycled once grown by 1 MB; sessions end 0.3 s
+    after their viewer leaves."""
     database = tmp_path / "dashboard.sqlite"
     shutil.copyfile(seeded_db_url.removeprefix("sqlite:///"), database)
-    port = free_port()
-    log = tmp_path / "serve.log"
-    process = start_server(
-        [sys.executable, "-m", "dashboard", "serve", "--port", str(port), "--num-procs", "2",
-         "--recycle-above-mb", "1", "--",
-         "--unused-session-lifetime", "300", "--check-unused-sessions", "200"],
-        log, env={"DASHBOARD_DB_URL": f"sqlite:///{database}"})
-    launched = {"url": f"http://127.0.0.1:{port}", "port": port, "log": log, "process": process}
-    try:
+    started = []
+
+    def start(num_procs: int) -> dict:
+        port = free_port()
+        log = tmp_path / "serve.log"
+        process = start_server(
+            [sys.executable, "-m", "dashboard", "serve", "--port", str(port), "--num-procs", str(num_procs),
+             "--recycle-above-mb", "1", "--",
+             "--unused-session-lifetime", "300", "--check-unused-sessions", "200"],
+            log, env={"DASHBOARD_DB_URL": f"sqlite:///{database}"})
+        started.append(process)
+        launched = {"url": f"http://127.0.0.1:{port}", "port": port, "log": log, "process": process}
         wait_until(lambda: _answers(launched["url"] + "/liveness"), timeout=120_000)
-        yield launched
+        return launched
+
+    try:
+        yield start
     finally:
-        stop_server(process)
+        for process in started:
+            stop_server(process)
 
 
 def _answers(url: str) -> bool:
@@ -182,6 +197,7 @@ def worker_pids(launched) -> set[int]:
 
 
 def test_a_worker_grown_by_its_sessions_is_replaced_and_the_server_serves_on(recycling_server):
+    recycling_server = recycling_server(num_procs=2)
     first_workers = worker_pids(recycling_server)
     assert len(first_workers) == 2
     for _ in range(2):
@@ -201,3 +217,15 @@ def test_a_worker_grown_by_its_sessions_is_replaced_and_the_server_serves_on(rec
     # The new worker serves whole documents, from the data the parent loaded once.
     content, _buffers = pull_document(recycling_server, "/?page=map")
     assert document_objects(content, "MultiPolygons")
+
+
+def test_a_single_grown_process_exits_for_its_supervisor_to_start_it_again(recycling_server):
+    launched = recycling_server(num_procs=1)
+    # Warmed before it listened, a single process grows little by one session: a few at once.
+    with ThreadPoolExecutor(max_workers=SESSIONS_AT_ONCE) as viewers:
+        documents = list(viewers.map(lambda _: pull_document(launched, "/?page=map")[0], range(SESSIONS_AT_ONCE)))
+    assert all(document_objects(content, "MultiPolygons") for content in documents)
+    # systemd's Restart=on-failure starts it again (deploy/systemd); here nobody does.
+    wait_until(lambda: launched["process"].poll() is not None, timeout=90_000)
+    assert launched["process"].returncode == workers.RECYCLE_EXIT
+    assert "starts afresh" in launched["log"].read_text(errors="replace")

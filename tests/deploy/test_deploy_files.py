@@ -118,6 +118,8 @@ def test_the_unit_serves_like_make_run_behind_a_proxy():
     assert command[command.index("--port") + 1] == "%i"
     assert "--trust-proxy" in command
     assert command[command.index("--hosts") + 1] == "${DASHBOARD_PUBLIC_HOST}"
+    # A grown process exits to give its memory back (dashboard.workers), and systemd starts it again.
+    assert int(command[command.index("--recycle-above-mb") + 1]) > 0 and "\nRestart=on-failure" in unit
     for setting in ("EnvironmentFile=", "NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes"):
         assert setting in unit, setting
     example = (DEPLOY / "systemd" / "dashboard.env.example").read_text(encoding="utf-8")
