@@ -26,6 +26,8 @@ import os
 import sys
 from collections.abc import Callable
 
+from .memory import release_memory
+
 # The exit status of a worker that ends to be replaced (EX_TEMPFAIL: "try again").
 RECYCLE_EXIT = 75
 # Tornado's own limit: a worker crashing again and again is not hidden by endless restarts.
@@ -110,6 +112,8 @@ class Recycler:
         self.http_server = http_server
         self.limit_bytes = limit_bytes
         self.drain_s = drain_s
+        # Measured as the checks are, after the free pages went back (dashboard.memory).
+        release_memory()
         self.started_bytes = resident_bytes()
         self.stopping = False
         self._exit = exit

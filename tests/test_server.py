@@ -418,35 +418,42 @@ def test_logout_ends_the_sign_in_in_the_shared_database(launched, monkeypatch):
 # ------------------------------------------------------------------ what a session's document carries
 
 
-def pull_document(launched, path: str) -> tuple[str, list[bytes]]:
-    """The JSON text and binary buffers of the document the page at `path` receives on its
-    websocket, pulled as Bokeh's page does (PULL-DOC-REQ after the server's ACK)."""
+async def open_document(launched, path: str):
+    """(websocket, JSON text, binary buffers) of the document the page at `path` receives on its
+    websocket, pulled as Bokeh's page does (PULL-DOC-REQ after the server's ACK); the websocket,
+    and so the session, stays open."""
     _status, _headers, body = get(launched["url"] + path)
     token = re.search(r'"token":\s*"([^"]+)"', body.decode("utf-8")).group(1)
     # BokehJS opens the websocket with the page's query: a session built there reads it.
     request = HTTPRequest(f"ws://127.0.0.1:{launched['port']}/ws?{urllib.parse.urlsplit(path).query}",
                           headers={"Origin": f"http://localhost:{launched['port']}"})
+    connection = await websocket_connect(request, subprotocols=["bokeh", token])
+
+    async def message():
+        header = json.loads(await connection.read_message())
+        _metadata, content = await connection.read_message(), await connection.read_message()
+        buffers = []
+        for _ in range(header.get("num_buffers", 0)):
+            await connection.read_message()  # the buffer's header, then the buffer
+            buffers.append(await connection.read_message())
+        return header["msgtype"], content, buffers
+
+    assert (await message())[0] == "ACK"
+    for part in ({"msgid": "1", "msgtype": "PULL-DOC-REQ"}, {}, {}):
+        await connection.write_message(json.dumps(part))
+    while True:
+        kind, content, buffers = await message()
+        if kind == "PULL-DOC-REPLY":
+            return connection, content, buffers
+
+
+def pull_document(launched, path: str) -> tuple[str, list[bytes]]:
+    """The JSON text and binary buffers of the document the page at `path` receives (`open_document`)."""
 
     async def pull():
-        connection = await websocket_connect(request, subprotocols=["bokeh", token])
-
-        async def message():
-            header = json.loads(await connection.read_message())
-            _metadata, content = await connection.read_message(), await connection.read_message()
-            buffers = []
-            for _ in range(header.get("num_buffers", 0)):
-                await connection.read_message()  # the buffer's header, then the buffer
-                buffers.append(await connection.read_message())
-            return header["msgtype"], content, buffers
-
-        assert (await message())[0] == "ACK"
-        for part in ({"msgid": "1", "msgtype": "PULL-DOC-REQ"}, {}, {}):
-            await connection.write_message(json.dumps(part))
-        while True:
-            kind, content, buffers = await message()
-            if kind == "PULL-DOC-REPLY":
-                connection.close()
-                return content, buffers
+        connection, content, buffers = await open_document(launched, path)
+        connection.close()
+        return content, buffers
 
     return asyncio.run(asyncio.wait_for(pull(), 120))
 

@@ -7,7 +7,6 @@ import asyncio
 import shutil
 import signal
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
@@ -16,7 +15,7 @@ from panel.tests.util import wait_until
 from dashboard import workers
 from dashboard.server import recycle_limit_mb
 from tests.conftest import group_members, start_server, stop_server
-from tests.test_server import document_objects, free_port, get, parse, pull_document
+from tests.test_server import document_objects, free_port, get, open_document, parse, pull_document
 
 MB = 2**20
 SESSIONS_AT_ONCE = 6
@@ -191,6 +190,20 @@ def _answers(url: str) -> bool:
         return False
 
 
+def viewers_at_once(launched) -> None:
+    """SESSIONS_AT_ONCE map pages open together, then closed: warmed before it listened, a
+    process grows little by one session alone."""
+
+    async def open_then_close() -> list[str]:
+        opened = [await open_document(launched, "/?page=map") for _ in range(SESSIONS_AT_ONCE)]
+        for connection, _content, _buffers in opened:
+            connection.close()
+        return [content for _connection, content, _buffers in opened]
+
+    documents = asyncio.run(asyncio.wait_for(open_then_close(), 180))
+    assert all(document_objects(content, "MultiPolygons") for content in documents)
+
+
 def worker_pids(launched) -> set[int]:
     parent = launched["process"].pid
     return set(group_members(parent)) - {parent}
@@ -200,9 +213,7 @@ def test_a_worker_grown_by_its_sessions_is_replaced_and_the_server_serves_on(rec
     recycling_server = recycling_server(num_procs=2)
     first_workers = worker_pids(recycling_server)
     assert len(first_workers) == 2
-    for _ in range(2):
-        content, _buffers = pull_document(recycling_server, "/?page=map")
-        assert document_objects(content, "MultiPolygons")
+    viewers_at_once(recycling_server)
 
     # After the wave of closed sessions (Bokeh ends them, Panel collects, memory is trimmed), the
     # worker that held them has grown by more than 1 MB: it ends and a new one takes its place.
@@ -221,10 +232,7 @@ def test_a_worker_grown_by_its_sessions_is_replaced_and_the_server_serves_on(rec
 
 def test_a_single_grown_process_exits_for_its_supervisor_to_start_it_again(recycling_server):
     launched = recycling_server(num_procs=1)
-    # Warmed before it listened, a single process grows little by one session: a few at once.
-    with ThreadPoolExecutor(max_workers=SESSIONS_AT_ONCE) as viewers:
-        documents = list(viewers.map(lambda _: pull_document(launched, "/?page=map")[0], range(SESSIONS_AT_ONCE)))
-    assert all(document_objects(content, "MultiPolygons") for content in documents)
+    viewers_at_once(launched)
     # systemd's Restart=on-failure starts it again (deploy/systemd); here nobody does.
     wait_until(lambda: launched["process"].poll() is not None, timeout=90_000)
     assert launched["process"].returncode == workers.RECYCLE_EXIT
