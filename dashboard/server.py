@@ -563,7 +563,10 @@ def preload() -> None:
     except (SQLAlchemyError, OSError) as error:  # each process tries again for its first session
         log.warning("data not loaded before serving: %s", error)
         return
-    warm_up(data)
+    try:
+        warm_up(data)
+    except Exception:  # each process's first viewer then builds it, and sees any error on the page
+        log.exception("pages not built before serving")
     settle_server_heap()
 
 
@@ -594,7 +597,7 @@ def serve(argv: list[str], recycle_above_mb: int = 0) -> None:
     skip_document_validation()
     preload()
     if recycle_above_mb > 0:
-        recycle_workers(recycle_above_mb * 2**20)
+        recycle_grown_processes(recycle_above_mb * 2**20)
     parser = argparse.ArgumentParser(prog="python -m dashboard serve")
     command = DashboardServe(parser=parser)
     command.invoke(parser.parse_args(argv))
@@ -612,7 +615,7 @@ def recycle_limit_mb(args: argparse.Namespace) -> int:
     return 0 if args.num_procs == 1 else DEFAULT_RECYCLE_ABOVE_MB
 
 
-def recycle_workers(limit_bytes: int) -> None:
+def recycle_grown_processes(limit_bytes: int) -> None:
     """Have Bokeh's server start through dashboard.workers, whose processes end after a wave of
     closed sessions (dashboard.memory) once grown by more than `limit_bytes`: a worker is
     replaced by its parent, a single process by its supervisor."""
@@ -621,10 +624,10 @@ def recycle_workers(limit_bytes: int) -> None:
     from dashboard.memory import closed_sessions
     from dashboard.workers import recycling_http_server
 
-    def on_worker_started(recycler) -> None:
+    def on_process_started(recycler) -> None:
         closed_sessions.after_release = recycler.check
 
-    bokeh.server.server.HTTPServer = recycling_http_server(limit_bytes, on_worker_started)
+    bokeh.server.server.HTTPServer = recycling_http_server(limit_bytes, on_process_started)
 
 
 # ---------------------------------------------------------------- command line

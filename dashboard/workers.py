@@ -33,9 +33,9 @@ RECYCLE_EXIT = 75
 # Tornado's own limit: a worker crashing again and again is not hidden by endless restarts.
 MAX_CRASH_RESTARTS = 100
 # A worker grown by more than this since it started is recycled when it next serves no one.
-# Measured: the first session of a worker adds about 45 MB (lazy imports, caches), and each map
-# session about 2.5 MB that stays after it closes; a room of 25 viewers leaves a worker below
-# this, 200 sessions over a morning leave it above.
+# Measured: a map session leaves about 2.5 MB behind once it closes (200 sessions took two
+# workers from 757 MB to 1,244 MB), so a room of 25 viewers leaves a worker well below this, and
+# a morning of 200 sessions above.
 DEFAULT_RECYCLE_ABOVE_MB = 150
 # Seconds a stopped worker leaves requests under way to finish before it exits.
 DRAIN_S = 2.0
@@ -105,7 +105,7 @@ def fork_workers(count: int, fork: Callable[[], int] = os.fork,
 
 
 class Recycler:
-    """In a worker: end it, to be replaced, once it has grown and serves no one."""
+    """In a serving process: end it, to be replaced, once it has grown and serves no one."""
 
     def __init__(self, http_server, limit_bytes: int, drain_s: float = DRAIN_S,
                  exit: Callable[[int], None] = os._exit) -> None:
@@ -119,7 +119,7 @@ class Recycler:
         self._exit = exit
 
     def open_connections(self) -> int:
-        """Websocket connections to this worker's sessions: the viewers it serves now."""
+        """Websocket connections to this process's sessions: the viewers it serves now."""
         application = self.http_server.request_callback  # Bokeh's Tornado application
         return sum(session.connection_count
                    for context in application.applications.values()
@@ -135,14 +135,14 @@ class Recycler:
         from tornado.ioloop import IOLoop
 
         self.stopping = True
-        log.info("worker pid %d grew by %d MB: stops accepting and starts afresh",
+        log.info("process %d grew by %d MB: stops accepting and starts afresh",
                  os.getpid(), self.grown_bytes() // 2**20)
         self.http_server.stop()
         IOLoop.current().call_later(self.drain_s, self._exit_when_drained)
 
     def _exit_when_drained(self) -> None:
         """Exit once no viewer is connected: one who connected just before the stop is served to
-        the end, by this worker, while the others take every new connection."""
+        the end, by this process, while the others take every new connection."""
         if self.open_connections():
             from tornado.ioloop import IOLoop
 
@@ -152,9 +152,9 @@ class Recycler:
         self._exit(RECYCLE_EXIT)
 
 
-def recycling_http_server(limit_bytes: int, on_worker_started: Callable[[Recycler], None]):
+def recycling_http_server(limit_bytes: int, on_process_started: Callable[[Recycler], None]):
     """Tornado's HTTPServer, forking its workers with `fork_workers`; each serving process's
-    Recycler is handed to `on_worker_started`. Bokeh's Server creates it
+    Recycler is handed to `on_process_started`. Bokeh's Server creates it
     (bokeh.server.server.HTTPServer)."""
     from tornado.httpserver import HTTPServer
 
@@ -165,6 +165,6 @@ def recycling_http_server(limit_bytes: int, on_worker_started: Callable[[Recycle
 
                 fork_workers(num_processes if num_processes and num_processes > 0 else cpu_count())
             super().start(1)  # in a worker: listen on the sockets the parent bound
-            on_worker_started(Recycler(self, limit_bytes))
+            on_process_started(Recycler(self, limit_bytes))
 
     return RecyclingHTTPServer
