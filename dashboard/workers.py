@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable
 
@@ -83,25 +84,40 @@ def fork_workers(count: int, fork: Callable[[], int] = os.fork,
     for index in range(count):
         if start(index):
             return index
-    while workers:
-        pid, status = wait()
-        if pid not in workers:
-            continue
-        index = workers.pop(pid)
-        reason = restart_reason(status)
-        if reason is None:
-            log.info("worker %d (pid %d) ended", index, pid)
-            continue
-        if reason == "crashed":
-            crashes += 1
-            log.warning("worker %d (pid %d) ended abnormally (status %d), restarting", index, pid, status)
-            if crashes > MAX_CRASH_RESTARTS:
-                raise RuntimeError("workers crashed too often, giving up")
-        else:
-            log.info("worker %d (pid %d) recycled to give its memory back, starting afresh", index, pid)
-        if start(index):
-            return index
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: end_workers(workers))
+    try:
+        while workers:
+            pid, status = wait()
+            if pid not in workers:
+                continue
+            index = workers.pop(pid)
+            reason = restart_reason(status)
+            if reason is None:
+                log.info("worker %d (pid %d) ended", index, pid)
+                continue
+            if reason == "crashed":
+                crashes += 1
+                log.warning("worker %d (pid %d) ended abnormally (status %d), restarting", index, pid, status)
+                if crashes > MAX_CRASH_RESTARTS:
+                    raise RuntimeError("workers crashed too often, giving up")
+            else:
+                log.info("worker %d (pid %d) recycled to give its memory back, starting afresh", index, pid)
+            if start(index):
+                return index
+    finally:  # in a successor, as in a parent that ends: the parent's handler is not theirs
+        signal.signal(signal.SIGTERM, previous)
     sys.exit(0)
+
+
+def end_workers(workers: dict[int, int]) -> None:
+    """The parent was asked to stop (SIGTERM, as `kill` or a service manager sends): so are its
+    workers, which would otherwise go on serving the port with no parent to replace them."""
+    for pid in workers:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    sys.exit(128 + signal.SIGTERM)
 
 
 class Recycler:

@@ -56,9 +56,11 @@ def test_workers_crashing_again_and_again_end_the_server():
 def test_the_parent_exits_once_every_worker_ended_normally():
     pids = iter([11, 12])
     ended = iter([(12, exited(0)), (99, exited(1)), (11, exited(0))])  # 99: not a worker of ours
+    handler = signal.getsignal(signal.SIGTERM)
     with pytest.raises(SystemExit) as stopped:
         workers.fork_workers(2, fork=lambda: next(pids), wait=lambda: next(ended))
     assert stopped.value.code == 0
+    assert signal.getsignal(signal.SIGTERM) == handler  # the parent's stop handler is gone with it
 
 
 @pytest.mark.parametrize("status, reason", [
@@ -237,3 +239,11 @@ def test_a_single_grown_process_exits_for_its_supervisor_to_start_it_again(recyc
     wait_until(lambda: launched["process"].poll() is not None, timeout=90_000)
     assert launched["process"].returncode == workers.RECYCLE_EXIT
     assert "starts afresh" in launched["log"].read_text(errors="replace")
+
+
+def test_stopping_the_parent_stops_its_workers(recycling_server):
+    launched = recycling_server(num_procs=2)
+    workers_now = worker_pids(launched)
+    assert len(workers_now) == 2
+    launched["process"].send_signal(signal.SIGTERM)  # the parent alone, as `kill PID` does
+    wait_until(lambda: not worker_pids(launched) and launched["process"].poll() is not None, timeout=30_000)
