@@ -18,7 +18,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 180
 # Seconds given to a process group to exit after SIGTERM before it is killed.
 STOP_GRACE_S = 10
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 @dataclass
@@ -151,10 +150,6 @@ def group_pids(pgid: int) -> list[int]:
 
 
 def group_rss(pgid: int) -> int:
-    total = 0
-    for pid in group_pids(pgid):
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
-        except OSError:
-            continue
-    return total
+    from dashboard.memory import resident_bytes
+
+    return sum(resident_bytes(pid) for pid in group_pids(pgid))

@@ -26,6 +26,7 @@ import ctypes.util
 import functools
 import gc
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -66,6 +67,15 @@ def settle_server_heap() -> None:
     gc.freeze()
     young, middle, _oldest = gc.get_threshold()
     gc.set_threshold(young, middle, OLDEST_GENERATION_THRESHOLD)
+
+
+def resident_bytes(pid: int | str = "self") -> int:
+    """Resident memory of a process (Linux /proc); 0 where there is none to read."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def release_memory() -> bool:

@@ -27,7 +27,7 @@ import signal
 import sys
 from collections.abc import Callable
 
-from .memory import release_memory
+from .memory import release_memory, resident_bytes
 
 # The exit status of a worker that ends to be replaced (EX_TEMPFAIL: "try again").
 RECYCLE_EXIT = 75
@@ -42,15 +42,6 @@ DEFAULT_RECYCLE_ABOVE_MB = 150
 DRAIN_S = 2.0
 
 log = logging.getLogger(__name__)
-
-
-def resident_bytes(pid: int | str = "self") -> int:
-    """Resident memory of a process (Linux /proc); 0 where there is none to read."""
-    try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
 
 
 def restart_reason(status: int) -> str | None:

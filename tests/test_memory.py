@@ -22,11 +22,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # cache filled during sessions is. Prints the resident memory before, at the peak, after the
 # garbage is dropped, and after `release_memory`.
 SCATTERED_SURVIVORS = """
-import json, os
-from dashboard.memory import release_memory
-
-def rss():
-    return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+import json
+from dashboard.memory import release_memory, resident_bytes as rss
 
 before = rss()
 garbage, survivors = [], []

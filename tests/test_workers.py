@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from panel.tests.util import wait_until
 
-from dashboard import workers
+from dashboard import memory, workers
 from dashboard.server import recycle_limit_mb
 from tests.conftest import group_members, start_server, stop_server
 from tests.test_server import document_objects, free_port, get, open_document, parse, pull_document
@@ -141,8 +141,8 @@ def test_a_viewer_who_connected_as_the_worker_stopped_is_served_to_the_end(monke
 
 
 def test_the_resident_memory_of_this_process_is_read():
-    assert workers.resident_bytes() > 10 * MB
-    assert workers.resident_bytes(pid=2**22 + 1) == 0  # no such process
+    assert memory.resident_bytes() > 10 * MB
+    assert memory.resident_bytes(pid=2**22 + 1) == 0  # no such process
 
 
 # ------------------------------------------------------------------ served: the launcher recycles
