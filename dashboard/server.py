@@ -208,9 +208,10 @@ EMBEDDED_TOKEN = re.compile(rb'const render_items = \[\{"token":"([A-Za-z0-9_.=-
 EARLY_SOCKET_NAME = "early_socket.js"
 
 
-@functools.cache
 def early_socket_script() -> bytes:
-    return (ASSETS_DIR / EARLY_SOCKET_NAME).read_bytes().strip()
+    from dashboard.views.browser_code import script  # which imports this module
+
+    return script(EARLY_SOCKET_NAME).strip().encode()
 
 
 def with_early_socket(page: bytes) -> bytes:
