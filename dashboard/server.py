@@ -612,7 +612,7 @@ def recycle_limit_mb(args: argparse.Namespace) -> int:
     so only when `--recycle-above-mb` asks for it: under `make run` it would simply end.
     """
     if args.recycle_above_mb is not None:
-        return max(args.recycle_above_mb, 0)
+        return args.recycle_above_mb
     return 0 if args.num_procs == 1 else DEFAULT_RECYCLE_ABOVE_MB
 
 
@@ -634,6 +634,14 @@ def recycle_grown_processes(limit_bytes: int) -> None:
 # ---------------------------------------------------------------- command line
 
 
+def megabytes(text: str) -> int:
+    """A size in whole MB, 0 or more; anything else is refused, in both languages."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(
+            f"cần một số MB nguyên, từ 0 trở lên / needs a whole number of MB, 0 or more: {text!r}")
+    return int(text)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="TCP port (default 5006)")
     parser.add_argument(
@@ -646,7 +654,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num-procs", type=int, default=1,
                         help="worker processes; 0 = one per core (make run uses every core)")
     parser.add_argument(
-        "--recycle-above-mb", type=int, default=None, metavar="MB",
+        "--recycle-above-mb", type=megabytes, default=None, metavar="MB",
         help="replace a process grown by more than MB since it started, once it serves no one, to "
         f"give its memory back (default: {DEFAULT_RECYCLE_ABOVE_MB} with worker processes; 0 = never). "
         "A single process then exits with status 75, for a supervisor such as systemd to restart it",

@@ -157,6 +157,14 @@ def test_workers_are_recycled_by_default_and_a_single_process_only_when_asked():
     assert recycle_limit_mb(parse("--num-procs", "1", "--recycle-above-mb", "200")) == 200
 
 
+@pytest.mark.parametrize("value", ["-5", "abc", "1.5", ""])
+def test_a_limit_that_is_not_a_whole_number_of_mb_is_refused_in_both_languages(value, capsys):
+    with pytest.raises(SystemExit):
+        parse("--num-procs", "2", "--recycle-above-mb", value)
+    error = capsys.readouterr().err
+    assert "--recycle-above-mb" in error and "số MB nguyên" in error and "whole number of MB" in error
+
+
 @pytest.fixture
 def recycling_server(tmp_path, seeded_db_url):
     """A launcher with `num_procs` processes, recycled once grown by 1 MB; sessions end 0.3 s
