@@ -289,14 +289,14 @@ def test_the_data_is_loaded_once_before_the_processes_fork_and_an_unreachable_da
 def test_the_workers_first_map_session_imports_nothing_the_preload_did_not(seeded_db_url):
     """The first session of each worker cost 1.1 s of CPU, the next 0.2 s: modules imported and
     caches filled as it went. The preload (dashboard.shell.warm_up) now does it before the fork."""
-    script = PRELOAD.replace("server.preload()", "server.preload()\nwarmed = set(sys.modules)") + """
-import panel as pn
-from bokeh.document import Document
-from dashboard.shell import DashboardApp
-from dashboard.state import new_state
+    script = PRELOAD.replace("server.preload()", """server.preload()
+from tests.test_shell_pages import served_app  # with pytest's own modules
+warmed = set(sys.modules)""") + """
+from dashboard.shell import configure
 from dashboard.views import period_frames
 frames_before = len(period_frames._frame_cache)
-pn.panel(DashboardApp(new_state(data.get_data(), page="map"), data.get_data()).__panel__()).get_root(Document())
+configure()  # as app.py does in every session
+served_app(data.get_data(), page="map")
 frames_built = len(period_frames._frame_cache) - frames_before
 print(json.dumps({"new": sorted(set(sys.modules) - warmed), "frames_built": frames_built}))
 """
