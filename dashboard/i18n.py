@@ -475,6 +475,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Tracking plan 45/KH-UBND by district (until 30 June 2025) and by commune or ward (from 1 July 2025)",
     },
     "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    # The map page's first view (views/first_view.py), shown while the live map loads.
+    "first_view_loading": {
+        "vi": "Đang tải bản đồ tương tác… Hình dưới đây là ảnh tĩnh của cùng số liệu.",
+        "en": "Loading the interactive map… Below is a still picture of the same figures.",
+    },
+    "map": {"vi": "Bản đồ", "en": "Map"},
+    "ranking": {"vi": "Xếp hạng", "en": "Ranking"},
     "period": {"vi": "Kỳ số liệu", "en": "Period"},
     "term": {"vi": "Nhiệm kỳ", "en": "Term"},
     "year": {"vi": "Năm", "en": "Year"},

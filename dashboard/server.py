@@ -214,6 +214,11 @@ def early_socket_script() -> bytes:
     return script(EARLY_SOCKET_NAME).strip().encode()
 
 
+def is_app_page(page: bytes) -> bool:
+    """True for a page that embeds a session of the app (not the sign-in page, nor an error)."""
+    return EMBEDDED_TOKEN.search(page) is not None
+
+
 def with_early_socket(page: bytes) -> bytes:
     """`page` with dashboard/assets/early_socket.js run first, if it is a page of the app: the
     websocket opens, and the server builds the session, while the page's scripts still load."""
@@ -225,6 +230,59 @@ def with_early_socket(page: bytes) -> bytes:
     script = b"<script>" + early_socket_script() + b"(" + token + b");</script>"
     at = head + len(b"<head>")
     return page[:at] + script + page[at:]
+
+
+# A script of the page's head that loads a file; the browser paints nothing until each has run.
+HEAD_FILE_SCRIPT = b'<script type="text/javascript" src='
+# Panel's one inline script in the head, which needs BokehJS loaded.
+LOG_LEVEL_SCRIPT = re.compile(rb'<script type="text/javascript">\s*(Bokeh\.set_log_level\("\w+"\);)\s*</script>')
+INLINE_HEAD_SCRIPT = b'<script type="text/javascript">'
+BODY_TAG = re.compile(rb"<body[^>]*>")
+FIRST_VIEW_SCRIPT_NAME = "first_view.js"
+
+
+def with_deferred_scripts(page: bytes) -> bytes:
+    """`page` with the script files of its head deferred, so that the browser paints the body (the
+    map page's first view) while they load and run. They still run in order, before
+    DOMContentLoaded, on which Bokeh embeds the document; Panel's log-level call waits for it too.
+    A head with any other inline script that may need them is left as it is."""
+    end = page.find(b"</head>")
+    if end < 0:
+        return page
+    head = LOG_LEVEL_SCRIPT.sub(
+        lambda found: b'<script>document.addEventListener("DOMContentLoaded", () => { '
+        + found.group(1) + b" }, {once: true});</script>", page[:end])
+    if INLINE_HEAD_SCRIPT in head:
+        return page
+    return head.replace(HEAD_FILE_SCRIPT, b'<script defer type="text/javascript" src=') + page[end:]
+
+
+def first_view(query: str) -> bytes:
+    """The map page's first view for the page URL's `query` (views/first_view.py) with the script
+    that removes it; empty for a page that does not open on a map, or when no data is loaded."""
+    from dashboard.data import get_data  # these import this module
+    from dashboard.shell import read_query, state_from_query
+    from dashboard.views.browser_code import script
+    from dashboard.views.first_view import first_view_html
+
+    try:
+        data = get_data()
+        picture = first_view_html(data, state_from_query(read_query(query), data))
+    except Exception:  # the live page still comes: a picture is not worth a failed page
+        log.exception("no first view for the query %r", query)
+        return b""
+    if picture is None:
+        return b""
+    return (picture + "<script>" + script(FIRST_VIEW_SCRIPT_NAME) + "</script>").encode()
+
+
+def with_first_view(page: bytes, query: str) -> bytes:
+    """`page`, a page of the app, with its first view first in its body and its scripts deferred."""
+    body = BODY_TAG.search(page)
+    picture = first_view(query) if body is not None else b""
+    if not picture:
+        return page
+    return with_deferred_scripts(page[:body.end()] + picture + page[body.end():])
 
 
 def skip_document_validation() -> None:
@@ -413,11 +471,17 @@ def _tornado_classes() -> TornadoClasses:
             return status_code, headers, chunk
 
     class EarlySocket(tornado.web.OutputTransform):
-        """Pages of the app open their websocket first thing (`with_early_socket`)."""
+        """Pages of the app open their websocket first thing (`with_early_socket`), and the map page
+        shows its first view while it loads (`with_first_view`)."""
+
+        def __init__(self, request):
+            super().__init__(request)
+            self._query = request.query
 
         def transform_first_chunk(self, status_code, headers, chunk, finishing):
             if status_code == 200 and finishing and headers.get("Content-Type", "").startswith("text/html"):
-                chunk = with_early_socket(chunk)
+                if is_app_page(chunk):
+                    chunk = with_first_view(with_early_socket(chunk), self._query)
                 if "Content-Length" in headers:
                     headers["Content-Length"] = str(len(chunk))
             return status_code, headers, chunk

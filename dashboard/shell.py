@@ -29,6 +29,7 @@ from .model.periods import settle_period
 from .pages import registered_pages
 from .state import MODES, URL_PARAMETERS, VIEWS, DashboardState, new_state
 from .views.export_buttons import PAGE_DOWNLOADS, ExportButtons
+from .views.first_view import first_view_html
 from .views.notices import database_banner
 from .views.presenter import KeyboardStepper
 
@@ -102,6 +103,7 @@ def warm_up(data: DashboardData) -> None:
     for slug in WARMED_PAGES:
         pn.panel(DashboardApp(new_state(data, page=slug), data).__panel__()).get_root(Document())
     pn.state.reset()
+    first_view_html(data, {"page": "map"})  # the map page's still picture, sent with its HTML
 
 
 @functools.cache

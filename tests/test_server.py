@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import html
 import json
 import os
 import re
@@ -641,3 +642,51 @@ def test_the_early_socket_page_is_sent_with_its_own_length(launched):
     status, headers, body = get(launched["url"] + "/?page=map", {"Accept-Encoding": "gzip"})
     assert headers["Content-Encoding"] == "gzip" and int(headers["Content-Length"]) == len(body)
     assert server.early_socket_script() in gzip.decompress(body)
+
+
+PANEL_HEAD = (b'<html><head><script type="esms-options">{"shimMode": true}</script>'
+              b'<script type="text/javascript" src="static/js/bokeh.min.js"></script>'
+              b'<script type="text/javascript" src="static/extensions/panel/panel.min.js"></script>\n'
+              b'<script type="text/javascript">\n  Bokeh.set_log_level("info");\n</script>  </head>')
+
+
+def test_a_head_whose_scripts_can_wait_is_deferred_and_any_other_is_left_as_it_is():
+    page = PANEL_HEAD + b"<body><div>x</div></body></html>"
+    deferred = server.with_deferred_scripts(page)
+    assert deferred.count(b"<script defer ") == 2 and b'<script type="text/javascript" src=' not in deferred
+    # Panel's one inline call into BokehJS waits until the deferred files have run.
+    assert b'addEventListener("DOMContentLoaded", () => { Bokeh.set_log_level("info"); }' in deferred
+    assert deferred.endswith(b"<body><div>x</div></body></html>")
+    # An inline script that may need the files as soon as it is parsed: nothing is deferred.
+    other = page.replace(b"</head>", b'<script type="text/javascript">Bokeh.foo()</script></head>')
+    assert server.with_deferred_scripts(other) == other
+
+
+def test_the_map_page_carries_its_first_view_and_defers_its_scripts_and_other_pages_do_not(launched,
+                                                                                           dashboard_data):
+    status, _headers, body = get(launched["url"] + "/?page=map&indicator=women_district_council_pct&year=2021&lang=en")
+    assert status == 200
+    picture = body.index(b'<div id="first-view"')
+    assert body.index(b"<body") < picture < body.index(b"render_items")
+    # The state of the URL: its indicator and period, in its language.
+    name = dashboard_data.indicator("women_district_council_pct").short_name["en"]
+    caption = re.search(rb'<div class="first-view-caption">([^<]+)</div>', body).group(1).decode()
+    assert caption == f"{html.escape(name)} · 2021–2026"
+    assert body.index(server.early_socket_script()) < body.index(b"<script defer")
+    assert b'<script type="text/javascript" src=' not in body
+    for path in ("/", "/?page=overview", "/?page=map&view=table", "/?page=map&mode=present"):
+        status, _headers, body = get(launched["url"] + path)
+        assert status == 200 and b"first-view" not in body and b"<script defer" not in body, path
+
+
+def test_a_page_without_data_still_comes_without_a_first_view(monkeypatch, caplog):
+    from dashboard import data
+
+    def unreachable():
+        raise OSError("database down")
+
+    monkeypatch.setattr(data, "get_data", unreachable)
+    page = (b'<html><head></head><body><script>const render_items = [{"token":"eyJ0b2tlbiI6IDF9.sig-_"'
+            b',"roots":{}}];</script></body></html>')
+    assert server.with_first_view(page, "page=map") == page
+    assert "no first view" in caplog.text

@@ -75,5 +75,7 @@ window.hanoiDashboard.unpackShapes = function (shapes, counts, polygons, units, 
     }
     unpacked.push(parts);
   }
+  // The page's still first view (first_view.js), if any, gives way to the live map.
+  if (unpacked.length > 0 && window.hanoiDashboard.mapDrawn !== undefined) window.hanoiDashboard.mapDrawn();
   return unpacked;
 };
