@@ -28,7 +28,16 @@ from ..model.cells import per_data_version
 from ..model.classes import LegendEntry
 from ..model.snapshot import IndicatorSnapshot
 from ..state import new_state
-from .ranking import BAR_HEIGHT_PX, CITY_COLOUR, TARGET_COLOUR, ranking_cut, ranking_rows, value_range
+from .ranking import (
+    BAR_HEIGHT_PX,
+    CITY_COLOUR,
+    GAP_COLOUR,
+    TARGET_COLOUR,
+    cut_gaps,
+    ranking_cut,
+    ranking_rows,
+    value_range,
+)
 
 # Width of the map picture's coordinate box; its height follows the map's shape.
 MAP_BOX_WIDTH = 600
@@ -110,7 +119,8 @@ def ranking_svg(snapshot: IndicatorSnapshot) -> str:
     indicator: Indicator = snapshot.indicator
     selected = snapshot.state.district
     ranked_rows = ranking_rows(snapshot.display, indicator, selected)
-    rows = ranking_cut(ranked_rows, selected).iloc[::-1]  # drawn from the top: best first
+    shown = ranking_cut(ranked_rows, selected)
+    rows = shown.iloc[::-1]  # drawn from the top: best first
     lines = []
     if indicator.kind != "boolean":
         lines = [(line.value, colour, dash) for line, colour, dash in
@@ -134,8 +144,14 @@ def ranking_svg(snapshot: IndicatorSnapshot) -> str:
         f"{f' stroke-dasharray={chr(39)}{dash}{chr(39)}' if dash else ''}/>"
         for value, colour, dash in lines
     )
+    # Where a cut ranking skips ranks: below bar i (0 lowest), that is below row len - 1 - i from the top.
+    skips = "".join(
+        f"<line x1='0' x2='{RANKING_WIDTH}' y1='{(len(rows) - i) * RANKING_ROW}' y2='{(len(rows) - i) * RANKING_ROW}' "
+        f"stroke='{GAP_COLOUR}' stroke-width='2' stroke-dasharray='6 4'/>"
+        for i in cut_gaps(shown, ranked_rows)
+    )
     return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 -4 {RANKING_WIDTH} {height + 8}' "
-            f"font-family=\"{FONT}\" fill='#222'>{bars}{rules}</svg>")
+            f"font-family=\"{FONT}\" fill='#222'>{bars}{rules}{skips}</svg>")
 
 
 def first_view_html(data: DashboardData, values: dict) -> str | None:

@@ -12,7 +12,7 @@ from dashboard.model.display import district_display
 from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.state import new_state
 from dashboard.views.first_view import MAP_BOX_WIDTH, MAP_TIMING, RANKING_TIMING, first_view_html, unit_paths
-from dashboard.views.ranking import ranking_cut, ranking_rows
+from dashboard.views.ranking import CUT_KEEP, is_cut, ranking_cut, ranking_rows
 
 
 def pictures(page_html: str) -> dict[str, str]:
@@ -122,3 +122,12 @@ def test_a_new_data_version_draws_the_new_figures(dashboard_data):
     data.replace_observations(changed, data.version + 1)
     after = fills(pictures(first_view_html(data, values))[MAP_TIMING])
     assert before != after and len(set(after)) == 1  # every unit now in the no-data colour
+
+
+def test_a_cut_ranking_shows_its_ends_and_marks_where_ranks_are_skipped(dashboard_data):
+    values = {"page": "map", "indicator": "committee_established", "year": 2026}
+    snapshot = snapshot_of(dashboard_data, **values)
+    assert snapshot.map is COMMUNE_MAP and is_cut(snapshot.display)
+    svg = pictures(first_view_html(dashboard_data, values))[RANKING_TIMING]
+    assert len(bar_names(svg)) == 2 * CUT_KEEP
+    assert len(re.findall(r"<line x1='0' [^>]*stroke-dasharray", svg)) == 1
