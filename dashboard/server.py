@@ -27,7 +27,9 @@ What it adds to a bare `panel serve app.py`:
   session kept per route (Panel's reuse_sessions), so with several worker processes a page whose
   websocket reaches another process than its GET no longer has a second document built for it;
 - the page opens that websocket first thing (dashboard/assets/early_socket.js), so that the
-  session is built while the page's scripts load, and BokehJS then takes that websocket.
+  session is built while the page's scripts load, and BokehJS then takes that websocket;
+- the map page's HTML carries a still picture of its map and ranking (dashboard.views.first_view)
+  and defers its scripts, so the browser paints the figures at once; the live map replaces it.
 
 Secrets reach the server in-process, never on a command line where `ps` would show them.
 """
