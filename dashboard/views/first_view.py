@@ -124,7 +124,7 @@ def ranking_svg(snapshot: IndicatorSnapshot) -> str:
     lines = []
     if indicator.kind != "boolean":
         lines = [(line.value, colour, dash) for line, colour, dash in
-                 ((snapshot.target, TARGET_COLOUR, ""), (snapshot.city, CITY_COLOUR, "6 4")) if line is not None]
+                 ((snapshot.target, TARGET_COLOUR, "none"), (snapshot.city, CITY_COLOUR, "6 4")) if line is not None]
     start, end = value_range(rows, indicator, [value for value, _, _ in lines])
     left, right = RANKING_NAMES + RANKING_MARGIN, RANKING_WIDTH - RANKING_MARGIN
 
@@ -140,8 +140,8 @@ def ranking_svg(snapshot: IndicatorSnapshot) -> str:
     )
     height = max(len(rows), 1) * RANKING_ROW
     rules = "".join(
-        f"<line x1='{x(value)}' x2='{x(value)}' y1='0' y2='{height}' stroke='{colour}' stroke-width='2'"
-        f"{f' stroke-dasharray={chr(39)}{dash}{chr(39)}' if dash else ''}/>"
+        f"<line x1='{x(value)}' x2='{x(value)}' y1='0' y2='{height}' stroke='{colour}' stroke-width='2' "
+        f"stroke-dasharray='{dash}'/>"
         for value, colour, dash in lines
     )
     # Where a cut ranking skips ranks: below bar i (0 lowest), that is below row len - 1 - i from the top.

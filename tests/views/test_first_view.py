@@ -12,7 +12,7 @@ from dashboard.model.display import district_display
 from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.state import new_state
 from dashboard.views.first_view import MAP_BOX_WIDTH, MAP_TIMING, RANKING_TIMING, first_view_html, unit_paths
-from dashboard.views.ranking import CUT_KEEP, is_cut, ranking_cut, ranking_rows
+from dashboard.views.ranking import CITY_COLOUR, CUT_KEEP, TARGET_COLOUR, is_cut, ranking_cut, ranking_rows
 
 
 def pictures(page_html: str) -> dict[str, str]:
@@ -131,3 +131,20 @@ def test_a_cut_ranking_shows_its_ends_and_marks_where_ranks_are_skipped(dashboar
     svg = pictures(first_view_html(dashboard_data, values))[RANKING_TIMING]
     assert len(bar_names(svg)) == 2 * CUT_KEEP
     assert len(re.findall(r"<line x1='0' [^>]*stroke-dasharray", svg)) == 1
+
+
+def test_the_ranking_picture_draws_the_target_and_city_lines_where_the_live_chart_does(dashboard_data):
+    with_lines = next((values for indicator in dashboard_data.catalogue.indicators
+                       for period in dashboard_data.periods(indicator)
+                       for values in [{"page": "map", "indicator": indicator, "year": period}]
+                       if dashboard_data.indicator(indicator).kind == "percent"
+                       and snapshot_of(dashboard_data, **values).target is not None
+                       and snapshot_of(dashboard_data, **values).city is not None), None)
+    assert with_lines is not None, "the seeded data has a percent indicator with a target and a city value"
+    svg = pictures(first_view_html(dashboard_data, with_lines))[RANKING_TIMING]
+    assert f"stroke='{TARGET_COLOUR}'" in svg
+    assert f"stroke='{CITY_COLOUR}' stroke-width='2' stroke-dasharray='6 4'" in svg  # dashed, as on screen
+    # Yes/no answers have no value axis: no lines.
+    yes_no = pictures(first_view_html(dashboard_data, {"page": "map", "indicator": "committee_established",
+                                                       "year": 2026}))[RANKING_TIMING]
+    assert TARGET_COLOUR not in yes_no and CITY_COLOUR not in yes_no
