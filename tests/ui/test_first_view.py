@@ -39,11 +39,15 @@ def wait_held(page, held: list, timeout_s: float = 30) -> None:
     raise AssertionError("the page never asked for its last script")
 
 
-@pytest.mark.parametrize("width", [1400, 390])
+@pytest.mark.parametrize(("width", "path"), [
+    (1400, "/?page=map"),
+    (390, "/?page=map"),
+    (1400, "/?page=map&indicator=committee_established&year=2026"),  # the 126 communes and wards
+])
 def test_the_map_is_on_screen_before_the_scripts_run_and_the_live_map_then_takes_its_place(
-        page, served_app_url, held_scripts, console_errors, offsite_requests, width):
+        page, served_app_url, held_scripts, console_errors, offsite_requests, width, path):
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(served_app_url + "/?page=map", wait_until="commit", timeout=LOAD_TIMEOUT_MS)
+    page.goto(served_app_url + path, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
     picture = page.locator("#first-view")
     page.wait_for_function(PICTURES_PAINTED, timeout=LOAD_TIMEOUT_MS)
     wait_held(page, held_scripts)
