@@ -15,6 +15,7 @@ from ..catalogue import Indicator, Target
 from ..data import DashboardData
 from ..i18n import format_number, format_period, format_ratio, format_value, t, t_map
 from ..maps import map_for_period
+from .cells import cached_city_value
 from .councils import no_council_mask
 from .periods import covers, resolve_period
 from .targets import meets_target, no_target_text, target_for, target_text
@@ -106,7 +107,7 @@ def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
             districts_total=data.unit_count(indicator_id, period),
         )
 
-    city = data.city_value(indicator_id, resolved)
+    city = cached_city_value(data, indicator_id, resolved)
     target = target_for(indicator, resolved, scope="city")
     value = _finite(city.value) if city is not None else None
     met = meets_target(value, target, indicator.polarity) if target and value is not None else None
@@ -114,7 +115,7 @@ def indicator_kpi(data: DashboardData, indicator_id: str, period: int) -> Kpi:
     earlier = [p for p in periods if p < resolved]
     previous_period = max(earlier) if earlier else None
     previous = (
-        data.city_value(indicator_id, previous_period) if previous_period is not None else None
+        cached_city_value(data, indicator_id, previous_period) if previous_period is not None else None
     )
     previous_value = _finite(previous.value) if previous is not None else None
     change = value - previous_value if value is not None and previous_value is not None else None

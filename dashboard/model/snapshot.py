@@ -9,6 +9,7 @@ from ..catalogue import Indicator, Target
 from ..data import CityValue, DashboardData
 from ..maps import DISTRICT_MAP, AdministrativeMap
 from ..state import DashboardState
+from .cells import cached_city_value
 from .classes import LegendEntry
 from .display import district_display
 from .periods import settle_period
@@ -57,7 +58,7 @@ class IndicatorSnapshot(param.Parameterized):
             indicator=indicator,
             display=display,
             legend=classification.legend,
-            city=self.data.city_value(indicator.id, self.state.year),
+            city=cached_city_value(self.data, indicator.id, self.state.year),
             target=target_for(indicator, self.state.year),
         )
         if cleared:

@@ -22,6 +22,7 @@ from bokeh.plotting import figure
 from ..catalogue import Target
 from ..data import DashboardData
 from ..i18n import format_number, format_period, format_ratio, format_value, t
+from ..model.cells import cached_city_value
 from ..model.figures import real_figures
 from ..views.ranking import TARGET_COLOUR
 from . import PageRecord
@@ -200,7 +201,7 @@ def terms_frame(data: DashboardData, lang: str) -> pd.DataFrame:
     for indicator_id in TERM_SERIES:
         indicator = data.indicator(indicator_id)
         for period in data.periods(indicator_id):
-            city = data.city_value(indicator_id, period)
+            city = cached_city_value(data, indicator_id, period)
             if city is not None:
                 records.append({"term": format_period(period, "term", lang),
                                 "series": indicator.short_name[lang], "value": city.value,

@@ -29,7 +29,7 @@ from bokeh.models import ColumnDataSource, CustomJS
 from .. import server
 from ..data import DashboardData
 from ..i18n import LANGUAGES
-from ..model.cells import per_data_version
+from ..model.cells import cached_city_value, per_data_version
 from ..model.display import district_display
 from ..model.indicators import every_offer
 from ..model.periods import map_periods, settle_period
@@ -107,7 +107,7 @@ def frame_text(data: DashboardData, indicator_id: str, period: int, lang: str, g
     """
     indicator = data.indicator(indicator_id)
     display, classification = district_display(data, indicator, period, lang, gap=gap)
-    city = data.city_value(indicator_id, period)
+    city = cached_city_value(data, indicator_id, period)
     target = target_for(indicator, period)
     every_row = ranking_rows(display, indicator)
     # The bars as the server draws them with nothing selected: on the 126-unit map, a cut.
