@@ -1,10 +1,12 @@
 """The map page's browser functions: JavaScript files in dashboard/assets, called from Bokeh models.
 
 `window.hanoiDashboard` holds them: `unpackShapes` (map_shapes.js) rebuilds a map's polygons and
-`pageCallback` (period_frames.js) draws taps, periods and indicators from the period frames. A
-page served by the launcher links both files once, cached by the browser (dashboard.server), so
-that each session's document carries only the calls. In a notebook, an exported page or a bare
-`panel serve`, a model that calls a function carries its file too, run once per page.
+`pageCallback` (period_frames.js) draws taps, periods and indicators from the period frames;
+`mapDrawn` (first_view.js, which the server puts in the map page itself) removes the page's still
+first view once unpackShapes has drawn the live map. A page served by the launcher links the first
+two files once, cached by the browser (dashboard.server), so that each session's document carries
+only the calls. In a notebook, an exported page or a bare `panel serve`, a model that calls a
+function carries its file too, run once per page.
 """
 
 from __future__ import annotations
