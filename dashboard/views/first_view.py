@@ -35,6 +35,7 @@ from .ranking import (
     TARGET_COLOUR,
     cut_gaps,
     ranking_cut,
+    ranking_lines,
     ranking_rows,
     value_range,
 )
@@ -121,10 +122,9 @@ def ranking_svg(snapshot: IndicatorSnapshot) -> str:
     ranked_rows = ranking_rows(snapshot.display, indicator, selected)
     shown = ranking_cut(ranked_rows, selected)
     rows = shown.iloc[::-1]  # drawn from the top: best first
-    lines = []
-    if indicator.kind != "boolean":
-        lines = [(line.value, colour, dash) for line, colour, dash in
-                 ((snapshot.target, TARGET_COLOUR, "none"), (snapshot.city, CITY_COLOUR, "6 4")) if line is not None]
+    target_at, city_at = ranking_lines(indicator, snapshot.target, snapshot.city)
+    lines = [(at, colour, dash) for at, colour, dash in
+             ((target_at, TARGET_COLOUR, "none"), (city_at, CITY_COLOUR, "6 4")) if at is not None]
     start, end = value_range(rows, indicator, [value for value, _, _ in lines])
     left, right = RANKING_NAMES + RANKING_MARGIN, RANKING_WIDTH - RANKING_MARGIN
 

@@ -43,6 +43,7 @@ from .ranking import (
     SELECTED_LINE,
     cut_gaps,
     ranking_cut,
+    ranking_lines,
     ranking_note_html,
     ranking_rows,
     shown_height,
@@ -112,10 +113,8 @@ def frame_text(data: DashboardData, indicator_id: str, period: int, lang: str, g
     every_row = ranking_rows(display, indicator)
     # The bars as the server draws them with nothing selected: on the 126-unit map, a cut.
     rows = ranking_cut(every_row, "")
-    # As RankingFigure.update draws them: lines only for numbers, the axis reaching each line shown.
-    lines = indicator.kind != "boolean"
-    target_at = float(target.value) if lines and target is not None else None
-    city_at = float(city.value) if lines and city is not None else None
+    # As RankingFigure.update draws them: the axis reaches each line shown.
+    target_at, city_at = ranking_lines(indicator, target, city)
     start, end = value_range(rows, indicator, [at for at in (target_at, city_at) if at is not None])
     position = {code: i for i, code in enumerate(display["code"])}
     values = display["value"].astype(float)

@@ -84,6 +84,17 @@ def ranking_rows(display: pd.DataFrame, indicator: Indicator, selected_code: str
     )
 
 
+def ranking_lines(indicator: Indicator, target: Target | None,
+                  city: CityValue | None) -> tuple[float | None, float | None]:
+    """Where the target and the city value lines stand, None for a line not drawn: a ranking of
+    numbers draws both where they exist, one of yes/no answers neither. One rule for the live
+    chart, the browser's frames, the exports and the first view."""
+    if indicator.kind == "boolean":
+        return None, None
+    return (float(target.value) if target is not None else None,
+            float(city.value) if city is not None else None)
+
+
 def ranking_value_label(indicator: Indicator, lang: str) -> str:
     """Title of the value axis."""
     return indicator.short_name[lang] + (" (%)" if indicator.kind == "percent" else "")
@@ -142,11 +153,11 @@ def ranking_element(
         # Styling by column needs at least one row to map over.
         bars = bars.opts(color="color", line_color="line", line_width="width")
     overlay = hv.Overlay([bars])
-    if indicator.kind != "boolean":
-        if target is not None:
-            overlay *= hv.HLine(target.value).opts(color=TARGET_COLOUR, line_width=2.5)
-        if city is not None:
-            overlay *= hv.HLine(city.value).opts(color=CITY_COLOUR, line_width=2, line_dash="dashed")
+    target_at, city_at = ranking_lines(indicator, target, city)
+    if target_at is not None:
+        overlay *= hv.HLine(target_at).opts(color=TARGET_COLOUR, line_width=2.5)
+    if city_at is not None:
+        overlay *= hv.HLine(city_at).opts(color=CITY_COLOUR, line_width=2, line_dash="dashed")
     return overlay.opts(shared_axes=False)
 
 
@@ -263,12 +274,10 @@ class RankingFigure:
         `gaps` are bar positions (0 lowest) below which ranks were left out; `ranked` is the number
         of units ranked, of which `rows` are shown (all, by default).
         """
-        lines = indicator.kind != "boolean"
-        show_target, show_city = lines and target is not None, lines and city is not None
-        self.target_line.update(visible=show_target, location=target.value if show_target else 0)
-        self.city_line.update(visible=show_city, location=city.value if show_city else 0)
-        start, end = value_range(rows, indicator, [span.location for span in (self.target_line, self.city_line)
-                                                   if span.visible])
+        target_at, city_at = ranking_lines(indicator, target, city)
+        self.target_line.update(visible=target_at is not None, location=target_at or 0)
+        self.city_line.update(visible=city_at is not None, location=city_at or 0)
+        start, end = value_range(rows, indicator, [at for at in (target_at, city_at) if at is not None])
         self.figure.x_range.update(start=start, end=end)
         names = rows["name"].tolist()
         if list(self.figure.y_range.factors) != names:
@@ -280,7 +289,7 @@ class RankingFigure:
             # Bars are reordered: a later tap on the same position must still count as a tap.
             self.source.selected.indices = []
         self.figure.height = shown_height(len(rows), len(rows) if ranked is None else ranked)
-        self.figure.xaxis.visible = lines
+        self.figure.xaxis.visible = indicator.kind != "boolean"
         self.figure.xaxis.axis_label = ranking_value_label(indicator, lang)
         self.figure.yaxis.axis_label = unit_noun(map_id, lang)
         self.hover.tooltips = ranking_tooltips(lang, map_id)
