@@ -480,7 +480,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Đang tải bản đồ tương tác… Hình dưới đây là ảnh tĩnh của cùng số liệu.",
         "en": "Loading the interactive map… Below is a still picture of the same figures.",
     },
-    "map": {"vi": "Bản đồ", "en": "Map"},
     "ranking": {"vi": "Xếp hạng", "en": "Ranking"},
     "period": {"vi": "Kỳ số liệu", "en": "Period"},
     "term": {"vi": "Nhiệm kỳ", "en": "Term"},

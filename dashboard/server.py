@@ -409,7 +409,7 @@ class TornadoClasses(NamedTuple):
     generated_assets: type
     neighbours: type
     gzip: type
-    early_socket: type
+    app_pages: type
 
 
 def _tornado_classes() -> TornadoClasses:
@@ -472,7 +472,7 @@ def _tornado_classes() -> TornadoClasses:
                 headers["Cache-Control"] = f"public, max-age={ICON_MAX_AGE_S}"
             return status_code, headers, chunk
 
-    class EarlySocket(tornado.web.OutputTransform):
+    class AppPages(tornado.web.OutputTransform):
         """Pages of the app open their websocket first thing (`with_early_socket`), and the map page
         shows its first view while it loads (`with_first_view`)."""
 
@@ -567,7 +567,7 @@ def _tornado_classes() -> TornadoClasses:
             self.finish(body)
 
     return TornadoClasses(SecurityHeaders, GuardedComponentHandler, AssetsHandler, ComponentResourceHandler,
-                          GeneratedAssetHandler, NeighboursHandler, GzipOnce, EarlySocket)
+                          GeneratedAssetHandler, NeighboursHandler, GzipOnce, AppPages)
 
 
 def server_patterns(patterns: list) -> list:
@@ -609,8 +609,8 @@ def server_settings(kwargs: dict, cookie_secret: str, session_key: str) -> dict:
     # The sign-in and sign-out forms' CSRF cookie: no script needs to read it.
     kwargs["xsrf_cookie_kwargs"] = {"httponly": True, "samesite": "Lax"}
     kwargs["compress_response"] = True
-    # In this order: the page gets its early socket before it is compressed.
-    kwargs["transforms"] = [classes.early_socket, gzip_transform, headers_transform]
+    # In this order: a page of the app gets its early socket and first view before it is compressed.
+    kwargs["transforms"] = [classes.app_pages, gzip_transform, headers_transform]
     return kwargs
 
 

@@ -28,6 +28,7 @@ from ..model.cells import per_data_version
 from ..model.classes import LegendEntry
 from ..model.snapshot import IndicatorSnapshot
 from ..state import new_state
+from .packed_shapes import shapes_extent
 from .ranking import (
     BAR_HEIGHT_PX,
     CITY_COLOUR,
@@ -63,11 +64,9 @@ def unit_paths(map_id: str) -> tuple[tuple[str, ...], int]:
     the same pixel are dropped, and each ring after its first point is written as relative steps.
     """
     xs, ys = packed_coordinates(map_id)
-    every_x = np.concatenate([ring for unit in xs for polygon in unit for ring in polygon])
-    every_y = np.concatenate([ring for unit in ys for polygon in unit for ring in polygon])
-    low_x, low_y = int(every_x.min()), int(every_y.min())
-    scale = MAP_BOX_WIDTH / max(int(every_x.max()) - low_x, 1)
-    height = int(np.ceil((int(every_y.max()) - low_y) * scale))
+    low_x, low_y, high_x, high_y = shapes_extent(map_id)
+    scale = MAP_BOX_WIDTH / max(high_x - low_x, 1)
+    height = int(np.ceil((high_y - low_y) * scale))
     paths = []
     for unit_x, unit_y in zip(xs, ys):
         rings = []
@@ -183,7 +182,7 @@ def _first_view(data: DashboardData, indicator_id: str, year: int, lang: str, ga
         f'<div class="first-view-status">{html.escape(t("first_view_loading", lang))}</div>'
         f'{notice}<div class="first-view-caption">{html.escape(caption)}</div>'
         '<div class="first-view-body">'
-        + svg_image(map_svg(snapshot.display, snapshot.legend, map_id), f"{t('map', lang)}: {caption}",
+        + svg_image(map_svg(snapshot.display, snapshot.legend, map_id), f"{t('view_map', lang)}: {caption}",
                     MAP_TIMING, "first-view-map")
         + svg_image(ranking_svg(snapshot), f"{t('ranking', lang)}: {caption}", RANKING_TIMING,
                     "first-view-ranking")
