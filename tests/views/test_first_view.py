@@ -69,20 +69,21 @@ def test_the_ranking_picture_lists_the_live_rankings_bars_best_first(dashboard_d
     assert bar_names(pictures(first_view_html(dashboard_data, values))[RANKING_TIMING]) == expected
 
 
+def first_state(data: DashboardData, wanted) -> dict:
+    """The first map-page state, over the catalogue's indicators and periods, whose snapshot is `wanted`."""
+    found = next((values for indicator in data.catalogue.indicators for period in data.periods(indicator)
+                  for values in [{"page": "map", "indicator": indicator, "year": period}]
+                  if wanted(snapshot_of(data, **values))), None)
+    assert found is not None, "the seeded data has such a state"
+    return found
+
+
 def test_units_without_a_figure_get_no_bar_and_the_no_data_colour(dashboard_data):
     """Missing data is never drawn as a zero-length bar, and the map shows it in its own colour."""
-    for indicator in dashboard_data.catalogue.indicators:
-        for period in dashboard_data.periods(indicator):
-            snapshot = snapshot_of(dashboard_data, indicator=indicator, year=period)
-            if snapshot.state.year == period and 0 < snapshot.display["value"].isna().sum() < len(snapshot.display):
-                break
-        else:
-            continue
-        break
-    else:
-        pytest.skip("the seeded data has no period with some units missing")
-    page = first_view_html(dashboard_data, {"page": "map", "indicator": indicator, "year": period})
-    svg = pictures(page)
+    values = first_state(dashboard_data, lambda snapshot: 0 < snapshot.display["value"].isna().sum()
+                         < len(snapshot.display))
+    snapshot = snapshot_of(dashboard_data, **values)
+    svg = pictures(first_view_html(dashboard_data, values))
     missing = snapshot.display[snapshot.display["value"].isna()]
     assert not set(missing["name"]) & set(bar_names(svg[RANKING_TIMING]))
     colours = dict(zip(snapshot.display["code"], fills(svg[MAP_TIMING])))
@@ -134,13 +135,8 @@ def test_a_cut_ranking_shows_its_ends_and_marks_where_ranks_are_skipped(dashboar
 
 
 def test_the_ranking_picture_draws_the_target_and_city_lines_where_the_live_chart_does(dashboard_data):
-    with_lines = next((values for indicator in dashboard_data.catalogue.indicators
-                       for period in dashboard_data.periods(indicator)
-                       for values in [{"page": "map", "indicator": indicator, "year": period}]
-                       if dashboard_data.indicator(indicator).kind == "percent"
-                       and snapshot_of(dashboard_data, **values).target is not None
-                       and snapshot_of(dashboard_data, **values).city is not None), None)
-    assert with_lines is not None, "the seeded data has a percent indicator with a target and a city value"
+    with_lines = first_state(dashboard_data, lambda snapshot: snapshot.indicator.kind == "percent"
+                             and snapshot.target is not None and snapshot.city is not None)
     svg = pictures(first_view_html(dashboard_data, with_lines))[RANKING_TIMING]
     assert f"stroke='{TARGET_COLOUR}'" in svg
     assert f"stroke='{CITY_COLOUR}' stroke-width='2' stroke-dasharray='6 4'" in svg  # dashed, as on screen
