@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import panel as pn
 import param
-from bokeh.models import CustomJS
+from bokeh.models import CustomJSTickFormatter
 from panel.viewable import Viewer
 
 from ..data import DashboardData
@@ -15,11 +15,16 @@ from ..state import VIEWS, DashboardState
 
 # Seconds between periods when playing through time: long enough to read the map.
 PLAY_INTERVAL_MS = 1500
-# The timeline (a position among `periods`) moves the period select, whose callback draws the period.
+# The timeline (a position among its periods, oldest first) moves the period select, whose callback
+# draws the period. The periods travel with the timeline's label formatter, which a new indicator
+# replaces, so this callback never holds a stale list.
 TIMELINE_JS = """
+const args = cb_obj.format.args;
+const periods = args instanceof Map ? args.get("periods") : args.periods;
 const period = periods[cb_obj.value];
 if (period !== undefined && select.value !== period) select.value = period;
 """
+TIMELINE_LABEL_JS = "return labels[tick] ?? '';"
 
 
 def period_options(data: DashboardData, indicator_id: str, lang: str) -> dict[str, int]:
@@ -42,9 +47,12 @@ class IndicatorControls(Viewer):
             sizing_mode="stretch_width", max_width=460, min_width=200, css_classes=["indicator-select"]
         )
         self._period = pn.widgets.Select(width=140, css_classes=["period-select"])
-        # The timeline: the same periods oldest to newest, to slide through or play.
-        self._timeline = pn.widgets.DiscreteSlider(
-            options={"": 0, " ": 1}, value=0, width=240, css_classes=["period-slider"], margin=(8, 12, 0, 12),
+        # The timeline: the same periods oldest to newest, to slide through or play. A plain slider
+        # over their positions, labelled by a formatter: a DiscreteSlider is three widgets, and
+        # cost every map session about 10 ms to build.
+        self.timeline_periods: list[int] = []
+        self._timeline = pn.widgets.IntSlider(
+            start=0, end=1, value=0, width=240, css_classes=["period-slider"], margin=(8, 12, 0, 12),
         )
         self._play = pn.widgets.Toggle(width=56, align="end", css_classes=["play-button"])
         self._view = pn.widgets.RadioButtonGroup(
@@ -53,12 +61,10 @@ class IndicatorControls(Viewer):
         self._gap = pn.widgets.Switch(value=self.state.gap, align="center", css_classes=["gap-switch"])
         self._gap_label = pn.pane.HTML(align="center", margin=(5, 0))
         self._player = None
-        self._period_js: tuple[str, dict] | None = None
         # Periods the browser draws itself when picked; it then reports them (see `on_period_js`).
         self._drawn_in_browser = None
         # Indicators the browser draws itself when picked; it then reports them (see `on_indicator_js`).
         self._indicator_in_browser = None
-        self._timeline_slider = None
         self._browser_callbacks: list = []
         document = pn.state.curdoc
         if document is not None and document.session_context is not None:
@@ -69,7 +75,7 @@ class IndicatorControls(Viewer):
         self._relabel()
         self._indicator.param.watch(self._on_indicator_widget, "value")
         self._period.param.watch(self._on_period_widget, "value")
-        self._timeline.param.watch(self._on_period_widget, "value")
+        self._timeline.param.watch(self._on_timeline_widget, "value")
         self._play.param.watch(self._on_play, "value")
         self._view.param.watch(self._on_view_widget, "value")
         self._gap.param.watch(self._on_gap_widget, "value")
@@ -139,17 +145,19 @@ class IndicatorControls(Viewer):
     def _on_year(self, event) -> None:
         if event.new in self._period.options.values():
             self._period.value = event.new
-            self._timeline.value = event.new
+            self._timeline.value = self.timeline_periods.index(event.new)
 
     def _update_timeline(self) -> None:
         """Oldest to newest, like a time axis; hidden when there is only one period to show."""
-        options = dict(reversed(list(self._period.options.items())))
-        if len(options) < 2:  # a slider needs two stops
+        labels, periods = zip(*reversed(self._period.options.items())) if self._period.options else ((), ())
+        self.timeline_periods = list(periods)
+        if len(periods) < 2:  # a slider needs two stops
             self._timeline.visible = False
             return
-        self._timeline.param.update(options=options, value=self.state.year if self.state.year in
-                                    options.values() else list(options.values())[-1], visible=True)
-        self._link_timeline()
+        position = periods.index(self.state.year) if self.state.year in periods else len(periods) - 1
+        formatter = CustomJSTickFormatter(args={"labels": list(labels), "periods": [str(p) for p in periods]},
+                                          code=TIMELINE_LABEL_JS)
+        self._timeline.param.update(start=0, end=len(periods) - 1, value=position, format=formatter, visible=True)
 
     def on_period_js(self, code: str, args: dict, drawn_in_browser) -> None:
         """Run `code` in the browser when a period is picked, before the server hears of it.
@@ -159,10 +167,9 @@ class IndicatorControls(Viewer):
         state: `code` draws it, then reports it, and the state follows that report, so the server
         finds the browser's columns already in place and sends none of them back.
         """
-        self._period_js = (code, args)
         self._drawn_in_browser = drawn_in_browser
         self._on_value_js(self._period, code, args)
-        self._link_timeline()
+        self._on_value_js(self._timeline, TIMELINE_JS, {"select": self._period})
 
     def _on_value_js(self, widget, code: str, args: dict) -> None:
         """`widget.jscallback` on its value, for this session only (see `_forget_browser_callbacks`)."""
@@ -179,24 +186,6 @@ class IndicatorControls(Viewer):
             callback.unwatch()
         self._browser_callbacks.clear()
 
-    def _link_timeline(self) -> None:
-        """The timeline picks a period by moving the period select, in the browser."""
-        slider = getattr(self._timeline, "_slider", None)
-        if self._period_js is None or slider is None:
-            return
-        periods = [str(period) for period in self._timeline.options.values()]
-        if slider is not self._timeline_slider:
-            # A new inner slider (the timeline builds one when its options change): for its future views...
-            self._timeline_slider = slider
-            self._on_value_js(slider, TIMELINE_JS, {"select": self._period, "periods": periods})
-        # ... and for those already drawn, which a late jscallback does not reach.
-        for ref, (model, _parent) in list(slider._models.items()):
-            select = self._period._models.get(ref)
-            if select is not None and not any(getattr(callback, "tags", None) == ["timeline"]
-                                              for callback in model.js_property_callbacks.get("change:value", [])):
-                model.js_on_change("value", CustomJS(args={"select": select[0], "periods": periods},
-                                                     code=TIMELINE_JS, tags=["timeline"]))
-
     @pn.io.hold()
     def _on_view_widget(self, event) -> None:
         self.state.view = event.new
@@ -205,13 +194,20 @@ class IndicatorControls(Viewer):
     def _on_gap_widget(self, event) -> None:
         self.state.gap = event.new
 
-    @pn.io.hold()
+    def _on_timeline_widget(self, event) -> None:
+        if 0 <= event.new < len(self.timeline_periods):
+            self._show_period(self.timeline_periods[event.new])
+
     def _on_period_widget(self, event) -> None:
-        if event.new is None or event.new == self.state.year:
+        self._show_period(event.new)
+
+    @pn.io.hold()
+    def _show_period(self, period) -> None:
+        if period is None or period == self.state.year:
             return
-        if self._drawn_in_browser is not None and self._drawn_in_browser(event.new):
+        if self._drawn_in_browser is not None and self._drawn_in_browser(period):
             return  # the browser draws it and reports it (on_period_js)
-        self.state.year = event.new
+        self.state.year = period
 
     def _on_play(self, event) -> None:
         """Step through the periods oldest to newest, then stop on the newest."""
