@@ -7,15 +7,13 @@ import param
 from panel.viewable import Viewer
 
 from ..data import DashboardData
-from ..i18n import t
 from ..model.snapshot import IndicatorSnapshot
-from ..model.targets import gap_target
 from ..state import DashboardState
 from .choropleth import ChoroplethView, legend_pane
 from .controls import IndicatorControls
 from .district_card import DistrictCard
 from .export_buttons import ExportButtons
-from .notices import attribution, cleared_unit_notice, illustrative_notice, map_info, no_district_data_notice
+from .notices import attribution, explorer_notices, map_info
 from .ranking import RankingView
 from .table import TableView
 from .trend import TrendView
@@ -65,19 +63,11 @@ class IndicatorExplorer(Viewer):
         self._table_holder = pn.Column(visible=in_view["table"], sizing_mode="stretch_width")
         state.param.watch(self._show_table, "view")
         self._show_table()
-        gap_note = pn.pane.Alert(
-            pn.bind(lambda lang: t("gap_unavailable", lang), state.param.lang), alert_type="info",
-            visible=pn.bind(self._gap_unavailable, snapshot.param.display, state.param.gap),
-            sizing_mode="stretch_width",
-        )
         self._layout = pn.Column(
             self.controls,
             # 126 units are easier found by name than on the map.
             UnitSearch(state=state, data=self.data),
-            illustrative_notice(snapshot),
-            cleared_unit_notice(snapshot),
-            no_district_data_notice(snapshot),
-            gap_note,
+            explorer_notices(snapshot),
             # A wrapping Row rather than a FlexBox: nested FlexBoxes collapse Bokeh plots to zero size.
             pn.Row(map_column, side_column, sizing_mode="stretch_width", css_classes=["map-and-chart"],
                    stylesheets=[":host { flex-wrap: wrap; gap: 16px; }"]),
@@ -90,9 +80,6 @@ class IndicatorExplorer(Viewer):
     def _show_table(self, *_events) -> None:
         if self.state.view == "table" and not self._table_holder.objects:
             self._table_holder.objects = [TableView(snapshot=self.snapshot)]
-
-    def _gap_unavailable(self, _display, gap: bool) -> bool:
-        return gap and gap_target(self.snapshot.indicator, self.state.year) is None
 
     def __panel__(self):
         return self._layout

@@ -10,37 +10,37 @@ import panel as pn
 from ..i18n import format_period, t, t_map
 from ..maps import DISTRICT_MAP, MAPS, REFORM_NOTE, AdministrativeMap
 from ..model.snapshot import IndicatorSnapshot
+from ..model.targets import gap_target
 
 
-def illustrative_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:
-    """Shown whenever any value on screen is illustrative."""
+def explorer_notices_html(snapshot: IndicatorSnapshot, lang: str, gap: bool) -> str:
+    """The notices that apply to what the explorer shows now, most important first; empty if none.
 
-    def visible(display: pd.DataFrame) -> bool:
-        return snapshot.shows_illustrative
+    Illustrative values shown; a unit cleared by a period whose map lacks it (until another is
+    picked); no unit data at all; gap colouring asked for an indicator with no target per unit.
+    """
+    notices = []
+    if snapshot.shows_illustrative:
+        text = t_map("illustrative_notice", lang, snapshot.map.id)
+        notices.append(("warning illustrative-notice", f"⚠ <b>{html_escape.escape(text)}</b>"))
+    cleared = cleared_unit_text(snapshot, lang) if not snapshot.state.district else ""
+    if cleared:
+        notices.append(("info cleared-unit-notice", html_escape.escape(cleared)))
+    if snapshot.display["value"].isna().all():
+        notices.append(("info no-data-notice", html_escape.escape(t_map("no_district_data", lang, snapshot.map.id))))
+    if gap and gap_target(snapshot.indicator, snapshot.state.year) is None:
+        notices.append(("info gap-notice", html_escape.escape(t("gap_unavailable", lang))))
+    return "".join(f'<div class="notice notice-{kind}" role="status">{text}</div>' for kind, text in notices)
 
-    def text(lang: str, _display) -> str:
-        return f"⚠ **{t_map('illustrative_notice', lang, snapshot.map.id)}**"
 
-    return pn.pane.Alert(
-        pn.bind(text, snapshot.state.param.lang, snapshot.param.display),
-        alert_type="warning",
-        visible=pn.bind(visible, snapshot.param.display),
-        sizing_mode="stretch_width",
-        css_classes=["illustrative-notice"],
-    )
-
-
-def no_district_data_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:
-    """Explains an all-grey map instead of leaving the user to guess, in the words of the map shown."""
-
-    def text(lang: str, _display) -> str:
-        return t_map("no_district_data", lang, snapshot.map.id)
-
-    return pn.pane.Alert(
-        pn.bind(text, snapshot.state.param.lang, snapshot.param.display),
-        alert_type="info",
-        visible=pn.bind(lambda display: bool(display["value"].isna().all()), snapshot.param.display),
-        sizing_mode="stretch_width",
+def explorer_notices(snapshot: IndicatorSnapshot) -> pn.pane.HTML:
+    """`explorer_notices_html` in one pane, kept up to date: one pane, not one per notice, since
+    each pane costs every session its own models to build."""
+    state = snapshot.state
+    return pn.pane.HTML(
+        pn.bind(lambda lang, _display, _district, gap: explorer_notices_html(snapshot, lang, gap),
+                state.param.lang, snapshot.param.display, state.param.district, state.param.gap),
+        sizing_mode="stretch_width", margin=0, css_classes=["explorer-notices"],
     )
 
 
@@ -103,24 +103,6 @@ def cleared_unit_text(snapshot: IndicatorSnapshot, lang: str) -> str:
     name = unit_label(snapshot.data.units(from_map.id), code, lang) if from_map is not None else code
     period = format_period(snapshot.state.year, snapshot.indicator.frequency, lang)
     return t("unit_cleared", lang).format(unit=name, map=snapshot.map.title[lang], period=period)
-
-
-def cleared_unit_notice(snapshot: IndicatorSnapshot) -> pn.pane.Alert:
-    """Shown when a period change cleared a unit the new map lacks, until another unit is picked."""
-
-    def text(lang: str, _display, _district) -> str:
-        return cleared_unit_text(snapshot, lang)
-
-    def visible(_display, district: str) -> bool:
-        return bool(snapshot.cleared_unit) and not district
-
-    return pn.pane.Alert(
-        pn.bind(text, snapshot.state.param.lang, snapshot.param.display, snapshot.state.param.district),
-        alert_type="info",
-        visible=pn.bind(visible, snapshot.param.display, snapshot.state.param.district),
-        sizing_mode="stretch_width",
-        css_classes=["cleared-unit-notice"],
-    )
 
 
 def database_banner(key: str = "database_unreachable", visible: bool = False) -> pn.pane.Alert:
