@@ -12,7 +12,6 @@ view, gap, lang.
 
 from __future__ import annotations
 
-import panel as pn
 import param
 from panel.viewable import Viewer
 
@@ -37,7 +36,7 @@ class MapPage(Viewer):
         self.explorer = IndicatorExplorer(state=self.state, data=self.data)
 
     def __panel__(self):
-        return pn.Column(self.explorer, sizing_mode="stretch_width", margin=0)
+        return self.explorer
 
 
 PAGE = PageRecord(slug=SLUG, title=TITLE, icon=ICON, factory=MapPage, explorer=True)

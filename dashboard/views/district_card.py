@@ -11,7 +11,6 @@ import pandas as pd
 import panel as pn
 import param
 from bokeh.models import Div
-from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
 from ..i18n import format_period, t, t_map
@@ -19,6 +18,7 @@ from ..maps import DISTRICT_MAP, map_for_period
 from ..model.rank import district_rank, rank_label, reporting_count
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import district_meets_target, target_text
+from .parts import PartsViewer
 
 
 def district_card_html(
@@ -113,7 +113,7 @@ def card_stylesheet() -> str:
     return "\n".join(match.group(0) for match in CARD_RULE.finditer(STYLESHEET.read_text(encoding="utf-8")))
 
 
-class DistrictCard(Viewer):
+class DistrictCard(PartsViewer):
     """A small card that follows the selected district, indicator and period.
 
     The card fields of every district of every period on the map shown travel once with the
@@ -171,5 +171,6 @@ class DistrictCard(Viewer):
         return district_card_html(snapshot.display, snapshot.state.district, snapshot.indicator,
                                   snapshot.state.year, snapshot.state.lang, snapshot.target)
 
-    def __panel__(self):
-        return pn.Column(self._pane, self._profile, sizing_mode="stretch_width", margin=0)
+    @property
+    def parts(self) -> tuple:
+        return (self._pane, self._profile)

@@ -54,7 +54,7 @@ class IndicatorExplorer(Viewer):
             visible=in_view["map"],
         )
         side_column = pn.Column(
-            card, TrendView(snapshot=snapshot), ranking,
+            *card.parts, *TrendView(snapshot=snapshot).parts, *ranking.parts,
             css_classes=["chart-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
             visible=pn.bind(lambda view: view != "table", state.param.view),
         )

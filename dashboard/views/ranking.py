@@ -16,7 +16,6 @@ import panel as pn
 import param
 from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Range1d, Span, TapTool
 from bokeh.plotting import figure
-from panel.viewable import Viewer
 
 from ..catalogue import Indicator, Target
 from ..data import CityValue
@@ -27,6 +26,7 @@ from ..model.rank import ranked
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import no_target_text, target_text
 from .columns import update_columns
+from .parts import PartsViewer
 
 BAR_COLUMNS = ["value_label", "ratio", "status_label", "color", "line", "width", "code"]
 TARGET_COLOUR = "#c2185b"
@@ -194,10 +194,10 @@ def ranking_note_html(
         )
     else:
         parts.append(f'{t("target", lang)}: {no_target_text(indicator, lang)}')
-    missing = display[lacking_data(display)]["name"].tolist()
+    missing = display.loc[lacking_data(display), "name"].tolist()  # one column: the frame is wide
     if missing:
         parts.append(f'<i>{t("no_data", lang).capitalize()}:</i> {_names_or_count(missing, lang)}')
-    no_council = display[without_council(display)]["name"].tolist()
+    no_council = display.loc[without_council(display), "name"].tolist()
     if no_council:
         parts.append(f'<i>{sentence_case(t("status_no_council", lang))}:</i> {_names_or_count(no_council, lang)}')
     return '<div class="ranking-note">' + "<br>".join(parts) + "</div>"
@@ -299,7 +299,7 @@ class RankingFigure:
             span.update(visible=shown, location=gaps[i] if shown else 0)
 
 
-class RankingView(Viewer):
+class RankingView(PartsViewer):
     """The linked ranking chart; tapping a bar selects that unit everywhere."""
 
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values to draw.")
@@ -349,5 +349,6 @@ class RankingView(Viewer):
                 self.browser_tap(code)
             self.snapshot.state.district = code
 
-    def __panel__(self):
-        return pn.Column(self._plot, self._note, sizing_mode="stretch_width", margin=0)
+    @property
+    def parts(self) -> tuple:
+        return (self._plot, self._note)

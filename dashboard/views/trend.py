@@ -26,13 +26,13 @@ from bokeh.models import (
     Span,
 )
 from bokeh.plotting import figure
-from panel.viewable import Viewer
 
 from ..catalogue import Indicator
 from ..i18n import t
 from ..maps import REFORM_DATE, map_for_period
 from ..model.display import trend_frame
 from ..model.snapshot import IndicatorSnapshot
+from .parts import PartsViewer
 from .ranking import CITY_COLOUR, TARGET_COLOUR
 
 # The district's own line, distinct from the grey city line and the magenta target.
@@ -306,7 +306,7 @@ class TrendFigure:
         self._formatter_key = key
 
 
-class TrendView(Viewer):
+class TrendView(PartsViewer):
     """Trend of the selected unit against the city, updated in place."""
 
     snapshot = param.ClassSelector(class_=IndicatorSnapshot, doc="Values to draw.")
@@ -345,5 +345,6 @@ class TrendView(Viewer):
         key = chart_key_html(self.snapshot.indicator, self._district_name(display, district), lang)
         return f'<div class="trend-title"><b>{t("trend_title", lang)}</b>{key}</div>'
 
-    def __panel__(self):
-        return pn.Column(self._title, self._plot, sizing_mode="stretch_width", margin=0)
+    @property
+    def parts(self) -> tuple:
+        return (self._title, self._plot)
