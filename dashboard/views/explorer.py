@@ -14,6 +14,7 @@ from .controls import IndicatorControls
 from .district_card import DistrictCard
 from .export_buttons import ExportButtons
 from .notices import attribution, explorer_notices, map_info
+from .parts import wrapping_row
 from .ranking import RankingView
 from .table import TableView
 from .trend import TrendView
@@ -68,9 +69,8 @@ class IndicatorExplorer(Viewer):
             # 126 units are easier found by name than on the map.
             UnitSearch(state=state, data=self.data),
             explorer_notices(snapshot),
-            # A wrapping Row rather than a FlexBox: nested FlexBoxes collapse Bokeh plots to zero size.
-            pn.Row(map_column, side_column, sizing_mode="stretch_width", css_classes=["map-and-chart"],
-                   stylesheets=[":host { flex-wrap: wrap; gap: 16px; }"]),
+            wrapping_row(map_column, side_column, gap_px=16, sizing_mode="stretch_width",
+                         css_classes=["map-and-chart"]),
             self._table_holder,
             ExportButtons(snapshot=snapshot),
             sizing_mode="stretch_width",

@@ -31,6 +31,7 @@ from ..data import DashboardData
 from ..i18n import t
 from ..model.snapshot import IndicatorSnapshot
 from ..state import DashboardState
+from .parts import wrapping_row
 
 # (key, button label string)
 # No icons: Panel's widget icons are a web font fetched from a CDN, which the intranet lacks.
@@ -99,13 +100,10 @@ class ExportButtons(Viewer):
             )
             for key in keys
         }
-        self._heading = pn.pane.HTML(self._heading_html(), margin=(8, 6, 0, 6))
-        self._layout = pn.Column(
-            self._heading,
-            pn.FlexBox(*self.downloads.values(), sizing_mode="stretch_width"),
-            sizing_mode="stretch_width",
-            css_classes=["export-buttons"],
-        )
+        # The heading on a line of its own, the buttons wrapping below it.
+        self._heading = pn.pane.HTML(self._heading_html(), margin=(8, 0, 0, 0), styles={"flex-basis": "100%"})
+        self._layout = wrapping_row(self._heading, *self.downloads.values(),
+                                    sizing_mode="stretch_width", css_classes=["export-buttons"])
         self._enable()
         if self.snapshot is not None:
             self.snapshot.param.watch(self._refresh, ["display"])
@@ -133,7 +131,7 @@ class ExportButtons(Viewer):
         return export_filename(key, state.lang, state.year, indicator)
 
     def _heading_html(self) -> str:
-        return f'<div class="export-heading">{t("export_heading", self.state.lang)}</div>'
+        return f'<div class="export-heading" style="padding: 0 6px">{t("export_heading", self.state.lang)}</div>'
 
     def _refresh(self, *_events) -> None:
         lang = self.state.lang

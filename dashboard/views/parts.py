@@ -1,4 +1,4 @@
-"""Views made of a few panes that a page may lay out directly."""
+"""Layout pieces the views share: views made of a few panes a page lays out directly, and rows that wrap."""
 
 from __future__ import annotations
 
@@ -21,3 +21,12 @@ class PartsViewer(Viewer):
 
     def __panel__(self):
         return pn.Column(*self.parts, sizing_mode="stretch_width", margin=0)
+
+
+def wrapping_row(*objects, gap_px: int = 0, **params) -> pn.Row:
+    """A Row whose items wrap onto further lines on a narrow screen.
+
+    Rather than a FlexBox, which costs each session more to build, and which collapses Bokeh
+    plots to zero size when nested.
+    """
+    return pn.Row(*objects, stylesheets=[f":host {{ flex-wrap: wrap; gap: {gap_px}px; }}"], **params)
