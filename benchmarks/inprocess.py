@@ -49,10 +49,17 @@ def session_cost(data, search: str, runs: int) -> SessionCost:
 
 
 def measure(db_url: str, runs: int) -> dict[str, SessionCost]:
-    """CPU to build each timed page's session, after the process-wide load a server pays once."""
+    """CPU to build each timed page's session, in a process set up as the server sets up its own
+    before its workers fork (dashboard.server.serve): data loaded, pages warmed, Bokeh's checks
+    skipped, heap settled."""
     from dashboard.data import load_data
-    from dashboard.shell import configure
+    from dashboard.memory import settle_server_heap
+    from dashboard.server import skip_session_checks
+    from dashboard.shell import configure, warm_up
 
     configure()
+    skip_session_checks()
     data = load_data(db_url)
+    warm_up(data)
+    settle_server_heap()
     return {name: session_cost(data, search, runs) for name, search in SESSION_QUERIES.items()}

@@ -287,12 +287,16 @@ def with_first_view(page: bytes, query: str) -> bytes:
     return with_deferred_scripts(page[:body.end()] + picture + page[body.end():])
 
 
-def skip_document_validation() -> None:
-    """Served sessions skip Bokeh's document checks (18 ms of every map-page session, on the event
-    loop): they only log, and tests/test_shell_pages.py holds the document of every page to them."""
+def skip_session_checks() -> None:
+    """Served sessions skip Bokeh's checks of what the code builds, which tests make instead:
+    - the document checks (18 ms of every map-page session, on the event loop), which only log;
+      tests/test_shell_pages.py holds the document of every page to them;
+    - its "expensive error diagnostics", chiefly the signature of every Python callback of every
+      model (some 160 in a map session), which the test suite builds with them on."""
     from bokeh.settings import settings
 
     settings.perform_document_validation.set_value(False)
+    settings.perform_error_diagnostics.set_value(False)
 
 
 def generated_asset(name: str) -> tuple[bytes, str, str] | None:
@@ -661,7 +665,7 @@ def serve(argv: list[str], recycle_above_mb: int = 0) -> None:
     logging.getLogger("dashboard").setLevel(logging.INFO)
     _stylesheet_url = versioned_stylesheet_url()
     link_loading_stylesheet()
-    skip_document_validation()
+    skip_session_checks()
     preload()
     if recycle_above_mb > 0:
         recycle_grown_processes(recycle_above_mb * 2**20)

@@ -556,7 +556,7 @@ def test_one_kept_session_per_route_renders_the_pages_html():
     assert server.reused_session_key(request("/app?page=map")) == "/app"
 
 
-def test_served_sessions_skip_bokehs_document_checks(monkeypatch):
+def test_served_sessions_skip_bokehs_checks_which_the_tests_make(monkeypatch):
     # 18 ms of every map-page session; tests/test_shell_pages.py makes the checks of every page.
     from bokeh.application import Application
     from bokeh.application.handlers import FunctionHandler
@@ -568,10 +568,12 @@ def test_served_sessions_skip_bokehs_document_checks(monkeypatch):
     application.initialize_document(Document())
     assert len(validated) == 1  # Bokeh's default
     try:
-        server.skip_document_validation()
+        server.skip_session_checks()
         application.initialize_document(Document())
+        assert not settings.perform_error_diagnostics()
     finally:
         settings.perform_document_validation.unset_value()
+        settings.perform_error_diagnostics.unset_value()
     assert len(validated) == 1
 
 

@@ -89,7 +89,7 @@ def test_one_explorer_page_is_kept_at_a_time(dashboard_data):
 @pytest.mark.parametrize("page", [record.slug for record in registered_pages()])
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_page_passes_bokehs_document_checks(dashboard_data, caplog, page, lang):
-    # Served sessions skip them (dashboard.server.skip_document_validation). Empty layouts are
+    # Served sessions skip them (dashboard.server.skip_session_checks). Empty layouts are
     # meant: holders filled when their view is first asked for (the table, a unit's profile).
     _app, document = served_app(dashboard_data, page=page, lang=lang)
     with silenced(EMPTY_LAYOUT), caplog.at_level(logging.WARNING, logger="bokeh.core.validation"):
