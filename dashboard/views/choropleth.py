@@ -106,14 +106,15 @@ def empty_columns() -> dict[str, list]:
 
 def map_figure() -> figure:
     """The empty map figure: no axes, no grid, pan, zoom and reset above it."""
+    # Ranges given, and no title: what a figure would make by default and then drop still costs
+    # every session its models.
     plot = figure(
-        sizing_mode="stretch_width", height=MAP_HEIGHT, match_aspect=True,
+        sizing_mode="stretch_width", height=MAP_HEIGHT, match_aspect=True, title=None,
+        x_range=DataRange1d(range_padding=0.05), y_range=DataRange1d(range_padding=0.05),
         tools="pan,wheel_zoom,reset", toolbar_location="above", x_axis_type=None, y_axis_type=None,
         outline_line_color=None, min_border=8, css_classes=["district-map", "district-map-figure"],
     )
     plot.grid.visible = False
-    plot.x_range = DataRange1d(range_padding=0.05)
-    plot.y_range = DataRange1d(range_padding=0.05)
     plot.toolbar.logo = None
     return plot
 

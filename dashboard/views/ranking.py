@@ -237,7 +237,7 @@ class RankingFigure:
         self.source = ColumnDataSource({column: [] for column in ["name", "length", *BAR_COLUMNS]})
         self.figure = figure(
             y_range=FactorRange(factors=[]), x_range=Range1d(0, 1), sizing_mode="stretch_width",
-            height=ranking_height(0), tools="", toolbar_location=None, min_border_left=8,
+            height=ranking_height(0), tools="", toolbar_location=None, min_border_left=8, title=None,
             css_classes=["ranking-figure"],
         )
         self.figure.grid.visible = False

@@ -22,8 +22,11 @@ from bokeh.models import (
     FixedTicker,
     HoverTool,
     Label,
+    Line,
     Range1d,
+    Scatter,
     Span,
+    Step,
 )
 from bokeh.plotting import figure
 
@@ -230,20 +233,24 @@ class TrendFigure:
         self.points = ColumnDataSource({key: [] for key in ("period", "value", "label", "period_label", "series",
                                                              "colour", "size")})
         self.figure = figure(
-            sizing_mode="stretch_width", height=height, tools="", toolbar_location=None,
+            sizing_mode="stretch_width", height=height, tools="", toolbar_location=None, title=None,
             x_range=Range1d(0, 1), y_range=Range1d(0, 1), css_classes=["trend-figure"],
         )
         self.figure.grid.grid_line_alpha = 0.5
         self.figure.outline_line_color = None
-        self.target_line = self.figure.line("period", "target", source=self.lines, line_color=TARGET_COLOUR,
-                                            line_width=2.5, line_dash="dotted")
-        self.city_line = self.figure.line("period", "city", source=self.lines, line_color=CITY_COLOUR,
-                                          line_width=2, line_dash="dashed")
-        self.district_line = self.figure.line("period", "district", source=self.lines,
-                                              line_color=DISTRICT_COLOUR, line_width=3)
-        self.district_steps = self.figure.step("period", "district", source=self.lines, mode="center",
-                                               line_color=DISTRICT_COLOUR, line_width=3)
-        dots = self.figure.scatter("period", "value", source=self.points, color="colour", size="size")
+        # Glyphs added as they are: nothing here is selected or muted, and the figure's glyph
+        # methods would build a glyph for each of those states too.
+        add = self.figure.add_glyph
+        self.target_line = add(self.lines, Line(x="period", y="target", line_color=TARGET_COLOUR, line_width=2.5,
+                                                line_dash="dotted"))
+        self.city_line = add(self.lines, Line(x="period", y="city", line_color=CITY_COLOUR, line_width=2,
+                                              line_dash="dashed"))
+        self.district_line = add(self.lines, Line(x="period", y="district", line_color=DISTRICT_COLOUR,
+                                                  line_width=3))
+        self.district_steps = add(self.lines, Step(x="period", y="district", mode="center",
+                                                   line_color=DISTRICT_COLOUR, line_width=3))
+        dots = add(self.points, Scatter(x="period", y="value", size="size", fill_color="colour",
+                                        line_color="colour"))
         self.hover = HoverTool(renderers=[dots], tooltips=self._tooltips(lang))
         self.figure.add_tools(self.hover)
         self._value_ticker = BasicTicker()
