@@ -110,7 +110,6 @@ class UnitSearch(Viewer):
         self._input.param.watch(self._on_enter, "value")
         self._list.param.watch(self._on_pick, "value")
         state.param.watch(self._on_context, ["indicator", "year", "lang", "data_version"])
-        self._refresh_units()
         self._layout = pn.Column(self._input, self._list, self._message, sizing_mode="stretch_width",
                                  css_classes=["unit-search"], margin=0)
 
@@ -120,6 +119,7 @@ class UnitSearch(Viewer):
         return self.data.map_for(self.state.indicator, self.state.year)
 
     def units(self) -> pd.DataFrame:
+        """The units of the map shown, made searchable the first time a session searches them."""
         self._refresh_units()
         return self._units
 
@@ -199,7 +199,6 @@ class UnitSearch(Viewer):
             self._picking = False
 
     def _on_context(self, *_events) -> None:  # one or several, when the state moves in one batch
-        self._refresh_units()
         self._input.param.update(label=self._label(), placeholder=t("search_placeholder", self.state.lang))
         self.search(self.query)
 
