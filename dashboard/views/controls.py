@@ -145,6 +145,8 @@ class IndicatorControls(Viewer):
     def _on_year(self, event) -> None:
         if event.new in self._period.options.values():
             self._period.value = event.new
+        # A new indicator's year arrives before its timeline (`_on_indicator`), which then places itself.
+        if event.new in self.timeline_periods:
             self._timeline.value = self.timeline_periods.index(event.new)
 
     def _update_timeline(self) -> None:
