@@ -24,16 +24,20 @@ class SessionCost:
 
 
 def build_session(data, search: str) -> None:
-    """One session as the server builds it: the app for this URL, rendered into a Document."""
+    """One session as the server builds it: the app for this URL, rendered into its Document,
+    which is Panel's current document meanwhile (as a served session's is)."""
     import panel as pn
     from bokeh.document import Document
     from panel.io.location import Location
+    from panel.io.state import set_curdoc
 
     from dashboard.shell import build_app
 
     pn.state.reset()
-    pn.state._location = Location(search=search)  # what a browser's URL gives a session
-    build_app(data).get_root(Document())
+    document = Document()
+    pn.state._locations[document] = Location(search=search)  # what a browser's URL gives a session
+    with set_curdoc(document):
+        build_app(data).get_root(document)
 
 
 def session_cost(data, search: str, runs: int) -> SessionCost:
