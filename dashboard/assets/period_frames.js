@@ -150,9 +150,9 @@ window.hanoiDashboard.pageCallback = function (models, cb_obj, cb_data) {
     if (Object.keys(patches).length) map.patch(patches);
     const picked = map.selected.indices.length ? F.codes[map.selected.indices[0]] : '';
     drawRanking(F, frame, columns, picked);
-    // Panel's HTML panes (handed over by the widget's callback) hold their HTML escaped.
-    cb_data.legend.text = escapeHtml(F.strings[frame.legend]);
-    cb_data.note.text = escapeHtml(F.strings[frame.note]);
+    // Bokeh Divs (handed over by the widget's callback), which hold their HTML as it is.
+    cb_data.legend.text = F.strings[frame.legend];
+    cb_data.note.text = F.strings[frame.note];
     showCard(cardOf(F, frame, columns, picked));
     const url = new URL(window.location.href);
     if (indicator) url.searchParams.set('indicator', indicator);

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import ColumnDataSource, DataRange1d, HoverTool, TapTool
+from bokeh.models import ColumnDataSource, DataRange1d, Div, HoverTool, TapTool
 from bokeh.plotting import figure
 from panel.viewable import Viewer
 
@@ -23,6 +23,7 @@ from ..state import DashboardState
 from .columns import update_columns
 from .legend import legend_html
 from .packed_shapes import unpacked_fields
+from .parts import text_box
 from .ranking import SELECTED_LINE
 
 # Pixels. Tall enough to tell the small inner-city districts apart on a laptop.
@@ -204,10 +205,6 @@ class ChoroplethView(Viewer):
         self.source.selected.indices = self._selected_indices()
         for map_id, source in self.sources.items():
             source.selected.on_change("indices", functools.partial(self._on_tap, map_id))
-        # stretch_width, not stretch_both: a height-stretching pane inside a scrolling page
-        # collapses every plot around it to zero height.
-        self._pane = pn.pane.Bokeh(self.figure, sizing_mode="stretch_width", height=MAP_HEIGHT,
-                                   css_classes=["district-map"])
         self.snapshot.param.watch(self._on_values_change, ["display"])
         self.state.param.watch(self._on_district_change, ["district"])
 
@@ -268,12 +265,13 @@ class ChoroplethView(Viewer):
         self.state.district = code
 
     def __panel__(self):
-        return self._pane
+        # stretch_width, not stretch_both: a height-stretching pane inside a scrolling page
+        # collapses every plot around it to zero height.
+        return pn.pane.Bokeh(self.figure, sizing_mode="stretch_width", height=MAP_HEIGHT, css_classes=["district-map"])
 
 
-def legend_pane(snapshot: IndicatorSnapshot) -> pn.pane.HTML:
-    """The legend of the current classes, next to the map."""
-    return pn.pane.HTML(
-        pn.bind(legend_html, snapshot.param.legend, snapshot.state.param.lang),
-        sizing_mode="stretch_width", css_classes=["map-legend"],
-    )
+def legend_box(snapshot: IndicatorSnapshot) -> Div:
+    """The legend of the current classes, under the map; a period drawn in the browser rewrites it."""
+    return text_box(lambda: legend_html(snapshot.legend, snapshot.state.lang),
+                    [(snapshot, ["legend"]), (snapshot.state, ["lang"])], styled=("legend",),
+                    css_classes=["map-legend"])

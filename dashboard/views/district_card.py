@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import html
-import re
-from pathlib import Path
 
 import pandas as pd
 import panel as pn
@@ -18,7 +15,7 @@ from ..maps import DISTRICT_MAP, map_for_period
 from ..model.rank import district_rank, rank_label, reporting_count
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import district_meets_target, target_text
-from .parts import PartsViewer
+from .parts import TEXT_MARGIN, PartsViewer, stylesheet_rules
 
 
 def district_card_html(
@@ -103,14 +100,8 @@ def card_html(header: dict[str, str], fields: dict[str, str] | None) -> str:
     return '<div class="district-card">' + "".join(lines) + "</div>"
 
 
-# The card's own rules of the app stylesheet: a Bokeh Div draws in its own shadow root.
-STYLESHEET = Path(__file__).resolve().parent.parent / "assets" / "dashboard.css"
-CARD_RULE = re.compile(r"^\.(?:district-card|card-)[^{]*\{[^}]*\}", re.MULTILINE)
-
-@functools.lru_cache(maxsize=1)
-def card_stylesheet() -> str:
-    """The `.district-card` and `.card-` rules of the app stylesheet, read once per process."""
-    return "\n".join(match.group(0) for match in CARD_RULE.finditer(STYLESHEET.read_text(encoding="utf-8")))
+# The classes of the card's rules in the app stylesheet.
+CARD_STYLED = ("district-card", "card-")
 
 
 class DistrictCard(PartsViewer):
@@ -129,8 +120,8 @@ class DistrictCard(PartsViewer):
         super().__init__(**params)
         state = self.snapshot.state
         self.frames = PeriodFrames(snapshot=self.snapshot)
-        self.card = Div(text=self._html(), stylesheets=[card_stylesheet()], sizing_mode="stretch_width")
-        self._pane = pn.pane.Bokeh(self.card, sizing_mode="stretch_width", css_classes=["district-card-pane"])
+        self.card = Div(text=self._html(), stylesheets=[stylesheet_rules(*CARD_STYLED)], sizing_mode="stretch_width",
+                        css_classes=["district-card-pane"], margin=TEXT_MARGIN)
         self._profile = pn.widgets.Button(
             name=self._profile_label(), button_type="primary", button_style="outline",
             css_classes=["open-profile"], visible=bool(state.district),
@@ -140,7 +131,7 @@ class DistrictCard(PartsViewer):
         state.param.watch(self._on_state, ["district", "lang"])
         self.snapshot.param.watch(self._on_values, ["display"])
 
-    def link(self, choropleth, ranking, controls=None, legend: pn.pane.HTML | None = None) -> None:
+    def link(self, choropleth, ranking, controls=None, legend: Div | None = None) -> None:
         """Draw taps on the map and the ranking in the browser, and periods and indicators picked in `controls`."""
         self.frames.link(choropleth, ranking, self.card, controls, legend)
         ranking.tap_drawn_in_browser = self.frames.tap_drawn
@@ -173,4 +164,4 @@ class DistrictCard(PartsViewer):
 
     @property
     def parts(self) -> tuple:
-        return (self._pane, self._profile)
+        return (self.card, self._profile)

@@ -9,12 +9,12 @@ from panel.viewable import Viewer
 from ..data import DashboardData
 from ..model.snapshot import IndicatorSnapshot
 from ..state import DashboardState
-from .choropleth import ChoroplethView, legend_pane
+from .choropleth import ChoroplethView, legend_box
 from .controls import IndicatorControls
 from .district_card import DistrictCard
 from .export_buttons import ExportButtons
-from .notices import attribution, explorer_notices, map_info
-from .parts import wrapping_row
+from .notices import attribution_box, explorer_notices, map_info_box
+from .parts import panes, wrapping_row
 from .ranking import RankingView
 from .table import TableView
 from .trend import TrendView
@@ -45,17 +45,15 @@ class IndicatorExplorer(Viewer):
         card = DistrictCard(snapshot=snapshot)
         choropleth = ChoroplethView(snapshot=snapshot, browser_tap=card.shown_in_browser)
         ranking = RankingView(snapshot=snapshot, browser_tap=card.shown_in_browser)
-        legend = legend_pane(snapshot)
+        legend = legend_box(snapshot)
         # Taps and periods picked are drawn in the browser from the frames the card holds.
         card.link(choropleth, ranking, self.controls, legend)
-        self.map_info = map_info(snapshot)
-        map_column = pn.Column(
-            self.map_info, choropleth, legend, attribution(state.param.lang, snapshot),
-            css_classes=["map-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
-            visible=in_view["map"],
-        )
+        self.map_info = map_info_box(snapshot)
+        # The map column is Bokeh models only: one pane.
+        (map_column,) = panes(self.map_info, choropleth.figure, legend, attribution_box(snapshot))
+        map_column.param.update(css_classes=["map-column"], styles=WRAPPING_COLUMN, visible=in_view["map"])
         side_column = pn.Column(
-            *card.parts, *TrendView(snapshot=snapshot).parts, *ranking.parts,
+            *panes(*card.parts, *TrendView(snapshot=snapshot).parts, *ranking.parts),
             css_classes=["chart-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
             visible=pn.bind(lambda view: view != "table", state.param.view),
         )

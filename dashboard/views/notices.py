@@ -6,11 +6,13 @@ import html as html_escape
 
 import pandas as pd
 import panel as pn
+from bokeh.models import Div
 
 from ..i18n import format_period, t, t_map
 from ..maps import DISTRICT_MAP, MAPS, REFORM_NOTE, AdministrativeMap
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import gap_target
+from .parts import text_box
 
 
 def explorer_notices_html(snapshot: IndicatorSnapshot, lang: str, gap: bool) -> str:
@@ -49,18 +51,10 @@ def attribution_html(lang: str, shown_map=DISTRICT_MAP) -> str:
     return f'<div class="attribution" data-map="{shown_map.id}">{shown_map.attribution[lang]}</div>'
 
 
-def attribution(lang_param, snapshot: IndicatorSnapshot | None = None) -> pn.pane.HTML:
-    """The boundary licence attribution of the map shown, required wherever a map is drawn.
-
-    Without a snapshot, the district map's (pages that only ever draw the 30 districts).
-    """
-    if snapshot is None:
-        return pn.pane.HTML(pn.bind(attribution_html, lang_param), sizing_mode="stretch_width")
-
-    def html(lang: str, _display) -> str:
-        return attribution_html(lang, snapshot.map)
-
-    return pn.pane.HTML(pn.bind(html, lang_param, snapshot.param.display), sizing_mode="stretch_width")
+def attribution_box(snapshot: IndicatorSnapshot) -> Div:
+    """The boundary licence attribution of the map shown, required wherever a map is drawn."""
+    return text_box(lambda: attribution_html(snapshot.state.lang, snapshot.map),
+                    [(snapshot.state, ["lang"]), (snapshot, ["display"])], styled=("attribution",))
 
 
 def map_info_html(shown_map: AdministrativeMap, lang: str) -> str:
@@ -75,14 +69,11 @@ def map_info_html(shown_map: AdministrativeMap, lang: str) -> str:
     )
 
 
-def map_info(snapshot: IndicatorSnapshot) -> pn.pane.HTML:
-    """`map_info_html` of the map the snapshot draws, next to the map."""
-
-    def html(lang: str, _display) -> str:
-        return map_info_html(snapshot.map, lang)
-
-    return pn.pane.HTML(pn.bind(html, snapshot.state.param.lang, snapshot.param.display),
-                        sizing_mode="stretch_width", css_classes=["map-info-pane"], margin=(0, 10))
+def map_info_box(snapshot: IndicatorSnapshot) -> Div:
+    """`map_info_html` of the map the snapshot draws, above the map."""
+    return text_box(lambda: map_info_html(snapshot.map, snapshot.state.lang),
+                    [(snapshot.state, ["lang"]), (snapshot, ["display"])],
+                    css_classes=["map-info-pane"], margin=(0, 10, 0, 10))
 
 
 def unit_label(units: pd.DataFrame, code: str, lang: str) -> str:

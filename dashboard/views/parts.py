@@ -1,13 +1,75 @@
-"""Layout pieces the views share: views made of a few panes a page lays out directly, and rows that wrap."""
+"""Layout pieces the views share: views made of a few parts a page lays out directly, text boxes
+drawn as plain Bokeh models, and rows that wrap.
+
+Every Panel pane or layout costs each new session its own objects and models; a Bokeh `Div`
+costs one model. Parts that only show what the server writes are Divs, and consecutive Bokeh
+parts share one Panel pane (`panes`).
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
 import panel as pn
+import param
+from bokeh.layouts import column
+from bokeh.models import Div, Model
 from panel.viewable import Viewer
+
+APP_STYLESHEET = Path(__file__).resolve().parent.parent / "assets" / "dashboard.css"
+# Panel's default pane margin (top and bottom, left and right), kept by the text boxes.
+TEXT_MARGIN = (5, 10, 5, 10)
+
+
+@functools.cache
+def stylesheet_rules(*prefixes: str) -> str:
+    """The rules of the app stylesheet whose selector starts with `.` and one of `prefixes`
+    (class names or their beginnings), read once per process: a Bokeh Div draws in its own
+    shadow root, which the page's stylesheet does not reach."""
+    rule = re.compile(r"^\.(?:%s)[^{]*\{[^}]*\}" % "|".join(map(re.escape, prefixes)), re.MULTILINE)
+    return "\n".join(match.group(0) for match in rule.finditer(APP_STYLESHEET.read_text(encoding="utf-8")))
+
+
+def text_box(html: Callable[[], str], watched: Sequence[tuple[param.Parameterized, list[str]]],
+             styled: tuple[str, ...] = (), **div_params) -> Div:
+    """A Div showing `html()`, written again whenever a `watched` (owner, parameter names) changes;
+    `styled`: the class prefixes of the app stylesheet rules its HTML needs."""
+    div_params.setdefault("margin", TEXT_MARGIN)
+    box = Div(text=html(), stylesheets=[stylesheet_rules(*styled)] if styled else [],
+              sizing_mode="stretch_width", **div_params)
+
+    def rewrite(*_events) -> None:
+        text = html()
+        if text != box.text:
+            box.text = text
+
+    for owner, names in watched:
+        owner.param.watch(rewrite, names)
+    return box
+
+
+def panes(*parts) -> list:
+    """`parts` for a Panel layout: each run of Bokeh models in one Bokeh pane, Panel objects as they are."""
+    laid_out, run = [], []
+    for part in [*parts, None]:
+        if isinstance(part, Model):
+            run.append(part)
+            continue
+        if run:
+            laid_out.append(pn.pane.Bokeh(column(*run, sizing_mode="stretch_width"), sizing_mode="stretch_width",
+                                          margin=0))
+            run = []
+        if part is not None:
+            laid_out.append(part)
+    return laid_out
 
 
 class PartsViewer(Viewer):
-    """A view whose panes (`parts`, in display order) a larger layout can hold directly.
+    """A view whose parts (`parts`, in display order: Bokeh models or Panel objects) a larger
+    layout can hold directly (see `panes`).
 
     Shown alone, in a notebook say, it is a column of them. Inside the map page's columns they
     are laid out without a box of their own: each box is one more model for every session to build.
@@ -20,7 +82,7 @@ class PartsViewer(Viewer):
         raise NotImplementedError
 
     def __panel__(self):
-        return pn.Column(*self.parts, sizing_mode="stretch_width", margin=0)
+        return pn.Column(*panes(*self.parts), sizing_mode="stretch_width", margin=0)
 
 
 def wrapping_row(*objects, gap_px: int = 0, **params) -> pn.Row:

@@ -24,7 +24,7 @@ import pandas as pd
 import panel as pn
 import param
 from bokeh.document import without_document_lock
-from bokeh.models import ColumnDataSource, CustomJS
+from bokeh.models import ColumnDataSource, CustomJS, Div
 
 from .. import server
 from ..data import DashboardData
@@ -512,7 +512,7 @@ class PeriodFrames(param.Parameterized):
         """True when the browser holds the frame of the period shown, and so draws taps itself."""
         return self.draws(self.snapshot.state.year)
 
-    def link(self, choropleth, ranking, card, controls=None, legend: pn.pane.HTML | None = None) -> None:
+    def link(self, choropleth, ranking, card, controls=None, legend: Div | None = None) -> None:
         """Draw in the browser, from the frames: a tap on the map or a bar (its card and its bar), and
         a period or an indicator picked in `controls`; the server follows what the browser reports.
 
@@ -524,12 +524,12 @@ class PeriodFrames(param.Parameterized):
             source.selected.js_on_change("indices", self.shared)
         if controls is None or legend is None:
             return
-        # Panel panes become Bokeh models per page: the widgets' callbacks hand them over.
-        panes = {"shared": self.shared, "legend": legend, "note": ranking.note}
-        controls.on_period_js(CALL_SHARED_JS, panes, self.draws)
+        # The widgets' callbacks hand these models over to the shared callback.
+        models = {"shared": self.shared, "legend": legend, "note": ranking.note}
+        controls.on_period_js(CALL_SHARED_JS, models, self.draws)
         self._offered = controls.offered_indicators()
         self._choose_indicator = controls.choose_indicator
-        controls.on_indicator_js(CALL_SHARED_JS, panes, self.draws_indicator)
+        controls.on_indicator_js(CALL_SHARED_JS, models, self.draws_indicator)
         document = pn.state.curdoc
         if (document is None or document.session_context is None) and self._sent_key:
             state = self.snapshot.state  # a notebook or a test: sent at once

@@ -26,7 +26,7 @@ from ..model.rank import ranked
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import no_target_text, target_text
 from .columns import update_columns
-from .parts import PartsViewer
+from .parts import PartsViewer, text_box
 
 BAR_COLUMNS = ["value_label", "ratio", "status_label", "color", "line", "width", "code"]
 TARGET_COLOUR = "#c2185b"
@@ -314,11 +314,8 @@ class RankingView(PartsViewer):
         self.chart = RankingFigure(state.lang)
         self._redraw()
         self.chart.source.selected.on_change("indices", self._on_tap)
-        self._plot = pn.pane.Bokeh(self.chart.figure, sizing_mode="stretch_width", css_classes=["ranking-chart"])
-        self._note = pn.pane.HTML(
-            pn.bind(self._note_html, self.snapshot.param.display), sizing_mode="stretch_width"
-        )
-        self.note = self._note  # the ranking note, which a period drawn in the browser rewrites
+        # The ranking note, which a period drawn in the browser rewrites.
+        self.note = text_box(self._note_html, [(self.snapshot, ["display"])], styled=("ranking-", "line-key"))
         self.snapshot.param.watch(self._redraw, ["display"])
         state.param.watch(self._redraw, ["district"])
 
@@ -336,9 +333,9 @@ class RankingView(PartsViewer):
         self.chart.update(shown, snapshot.indicator, snapshot.state.lang, snapshot.city, snapshot.target,
                           snapshot.map.id, cut_gaps(shown, rows), len(rows))
 
-    def _note_html(self, display: pd.DataFrame) -> str:
+    def _note_html(self) -> str:
         snapshot = self.snapshot
-        return ranking_note_html(display, snapshot.indicator, snapshot.state.year, snapshot.state.lang,
+        return ranking_note_html(snapshot.display, snapshot.indicator, snapshot.state.year, snapshot.state.lang,
                                  snapshot.city, snapshot.target)
 
     @pn.io.hold()
@@ -351,4 +348,4 @@ class RankingView(PartsViewer):
 
     @property
     def parts(self) -> tuple:
-        return (self._plot, self._note)
+        return (self.chart.figure, self.note)

@@ -12,7 +12,6 @@ import math
 import holoviews as hv
 import numpy as np
 import pandas as pd
-import panel as pn
 import param
 from bokeh.models import (
     BasicTicker,
@@ -35,7 +34,7 @@ from ..i18n import t
 from ..maps import REFORM_DATE, map_for_period
 from ..model.display import trend_frame
 from ..model.snapshot import IndicatorSnapshot
-from .parts import PartsViewer
+from .parts import PartsViewer, text_box
 from .ranking import CITY_COLOUR, TARGET_COLOUR
 
 # The district's own line, distinct from the grey city line and the magenta target.
@@ -323,11 +322,8 @@ class TrendView(PartsViewer):
         state = self.snapshot.state
         self.chart = TrendFigure(state.lang)
         self._redraw()
-        self._plot = pn.pane.Bokeh(self.chart.figure, sizing_mode="stretch_width", css_classes=["trend-chart"])
-        self._title = pn.pane.HTML(
-            pn.bind(self._title_html, self.snapshot.param.display, state.param.district),
-            sizing_mode="stretch_width", margin=(0, 10),
-        )
+        self._title = text_box(self._title_html, [(self.snapshot, ["display"]), (state, ["district"])],
+                               styled=("trend-title", "profile-chart-key", "profile-key"), margin=(0, 10, 0, 10))
         self.snapshot.param.watch(self._redraw, ["display"])
         state.param.watch(self._redraw, ["district"])
 
@@ -347,11 +343,12 @@ class TrendView(PartsViewer):
         self.chart.update(frame, snapshot.indicator, self._district_name(snapshot.display, district),
                           snapshot.state.lang)
 
-    def _title_html(self, display: pd.DataFrame, district: str) -> str:
-        lang = self.snapshot.state.lang
-        key = chart_key_html(self.snapshot.indicator, self._district_name(display, district), lang)
+    def _title_html(self) -> str:
+        snapshot = self.snapshot
+        lang = snapshot.state.lang
+        key = chart_key_html(snapshot.indicator, self._district_name(snapshot.display, snapshot.state.district), lang)
         return f'<div class="trend-title"><b>{t("trend_title", lang)}</b>{key}</div>'
 
     @property
     def parts(self) -> tuple:
-        return (self._title, self._plot)
+        return (self._title, self.chart.figure)

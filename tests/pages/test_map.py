@@ -18,10 +18,10 @@ def test_the_map_page_shows_the_map_of_the_period_next_to_the_map(dashboard_data
     state = new_state(dashboard_data, page="map", indicator="committee_established", year=2024)
     page = map_page.MapPage(state=state, data=dashboard_data)
     info = page.explorer.map_info
-    assert 'data-map="hn_districts_2014"' in info.object and "30 quận, huyện, thị xã" in info.object
+    assert 'data-map="hn_districts_2014"' in info.text and "30 quận, huyện, thị xã" in info.text
     state.param.update(year=2026, lang="en")
-    assert 'data-map="hn_communes_2025"' in info.object
-    assert "Map: 126 communes and wards" in info.object and "from 1 July 2025" in info.object
+    assert 'data-map="hn_communes_2025"' in info.text
+    assert "Map: 126 communes and wards" in info.text and "from 1 July 2025" in info.text
 
 
 def test_the_methods_page_explains_the_reform_with_the_maps():

@@ -14,7 +14,7 @@ from dashboard.model.periods import map_periods
 from dashboard.model.snapshot import IndicatorSnapshot
 from dashboard.state import new_state
 from dashboard.views import period_frames as frames
-from dashboard.views.choropleth import ChoroplethView, legend_pane
+from dashboard.views.choropleth import ChoroplethView, legend_box
 from dashboard.views.columns import changed_columns, update_columns
 from dashboard.views.controls import IndicatorControls
 from dashboard.views.district_card import DistrictCard, card_html, district_card_html
@@ -64,7 +64,7 @@ def map_views(dashboard_data):
         card = DistrictCard(snapshot=snapshot)
         choropleth = ChoroplethView(snapshot=snapshot, browser_tap=card.shown_in_browser)
         ranking = RankingView(snapshot=snapshot, browser_tap=card.shown_in_browser)
-        legend = legend_pane(snapshot)
+        legend = legend_box(snapshot)
         card.link(choropleth, ranking, controls, legend)
         document = Document()
         document.add_root(pn.Column(controls, choropleth, legend, ranking, card).get_root(document))
@@ -101,8 +101,8 @@ def test_every_frame_is_what_the_server_draws_for_its_period(map_views, indicato
             assert len(frame["bars"]) == 20 and frame["gaps"] == [10]  # first and last ten, one gap
         drawn_gaps = [span.location for span in figure.gap_lines if span.visible]
         assert drawn_gaps == frame["gaps"], (period, drawn_gaps)
-        assert legend.object == F["strings"][frame["legend"]]
-        assert ranking.note.object == F["strings"][frame["note"]]
+        assert legend.text == F["strings"][frame["legend"]]
+        assert ranking.note.text == F["strings"][frame["note"]]
         for code in ["", *F["codes"]]:
             assert frame_card(F, frame, code) == district_card_html(
                 snapshot.display, code, snapshot.indicator, int(period), "vi", snapshot.target)

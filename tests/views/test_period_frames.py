@@ -180,8 +180,8 @@ def test_an_indicator_drawn_in_the_browser_moves_the_state_and_nothing_travels_b
     for name, values in changed_columns(choropleth.source, frame_columns(F, frame)).items():
         choropleth.source.patch({name: list(enumerate(values))})
     draw_in_browser(F, frame, "00070", ranking, card)
-    legend.object = N["strings"][frame["legend"]]
-    ranking.note.object = N["strings"][frame["note"]]
+    legend.text = N["strings"][frame["legend"]]
+    ranking.note.text = N["strings"][frame["note"]]
     events.clear()
     holder = card.frames.holder
     holder.tags = [period, frame["key"], "gender_officers"]  # the report, after every column
