@@ -58,8 +58,9 @@ class IndicatorControls(Viewer):
         self._view = pn.widgets.RadioButtonGroup(
             options=list(VIEWS), value=self.state.view, align="end", css_classes=["view-switch"]
         )
-        self._gap = pn.widgets.Switch(value=self.state.gap, align="center", css_classes=["gap-switch"])
-        self._gap_label = pn.pane.HTML(align="center", margin=(5, 0))
+        # A checkbox carries its own label: a switch needs a pane and a row for one.
+        self._gap = pn.widgets.Checkbox(value=self.state.gap, align="center", margin=(18, 10, 5, 10),
+                                        css_classes=["gap-switch"])
         self._player = None
         # Periods the browser draws itself when picked; it then reports them (see `on_period_js`).
         self._drawn_in_browser = None
@@ -101,7 +102,7 @@ class IndicatorControls(Viewer):
         self._update_timeline()
         self._play.name = "▶"
         self._view.options = {t(f"view_{view}", lang): view for view in VIEWS}
-        self._gap_label.object = f'<span class="gap-label">{t("gap_to_target", lang)}</span>'
+        self._gap.name = t("gap_to_target", lang)
 
     # A handler of the browser's events holds the document (pn.io.hold): every change that follows
     # reaches the browser as one message, applied and laid out once, not one message per model.
@@ -242,7 +243,6 @@ class IndicatorControls(Viewer):
 
     def __panel__(self):
         return pn.FlexBox(
-            self._indicator, pn.Row(self._period, self._play, margin=0), self._timeline,
-            self._view, pn.Row(self._gap, self._gap_label, margin=0, align="end"),
+            self._indicator, self._period, self._play, self._timeline, self._view, self._gap,
             sizing_mode="stretch_width", css_classes=["controls"],
         )
