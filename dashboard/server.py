@@ -58,7 +58,7 @@ APP_SCRIPT = REPO_ROOT / "app.py"
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 STYLESHEET_NAME = "dashboard.css"
 # The browser functions that served pages link once instead of each model carrying their code.
-BROWSER_SCRIPTS = ("map_shapes.js", "period_frames.js")
+BROWSER_SCRIPTS = ("map_shapes.js", "period_frames.js", "downloads.js")
 # The static route of the dashboard's own files; Bokeh reserves /static for its own.
 ASSETS_ROUTE = "/dashboard-assets"
 # Files built in memory and served under ASSETS_ROUTE: Panel's loading-spinner stylesheet and
@@ -67,6 +67,11 @@ LOADING_STYLESHEET_NAME = "loading.css"
 SHAPES_FOLDER = "shapes"
 # A map page's neighbour frames, built for the query they are asked with (NeighboursHandler).
 NEIGHBOURS_URL = f"{ASSETS_ROUTE}/near.bin"
+# The download buttons' files: DOWNLOAD_ROUTE/<kind>?<a page's query> (DownloadHandler).
+DOWNLOAD_ROUTE = "/download"
+# Downloads a process makes or queues at once (dashboard.views.export_buttons): beyond that, a
+# request is asked to come back, rather than queue work nobody may wait for.
+DOWNLOADS_AT_ONCE = 8
 DEFAULT_PORT = 5006
 LOOPBACK = "127.0.0.1"
 ALL_INTERFACES = "0.0.0.0"
@@ -412,6 +417,7 @@ class TornadoClasses(NamedTuple):
     panel_components: type
     generated_assets: type
     neighbours: type
+    downloads: type
     gzip: type
     app_pages: type
 
@@ -570,8 +576,46 @@ def _tornado_classes() -> TornadoClasses:
             self.set_header("Cache-Control", f"public, max-age={ASSET_MAX_AGE_S}, immutable")
             self.finish(body)
 
+    class DownloadHandler(tornado.web.RequestHandler):
+        """A file of the download buttons (dashboard.views.export_buttons): /download/<kind>?<a page's
+        query>, for the view that query shows, made in an export thread. A page offering no such
+        file: 404; no data: 503; more than DOWNLOADS_AT_ONCE at once in this process: 503, later."""
+
+        making = 0
+
+        async def get(self, kind):
+            from dashboard.data import get_data
+            from dashboard.views.export_buttons import (
+                CONTENT_TYPES,
+                download_filename,
+                made_file,
+                off_loop,
+                request_from_query,
+            )
+
+            try:
+                data = get_data()
+            except (SQLAlchemyError, OSError) as error:
+                raise tornado.web.HTTPError(503) from error
+            query = {name: values[-1].decode("utf-8", "replace") for name, values in self.request.arguments.items()}
+            request = request_from_query(data, kind, query)
+            if request is None:
+                raise tornado.web.HTTPError(404)
+            if DownloadHandler.making >= DOWNLOADS_AT_ONCE:
+                self.set_header("Retry-After", "10")
+                raise tornado.web.HTTPError(503)
+            DownloadHandler.making += 1
+            try:
+                body = await off_loop(made_file, request, kind)
+            finally:
+                DownloadHandler.making -= 1
+            self.set_header("Content-Type", CONTENT_TYPES[kind])
+            self.set_header("Content-Disposition", f'attachment; filename="{download_filename(kind, request)}"')
+            self.set_header("Cache-Control", "no-store")
+            self.finish(body)
+
     return TornadoClasses(SecurityHeaders, GuardedComponentHandler, AssetsHandler, ComponentResourceHandler,
-                          GeneratedAssetHandler, NeighboursHandler, GzipOnce, AppPages)
+                          GeneratedAssetHandler, NeighboursHandler, DownloadHandler, GzipOnce, AppPages)
 
 
 def server_patterns(patterns: list) -> list:
@@ -587,6 +631,7 @@ def server_patterns(patterns: list) -> list:
     built = f"{re.escape(LOADING_STYLESHEET_NAME)}|{re.escape(SHAPES_FOLDER)}/[^/]*"
     safe.append((rf"{ASSETS_ROUTE}/({built})", classes.generated_assets))
     safe.append((re.escape(NEIGHBOURS_URL), classes.neighbours))
+    safe.append((rf"{DOWNLOAD_ROUTE}/([a-z]+)", classes.downloads))
     safe.append((rf"{ASSETS_ROUTE}/(.*)", classes.assets, {"path": str(ASSETS_DIR)}))
     return safe
 

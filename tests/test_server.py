@@ -692,3 +692,36 @@ def test_a_page_without_data_still_comes_without_a_first_view(monkeypatch, caplo
             b',"roots":{}}];</script></body></html>')
     assert server.with_first_view(page, "page=map") == page
     assert "no first view" in caplog.text
+
+
+def test_a_download_link_answers_with_the_file_of_the_view_its_query_shows(launched):
+    query = "page=map&indicator=women_district_council_pct&year=2013&unit=271&lang=en&gap=false"
+    status, headers, body = get(f"{launched['url']}{server.DOWNLOAD_ROUTE}/chart?{query}", timeout=120)
+    assert status == 200 and body.startswith(b"\x89PNG\r\n\x1a\n")
+    assert headers["Content-Type"] == "image/png"
+    # 2013 lies in the 2011–2016 term, which the page shows for it.
+    assert headers["Content-Disposition"] == 'attachment; filename="women_district_council_pct_2011_chart_en.png"'
+    assert headers["Cache-Control"] == "no-store"
+    status, headers, body = get(f"{launched['url']}{server.DOWNLOAD_ROUTE}/html?page=district&unit=271", timeout=120)
+    assert status == 200 and body.startswith(b"<!DOCTYPE html>")
+    assert headers["Content-Disposition"] == 'attachment; filename="district_271_vi.html"'
+
+
+@pytest.mark.parametrize("path", [
+    "/map?page=overview",  # the overview offers its deck and copy only
+    "/html?page=district",  # a district profile copy needs a district
+    "/deck?page=methods",
+    "/map?page=data",  # data entry offers no file
+    "/nope?page=map",
+])
+def test_a_download_a_page_does_not_offer_is_not_found(launched, path):
+    status, _headers, _body = get(f"{launched['url']}{server.DOWNLOAD_ROUTE}{path}")
+    assert status == 404
+
+
+def test_a_malformed_download_query_gets_the_files_of_the_pages_defaults(launched):
+    query = urllib.parse.urlencode({"page": "map", "indicator": "<script>", "year": "abc", "lang": "xx",
+                                    "unit": "99999", "gap": "maybe"})
+    status, headers, body = get(f"{launched['url']}{server.DOWNLOAD_ROUTE}/map?{query}", timeout=120)
+    assert status == 200 and body.startswith(b"\x89PNG")
+    assert headers["Content-Disposition"] == 'attachment; filename="women_district_council_pct_2016_map_vi.png"'

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import html
 import io
+import re
 import threading
+from urllib.parse import parse_qsl
 
 import panel as pn
 import pytest
@@ -15,7 +18,8 @@ from dashboard.export import common, images
 from dashboard.export.images import PNG_SIZE
 from dashboard.export.pages import PAGES
 from dashboard.state import new_state
-from dashboard.views.export_buttons import ExportButtons
+from dashboard.server import DOWNLOAD_ROUTE
+from dashboard.views.export_buttons import ExportButtons, request_from_query
 
 
 @pytest.fixture
@@ -47,12 +51,12 @@ def test_names_and_labels_follow_the_state_without_new_widgets(buttons):
 
 
 def test_callbacks_return_the_files(buttons):
-    assert asyncio.run(buttons.map_png()).getvalue().startswith(b"\x89PNG\r\n\x1a\n")
-    assert asyncio.run(buttons.chart_png()).getvalue().startswith(b"\x89PNG\r\n\x1a\n")
-    assert asyncio.run(buttons.snapshot_html()).getvalue().startswith(b"<!DOCTYPE html>")
+    assert asyncio.run(buttons.file("map")).getvalue().startswith(b"\x89PNG\r\n\x1a\n")
+    assert asyncio.run(buttons.file("chart")).getvalue().startswith(b"\x89PNG\r\n\x1a\n")
+    assert asyncio.run(buttons.file("html")).getvalue().startswith(b"<!DOCTYPE html>")
     # The deck of the period the deck tests build too.
     buttons.snapshot.state.year = 2024
-    assert asyncio.run(buttons.deck_pptx()).getvalue().startswith(b"PK")  # a zip: the .pptx container
+    assert asyncio.run(buttons.file("deck")).getvalue().startswith(b"PK")  # a zip: the .pptx container
 
 
 def test_files_are_made_in_an_export_thread(buttons, monkeypatch):
@@ -64,7 +68,7 @@ def test_files_are_made_in_an_export_thread(buttons, monkeypatch):
         return b"\x89PNG fake"
 
     monkeypatch.setattr(images, "render_png", render_png)
-    assert asyncio.run(buttons.map_png()).getvalue() == b"\x89PNG fake"
+    assert asyncio.run(buttons.file("map")).getvalue() == b"\x89PNG fake"
     assert threads and threads[0] is not threading.main_thread()
     assert threads[0].name.startswith("export")
 
@@ -124,3 +128,55 @@ def test_every_page_that_shows_figures_has_its_buttons(dashboard_data):
         found = [button for button in app._page_views[page].select(pn.widgets.FileDownload)
                  if "export-html" in button.css_classes]
         assert len(found) == 1, page
+
+
+def links(buttons: ExportButtons) -> dict[str, dict[str, str]]:
+    """The served buttons' links by kind: their attributes and label, as the page holds them."""
+    found = re.findall(r'<(a|span) class="export-button export-(\w+)( disabled)?"([^>]*)>([^<]+)</\1>',
+                       buttons.__panel__().object)
+    return {kind: {"tag": tag, "disabled": bool(disabled), "label": html.unescape(label),
+                   **{name: html.unescape(value) for name, value in re.findall(r'([\w-]+)="([^"]*)"', attributes)}}
+            for tag, kind, disabled, attributes, label in found}
+
+
+def test_served_buttons_are_links_to_the_download_route_with_the_state_in_their_query(dashboard_data):
+    snapshot = common.snapshot_for(dashboard_data, "women_district_council_pct", 2016, "vi")
+    snapshot.state.district = "271"
+    buttons = ExportButtons(snapshot=snapshot, as_links=True)
+    assert isinstance(buttons.__panel__(), pn.pane.HTML) and buttons.downloads == {}
+    found = links(buttons)
+    assert list(found) == ["map", "chart", "deck", "html"]
+    assert found["deck"]["label"] == "Bài trình chiếu (PPTX)"
+    for kind, link in found.items():
+        assert link["tag"] == "a" and "download" in buttons.__panel__().object
+        assert link["data-route"] == f"{DOWNLOAD_ROUTE}/{kind}"
+        route, _, query = link["href"].partition("?")
+        assert route == link["data-route"]
+        # The link asks for what the buttons would make.
+        assert request_from_query(dashboard_data, kind, dict(parse_qsl(query))) == buttons.request()
+    snapshot.state.param.update(lang="en", year=2021)
+    found = links(buttons)
+    assert found["chart"]["label"] == "Chart image (PNG)" and "year=2021" in found["chart"]["href"]
+
+
+def test_a_served_district_copy_waits_for_a_district(dashboard_data):
+    state = new_state(dashboard_data, page="district")
+    buttons = ExportButtons(state=state, data=dashboard_data, as_links=True)
+    waiting = links(buttons)["html"]
+    assert (waiting["tag"], waiting["disabled"], waiting["aria-disabled"]) == ("span", True, "true")
+    state.district = "271"
+    assert links(buttons)["html"]["tag"] == "a"
+
+
+def test_a_download_query_is_read_as_the_page_reads_it(dashboard_data):
+    request = request_from_query(dashboard_data, "map", {"page": "committees", "indicator": "committee_established",
+                                                         "year": "2019", "lang": "en", "gap": "true"})
+    assert (request.page, request.indicator, request.year, request.lang, request.gap) == (
+        "committees", "committee_established", 2019, "en", True)
+    # A year inside a term is the term the page shows.
+    assert request_from_query(dashboard_data, "chart", {"page": "map", "indicator": "women_district_council_pct",
+                                                        "year": "2018"}).year == 2016
+    assert request_from_query(dashboard_data, "map", {"page": "overview"}) is None
+    assert request_from_query(dashboard_data, "deck", {"page": "overview"}).page == "overview"
+    # Other pages show the year itself.
+    assert request_from_query(dashboard_data, "html", {"page": "overview", "year": "2024"}).year == 2024

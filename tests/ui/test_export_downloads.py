@@ -32,7 +32,7 @@ def test_a_deck_download_does_not_hold_up_other_requests(page, panel_server, see
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{url}/?page=map&indicator=trainees&year=2023", timeout=120_000)
     wait_for_app(page, timeout=120)
-    button = page.locator(".export-deck button")
+    button = page.locator("a.export-deck")
     button.wait_for()
 
     latencies: list[float] = []
@@ -58,14 +58,14 @@ def test_a_deck_download_does_not_hold_up_other_requests(page, panel_server, see
     assert max(latencies) < SLOWEST_ANSWER_S, f"slowest answer {max(latencies):.2f} s of {latencies}"
     assert statistics.median(latencies) < TYPICAL_ANSWER_S, latencies
     # The session itself stayed usable: its page still answers an interaction.
-    page.locator(".export-map button").wait_for()
+    page.locator("a.export-map").wait_for()
     assert offsite_requests == []
     assert console_errors == []
 
 
 def test_overview_button_downloads_its_offline_copy(open_app):
     page = open_app("/?page=overview&year=2024", plots=False)
-    button = page.locator(".export-html button")
+    button = page.locator("a.export-html")
     button.wait_for()
     with page.expect_download(timeout=180_000) as download:
         button.click()
@@ -74,3 +74,18 @@ def test_overview_button_downloads_its_offline_copy(open_app):
         document = file.read()
     assert document.startswith("<!DOCTYPE html>")
     assert "<title>Tổng quan" in document
+
+
+def test_a_download_asks_for_what_the_address_shows_when_it_is_followed(open_app):
+    """A change drawn in the browser reaches the address before the server rewrites the links."""
+    page = open_app("/?page=map&indicator=women_district_council_pct&year=2016")
+    link = page.locator("a.export-map")
+    assert "year=2016" in link.get_attribute("href")
+    # What a period drawn in the browser does to the address, with nothing sent to the server.
+    page.evaluate("history.replaceState(history.state, '', '?page=map&indicator=women_district_council_pct"
+                  "&year=2011&lang=en')")
+    with page.expect_download(timeout=120_000) as download:
+        link.click()
+    assert download.value.suggested_filename == "women_district_council_pct_2011_map_en.png"
+    with open(download.value.path(), "rb") as file:
+        assert file.read(8) == b"\x89PNG\r\n\x1a\n"
