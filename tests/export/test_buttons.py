@@ -17,8 +17,8 @@ from PIL import Image
 from dashboard.export import common, images
 from dashboard.export.images import PNG_SIZE
 from dashboard.export.pages import PAGES
-from dashboard.state import new_state
 from dashboard.server import DOWNLOAD_ROUTE
+from dashboard.state import new_state
 from dashboard.views.export_buttons import ExportButtons, request_from_query
 
 
