@@ -394,6 +394,13 @@ def test_components_are_never_forwarded_and_http_redirects_to_https(deployment):
         assert fetch(f"http://127.0.0.1:{port}/liveness")[0] == 200
 
 
+def test_a_download_link_reaches_an_instance_through_nginx(deployment):
+    status, headers, body = fetch(f"{deployment.base}/download/chart?page=map&indicator=women_district_council_pct"
+                                  "&year=2016&lang=en", timeout=120)
+    assert status == 200 and body.startswith(b"\x89PNG")
+    assert headers["content-disposition"] == 'attachment; filename="women_district_council_pct_2016_chart_en.png"'
+
+
 def test_sign_in_attempts_beyond_the_burst_are_refused_by_nginx(deployment):
     """Last: it spends this address's /login allowance (10 a minute, burst 5)."""
     statuses = [fetch(f"{deployment.base}/login")[0] for _ in range(12)]
