@@ -57,11 +57,7 @@ class IndicatorExplorer(Viewer):
             css_classes=["chart-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,
             visible=pn.bind(lambda view: view != "table", state.param.view),
         )
-        # The table is built the first time it is asked for: most sessions never open it, and its
-        # two dozen models would be built and sent with every map page.
-        self._table_holder = pn.Column(visible=in_view["table"], sizing_mode="stretch_width")
-        state.param.watch(self._show_table, "view")
-        self._show_table()
+        self._in_table_view = in_view["table"]
         self._layout = pn.Column(
             self.controls,
             # 126 units are easier found by name than on the map.
@@ -69,15 +65,21 @@ class IndicatorExplorer(Viewer):
             explorer_notices(snapshot),
             wrapping_row(map_column, side_column, gap_px=16, sizing_mode="stretch_width",
                          css_classes=["map-and-chart"]),
-            self._table_holder,
             ExportButtons(snapshot=snapshot),
             sizing_mode="stretch_width",
             css_classes=["indicator-explorer"],
         )
+        # The table is built the first time it is asked for, above the downloads: most sessions
+        # never open it, and its two dozen models would be built and sent with every map page.
+        self.table: TableView | None = None
+        state.param.watch(self._show_table, "view")
+        self._show_table()
 
     def _show_table(self, *_events) -> None:
-        if self.state.view == "table" and not self._table_holder.objects:
-            self._table_holder.objects = [TableView(snapshot=self.snapshot)]
+        if self.state.view == "table" and self.table is None:
+            self.table = TableView(snapshot=self.snapshot)
+            shown = pn.Column(self.table, visible=self._in_table_view, sizing_mode="stretch_width")
+            self._layout.insert(len(self._layout) - 1, shown)
 
     def __panel__(self):
         return self._layout

@@ -99,19 +99,27 @@ class UnitSearch(Viewer):
             label=self._label(), placeholder=t("search_placeholder", state.lang), sizing_mode="stretch_width",
             min_width=200, max_width=420, css_classes=["unit-search-input"],
         )
-        # A list box, not a drop-down, so one tap picks a unit on a phone; a multiple-choice one,
-        # because a single Select would choose its first result by itself whenever the list changes.
-        self._list = pn.widgets.MultiSelect(options={}, value=[], size=MAX_RESULTS, visible=False,
-                                            sizing_mode="stretch_width", min_width=200, max_width=420,
-                                            css_classes=["unit-search-results"])
-        self._message = pn.pane.HTML("", visible=False, css_classes=["unit-search-message"], margin=(0, 10))
+        # The results list and its message, made for the first search: most sessions never search.
+        self._list: pn.widgets.MultiSelect | None = None
+        self._message: pn.pane.HTML | None = None
         self._input.param.watch(self._on_typing, "value_input")
         # Enter (or leaving the box) picks the best match.
         self._input.param.watch(self._on_enter, "value")
-        self._list.param.watch(self._on_pick, "value")
         state.param.watch(self._on_context, ["indicator", "year", "lang", "data_version"])
-        self._layout = pn.Column(self._input, self._list, self._message, sizing_mode="stretch_width",
-                                 css_classes=["unit-search"], margin=0)
+        self._layout = pn.Column(self._input, sizing_mode="stretch_width", css_classes=["unit-search"], margin=0)
+
+    def _results_widgets(self) -> tuple[pn.widgets.MultiSelect, pn.pane.HTML]:
+        """The results list and the no-match message, made the first time they are needed."""
+        if self._list is None:
+            # A list box, not a drop-down, so one tap picks a unit on a phone; a multiple-choice one,
+            # because a single Select would choose its first result by itself whenever the list changes.
+            self._list = pn.widgets.MultiSelect(options={}, value=[], size=MAX_RESULTS, visible=False,
+                                                sizing_mode="stretch_width", min_width=200, max_width=420,
+                                                css_classes=["unit-search-results"])
+            self._message = pn.pane.HTML("", visible=False, css_classes=["unit-search-message"], margin=(0, 10))
+            self._list.param.watch(self._on_pick, "value")
+            self._layout.extend([self._list, self._message])
+        return self._list, self._message
 
     @property
     def map(self) -> AdministrativeMap:
@@ -146,23 +154,28 @@ class UnitSearch(Viewer):
             raise ValueError(f"unit {code!r} is not on the map {self.map.id}")
         self.state.district = code
 
+    def _hide_results(self) -> None:
+        if self._list is not None:
+            self._list.visible = False
+            self._message.visible = False
+
     def _show_results(self) -> None:
         lang = self.state.lang
         results = self.results
         if results is None or not len(self.query.strip()) or len(fold(self.query)) < MIN_CHARACTERS:
-            self._list.visible = False
-            self._message.visible = False
+            self._hide_results()
             return
+        results_list, message = self._results_widgets()
         if results.empty:
-            self._list.visible = False
-            self._message.object = (f'<p class="unit-search-empty">'
-                                    f'{html.escape(t("search_no_match", lang).format(query=self.query))}</p>')
-            self._message.visible = True
+            results_list.visible = False
+            message.object = (f'<p class="unit-search-empty">'
+                              f'{html.escape(t("search_no_match", lang).format(query=self.query))}</p>')
+            message.visible = True
             return
         options = {result_label(row, lang): row["code"] for _, row in results.iterrows()}
-        self._list.param.update(options=options, value=[], size=max(2, min(MAX_RESULTS, len(options))),
-                                visible=True)
-        self._message.visible = False
+        results_list.param.update(options=options, value=[], size=max(2, min(MAX_RESULTS, len(options))),
+                                  visible=True)
+        message.visible = False
 
     def _on_typing(self, event) -> None:
         if not self._picking:
@@ -184,8 +197,7 @@ class UnitSearch(Viewer):
     def _pick(self, code: str) -> None:
         self.choose(code)
         label = result_label(self.units().set_index("code").loc[code], self.state.lang)
-        self._list.visible = False
-        self._message.visible = False
+        self._hide_results()
         # On the next tick: a value changed while the browser's own change of the box is being
         # handled would not be sent back to it.
         pn.state.execute(functools.partial(self._show_choice, label), schedule=True)
