@@ -8,7 +8,13 @@ run many times per session) reads every unset reference property. Building the m
 models pays this about 40,000 times, some 30 ms of every session.
 
 Both answers depend only on the model's class and the property, except for defaults a theme
-overrides, which are left to Bokeh. `install()` keeps them per class, and a default only when it
+overrides, which are left to Bokeh.
+
+Every read of an unset property also asks the model for its theme's values (`themed_values`).
+Bokeh answers with `getattr(model, "__themed_values__", None)`, which for a model without a
+theme (nearly all) fails a lookup and raises and catches an AttributeError; Bokeh's walks of a
+document ask it for every reference property of every model. `themed_values` reads the
+instance's own dictionary, where `apply_theme` sets the attribute and from which it deletes it. `install()` keeps them per class, and a default only when it
 is stable: Bokeh itself hands out the same immutable value every time (no callable, container or
 model, which Bokeh makes anew per instance). tests/test_fast_defaults.py holds every page's
 document to the one Bokeh builds.
@@ -26,6 +32,7 @@ from .fast_serialization import MIRRORED_BOKEH  # the same Bokeh releases
 
 bokeh_has_unstable_default = PropertyDescriptor.has_unstable_default
 bokeh_instance_default = PropertyDescriptor.instance_default
+bokeh_themed_values = HasProps.themed_values
 
 _unstable: dict[tuple[type, PropertyDescriptor], bool] = {}
 _stable_defaults: dict[tuple[type, PropertyDescriptor], Any] = {}
@@ -50,10 +57,16 @@ def instance_default(self: PropertyDescriptor, obj: HasProps) -> Any:
     return _stable_defaults[key]
 
 
+def themed_values(self: HasProps) -> dict[str, Any] | None:
+    """Bokeh's answer, without a failed attribute lookup for a model with no theme."""
+    return self.__dict__.get("__themed_values__")
+
+
 def install() -> bool:
-    """Use both in this process; False on a Bokeh they do not mirror."""
+    """Use all three in this process; False on a Bokeh they do not mirror."""
     if not bokeh.__version__.startswith(MIRRORED_BOKEH):
         return False
     PropertyDescriptor.has_unstable_default = has_unstable_default
     PropertyDescriptor.instance_default = instance_default
+    HasProps.themed_values = themed_values
     return True

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from bokeh.core.has_props import HasProps
 from bokeh.core.json_encoder import serialize_json
 from bokeh.core.property.descriptors import PropertyDescriptor
 from bokeh.document import Document
@@ -24,6 +25,9 @@ def bokeh_defaults(monkeypatch):
     def use(has_unstable_default, instance_default):
         monkeypatch.setattr(PropertyDescriptor, "has_unstable_default", has_unstable_default)
         monkeypatch.setattr(PropertyDescriptor, "instance_default", instance_default)
+        ours = instance_default is fast_defaults.instance_default
+        monkeypatch.setattr(HasProps, "themed_values",
+                            fast_defaults.themed_values if ours else fast_defaults.bokeh_themed_values)
 
     return use
 
@@ -89,6 +93,18 @@ def test_a_themed_default_is_the_themes(bokeh_defaults):
     assert themed.text == "chủ đề" and Div().text == ""
 
 
+def test_a_models_theme_values_are_bokehs_with_a_theme_and_without(bokeh_defaults):
+    bokeh_defaults(fast_defaults.has_unstable_default, fast_defaults.instance_default)
+    plain, themed = Div(), Div()
+    themed.apply_theme({"text": "chủ đề"})
+    for model in (plain, themed):
+        assert fast_defaults.themed_values(model) == fast_defaults.bokeh_themed_values(model)
+    assert fast_defaults.themed_values(themed) == {"text": "chủ đề"} and themed.text == "chủ đề"
+    themed.unapply_theme()
+    assert fast_defaults.themed_values(themed) is None is fast_defaults.bokeh_themed_values(themed)
+    assert themed.text == ""
+
+
 def test_it_is_installed_only_on_the_bokeh_it_mirrors(bokeh_defaults, monkeypatch):
     bokeh_defaults(fast_defaults.bokeh_has_unstable_default, fast_defaults.bokeh_instance_default)
     monkeypatch.setattr(fast_defaults.bokeh, "__version__", "4.0.0")
@@ -98,3 +114,4 @@ def test_it_is_installed_only_on_the_bokeh_it_mirrors(bokeh_defaults, monkeypatc
     assert fast_defaults.install() is True
     assert PropertyDescriptor.instance_default is fast_defaults.instance_default
     assert PropertyDescriptor.has_unstable_default is fast_defaults.has_unstable_default
+    assert HasProps.themed_values is fast_defaults.themed_values
