@@ -23,47 +23,56 @@ class SessionCost:
         return statistics.median(self.cpu)
 
 
-def build_session(data, search: str) -> None:
-    """One session as the server builds it: the app for this URL, rendered into its Document,
-    which is Panel's current document meanwhile (as a served session's is)."""
+def build_session(search: str) -> None:
+    """One session as the server builds it: app.py run for a browser whose address ends in
+    `search`, in a document with a session context of its own (so the app builds what it builds
+    for a served session: linked files, download links, frames left for the browser to ask for),
+    rendered into that document."""
+    import weakref
+
     import panel as pn
+    from bokeh.application import Application
     from bokeh.document import Document
+    from bokeh.server.contexts import ApplicationContext, BokehServerContext, BokehSessionContext, _RequestProxy
     from panel.io.location import Location
     from panel.io.state import set_curdoc
+    from tornado.httputil import HTTPServerRequest
 
-    from dashboard.shell import build_app
+    from dashboard.shell import build_app, configure
 
     pn.state.reset()
     document = Document()
+    server = BokehServerContext(ApplicationContext(Application()))
+    context = BokehSessionContext("timed-session", server, document)
+    context._request = _RequestProxy(HTTPServerRequest(method="GET", uri="/" + search))
+    document._session_context = weakref.ref(context)
     pn.state._locations[document] = Location(search=search)  # what a browser's URL gives a session
     with set_curdoc(document):
-        build_app(data).get_root(document)
+        configure()
+        build_app().get_root(document)
+    document._session_context = None  # no watcher, callback or timer of it outlives the measure
 
 
-def session_cost(data, search: str, runs: int) -> SessionCost:
+def session_cost(search: str, runs: int) -> SessionCost:
     import panel as pn
 
     samples = []
     for _ in range(runs + 1):  # the first session also fills process caches: reported apart
         cpu, wall = time.process_time(), time.perf_counter()
-        build_session(data, search)
+        build_session(search)
         samples.append((time.process_time() - cpu, time.perf_counter() - wall))
     pn.state.reset()
     return SessionCost(first_cpu=samples[0][0], cpu=[c for c, _ in samples[1:]], wall=[w for _, w in samples[1:]])
 
 
 def measure(db_url: str, runs: int) -> dict[str, SessionCost]:
-    """CPU to build each timed page's session, in a process set up as the server sets up its own
-    before its workers fork (dashboard.server.serve): data loaded, pages warmed, Bokeh's checks
-    skipped, heap settled."""
-    from dashboard.data import load_data
-    from dashboard.memory import settle_server_heap
-    from dashboard.server import skip_session_checks
-    from dashboard.shell import configure, warm_up
+    """CPU to build each timed page's session, in a process set up as the launcher sets up its own
+    before it serves (dashboard.server.set_up_serving_process): stylesheets linked, Bokeh's checks
+    skipped, data loaded, pages warmed, heap settled."""
+    import os
 
-    configure()
-    skip_session_checks()
-    data = load_data(db_url)
-    warm_up(data)
-    settle_server_heap()
-    return {name: session_cost(data, search, runs) for name, search in SESSION_QUERIES.items()}
+    from dashboard.server import set_up_serving_process
+
+    os.environ["DASHBOARD_DB_URL"] = db_url
+    set_up_serving_process()
+    return {name: session_cost(search, runs) for name, search in SESSION_QUERIES.items()}

@@ -663,6 +663,17 @@ def server_settings(kwargs: dict, cookie_secret: str, session_key: str) -> dict:
     return kwargs
 
 
+def set_up_serving_process() -> None:
+    """What the launcher does to its process before it serves (and forks): link the stylesheets,
+    skip Bokeh's checks, load the data and build the common pages (`preload`). The bench sets up
+    the process it times sessions in with this too."""
+    global _stylesheet_url
+    _stylesheet_url = versioned_stylesheet_url()
+    link_loading_stylesheet()
+    skip_session_checks()
+    preload()
+
+
 def preload() -> None:
     """Before the worker processes fork: import the dashboard, load its data and warm its caches
     once for all of them (dashboard.shell.warm_up), so that no viewer waits for it (each process
@@ -691,7 +702,6 @@ def serve(argv: list[str], recycle_above_mb: int = 0) -> None:
 
     A process grown by more than `recycle_above_mb` ends when it next serves no one, to be
     replaced by a fresh one (dashboard.workers); 0 never ends one."""
-    global _stylesheet_url
     from panel import config as panel_config
     from panel.command.serve import Serve
 
@@ -708,10 +718,7 @@ def serve(argv: list[str], recycle_above_mb: int = 0) -> None:
 
     # Bokeh shows its own INFO records only; the dashboard's (sign-ins, recycled workers) too.
     logging.getLogger("dashboard").setLevel(logging.INFO)
-    _stylesheet_url = versioned_stylesheet_url()
-    link_loading_stylesheet()
-    skip_session_checks()
-    preload()
+    set_up_serving_process()
     if recycle_above_mb > 0:
         recycle_grown_processes(recycle_above_mb * 2**20)
     parser = argparse.ArgumentParser(prog="python -m dashboard serve")
