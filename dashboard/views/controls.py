@@ -17,10 +17,14 @@ from ..state import VIEWS, DashboardState
 PLAY_INTERVAL_MS = 1500
 # The timeline (a position among its periods, oldest first) moves the period select, whose callback
 # draws the period. The periods travel with the timeline's label formatter, which a new indicator
-# replaces, so this callback never holds a stale list.
+# replaces. The server's own changes run this too: for a new indicator it sends the select first,
+# then the timeline property by property, so a position may meet the last indicator's periods.
+# Only a timeline whose periods are the select's own moves the select.
 TIMELINE_JS = """
 const args = cb_obj.format.args;
 const periods = args instanceof Map ? args.get("periods") : args.periods;
+const offered = select.options.map((option) => Array.isArray(option) ? option[0] : option).reverse();
+if (offered.length !== periods.length || offered.some((period, i) => period !== periods[i])) return;
 const period = periods[cb_obj.value];
 if (period !== undefined && select.value !== period) select.value = period;
 """

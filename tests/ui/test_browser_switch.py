@@ -127,3 +127,31 @@ def test_a_tap_on_a_bar_selects_its_district_on_the_map_and_shows_its_card(open_
     wait_until(lambda: [c for c, line in zip(*bar_columns(page, "code", "line").values()) if line == SELECTED_LINE]
                == [code], page, timeout=5_000)
     wait_until(lambda: code in query_string(page), page, timeout=10_000)
+
+
+# Every period the page's address shows, in order (history.replaceState is how the page writes it).
+_RECORD_YEARS = """() => {
+  window.__years = [];
+  const replace = history.replaceState.bind(history);
+  history.replaceState = (state, title, url) => {
+    window.__years.push(new URL(url, location.href).searchParams.get('year'));
+    return replace(state, title, url);
+  };
+}"""
+
+
+def test_a_new_indicators_timeline_from_the_server_never_moves_the_period(open_app, page):
+    """The timeline's position and periods reach the browser one by one: the position must never
+    pick a period from the last indicator's list and draw it on the way (which also spoilt the
+    next indicator change: the server had to draw it, a quarter of a second later)."""
+    open_app("/?page=map&indicator=women_candidates_commune_council_pct&year=2026")
+    wait_until(lambda: frames_ready(page), page, timeout=20_000)
+    page.evaluate(_RECORD_YEARS)
+    # Candidates' terms to yearly figures, whose list of periods differs: the period stays.
+    page.locator(".indicator-select select").select_option(value="UBND có lãnh đạo chủ chốt nữ")
+    wait_until(lambda: "indicator=key_leader_female" in query_string(page), page, timeout=20_000)
+    wait_until(lambda: frames_ready(page), page, timeout=20_000)
+    page.wait_for_timeout(1_000)
+    # Drawn in the browser, which writes the address, at the same period throughout.
+    years = page.evaluate("() => window.__years")
+    assert set(years) == {"2026"}, years
