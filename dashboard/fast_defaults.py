@@ -8,16 +8,17 @@ run many times per session) reads every unset reference property. Building the m
 models pays this about 40,000 times, some 30 ms of every session.
 
 Both answers depend only on the model's class and the property, except for defaults a theme
-overrides, which are left to Bokeh.
+overrides, which are left to Bokeh. `install()` keeps them per class, and a default only when it
+is stable: Bokeh itself hands out the same immutable value every time (no callable, container or
+model, which Bokeh makes anew per instance).
 
 Every read of an unset property also asks the model for its theme's values (`themed_values`).
 Bokeh answers with `getattr(model, "__themed_values__", None)`, which for a model without a
 theme (nearly all) fails a lookup and raises and catches an AttributeError; Bokeh's walks of a
 document ask it for every reference property of every model. `themed_values` reads the
-instance's own dictionary, where `apply_theme` sets the attribute and from which it deletes it. `install()` keeps them per class, and a default only when it
-is stable: Bokeh itself hands out the same immutable value every time (no callable, container or
-model, which Bokeh makes anew per instance). tests/test_fast_defaults.py holds every page's
-document to the one Bokeh builds.
+instance's own dictionary, where `apply_theme` sets the attribute and from which it deletes it.
+
+tests/test_fast_defaults.py holds every page's document to the one Bokeh builds.
 """
 
 from __future__ import annotations
