@@ -276,6 +276,25 @@ def frames_ready(page) -> bool:
     return page.evaluate(_FRAMES_READY)
 
 
+# True once the neighbour frames (one per indicator offered) have arrived, been inflated, and are
+# those of the view shown (its period and map).
+_NEAR_READY = """() => {
+  let holder = null, near = null;
+  for (const doc of Bokeh.documents) for (const model of doc._all_models.values()) {
+    const data = model.data, has = (k) => data && (data instanceof Map ? data.has(k) : k in data);
+    if (has('zip')) holder = model;
+    else if (has('near')) near = model;
+  }
+  if (holder === null || near === null || !near._frames || near._frames.value === null) return false;
+  const parts = holder.tags[1].split('|');  // version|indicator|map|lang|gap
+  return near._frames.value.key === [parts[0], parts[2], parts[3], parts[4], holder.tags[0]].join('|');
+}"""
+
+
+def near_ready(page) -> bool:
+    return page.evaluate(_NEAR_READY)
+
+
 def record_received(page) -> list[str]:
     """Websocket messages the browser receives from now on (text frames)."""
     received: list[str] = []
@@ -313,7 +332,7 @@ def data_columns_sent(received: list[str]) -> set[str]:
 
 
 __all__ = [
-    "bar_columns", "click_district", "data_columns_sent", "district_anchor", "events_for", "frames_ready",
+    "bar_columns", "click_district", "data_columns_sent", "district_anchor", "events_for", "frames_ready", "near_ready",
     "map_columns", "map_xs_unchanged", "plot_boxes", "query_string", "quiet", "record_received",
     "remember_map_xs", "source_columns", "visible_text", "wait_for_app", "wait_until",
 ]

@@ -18,6 +18,7 @@ from . import (
     events_for,
     frames_ready,
     map_columns,
+    near_ready,
     query_string,
     quiet,
     record_received,
@@ -28,20 +29,6 @@ from . import (
 NEW_MAP = "/?page=map&indicator=committee_established&year=2026"
 BA_VI = "09700"  # a large commune, outside the first and last ten of the ranking
 RANKING_COLUMNS = {"name", "length", "line", "width", "code", "color", "value_label"}
-
-# True once the neighbour frames (one per indicator offered) have arrived, been inflated, and are
-# those of the view shown (its period and map).
-_NEAR_READY = """() => {
-  let holder = null, near = null;
-  for (const doc of Bokeh.documents) for (const model of doc._all_models.values()) {
-    const data = model.data, has = (k) => data && (data instanceof Map ? data.has(k) : k in data);
-    if (has('zip')) holder = model;
-    else if (has('near')) near = model;
-  }
-  if (holder === null || near === null || !near._frames || near._frames.value === null) return false;
-  const parts = holder.tags[1].split('|');  // version|indicator|map|lang|gap
-  return near._frames.value.key === [parts[0], parts[2], parts[3], parts[4], holder.tags[0]].join('|');
-}"""
 
 # Where the ranking's dashed gap lines sit (bar positions), those shown.
 _GAP_LINES = """() => {
@@ -147,7 +134,7 @@ def test_a_tap_outside_the_cut_joins_the_ranking_in_the_browser_and_the_server_s
 def test_an_indicator_change_is_drawn_in_the_browser_and_equals_a_fresh_load(open_app, page):
     received = record_received(page)
     open_app(f"{NEW_MAP}&unit={BA_VI}")
-    wait_until(lambda: frames_ready(page) and page.evaluate(_NEAR_READY), page, timeout=30_000)
+    wait_until(lambda: frames_ready(page) and near_ready(page), page, timeout=30_000)
     before = map_columns(page, "value_label")["value_label"]
     quiet(page, received)
     received.clear()
@@ -209,7 +196,7 @@ def test_every_indicator_change_is_drawn_in_the_browser_not_only_the_first(open_
         ("indicator", "committee_established", "year=2019"),
     ]
     for kind, value, year in steps:
-        wait_until(lambda: frames_ready(page) and page.evaluate(_NEAR_READY), page, timeout=30_000)
+        wait_until(lambda: frames_ready(page) and near_ready(page), page, timeout=30_000)
         quiet(page, received)
         before = map_columns(page, "value", "color")
         received.clear()
@@ -283,12 +270,12 @@ def test_the_neighbour_frames_come_by_http_and_a_second_visit_of_a_period_fetche
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: binary.append(len(payload))
                                           if not isinstance(payload, str) else None))
     open_app("/?page=map&indicator=key_leader_female&year=2024")
-    wait_until(lambda: frames_ready(page) and page.evaluate(_NEAR_READY), page, timeout=30_000)
+    wait_until(lambda: frames_ready(page) and near_ready(page), page, timeout=30_000)
     assert len(answered) == 1 and "indicator=key_leader_female" in answered[0][0] and answered[0][1] == 200
     assert sum(binary) < 5_000  # the period frames only; the neighbour frames alone are about 10 KB
     for period in ("2019", "2024"):
         page.locator(".period-select select").select_option(label=period)
-        wait_until(lambda: frames_ready(page) and page.evaluate(_NEAR_READY), page, timeout=30_000)
+        wait_until(lambda: frames_ready(page) and near_ready(page), page, timeout=30_000)
     # 2019's neighbours were fetched; 2024's, shown before, came from the browser's cache.
     assert [(status, cached) for _url, status, cached in answered] == [(200, False), (200, False), (200, True)]
     assert answered[2][0] == answered[0][0]

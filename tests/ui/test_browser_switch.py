@@ -13,6 +13,7 @@ from . import (
     events_for,
     frames_ready,
     map_columns,
+    near_ready,
     query_string,
     quiet,
     record_received,
@@ -145,7 +146,7 @@ def test_a_new_indicators_timeline_from_the_server_never_moves_the_period(open_a
     pick a period from the last indicator's list and draw it on the way (which also spoilt the
     next indicator change: the server had to draw it, a quarter of a second later)."""
     open_app("/?page=map&indicator=women_candidates_commune_council_pct&year=2026")
-    wait_until(lambda: frames_ready(page), page, timeout=20_000)
+    wait_until(lambda: frames_ready(page) and near_ready(page), page, timeout=30_000)
     page.evaluate(_RECORD_YEARS)
     # Candidates' terms to yearly figures, whose list of periods differs: the period stays.
     page.locator(".indicator-select select").select_option(value="UBND có lãnh đạo chủ chốt nữ")
