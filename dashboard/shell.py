@@ -238,6 +238,11 @@ def sync_url(state: DashboardState, data: DashboardData) -> None:
     write({name: getattr(state, name) for name in URL_PARAMETERS})
 
 
+def url_query(state: DashboardState) -> dict[str, str]:
+    """The state as its page's address carries it (the query `sync_url` writes)."""
+    return {URL_PARAMETERS[name]: query_value(getattr(state, name)) for name in URL_PARAMETERS}
+
+
 def read_query(search: str) -> dict[str, str]:
     """The query's values as written.
 

@@ -198,10 +198,9 @@ class ExportButtons(Viewer):
         """The link to the file as the state shows it; the browser puts the page's own query on it
         when it is followed (dashboard/assets/downloads.js), which is the same once the server has
         heard of the last change."""
-        state = self.state
-        query = {"page": state.page, "indicator": state.indicator, "year": state.year, "unit": state.district,
-                 "lang": state.lang, "gap": "true" if state.gap else "false"}
-        return f"{DOWNLOAD_ROUTE}/{key}?{urlencode(query)}"
+        from ..shell import url_query
+
+        return f"{DOWNLOAD_ROUTE}/{key}?{urlencode(url_query(self.state))}"
 
     def _heading_html(self) -> str:
         return f'<div class="export-heading" style="padding: 0 6px">{t("export_heading", self.state.lang)}</div>'
