@@ -117,18 +117,19 @@ window.hanoiDashboard.pageCallback = function (models, cb_obj, cb_data) {
       span.setv({visible: shown, location: shown ? cut.gaps[i] : 0});
     });
   }
-  function showCard(text) {
-    // A Div's text change lays out the whole page again (Bokeh's LayoutDOMView.compute_layout
-    // starts at the root: about 20 ms here), yet only the card's own content changes. So the text
-    // is set silently and each view of the card redraws just its content. The server is not told:
-    // it leaves the card alone while the browser draws it, and any text it sends later is drawn.
-    if (card.text === text) return;
-    const views = [...Bokeh.index.all_views()].filter((view) => view.model === card);
+  function showHtml(div, text, tell_server) {
+    // A Div's change event lays out the whole page again (Bokeh's LayoutDOMView.invalidate_layout
+    // starts at the root: about 10 ms here for each Div), yet only the Div's own content changes.
+    // So the text is set without that event and each view of the Div redraws just its content.
+    // With `tell_server` the server's copy follows (it then has nothing to send back); the card's
+    // does not: the server leaves the card alone while the browser draws it, and draws any later one.
+    if (div.text === text) return;
+    const views = [...Bokeh.index.all_views()].filter((view) => view.model === div);
     if (!views.length) {
-      card.text = text;
+      div.text = text;
       return;
     }
-    card.setv({text: text}, {silent: true});
+    div.setv({text: text}, tell_server ? {no_change: true} : {silent: true});
     for (const view of views) {
       view.render();
       view.r_after_render();
@@ -151,9 +152,9 @@ window.hanoiDashboard.pageCallback = function (models, cb_obj, cb_data) {
     const picked = map.selected.indices.length ? F.codes[map.selected.indices[0]] : '';
     drawRanking(F, frame, columns, picked);
     // Bokeh Divs (handed over by the widget's callback), which hold their HTML as it is.
-    cb_data.legend.text = F.strings[frame.legend];
-    cb_data.note.text = F.strings[frame.note];
-    showCard(cardOf(F, frame, columns, picked));
+    showHtml(cb_data.legend, F.strings[frame.legend], true);
+    showHtml(cb_data.note, F.strings[frame.note], true);
+    showHtml(card, cardOf(F, frame, columns, picked), false);
     const url = new URL(window.location.href);
     if (indicator) url.searchParams.set('indicator', indicator);
     url.searchParams.set('year', period);
@@ -227,7 +228,7 @@ window.hanoiDashboard.pageCallback = function (models, cb_obj, cb_data) {
     }
     const columns = frameColumns(F, frame);
     const text = cardOf(F, frame, columns, code);
-    showCard(text);
+    showHtml(card, text, false);
     // A unit the cut ranking leaves out joins it (between dashed gap lines); otherwise only the outline moves.
     if (sameBars(F, frame, code)) outlineBars(bars, code, selected_line);
     else drawRanking(F, frame, columns, code);

@@ -172,7 +172,7 @@ def source_columns(page, markers: list[str], columns: list[str]) -> dict | None:
 
 
 # Columns of the visible map's source (the shown MultiPolygons renderer; it holds values only).
-_MAP_COLUMNS = """(columns) => {
+MAP_COLUMNS_JS = """(columns) => {
   for (const view of Bokeh.index.all_views()) {
     if (view.model.type !== 'GlyphRenderer') continue;
     const data = view.model.data_source.data;
@@ -189,7 +189,7 @@ _MAP_COLUMNS = """(columns) => {
 
 def map_columns(page, *columns: str) -> dict | None:
     """Columns of the choropleth's source: the visible map's units (`code`) and their values."""
-    return page.evaluate(_MAP_COLUMNS, list(columns))
+    return page.evaluate(MAP_COLUMNS_JS, list(columns))
 
 
 def bar_columns(page, *columns: str) -> dict | None:
@@ -333,6 +333,6 @@ def data_columns_sent(received: list[str]) -> set[str]:
 
 __all__ = [
     "bar_columns", "click_district", "data_columns_sent", "district_anchor", "events_for", "frames_ready", "near_ready",
-    "map_columns", "map_xs_unchanged", "plot_boxes", "query_string", "quiet", "record_received",
+    "MAP_COLUMNS_JS", "map_columns", "map_xs_unchanged", "plot_boxes", "query_string", "quiet", "record_received",
     "remember_map_xs", "source_columns", "visible_text", "wait_for_app", "wait_until",
 ]

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from dashboard.views.ranking import SELECTED_LINE
 
 from . import (
+    MAP_COLUMNS_JS,
     bar_columns,
     click_district,
     data_columns_sent,
@@ -36,6 +37,30 @@ _LAST_BAR_AT = """(scroll) => {
   }
   return null;
 }"""
+
+
+# Picks the option labelled `label` in a select and counts, in the same task (before any server message can
+# arrive), the layouts Bokeh computes and the map cells that changed.
+_PICK_AND_COUNT_LAYOUTS = """async (select, label) => {
+  const mapLabels = () => (%s)(['value_label']).value_label;
+  let layouts = 0;
+  for (const view of Bokeh.index.all_views()) {
+    if (typeof view.compute_layout !== 'function') continue;
+    const own = view.compute_layout;
+    view.compute_layout = function (...args) { layouts += 1; return own.apply(this, args); };
+  }
+  const before = mapLabels();
+  select.value = [...select.options].find((option) => option.textContent === label).value;
+  select.dispatchEvent(new Event('change', {bubbles: true}));
+  // The widget's callback runs in microtasks: wait for them, not for a task (nor a frame, whose
+  // resize observers lay out what changed size).
+  let after = mapLabels();
+  for (let i = 0; i < 1000 && after.every((v, i) => v === before[i]); i++) {
+    await Promise.resolve();
+    after = mapLabels();
+  }
+  return {layouts, changed: after.filter((v, i) => v !== before[i]).length};
+}""" % MAP_COLUMNS_JS
 
 
 def server_follows(page, period: int) -> None:
@@ -87,6 +112,26 @@ def test_a_period_picked_is_drawn_in_the_browser_and_the_server_follows_without_
     expect(page.locator(".district-card .card-title")).to_have_text("Huyện Ba Vì")
     expect(page.locator(".district-card .card-indicator")).to_contain_text("2011–2016")
     assert map_columns(page, "color")["color"] == after["color"]
+
+
+def test_a_period_drawn_in_the_browser_lays_out_nothing_again_and_the_server_keeps_its_text(open_app, page):
+    # Bokeh lays out the whole page again when a Div's text changes; the browser's frame changes
+    # only the Divs' content, so the page keeps its layout, and the server is told the new text.
+    received = record_received(page)
+    open_app("/?page=map&indicator=women_district_council_pct&year=2021")
+    wait_until(lambda: frames_ready(page), page, timeout=20_000)
+    quiet(page, received)
+    received.clear()
+
+    drawn = page.locator(".period-select select").first.evaluate(_PICK_AND_COUNT_LAYOUTS, "2011–2016")
+
+    assert drawn["changed"] > 0, drawn  # drawn in the browser, in the same task
+    assert drawn["layouts"] == 0, drawn
+    expect(page.locator(".ranking-note")).to_contain_text("2011–2016")
+    server_follows(page, 2011)
+    quiet(page, received)
+    texts = [str(e.get("new")) for e in events_for(received) if e.get("attr") == "text"]
+    assert not [text for text in texts if "ranking-note" in text or 'class="legend"' in text], texts
 
 
 def test_the_timeline_and_a_new_indicator_are_drawn_from_frames_too(open_app, page):
