@@ -10,7 +10,9 @@ models pays this about 40,000 times, some 30 ms of every session.
 Both answers depend only on the model's class and the property, except for defaults a theme
 overrides, which are left to Bokeh. `install()` keeps them per class, and a default only when it
 is stable: Bokeh itself hands out the same immutable value every time (no callable, container or
-model, which Bokeh makes anew per instance).
+model, which Bokeh makes anew per instance). Most unstable defaults are empty containers (tags,
+stylesheets, callbacks: about 20 of every new model); those are made anew as an empty container of
+the type Bokeh's would have, without copying and validating the class's default again.
 
 Every read of an unset property also asks the model for its theme's values (`themed_values`).
 Bokeh answers with `getattr(model, "__themed_values__", None)`, which for a model without a
@@ -28,6 +30,7 @@ from typing import Any
 import bokeh
 from bokeh.core.has_props import HasProps
 from bokeh.core.property.descriptors import PropertyDescriptor
+from bokeh.core.property.wrappers import PropertyValueContainer
 
 from .fast_serialization import MIRRORED_BOKEH  # the same Bokeh releases
 
@@ -37,6 +40,9 @@ bokeh_themed_values = HasProps.themed_values
 
 _unstable: dict[tuple[type, PropertyDescriptor], bool] = {}
 _stable_defaults: dict[tuple[type, PropertyDescriptor], Any] = {}
+# Per (class, property) with an unstable default: the container type of its default when that is
+# an empty container (made anew per instance, as Bokeh makes it), else None (left to Bokeh).
+_empty_container_types: dict[tuple[type, PropertyDescriptor], type | None] = {}
 
 
 def has_unstable_default(self: PropertyDescriptor, obj: HasProps) -> bool:
@@ -49,10 +55,22 @@ def has_unstable_default(self: PropertyDescriptor, obj: HasProps) -> bool:
 
 
 def instance_default(self: PropertyDescriptor, obj: HasProps) -> Any:
-    """Bokeh's default, worked out once per (class, property) when no theme overrides it and it is stable."""
-    if obj.themed_values() is not None or has_unstable_default(self, obj):
+    """Bokeh's default, worked out once per (class, property) when no theme overrides it and it is
+    stable; an unstable default that is an empty container (most are: tags, stylesheets, callbacks)
+    is a new empty container of the type Bokeh's would have, without validating it again."""
+    if obj.themed_values() is not None:
         return bokeh_instance_default(self, obj)
     key = (type(obj), self)
+    if has_unstable_default(self, obj):
+        container_type = _empty_container_types.get(key, PropertyValueContainer)
+        if container_type is None:
+            return bokeh_instance_default(self, obj)
+        if container_type is not PropertyValueContainer:
+            return container_type()
+        default = bokeh_instance_default(self, obj)
+        empty = isinstance(default, PropertyValueContainer) and not default
+        _empty_container_types[key] = type(default) if empty else None
+        return default
     if key not in _stable_defaults:  # a default may be None: a get() could not tell
         _stable_defaults[key] = bokeh_instance_default(self, obj)
     return _stable_defaults[key]

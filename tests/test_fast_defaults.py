@@ -83,6 +83,27 @@ def test_mutable_defaults_stay_one_per_model(bokeh_defaults):
     assert plots[0].x_range is not plots[1].x_range  # a model default is made per model
 
 
+def test_an_empty_container_default_is_bokehs_made_anew_once_worked_out(bokeh_defaults, monkeypatch):
+    bokeh_defaults(fast_defaults.has_unstable_default, fast_defaults.instance_default)
+    reads = []
+    original = fast_defaults.bokeh_instance_default
+    monkeypatch.setattr(fast_defaults, "bokeh_instance_default",
+                        lambda descriptor, obj: reads.append(descriptor.name) or original(descriptor, obj))
+    monkeypatch.setattr(fast_defaults, "_empty_container_types", {})
+    divs = [Div(), Div(), Div()]
+    assert reads.count("tags") == 1
+    assert type(divs[2].tags) is type(original(Div.lookup("tags"), Div()))
+    assert len({id(div.tags) for div in divs}) == 3
+    # Watched as Bokeh's own: a change inside the container reaches its model's callbacks.
+    changes = []
+    divs[1].on_change("tags", lambda _attr, _old, new: changes.append(list(new)))
+    divs[1].tags.append("legend")
+    assert changes == [["legend"]] and divs[0].tags == [] == divs[2].tags
+    # A default made by Bokeh's own callable stays Bokeh's every time (a model, here).
+    plots = Plot(), Plot()
+    assert reads.count("toolbar") == 2 and plots[0].toolbar is not plots[1].toolbar
+
+
 def test_a_themed_default_is_the_themes(bokeh_defaults):
     bokeh_defaults(fast_defaults.has_unstable_default, fast_defaults.instance_default)
     assert Div().text == ""
