@@ -80,7 +80,10 @@ def configure() -> None:
     linked = stylesheet_url() if served else None
     assets = ({"css_files": [linked], "js_files": browser_script_urls()} if linked
               else {"raw_css": [STYLESHEET.read_text(encoding="utf-8")]})
-    pn.extension("tabulator", notifications=False, inline=not served, **assets)
+    # Panel rewrites every component class's signature for interactive help at each call; a
+    # served process needs that never (about 2 ms of every session).
+    signatures = {"apply_signatures": False} if served else {}
+    pn.extension("tabulator", notifications=False, inline=not served, **assets, **signatures)
 
 
 def set_up_process() -> None:

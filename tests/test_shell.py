@@ -69,3 +69,26 @@ def test_holoviews_is_loaded_once_per_process_not_once_per_session(monkeypatch):
         assert calls == [("bokeh",)]
     finally:
         shell.load_holoviews.cache_clear()
+
+
+def test_a_served_session_leaves_panels_signatures_as_they_are(monkeypatch):
+    import sys
+
+    import panel as pn
+    from bokeh.document import Document
+    from panel.io.state import set_curdoc
+
+    from dashboard import shell
+
+    calls = []
+    extension = sys.modules["panel.config"].panel_extension
+    monkeypatch.setattr(extension, "_apply_signatures", lambda self: calls.append("applied"))
+    monkeypatch.setattr(pn.config, "apply_signatures", True)
+    monkeypatch.setattr(shell, "in_served_session", lambda: False)
+    shell.configure()  # a notebook keeps its interactive help
+    assert calls == ["applied"]
+    monkeypatch.setattr(shell, "in_served_session", lambda: True)
+    for _session in range(3):
+        with set_curdoc(Document()):
+            shell.configure()
+    assert calls == ["applied"]
