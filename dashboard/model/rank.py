@@ -53,12 +53,14 @@ def ranked(display: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     is on top. Lower-is-better indicators put their lowest value on top; indicators with no
     better direction put the largest on top.
     """
-    rows = display.dropna(subset=["value"])
-    descending = indicator.polarity == "lower_is_better"
-    # The name key is reversed too, so that ties read alphabetically from the top down.
-    order = rows.assign(_name=vietnamese_sort_keys(rows["name"]))
-    order = order.sort_values(["value", "_name"], ascending=[not descending, False], kind="stable")
-    return order.drop(columns="_name")
+    values = display["value"].to_numpy(dtype=float)
+    with_data = [i for i, value in enumerate(values) if not math.isnan(value)]
+    names = vietnamese_sort_keys(display["name"]).tolist()
+    # The name key is reversed too, so that ties read alphabetically from the top down. Two
+    # stable sorts (in plain Python: 30 to 126 rows, where pandas' own sort costs a millisecond).
+    order = sorted(with_data, key=names.__getitem__, reverse=True)
+    order.sort(key=values.__getitem__, reverse=indicator.polarity == "lower_is_better")
+    return display.iloc[order]
 
 
 def rank_label(rank: int | None, reporting: int, indicator: Indicator, lang: str,

@@ -60,6 +60,19 @@ def test_the_chart_order_puts_the_best_on_top_and_ties_alphabetically(indicator)
     assert district_rank(display, "4", indicator) is None
 
 
+def test_the_chart_order_is_a_stable_sort_by_value_then_reversed_name_on_the_real_units(dashboard_data, indicator):
+    from dashboard.model.collation import vietnamese_sort_keys
+
+    units = dashboard_data.units("hn_communes_2025")
+    values = [math.nan if i % 7 == 0 else float(i % 5) for i in range(len(units))]  # many ties
+    display = pd.DataFrame({"code": units["code"], "name": units["name_vi"], "value": values})
+    for polarity in ("higher_is_better", "lower_is_better", "neutral"):
+        rows = display.dropna(subset=["value"]).assign(_name=lambda f: vietnamese_sort_keys(f["name"]))
+        expected = rows.sort_values(["value", "_name"], ascending=[polarity != "lower_is_better", False],
+                                    kind="stable")
+        assert ranked(display, replace(indicator, polarity=polarity))["code"].tolist() == expected["code"].tolist()
+
+
 def test_the_map_card_and_the_district_profile_give_the_same_rank_everywhere(dashboard_data):
     """Every district, every district indicator, every period: one rank, in the same words."""
     state = new_state(dashboard_data, page="map")
