@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import ColumnDataSource, DataRange1d, Div, HoverTool, TapTool
+from bokeh.core.properties import field
+from bokeh.models import ColumnDataSource, DataRange1d, Div, HoverTool, MultiPolygons, TapTool
 from bokeh.plotting import figure
 from panel.viewable import Viewer
 
@@ -129,13 +130,14 @@ def add_map_renderer(plot: figure, source: ColumnDataSource, map_id: str):
     Borders are thinner where units are many and small.
     """
     xs, ys = unpacked_fields(map_id, url=shapes_url(map_id), source=source)
-    return plot.multi_polygons(
-        xs=xs, ys=ys, source=source, fill_color="color", line_color="white",
-        line_width=1 if MAPS[map_id].unit_count <= 40 else 0.5,
-        selection_line_color=SELECTED_LINE, selection_line_width=3, selection_fill_alpha=1.0,
-        # Unselected units keep their legend colour; the outline alone marks the selection.
-        nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0, nonselection_line_color="white",
-        name=f"map-{map_id}",
+    shapes = dict(xs=xs, ys=ys, fill_color=field("color"))
+    width = 1 if MAPS[map_id].unit_count <= 40 else 0.5
+    # Unselected units keep their legend colour and outline (the browser draws them with the
+    # glyph itself): the selected unit's outline alone marks the selection. Nothing is muted.
+    return plot.add_glyph(
+        source, MultiPolygons(**shapes, line_color="white", line_width=width),
+        selection_glyph=MultiPolygons(**shapes, line_color=SELECTED_LINE, line_width=3),
+        nonselection_glyph=None, muted_glyph=None, name=f"map-{map_id}",
     )
 
 

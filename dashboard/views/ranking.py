@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
-from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Range1d, Span, TapTool
+from bokeh.core.properties import field
+from bokeh.models import ColumnDataSource, FactorRange, HBar, HoverTool, Range1d, Span, TapTool
 from bokeh.plotting import figure
 
 from ..catalogue import Indicator, Target
@@ -244,10 +245,12 @@ class RankingFigure:
         self.figure.outline_line_color = None
         for axis in (self.figure.xaxis, self.figure.yaxis):
             axis.major_label_text_font_size = "10pt"
-        renderer = self.figure.hbar(
-            y="name", right="length", height=0.8, source=self.source, fill_color="color",
-            line_color="line", line_width="width", nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0,
-            selection_fill_alpha=1.0,
+        # A tapped bar looks as it did (the browser draws selected and other bars with the glyph
+        # itself): its outline, a column, marks the selected unit. Nothing is muted.
+        renderer = self.figure.add_glyph(
+            self.source, HBar(y="name", right="length", height=0.8, fill_color=field("color"),
+                              line_color=field("line"), line_width=field("width")),
+            selection_glyph=None, nonselection_glyph=None, muted_glyph=None,
         )
         self.tap = TapTool(renderers=[renderer])
         self.hover = HoverTool(renderers=[renderer], tooltips=ranking_tooltips(lang))
