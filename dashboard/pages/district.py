@@ -48,6 +48,7 @@ from ..model.pagecache import (
 from ..model.rank import rank_among, rank_label
 from ..model.targets import district_meets_target, target_for, target_sign, target_text
 from ..state import DashboardState
+from ..views.parts import BokehPane
 from ..views.profile_chart import ChartData, ProfileChart, chart_data
 from ..views.trend import CHART_HEIGHT, chart_key_html
 from . import PageRecord
@@ -591,7 +592,7 @@ class IndicatorBlock(Viewer):
         )
         # Holds the chart's room until it is built, so the page does not jump when it comes.
         # Each indicator has its own scales: the sixteen charts share no axis.
-        self._chart = pn.pane.Bokeh(
+        self._chart = BokehPane(
             None if self.chart is None else self.chart.figure,
             sizing_mode="stretch_width",
             height=CHART_HEIGHT,

@@ -24,6 +24,7 @@ from ..data import DashboardData
 from ..i18n import format_number, format_period, format_ratio, format_value, t
 from ..model.cells import cached_city_value
 from ..model.figures import real_figures
+from ..views.parts import BokehPane
 from ..views.ranking import TARGET_COLOUR
 from . import PageRecord
 from .theme import ThemePage
@@ -259,14 +260,14 @@ class LeadershipPage(ThemePage):
         lang, version = self.state.param.lang, self.state.param.data_version
         self._sections = [
             pn.pane.HTML(pn.bind(lambda language: f"<h3>{HEADINGS['terms'][language]}</h3>", lang)),
-            pn.pane.Bokeh(
+            BokehPane(
                 pn.bind(lambda language, _version: terms_figure(terms_frame(self.data, language), language),
                         lang, version),
                 sizing_mode="stretch_width", css_classes=["terms-chart"],
             ),
             pn.pane.HTML(pn.bind(terms_note_html, lang), sizing_mode="stretch_width", css_classes=["terms-note"]),
             pn.pane.HTML(pn.bind(lambda language: f"<h3>{HEADINGS['real'][language]}</h3>", lang)),
-            pn.pane.Bokeh(
+            BokehPane(
                 pn.bind(lambda language, _version: real_figures_figure(real_figures_frame(self.data, language),
                                                                        language), lang, version),
                 sizing_mode="stretch_width", css_classes=["real-figures-chart"],

@@ -24,7 +24,7 @@ from ..state import DashboardState
 from .columns import update_columns
 from .legend import legend_html
 from .packed_shapes import unpacked_fields
-from .parts import text_box
+from .parts import BokehPane, text_box
 from .ranking import SELECTED_LINE
 
 # Pixels. Tall enough to tell the small inner-city districts apart on a laptop.
@@ -269,7 +269,7 @@ class ChoroplethView(Viewer):
     def __panel__(self):
         # stretch_width, not stretch_both: a height-stretching pane inside a scrolling page
         # collapses every plot around it to zero height.
-        return pn.pane.Bokeh(self.figure, sizing_mode="stretch_width", height=MAP_HEIGHT, css_classes=["district-map"])
+        return BokehPane(self.figure, sizing_mode="stretch_width", height=MAP_HEIGHT, css_classes=["district-map"])
 
 
 def legend_box(snapshot: IndicatorSnapshot) -> Div:

@@ -17,6 +17,8 @@ import panel as pn
 import param
 from bokeh.layouts import column
 from bokeh.models import Div, Model
+from bokeh.models import Spacer as BkSpacer
+from panel.io import remove_root
 from panel.viewable import Viewer
 
 APP_STYLESHEET = Path(__file__).resolve().parent.parent / "assets" / "dashboard.css"
@@ -51,6 +53,28 @@ def text_box(html: Callable[[], str], watched: Sequence[tuple[param.Parameterize
     return box
 
 
+class BokehPane(pn.pane.Bokeh):
+    """Panel's Bokeh pane, for Bokeh models the dashboard builds, in a served session or a test.
+
+    Panel rewrites the code of every CustomJS below the pane that names the model's own id to
+    name its root instead, and finds them by walking every model of the pane: about 5 ms of every
+    map session. The dashboard's browser code never names a model by id, so the walk is left out.
+    In a notebook (`comm`) it is Panel's own pane. Never chosen by `pn.panel` for a Bokeh model.
+    """
+
+    priority = False
+
+    def _get_model(self, doc, root=None, parent=None, comm=None):
+        if root is None or comm is not None:
+            return super()._get_model(doc, root, parent, comm)
+        model = BkSpacer() if self.object is None else self.object
+        if model.document is not None and doc is not model.document:
+            remove_root(model, doc)
+        self._models[root.ref["id"]] = (model, parent)
+        self._design.apply_bokeh_theme_to_model(model, self.theme)
+        return model
+
+
 def panes(*parts) -> list:
     """`parts` for a Panel layout: each run of Bokeh models in one Bokeh pane, Panel objects as they are."""
     laid_out, run = [], []
@@ -59,7 +83,7 @@ def panes(*parts) -> list:
             run.append(part)
             continue
         if run:
-            laid_out.append(pn.pane.Bokeh(column(*run, sizing_mode="stretch_width"), sizing_mode="stretch_width",
+            laid_out.append(BokehPane(column(*run, sizing_mode="stretch_width"), sizing_mode="stretch_width",
                                           margin=0))
             run = []
         if part is not None:
