@@ -29,6 +29,9 @@ const period = periods[cb_obj.value];
 if (period !== undefined && select.value !== period) select.value = period;
 """
 TIMELINE_LABEL_JS = "return labels[tick] ?? '';"
+# Bokeh's slider writes its label again when its value changes, not when its formatter does: a
+# new indicator's timeline at the same position kept the last indicator's label.
+TIMELINE_RELABEL_JS = "cb_obj.properties.title.change.emit();"
 
 
 def period_options(data: DashboardData, indicator_id: str, lang: str) -> dict[str, int]:
@@ -70,7 +73,7 @@ class IndicatorControls(Viewer):
         self._drawn_in_browser = None
         # Indicators the browser draws itself when picked; it then reports them (see `on_indicator_js`).
         self._indicator_in_browser = None
-        self._browser_callbacks: list = []
+        self._browser_callbacks: list = [self._timeline.jscallback(format=TIMELINE_RELABEL_JS)]
         document = pn.state.curdoc
         if document is not None and document.session_context is not None:
             document.on_session_destroyed(self._forget_browser_callbacks)

@@ -208,3 +208,24 @@ def test_a_new_indicators_timeline_from_the_server_never_moves_the_period(open_a
     # Drawn in the browser, which writes the address, at the same period throughout.
     years = page.evaluate("() => window.__years")
     assert set(years) == {"2026"}, years
+
+
+def test_the_timelines_label_is_the_period_shown_after_each_new_indicator(open_app, page):
+    # Bokeh's slider writes its label when its value changes, not when its formatter does: at
+    # the same position, a new indicator's timeline kept the last indicator's label.
+    open_app("/?page=map&indicator=women_district_council_pct&year=2011")
+    select = page.locator(".period-select select")
+    label = page.locator(".period-slider .bk-slider-title")
+
+    def label_is_period_shown() -> bool:
+        shown = select.evaluate("(el) => el.options[el.selectedIndex].textContent").strip()
+        return label.inner_text().strip() == shown
+
+    wait_until(label_is_period_shown, page, timeout=20_000)
+    assert label.inner_text().strip() == "2011–2016"
+    for indicator, query in (("Ban VSTBPN được kiện toàn", "committee_established"),
+                             ("Nữ đại biểu HĐND cấp huyện", "women_district_council_pct")):
+        page.locator(".indicator-select select").select_option(value=indicator)
+        wait_until(lambda query=query: f"indicator={query}" in query_string(page), page, timeout=20_000)
+        wait_until(lambda: frames_ready(page), page, timeout=20_000)
+        wait_until(label_is_period_shown, page, timeout=10_000)
