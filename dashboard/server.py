@@ -57,6 +57,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 APP_SCRIPT = REPO_ROOT / "app.py"
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 STYLESHEET_NAME = "dashboard.css"
+# The app stylesheet: linked by served pages, inlined in notebooks and the HTML exports.
+APP_STYLESHEET = ASSETS_DIR / STYLESHEET_NAME
 # The browser functions that served pages link once instead of each model carrying their code.
 BROWSER_SCRIPTS = ("map_shapes.js", "period_frames.js", "downloads.js")
 # The static route of the dashboard's own files; Bokeh reserves /static for its own.

@@ -7,7 +7,6 @@ import json
 import logging
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import holoviews as hv
@@ -33,7 +32,6 @@ from .views.first_view import first_view_html
 from .views.notices import database_banner
 from .views.presenter import KeyboardStepper
 
-STYLESHEET = Path(__file__).resolve().parent / "assets" / "dashboard.css"
 # Everything but the parameter's own name travels between the app's state and a page's mirror.
 MIRRORED_PARAMETERS = [name for name in DashboardState.param if name != "name"]
 # The navigation drawn like the dashboard's other buttons: the page shown is filled. On a phone
@@ -75,11 +73,11 @@ def configure() -> None:
     # Served by `python -m dashboard serve`, the stylesheet is one cached static file that every
     # model links; elsewhere (a notebook, a bare `panel serve`) it is inlined.
     # So are the browser functions of the map page (dashboard.views.browser_code).
-    from .server import browser_script_urls, stylesheet_url
+    from .server import APP_STYLESHEET, browser_script_urls, stylesheet_url
 
     linked = stylesheet_url() if served else None
     assets = ({"css_files": [linked], "js_files": browser_script_urls()} if linked
-              else {"raw_css": [STYLESHEET.read_text(encoding="utf-8")]})
+              else {"raw_css": [APP_STYLESHEET.read_text(encoding="utf-8")]})
     # Panel rewrites every component class's signature for interactive help at each call; a
     # served process needs that never (about 2 ms of every session).
     signatures = {"apply_signatures": False} if served else {}

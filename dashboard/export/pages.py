@@ -16,7 +16,6 @@ import contextvars
 import dataclasses
 import datetime as dt
 import html
-from pathlib import Path
 
 import holoviews as hv
 import pandas as pd
@@ -35,6 +34,7 @@ from ..model.indicators import explorer_indicators
 from ..model.kpi import HEADLINE_INDICATORS, indicator_kpi
 from ..model.periods import map_periods, resolve_period
 from ..pages import PageRecord, registered_pages
+from ..server import APP_STYLESHEET
 from ..state import DEFAULT_INDICATOR, YEAR_BOUNDS, DashboardState, new_state
 from ..views.explorer import IndicatorExplorer
 from . import common
@@ -50,7 +50,6 @@ from .snapshot import (
 # Pages that show figures, in navigation order; the data page only administers imports.
 PAGES = ("overview", "map", "committees", "leadership", "capacity", "health", "district", "methods")
 # The dashboard's own stylesheet: the pages' HTML uses its classes.
-STYLESHEET = Path(__file__).resolve().parent.parent / "assets" / "dashboard.css"
 # Extra rules for the copy: notices as on screen, cards side by side as on screen.
 COPY_STYLE = """
 .page-kicker { color: #5b2a86; font-weight: 700; font-size: 0.95rem; }
@@ -174,7 +173,7 @@ def _build(data: DashboardData, state: DashboardState, today: dt.date) -> PageCo
     lang = state.lang
     record = _record(state.page)
     stylesheet = InlineStyleSheet(
-        css=STYLE + STYLESHEET.read_text(encoding="utf-8") + COPY_STYLE
+        css=STYLE + APP_STYLESHEET.read_text(encoding="utf-8") + COPY_STYLE
     )
     with common.bokeh_backend():
         view = record.factory(state=state, data=data)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import panel as pn
 import param
@@ -21,7 +20,8 @@ from bokeh.models import Spacer as BkSpacer
 from panel.io import remove_root
 from panel.viewable import Viewer
 
-APP_STYLESHEET = Path(__file__).resolve().parent.parent / "assets" / "dashboard.css"
+from ..server import APP_STYLESHEET
+
 # Panel's default pane margin (top and bottom, left and right), kept by the text boxes.
 TEXT_MARGIN = (5, 10, 5, 10)
 
