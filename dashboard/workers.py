@@ -75,7 +75,10 @@ def fork_workers(count: int, fork: Callable[[], int] = os.fork,
     for index in range(count):
         if start(index):
             return index
-    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: end_workers(workers))
+    # Ctrl-C in a terminal reaches every process of the group, `kill` the parent alone: either
+    # way the workers are told, and the parent ends without a traceback.
+    previous = {signum: signal.signal(signum, lambda signum, _frame: end_workers(workers, signum))
+                for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
         while workers:
             pid, status = wait()
@@ -95,20 +98,22 @@ def fork_workers(count: int, fork: Callable[[], int] = os.fork,
                 log.info("worker %d (pid %d) recycled to give its memory back, starting afresh", index, pid)
             if start(index):
                 return index
-    finally:  # in a successor, as in a parent that ends: the parent's handler is not theirs
-        signal.signal(signal.SIGTERM, previous)
+    finally:  # in a successor, as in a parent that ends: the parent's handlers are not theirs
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     sys.exit(0)
 
 
-def end_workers(workers: dict[int, int]) -> None:
-    """The parent was asked to stop (SIGTERM, as `kill` or a service manager sends): so are its
-    workers, which would otherwise go on serving the port with no parent to replace them."""
+def end_workers(workers: dict[int, int], signum: int = signal.SIGTERM) -> None:
+    """The parent was asked to stop (SIGTERM, as `kill` or a service manager sends, or SIGINT, as
+    Ctrl-C does): so are its workers, which would otherwise go on serving the port with no parent
+    to replace them. Exits as a process ended by that signal's default would, but quietly."""
     for pid in workers:
         try:
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
-    sys.exit(128 + signal.SIGTERM)
+    sys.exit(128 + signum)
 
 
 class Recycler:

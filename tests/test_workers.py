@@ -4,6 +4,7 @@ a grown worker that serves no one stops accepting, drains and is replaced."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import signal
 import sys
@@ -61,6 +62,22 @@ def test_the_parent_exits_once_every_worker_ended_normally():
         workers.fork_workers(2, fork=lambda: next(pids), wait=lambda: next(ended))
     assert stopped.value.code == 0
     assert signal.getsignal(signal.SIGTERM) == handler  # the parent's stop handler is gone with it
+
+
+def test_ctrl_c_tells_the_workers_and_ends_the_parent_quietly(monkeypatch):
+    told = []
+    monkeypatch.setattr(workers.os, "kill", lambda pid, signum: told.append((pid, signum)))
+    pids = iter([11, 12])
+
+    def interrupted_wait():
+        signal.getsignal(signal.SIGINT)(signal.SIGINT, None)  # as Ctrl-C reaches the waiting parent
+
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as stopped:  # not a KeyboardInterrupt, whose traceback the terminal showed
+        workers.fork_workers(2, fork=lambda: next(pids), wait=interrupted_wait)
+    assert stopped.value.code == 128 + signal.SIGINT
+    assert told == [(11, signal.SIGTERM), (12, signal.SIGTERM)]
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
 
 
 @pytest.mark.parametrize("status, reason", [
@@ -255,3 +272,12 @@ def test_stopping_the_parent_stops_its_workers(recycling_server):
     assert len(workers_now) == 2
     launched["process"].send_signal(signal.SIGTERM)  # the parent alone, as `kill PID` does
     wait_until(lambda: not worker_pids(launched) and launched["process"].poll() is not None, timeout=30_000)
+
+
+def test_ctrl_c_in_the_terminal_stops_every_process_without_a_traceback(recycling_server):
+    launched = recycling_server(num_procs=2)
+    assert len(worker_pids(launched)) == 2
+    os.killpg(launched["process"].pid, signal.SIGINT)  # the terminal's whole foreground group
+    wait_until(lambda: not worker_pids(launched) and launched["process"].poll() is not None, timeout=30_000)
+    assert launched["process"].returncode == 128 + signal.SIGINT
+    assert "Traceback" not in launched["log"].read_text(errors="replace")
