@@ -33,6 +33,7 @@ from .ranking import (
     BAR_HEIGHT_PX,
     CITY_COLOUR,
     GAP_COLOUR,
+    SELECTED_LINE,
     TARGET_COLOUR,
     cut_gaps,
     ranking_cut,
@@ -93,13 +94,19 @@ def svg_image(svg: str, alt: str, timing: str, css_class: str) -> str:
     return f'<img class="{css_class}" alt="{html.escape(alt)}" elementtiming="{timing}" src="{source}">'
 
 
-def map_svg(display: pd.DataFrame, legend: list[LegendEntry], map_id: str) -> str:
-    """The units filled with their display colours, white borders, and the legend below."""
+def map_svg(display: pd.DataFrame, legend: list[LegendEntry], map_id: str, selected_code: str = "") -> str:
+    """The units filled with their display colours, white borders, the selected unit outlined as
+    the live map outlines it (drawn last, so that its neighbours do not cover the outline), and
+    the legend below."""
     paths, height = unit_paths(map_id)
     if len(paths) != len(display):
         raise ValueError(f"{len(display)} values for the {len(paths)} units of map {map_id!r}")
     border = 1 if len(paths) <= 40 else 0.5
-    shapes = "".join(f"<path d='{d}' fill='{colour}'/>" for d, colour in zip(paths, display["color"]))
+    units = list(zip(paths, display["color"], display["code"]))
+    units.sort(key=lambda unit: unit[2] == selected_code)
+    shapes = "".join(f"<path d='{d}' fill='{colour}'" + (f" stroke='{SELECTED_LINE}' stroke-width='3'/>"
+                                                          if code == selected_code else "/>")
+                     for d, colour, code in units)
     top = height + LEGEND_ROW // 2
     swatches = "".join(
         f"<g transform='translate({(i % LEGEND_PER_ROW) * MAP_BOX_WIDTH // LEGEND_PER_ROW},"
@@ -134,7 +141,8 @@ def ranking_svg(snapshot: IndicatorSnapshot) -> str:
         f"<text x='{RANKING_NAMES}' y='{i * RANKING_ROW + 14}' text-anchor='end' font-size='13'>"
         f"{html.escape(str(row['name']))}</text>"
         f"<rect x='{x(min(0.0, row['length']))}' y='{i * RANKING_ROW + 2}' height='{RANKING_ROW - 4}' "
-        f"width='{round(abs(x(row['length']) - x(0.0)), 1)}' fill='{row['color']}'/>"
+        f"width='{round(abs(x(row['length']) - x(0.0)), 1)}' fill='{row['color']}'"
+        + (f" stroke='{row['line']}' stroke-width='{row['width']:g}'/>" if row["code"] == selected else "/>")
         for i, row in enumerate(rows.to_dict("records"))
     )
     height = max(len(rows), 1) * RANKING_ROW
@@ -182,7 +190,8 @@ def _first_view(data: DashboardData, indicator_id: str, year: int, lang: str, ga
         f'<div class="first-view-status">{html.escape(t("first_view_loading", lang))}</div>'
         f'{notice}<div class="first-view-caption">{html.escape(caption)}</div>'
         '<div class="first-view-body">'
-        + svg_image(map_svg(snapshot.display, snapshot.legend, map_id), f"{t('view_map', lang)}: {caption}",
+        + svg_image(map_svg(snapshot.display, snapshot.legend, map_id, state.district),
+                    f"{t('view_map', lang)}: {caption}",
                     MAP_TIMING, "first-view-map")
         + svg_image(ranking_svg(snapshot), f"{t('ranking', lang)}: {caption}", RANKING_TIMING,
                     "first-view-ranking")

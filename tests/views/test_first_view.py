@@ -144,3 +144,24 @@ def test_the_ranking_picture_draws_the_target_and_city_lines_where_the_live_char
     yes_no = pictures(first_view_html(dashboard_data, {"page": "map", "indicator": "committee_established",
                                                        "year": 2026}))[RANKING_TIMING]
     assert TARGET_COLOUR not in yes_no and CITY_COLOUR not in yes_no
+
+
+def test_the_selected_unit_is_outlined_on_both_pictures_as_on_the_live_page(dashboard_data):
+    from dashboard.views.ranking import SELECTED_LINE
+
+    values = {"page": "map", "indicator": "women_district_council_pct", "year": 2021, "district": "271"}
+    svgs = pictures(first_view_html(dashboard_data, values))
+    snapshot = snapshot_of(dashboard_data, **values)
+    colour = snapshot.display.set_index("code").loc["271", "color"]
+    # On the map, drawn last so that no neighbour covers its outline; the others as before.
+    outlined = re.findall(rf"<path d='[^']+' fill='([^']+)' stroke='{SELECTED_LINE}' stroke-width='3'/>",
+                          svgs[MAP_TIMING])
+    assert outlined == [colour] and "stroke-width='3'" in re.findall(r"<path [^>]*>", svgs[MAP_TIMING])[-1]
+    assert len(fills(svgs[MAP_TIMING])) == DISTRICT_MAP.unit_count - 1
+    # In the ranking, the bar of the unit, and that one only.
+    assert svgs[RANKING_TIMING].count(f"stroke='{SELECTED_LINE}' stroke-width='3'") == 1
+    name = snapshot.display.set_index("code").loc["271", "name"]
+    bar = re.search(rf">{name}</text><rect [^>]*>", svgs[RANKING_TIMING]).group(0)
+    assert f"stroke='{SELECTED_LINE}'" in bar
+    unselected = pictures(first_view_html(dashboard_data, {**values, "district": ""}))
+    assert SELECTED_LINE not in unselected[MAP_TIMING] + unselected[RANKING_TIMING]
