@@ -241,6 +241,31 @@ def with_early_socket(page: bytes) -> bytes:
     return page[:at] + script + page[at:]
 
 
+def with_address_shown(page: bytes, query: str) -> bytes:
+    """`page` with its address corrected as it loads, when the session will show another one than
+    `query` says (a value it drops, or one it adds: `shell.address_search`). In place, so that Back
+    does not return to an address that means nothing more; before Bokeh embeds the session, whose
+    location model reads the address then."""
+    from dashboard.data import get_data  # these import this module
+    from dashboard.shell import address_search
+
+    head = page.find(b"<head>")
+    if head < 0:
+        return page
+    try:
+        shown = address_search(query, get_data())
+    except Exception:  # the session still comes, and says what it can
+        log.exception("no address for the query %r", query)
+        return page
+    if shown is None:
+        return page
+    url = json.dumps(shown).replace("<", "\\u003c").encode()
+    script = (b"<script>history.replaceState(history.state, '', location.pathname + " + url
+              + b" + location.hash);</script>")
+    at = head + len(b"<head>")
+    return page[:at] + script + page[at:]
+
+
 # A script of the page's head that loads a file; the browser paints nothing until each has run.
 HEAD_FILE_SCRIPT = b'<script type="text/javascript" src='
 # Panel's one inline script in the head, which needs BokehJS loaded.
@@ -485,8 +510,9 @@ def _tornado_classes() -> TornadoClasses:
             return status_code, headers, chunk
 
     class AppPages(tornado.web.OutputTransform):
-        """Pages of the app open their websocket first thing (`with_early_socket`), and the map page
-        shows its first view while it loads (`with_first_view`)."""
+        """Pages of the app open their websocket first thing (`with_early_socket`), show the address
+        of what they show (`with_address_shown`), and the map page shows its first view while it
+        loads (`with_first_view`)."""
 
         def __init__(self, request):
             super().__init__(request)
@@ -495,7 +521,7 @@ def _tornado_classes() -> TornadoClasses:
         def transform_first_chunk(self, status_code, headers, chunk, finishing):
             if status_code == 200 and finishing and headers.get("Content-Type", "").startswith("text/html"):
                 if is_app_page(chunk):
-                    chunk = with_first_view(with_early_socket(chunk), self._query)
+                    chunk = with_first_view(with_address_shown(with_early_socket(chunk), self._query), self._query)
                 if "Content-Length" in headers:
                     headers["Content-Length"] = str(len(chunk))
             return status_code, headers, chunk

@@ -694,6 +694,24 @@ def test_a_page_without_data_still_comes_without_a_first_view(monkeypatch, caplo
     assert "no first view" in caplog.text
 
 
+def test_a_page_shows_the_address_of_what_it_shows_in_place_of_values_it_drops(monkeypatch, dashboard_data):
+    from dashboard import data
+    from dashboard.shell import read_query
+
+    monkeypatch.setattr(data, "get_data", lambda: dashboard_data)
+    page = b'<html><head><title>x</title></head><body></body></html>'
+    fixed = server.with_address_shown(page, "page=map&indicator=bogus&year=abc&lang=xx&gap=maybe&utm=%3C%2Fscript%3E")
+    script = re.fullmatch(rb"<html><head><script>(.*)</script><title>x</title></head><body></body></html>", fixed, re.S)
+    assert script is not None and b"history.replaceState" in script.group(1)  # in place: Back does not return
+    shown = json.loads(re.search(rb'location\.pathname \+ ("[^"]*")', fixed).group(1))
+    query = read_query(shown)
+    assert query["page"] == "map" and query["lang"] == "vi" and query["gap"] == "false"
+    assert query["indicator"] in dashboard_data.catalogue and query["year"].isdigit()
+    assert query["utm"] == "</script>" and b"</script><title>" in fixed and fixed.count(b"</script>") == 1
+    # An address that says what the page shows stays as it is.
+    assert server.with_address_shown(page, shown.lstrip("?")) == page
+
+
 def test_a_download_link_answers_with_the_file_of_the_view_its_query_shows(launched):
     query = "page=map&indicator=women_district_council_pct&year=2013&unit=271&lang=en&gap=false"
     status, headers, body = get(f"{launched['url']}{server.DOWNLOAD_ROUTE}/chart?{query}", timeout=120)

@@ -95,3 +95,19 @@ def test_presentation_mode_steps_through_themes_with_the_keyboard(open_app):
     page.keyboard.press("PageUp")
     expect(position).to_contain_text("2 / 5", timeout=15_000)
     assert not page.locator(".nav").is_visible()  # no navigation bar on the projector
+
+
+def test_an_address_with_values_the_page_drops_shows_what_the_page_shows(open_app):
+    page = open_app("/?page=map&indicator=bogus&year=abc&lang=xx&unit=99999&gap=maybe&keep=1")
+    query = query_string(page)
+    assert "page=map" in query and "lang=vi" in query and "gap=false" in query and "keep=1" in query
+    for dropped in ("bogus", "abc", "xx", "99999", "maybe"):
+        assert f"={dropped}" not in query, query
+    # It opens the same view again.
+    indicator = page.locator(".indicator-select select").input_value()
+    page.reload()
+    wait_for_app(page)
+    assert query_string(page) == query and page.locator(".indicator-select select").input_value() == indicator
+    # Corrected in place: Back leaves the page, not for the address that meant nothing.
+    page.go_back()
+    assert "bogus" not in page.url

@@ -272,7 +272,10 @@ def test_a_page_opens_its_websocket_before_loading_bokeh_and_bokeh_takes_that_on
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(launched_url + "/?page=map&indicator=key_leader_female&year=2019", timeout=LAUNCH_TIMEOUT_S * 1000)
     page.wait_for_function(IDLE, timeout=LAUNCH_TIMEOUT_S * 1000)
-    url = launched_url.replace("http", "ws") + "/ws?page=map&indicator=key_leader_female&year=2019"
+    # The address the page shows from the start (server.with_address_shown), query and all.
+    shown = page.evaluate("() => location.search")
+    assert "indicator=key_leader_female" in shown and "year=2019" in shown
+    url = launched_url.replace("http", "ws") + "/ws" + shown
     assert page.evaluate("() => window.__sockets") == [{"url": url, "bokeh_loaded": False}]
     assert opened == [url]
     assert page.locator(".period-select select").input_value() == "2019" and errors == []
