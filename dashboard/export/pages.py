@@ -49,8 +49,8 @@ from .snapshot import (
 
 # Pages that show figures, in navigation order; the data page only administers imports.
 PAGES = ("overview", "map", "committees", "leadership", "capacity", "health", "district", "methods")
-# The dashboard's own stylesheet: the pages' HTML uses its classes.
-# Extra rules for the copy: notices as on screen, cards side by side as on screen.
+# Extra rules for the copy, after the dashboard's own stylesheet (whose classes the pages' HTML
+# uses): notices as on screen, cards side by side as on screen.
 COPY_STYLE = """
 .page-kicker { color: #5b2a86; font-weight: 700; font-size: 0.95rem; }
 .choice { font-size: 0.98rem; margin: 4px 0; }
