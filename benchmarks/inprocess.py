@@ -71,8 +71,12 @@ def measure(db_url: str, runs: int) -> dict[str, SessionCost]:
     skipped, data loaded, pages warmed, heap settled."""
     import os
 
+    from dashboard.data import data_watcher
     from dashboard.server import set_up_serving_process
 
     os.environ["DASHBOARD_DB_URL"] = db_url
     set_up_serving_process()
-    return {name: session_cost(search, runs) for name, search in SESSION_QUERIES.items()}
+    try:
+        return {name: session_cost(search, runs) for name, search in SESSION_QUERIES.items()}
+    finally:  # the sessions started the process's watcher: it would poll the database for the whole run
+        data_watcher(db_url).stop()
