@@ -320,7 +320,8 @@ def test_import_on_instance_a_reaches_a_map_served_by_instance_b(deployment, bro
     editor.fill("#username", EDITOR)
     editor.fill("#password", PASSWORD)
     editor.click("button[type=submit]")
-    editor.wait_for_url(f"{deployment.base}/?page=data", timeout=LOAD_TIMEOUT_MS)
+    # The data page, at the address of what it shows (server.with_address_shown).
+    editor.wait_for_url(lambda url: url.startswith(f"{deployment.base}/?page=data"), timeout=LOAD_TIMEOUT_MS)
     editor.wait_for_function(_IDLE, timeout=LOAD_TIMEOUT_MS)
     expect(editor.locator(".data-account")).to_contain_text(f"Đã đăng nhập: {EDITOR}")
     editor.locator(".data-upload input[type=file]").set_input_files(

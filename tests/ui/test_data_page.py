@@ -177,7 +177,8 @@ def test_editor_imports_and_an_open_map_updates(server, page, browser, console_e
     sign_in(page, base, password="sai mật khẩu")
     expect(page.locator(".error")).to_have_text("Sai tên đăng nhập hoặc mật khẩu.")
     sign_in(page, base)
-    page.wait_for_url(f"{base}/?page=data", timeout=LOAD_TIMEOUT_MS)
+    # The data page, at the address of what it shows (server.with_address_shown).
+    page.wait_for_url(lambda url: url.startswith(f"{base}/?page=data"), timeout=LOAD_TIMEOUT_MS)
     page.wait_for_function(_IDLE, timeout=LOAD_TIMEOUT_MS)
     expect(page.locator(".data-account")).to_contain_text(f"Đã đăng nhập: {EDITOR}")
     upload = page.locator(".data-upload input[type=file]")
