@@ -29,6 +29,19 @@ def cached_city_value(data: DashboardData, indicator_id: str, period: int) -> Ci
     return _city_value(data, data.version, indicator_id, period)
 
 
+def city_line_value(city: CityValue | None, indicator: Indicator, units: int) -> float | None:
+    """Where a chart of units draws the city's line: the city value, but for counts the average
+    per reporting unit (per one of the map's `units` when the figure does not say how many
+    reported), since the city total dwarfs any single unit. None without a city value, and for
+    yes/no indicators, whose city value is a share of units that no unit's answer compares with."""
+    if city is None or indicator.is_boolean:
+        return None
+    if indicator.is_count:
+        reporting = city.units_reporting or units
+        return city.value / reporting if reporting else None
+    return city.value
+
+
 def chart_periods(data: DashboardData, indicator_id: str) -> tuple[int, ...]:
     """Periods with a district or a published city figure: the x axis of the trend chart."""
     return _chart_periods(data, data.version, indicator_id)

@@ -9,7 +9,7 @@ import pandas as pd
 from ..catalogue import Indicator
 from ..data import DashboardData
 from ..i18n import format_number, format_period, format_ratio, format_value, t
-from .cells import cached_city_value, chart_periods, district_cells, per_data_version
+from .cells import cached_city_value, chart_periods, city_line_value, district_cells, per_data_version
 from .classes import NO_COUNCIL_COLOUR, Classification, LegendEntry, classify, classify_gap, nice_bins
 from .councils import NO_COUNCIL, no_council_mask
 from .targets import gap_target, target_for
@@ -105,13 +105,11 @@ def trend_frame(data: DashboardData, indicator: Indicator, code: str, lang: str)
         district = math.nan
         if period in cells and code in cells[period].index:
             district = float(cells[period].at[code, "value"])
-        city = cached_city_value(data, indicator.id, period)
-        city_value, target_value = math.nan, math.nan
+        city = city_line_value(cached_city_value(data, indicator.id, period), indicator,
+                               data.unit_count(indicator.id, period))
+        city_value = math.nan if city is None else city
+        target_value = math.nan
         if not indicator.is_boolean:
-            if city is not None:
-                city_value = city.value
-                if indicator.is_count:
-                    city_value = city.value / (city.units_reporting or data.unit_count(indicator.id, period))
             target = target_for(indicator, period)
             target_value = math.nan if target is None else target.value
         rows.append(

@@ -15,7 +15,7 @@ from ..catalogue import Indicator
 from ..data import CITY_MAP_ID, DashboardData
 from ..i18n import format_number, format_period, format_value
 from ..maps import DISTRICT_MAP, MAPS, AdministrativeMap, map_for_period
-from .cells import cached_city_value, per_data_version
+from .cells import cached_city_value, city_line_value, per_data_version
 from .kpi import HEADLINE_INDICATORS, Kpi, indicator_kpi
 from .targets import target_for
 
@@ -94,13 +94,10 @@ def unit_trend_frame(data: DashboardData, indicator_id: str, code: str, lang: st
         value = math.nan
         if period in cells and code in cells[period].index:
             value = float(cells[period].at[code, "value"])
-        city_value, target_value = math.nan, math.nan
+        city = city_line_value(cached_city_value(data, indicator_id, period), indicator, admin_map.unit_count)
+        city_value = math.nan if city is None else city
+        target_value = math.nan
         if not indicator.is_boolean:
-            city = cached_city_value(data, indicator_id, period)
-            if city is not None:
-                city_value = city.value
-                if indicator.is_count:
-                    city_value = city.value / (city.units_reporting or admin_map.unit_count)
             target = target_for(indicator, period)
             target_value = math.nan if target is None else target.value
         city_label = (format_number(city_value, lang, 1 if city_value < 100 else 0)

@@ -128,7 +128,7 @@ def ranking_svg(snapshot: IndicatorSnapshot) -> str:
     ranked_rows = ranking_rows(snapshot.display, indicator, selected)
     shown = ranking_cut(ranked_rows, selected)
     rows = shown.iloc[::-1]  # drawn from the top: best first
-    target_at, city_at = ranking_lines(indicator, snapshot.target, snapshot.city)
+    target_at, city_at = ranking_lines(indicator, snapshot.target, snapshot.city, snapshot.map.id)
     lines = [(at, colour, dash) for at, colour, dash in
              ((target_at, TARGET_COLOUR, "none"), (city_at, CITY_COLOUR, "6 4")) if at is not None]
     start, end = value_range(rows, indicator, [value for value, _, _ in lines])

@@ -114,12 +114,12 @@ def frame_text(data: DashboardData, indicator_id: str, period: int, lang: str, g
     # The bars as the server draws them with nothing selected: on the 126-unit map, a cut.
     rows = ranking_cut(every_row, "")
     # As RankingFigure.update draws them: the axis reaches each line shown.
-    target_at, city_at = ranking_lines(indicator, target, city)
+    map_id = map_id_of(data, indicator_id, period)
+    target_at, city_at = ranking_lines(indicator, target, city, map_id)
     start, end = value_range(rows, indicator, [at for at in (target_at, city_at) if at is not None])
     position = {code: i for i, code in enumerate(display["code"])}
     values = display["value"].astype(float)
     reporting = reporting_count(values)
-    map_id = map_id_of(data, indicator_id, period)
     cards = [card_fields(row, None if pd.isna(row["value"]) else rank_among(values, row["value"], indicator),
                          reporting, indicator, lang, target, map_id)
              for row in display.to_dict("records")]

@@ -20,8 +20,9 @@ from bokeh.plotting import figure
 
 from ..catalogue import Indicator, Target
 from ..data import CityValue
-from ..i18n import format_period, format_ratio, format_value, sentence_case, t, unit_noun
+from ..i18n import format_number, format_period, format_ratio, format_value, sentence_case, t, t_map, unit_noun
 from ..maps import COMMUNE_MAP, DISTRICT_MAP, MAPS
+from ..model.cells import city_line_value
 from ..model.councils import lacking_data, without_council
 from ..model.rank import ranked
 from ..model.snapshot import IndicatorSnapshot
@@ -85,15 +86,17 @@ def ranking_rows(display: pd.DataFrame, indicator: Indicator, selected_code: str
     )
 
 
-def ranking_lines(indicator: Indicator, target: Target | None,
-                  city: CityValue | None) -> tuple[float | None, float | None]:
-    """Where the target and the city value lines stand, None for a line not drawn: a ranking of
-    numbers draws both where they exist, one of yes/no answers neither. One rule for the live
-    chart, the browser's frames, the exports and the first view."""
+def ranking_lines(indicator: Indicator, target: Target | None, city: CityValue | None,
+                  map_id: str = DISTRICT_MAP.id) -> tuple[float | None, float | None]:
+    """Where the target and the city lines stand, None for a line not drawn: a ranking of
+    numbers draws both where they exist (for counts, the city's average per unit: `city_line_value`),
+    one of yes/no answers neither. One rule for the live chart, the browser's frames, the exports
+    and the first view."""
     if indicator.kind == "boolean":
         return None, None
+    city_at = city_line_value(city, indicator, MAPS[map_id].unit_count)
     return (float(target.value) if target is not None else None,
-            float(city.value) if city is not None else None)
+            None if city_at is None else float(city_at))
 
 
 def ranking_value_label(indicator: Indicator, lang: str) -> str:
@@ -154,7 +157,7 @@ def ranking_element(
         # Styling by column needs at least one row to map over.
         bars = bars.opts(color="color", line_color="line", line_width="width")
     overlay = hv.Overlay([bars])
-    target_at, city_at = ranking_lines(indicator, target, city)
+    target_at, city_at = ranking_lines(indicator, target, city, map_id)
     if target_at is not None:
         overlay *= hv.HLine(target_at).opts(color=TARGET_COLOUR, line_width=2.5)
     if city_at is not None:
@@ -179,14 +182,24 @@ def ranking_note_html(
     if city is not None:
         ratio = format_ratio(city.numerator, city.denominator, lang)
         city_text = format_value(city.value, "percent" if indicator.kind == "boolean" else indicator.kind, lang)
-        with_yes = "communes_with_yes" if display_map_id(display) == COMMUNE_MAP.id else "districts_with_yes"
+        map_id = display_map_id(display)
+        with_yes = "communes_with_yes" if map_id == COMMUNE_MAP.id else "districts_with_yes"
         yes_text = f" {t(with_yes, lang)}" if indicator.kind == "boolean" else ""
-        parts.append(
-            f'<span class="line-key city">- -</span> {t("city_value", lang)} '
-            f'{html.escape(format_period(period, indicator.frequency, lang))}: '
-            f'<b>{city_text}</b>{f" ({ratio}{yes_text})" if ratio else ""}'
-            f' · {t("status_" + city.status, lang)}'
-        )
+        when = html.escape(format_period(period, indicator.frequency, lang))
+        average = city_line_value(city, indicator, MAPS[map_id].unit_count) if indicator.is_count else None
+        if average is not None:
+            # The line of a count is the average per unit; the city total, which dwarfs every bar, is said.
+            parts.append(
+                f'<span class="line-key city">- -</span> {t_map("profile_districts_average", lang, map_id)} '
+                f'{when}: <b>{format_number(average, lang, 1 if average < 100 else 0)}</b>'
+                f' ({t("city_value", lang)}: {city_text}) · {t("status_" + city.status, lang)}'
+            )
+        else:
+            parts.append(
+                f'<span class="line-key city">- -</span> {t("city_value", lang)} {when}: '
+                f'<b>{city_text}</b>{f" ({ratio}{yes_text})" if ratio else ""}'
+                f' · {t("status_" + city.status, lang)}'
+            )
     if target is not None:
         parts.append(
             f'<span class="line-key target">—</span> {t("target", lang)}: '
@@ -277,7 +290,7 @@ class RankingFigure:
         `gaps` are bar positions (0 lowest) below which ranks were left out; `ranked` is the number
         of units ranked, of which `rows` are shown (all, by default).
         """
-        target_at, city_at = ranking_lines(indicator, target, city)
+        target_at, city_at = ranking_lines(indicator, target, city, map_id)
         self.target_line.update(visible=target_at is not None, location=target_at or 0)
         self.city_line.update(visible=city_at is not None, location=city_at or 0)
         start, end = value_range(rows, indicator, [at for at in (target_at, city_at) if at is not None])

@@ -128,3 +128,25 @@ def test_a_cut_ranking_keeps_room_for_the_selected_unit_so_a_tap_moves_no_layout
                    if code not in shown)
     state.district = outside
     assert len(_bars_source(view).data["code"]) == 2 * CUT_KEEP + 1 and view.chart.figure.height == plain
+
+
+def test_a_counts_city_line_is_the_average_per_unit_as_on_the_trend_and_the_note_says_both(dashboard_data):
+    # The city total of a count dwarfs every unit: drawn at it, the bars were squashed to the left.
+    state = new_state(dashboard_data, indicator="gender_officers", year=2020, lang="en")
+    snapshot = IndicatorSnapshot(state=state, data=dashboard_data)
+    assert snapshot.indicator.is_count and snapshot.city is not None
+    view = RankingView(snapshot=snapshot)
+    reporting = snapshot.city.units_reporting or 30
+    average = snapshot.city.value / reporting
+    assert view.chart.city_line.visible and view.chart.city_line.location == pytest.approx(average)
+    assert view.chart.figure.x_range.end < snapshot.city.value / 2
+    assert view.chart.figure.x_range.end >= snapshot.display["value"].max()
+    # The trend draws the same line for the same period.
+    trend = trend_frame(dashboard_data, snapshot.indicator, "001", "en").set_index("period")
+    assert trend.at[2020, "city"] == pytest.approx(average)
+    note = view.note.text
+    assert "District average 2020: <b>" in note and "City value:" in note
+    # A share keeps the city value itself.
+    state.param.update(indicator="women_district_council_pct", year=2016)
+    assert view.chart.city_line.location == snapshot.city.value
+
