@@ -62,12 +62,19 @@ def test_every_page_is_built_as_bokeh_builds_it(dashboard_data, bokeh_defaults, 
     assert comparable(settled_app(dashboard_data, page=page, lang="en")) == expected
 
 
-def test_a_stable_default_is_worked_out_once_per_class(bokeh_defaults, monkeypatch):
+@pytest.fixture
+def bokeh_reads(bokeh_defaults, monkeypatch) -> list[str]:
+    """The dashboard's methods in use; the names of the properties whose default Bokeh works out."""
     bokeh_defaults(fast_defaults.has_unstable_default, fast_defaults.instance_default)
-    reads = []
+    reads: list[str] = []
     original = fast_defaults.bokeh_instance_default
     monkeypatch.setattr(fast_defaults, "bokeh_instance_default",
                         lambda descriptor, obj: reads.append(descriptor.name) or original(descriptor, obj))
+    return reads
+
+
+def test_a_stable_default_is_worked_out_once_per_class(bokeh_reads):
+    reads = bokeh_reads
     fast_defaults._stable_defaults.pop((Plot, Plot.lookup("min_border_left")), None)
     plots = [Plot(), Plot()]
     assert plots[0].min_border_left == plots[1].min_border_left == Plot.lookup("min_border_left").class_default(Plot)
@@ -83,16 +90,12 @@ def test_mutable_defaults_stay_one_per_model(bokeh_defaults):
     assert plots[0].x_range is not plots[1].x_range  # a model default is made per model
 
 
-def test_an_empty_container_default_is_bokehs_made_anew_once_worked_out(bokeh_defaults, monkeypatch):
-    bokeh_defaults(fast_defaults.has_unstable_default, fast_defaults.instance_default)
-    reads = []
-    original = fast_defaults.bokeh_instance_default
-    monkeypatch.setattr(fast_defaults, "bokeh_instance_default",
-                        lambda descriptor, obj: reads.append(descriptor.name) or original(descriptor, obj))
+def test_an_empty_container_default_is_bokehs_made_anew_once_worked_out(bokeh_reads, monkeypatch):
+    reads = bokeh_reads
     monkeypatch.setattr(fast_defaults, "_empty_container_types", {})
     divs = [Div(), Div(), Div()]
     assert reads.count("tags") == 1
-    assert type(divs[2].tags) is type(original(Div.lookup("tags"), Div()))
+    assert type(divs[2].tags) is type(fast_defaults.bokeh_instance_default(Div.lookup("tags"), Div()))
     assert len({id(div.tags) for div in divs}) == 3
     # Watched as Bokeh's own: a change inside the container reaches its model's callbacks.
     changes = []
