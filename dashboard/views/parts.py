@@ -84,7 +84,7 @@ def panes(*parts) -> list:
             continue
         if run:
             laid_out.append(BokehPane(column(*run, sizing_mode="stretch_width"), sizing_mode="stretch_width",
-                                          margin=0))
+                                      margin=0))
             run = []
         if part is not None:
             laid_out.append(part)
