@@ -231,32 +231,31 @@ def sync_url(state: DashboardState, data: DashboardData) -> None:
     state.param.update(**state_from_query(read_query(location.search), data))
 
     def write(values: dict) -> None:
-        location.search = with_state_values(location.search, values)
+        location.search = "?" + urlencode({**read_query(location.search), **address_values(values)})
 
     state.param.watch(lambda *events: write({event.name: event.new for event in events}), list(URL_PARAMETERS))
     write({name: getattr(state, name) for name in URL_PARAMETERS})
 
 
-def with_state_values(search: str, values: dict) -> str:
-    """`search` with the state `values` (parameter name -> value) written in, as the address carries them."""
-    query = read_query(search)
-    query.update({URL_PARAMETERS[name]: query_value(value) for name, value in values.items()})
-    return "?" + urlencode(query)
-
-
-def address_search(search: str, data: DashboardData) -> str | None:
-    """The address a page opened at `search` shows: the state a session reads from it, written
-    back as `sync_url` writes it (a value the session drops is replaced by the one it shows).
-    None when `search` says that already, in any order."""
-    state = new_state(data)
-    state.param.update(**state_from_query(read_query(search), data))
-    shown = with_state_values(search, {name: getattr(state, name) for name in URL_PARAMETERS})
-    return None if read_query(shown) == read_query(search) else shown
+def address_values(values: dict) -> dict[str, str]:
+    """State `values` (parameter name -> value) as the address carries them."""
+    return {URL_PARAMETERS[name]: query_value(value) for name, value in values.items()}
 
 
 def url_query(state: DashboardState) -> dict[str, str]:
     """The state as its page's address carries it (the query `sync_url` writes)."""
-    return {URL_PARAMETERS[name]: query_value(getattr(state, name)) for name in URL_PARAMETERS}
+    return address_values({name: getattr(state, name) for name in URL_PARAMETERS})
+
+
+def address_search(search: str, data: DashboardData) -> str | None:
+    """The address a page opened at `search` shows: the state a session reads from it, written
+    over it as `sync_url` writes it (a value the session drops is replaced by the one it shows).
+    None when `search` says that already, in any order."""
+    query = read_query(search)
+    state = new_state(data)
+    state.param.update(**state_from_query(query, data))
+    shown = "?" + urlencode({**query, **url_query(state)})
+    return None if read_query(shown) == query else shown  # as read: an empty value says nothing
 
 
 def read_query(search: str) -> dict[str, str]:
