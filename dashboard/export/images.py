@@ -102,7 +102,6 @@ def view_element(snapshot: IndicatorSnapshot, view: str) -> hv.Element:
                 snapshot.state.district,
                 snapshot.city,
                 snapshot.target,
-                map_id=snapshot.map.id,
             )
     raise ValueError(f"Unknown view {view!r}; expected one of {', '.join(VIEWS)}")
 

@@ -87,7 +87,7 @@ def ranking_rows(display: pd.DataFrame, indicator: Indicator, selected_code: str
 
 
 def ranking_lines(indicator: Indicator, target: Target | None, city: CityValue | None,
-                  map_id: str = DISTRICT_MAP.id) -> tuple[float | None, float | None]:
+                  map_id: str) -> tuple[float | None, float | None]:
     """Where the target and the city lines stand, None for a line not drawn: a ranking of
     numbers draws both where they exist (for counts, the city's average per unit: `city_line_value`),
     one of yes/no answers neither. One rule for the live chart, the browser's frames, the exports
@@ -128,9 +128,10 @@ def ranking_element(
     selected_code: str = "",
     city: CityValue | None = None,
     target: Target | None = None,
-    map_id: str = DISTRICT_MAP.id,
 ) -> hv.Overlay:
-    """Horizontal bars of the units with data (cut by `ranking_cut`), plus target and city lines."""
+    """Horizontal bars of the units with data (cut by `ranking_cut`), plus target and city lines;
+    named in the words of the map whose units `display` lists."""
+    map_id = display_map_id(display)
     ranked_rows = ranking_rows(display, indicator, selected_code)
     rows = ranking_cut(ranked_rows, selected_code)
     value_label = ranking_value_label(indicator, lang)

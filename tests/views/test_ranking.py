@@ -150,3 +150,16 @@ def test_a_counts_city_line_is_the_average_per_unit_as_on_the_trend_and_the_note
     state.param.update(indicator="women_district_council_pct", year=2016)
     assert view.chart.city_line.location == snapshot.city.value
 
+
+
+def test_the_exported_ranking_names_the_units_of_the_map_its_rows_are_on(dashboard_data):
+    from dashboard.i18n import unit_noun
+    from dashboard.maps import COMMUNE_MAP, DISTRICT_MAP
+
+    for map_id, indicator_id, year in ((COMMUNE_MAP.id, "committee_established", 2026),
+                                       (DISTRICT_MAP.id, "women_district_council_pct", 2016)):
+        snapshot = IndicatorSnapshot(state=new_state(dashboard_data, indicator=indicator_id, year=year),
+                                     data=dashboard_data)
+        assert snapshot.map.id == map_id
+        bars = ranking_element(snapshot.display, snapshot.indicator, "vi", "", snapshot.city, snapshot.target).get(0)
+        assert bars.opts.get().kwargs["xlabel"] == unit_noun(map_id, "vi")
