@@ -43,6 +43,7 @@ _stable_defaults: dict[tuple[type, PropertyDescriptor], Any] = {}
 # Per (class, property) with an unstable default: the container type of its default when that is
 # an empty container (made anew per instance, as Bokeh makes it), else None (left to Bokeh).
 _empty_container_types: dict[tuple[type, PropertyDescriptor], type | None] = {}
+_UNSEEN = object()
 
 
 def has_unstable_default(self: PropertyDescriptor, obj: HasProps) -> bool:
@@ -62,10 +63,10 @@ def instance_default(self: PropertyDescriptor, obj: HasProps) -> Any:
         return bokeh_instance_default(self, obj)
     key = (type(obj), self)
     if has_unstable_default(self, obj):
-        container_type = _empty_container_types.get(key, PropertyValueContainer)
+        container_type = _empty_container_types.get(key, _UNSEEN)
         if container_type is None:
             return bokeh_instance_default(self, obj)
-        if container_type is not PropertyValueContainer:
+        if container_type is not _UNSEEN:
             return container_type()
         default = bokeh_instance_default(self, obj)
         empty = isinstance(default, PropertyValueContainer) and not default
