@@ -48,7 +48,7 @@ from ..model.pagecache import (
 from ..model.rank import rank_among, rank_label
 from ..model.targets import district_meets_target, target_for, target_sign, target_text
 from ..state import DashboardState
-from ..views.parts import BokehPane
+from ..views.parts import BokehPane, BrowserButton
 from ..views.profile_chart import ChartData, ProfileChart, chart_data
 from ..views.trend import CHART_HEIGHT, chart_key_html
 from . import PageRecord
@@ -691,14 +691,14 @@ class DistrictPage(Viewer):
             min_width=220,
             css_classes=["profile-chooser"],
         )
-        self._print = pn.widgets.Button(
+        self._print = BrowserButton(
             label=t("profile_print", state.lang),
             color="default",
             width=150,
             align="end",
             css_classes=["profile-print"],
         )
-        self._print.js_on_click(code="window.print()")
+        self._print.on_event_js("button_click", "window.print()")
         # Nothing to print before a district is chosen.
         self._print.styles = display_style(bool(state.district))
         state.param.watch(

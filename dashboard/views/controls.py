@@ -12,6 +12,7 @@ from ..i18n import format_period, t
 from ..model.indicators import explorer_indicators, indicator_groups, offered_indicators
 from ..model.periods import map_periods, settle_period
 from ..state import VIEWS, DashboardState
+from .parts import BrowserIntSlider, BrowserSelect
 
 # Seconds between periods when playing through time: long enough to read the map.
 PLAY_INTERVAL_MS = 1500
@@ -50,15 +51,15 @@ class IndicatorControls(Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self._indicator_ids = set(explorer_indicators(self.data, self.theme))
-        self._indicator = pn.widgets.Select(
+        self._indicator = BrowserSelect(
             sizing_mode="stretch_width", max_width=460, min_width=200, css_classes=["indicator-select"]
         )
-        self._period = pn.widgets.Select(width=140, css_classes=["period-select"])
+        self._period = BrowserSelect(width=140, css_classes=["period-select"])
         # The timeline: the same periods oldest to newest, to slide through or play. A plain slider
         # over their positions, labelled by a formatter: a DiscreteSlider is three widgets, and
         # cost every map session about 10 ms to build.
         self.timeline_periods: list[int] = []
-        self._timeline = pn.widgets.IntSlider(
+        self._timeline = BrowserIntSlider(
             start=0, end=1, value=0, width=240, css_classes=["period-slider"], margin=(8, 12, 0, 12),
         )
         self._play = pn.widgets.Toggle(width=56, align="end", css_classes=["play-button"])
@@ -73,10 +74,7 @@ class IndicatorControls(Viewer):
         self._drawn_in_browser = None
         # Indicators the browser draws itself when picked; it then reports them (see `on_indicator_js`).
         self._indicator_in_browser = None
-        self._browser_callbacks: list = [self._timeline.jscallback(format=TIMELINE_RELABEL_JS)]
-        document = pn.state.curdoc
-        if document is not None and document.session_context is not None:
-            document.on_session_destroyed(self._forget_browser_callbacks)
+        self._timeline.on_change_js("format", TIMELINE_RELABEL_JS)
         if self.state.indicator in self._indicator_ids:
             # A link may name a year the indicator lacks: show the period that contains it.
             self.state.year = settle_period(self.data, self.state.indicator, self.state.year)
@@ -138,7 +136,7 @@ class IndicatorControls(Viewer):
         the state follows that report (see `choose_indicator`).
         """
         self._indicator_in_browser = drawn_in_browser
-        self._on_value_js(self._indicator, code, args)
+        self._indicator.on_change_js("value", code, args)
 
     def _on_indicator(self, event) -> None:
         if event.new not in self._indicator_ids:
@@ -178,23 +176,9 @@ class IndicatorControls(Viewer):
         finds the browser's columns already in place and sends none of them back.
         """
         self._drawn_in_browser = drawn_in_browser
-        self._on_value_js(self._period, code, args)
-        self._on_value_js(self._timeline, TIMELINE_JS, {"select": self._period})
-
-    def _on_value_js(self, widget, code: str, args: dict) -> None:
-        """`widget.jscallback` on its value, for this session only (see `_forget_browser_callbacks`)."""
-        self._browser_callbacks.append(widget.jscallback(value=code, args=args))
-
-    def _forget_browser_callbacks(self, _session_context) -> None:
-        """Take this session's browser callbacks out of Panel's process-wide registry.
-
-        The registry keys them weakly by widget, but each callback's `args` lead back to its
-        widget (through the select, the map sources and the layout), so without this every
-        closed session stayed in memory for the life of the process.
-        """
-        for callback in self._browser_callbacks:
-            callback.unwatch()
-        self._browser_callbacks.clear()
+        self._period.on_change_js("value", code, args)
+        # The period select comes before the timeline in the controls: its model is built first.
+        self._timeline.on_change_js("value", TIMELINE_JS, {"select": self._period})
 
     @pn.io.hold()
     def _on_view_widget(self, event) -> None:

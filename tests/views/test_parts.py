@@ -32,3 +32,70 @@ def test_consecutive_bokeh_parts_share_one_pane_and_panel_objects_stay_apart():
     laid_out = parts.panes(Div(text="a"), Div(text="b"), button, Div(text="c"))
     assert [type(item) for item in laid_out] == [parts.BokehPane, pn.widgets.Button, parts.BokehPane]
     assert [len(item.object.children) for item in laid_out if isinstance(item, parts.BokehPane)] == [2, 1]
+
+
+def browser_code(document) -> list:
+    """Every CustomJS of the document: on which model, on what, its code and what its arguments are."""
+    found = []
+    for model in document.models:
+        triggers = [*model.js_property_callbacks.items(), *getattr(model, "js_event_callbacks", {}).items()]
+        for trigger, callbacks in triggers:
+            for callback in callbacks:
+                # Panel also passes the model itself as `source`, which the code reads as `cb_obj`.
+                args = {name: described(value) for name, value in callback.args.items() if name != "source"}
+                found.append((type(model).__name__, trigger, callback.code, sorted(args.items())))
+    return sorted(found, key=repr)
+
+
+def described(value):
+    """An argument of browser code, with each model named by its type."""
+    from bokeh.model import Model
+
+    if isinstance(value, Model):
+        return type(value).__name__
+    if isinstance(value, dict):
+        return {key: described(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [described(item) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("page", ["map", "district"])
+def test_browser_code_is_attached_as_panels_links_attach_it_without_registering_a_link(
+        dashboard_data, monkeypatch, page):
+    from panel.links import Callback
+
+    registered = {id(source) for source in Callback.registry}
+    ours = browser_code(settled_app(dashboard_data, page=page, lang="en"))
+    # No source of a Panel link: Panel then has none to look for among a new document's models.
+    assert {id(source) for source in Callback.registry} == registered
+    assert ours, "the page runs code in the browser"
+
+    monkeypatch.setattr(parts.BrowserCallbacks, "on_change_js",
+                        lambda widget, prop, code, args=None: widget.jscallback(**{prop: code}, args=args or {}))
+    monkeypatch.setattr(parts.BrowserCallbacks, "on_event_js",
+                        lambda widget, _event, code: widget.js_on_click(code=code))
+    assert browser_code(settled_app(dashboard_data, page=page, lang="en")) == ours
+
+
+def test_browser_code_reaches_its_arguments_in_each_document_the_widget_is_shown_in():
+    from bokeh.document import Document
+
+    period = parts.BrowserSelect(options=[2020, 2021])
+    timeline = parts.BrowserIntSlider(start=0, end=1)
+    timeline.on_change_js("value", "select.value = cb_obj.value", {"select": period, "step": 1})
+    layout = pn.Row(period, timeline)
+    roots = [layout.get_root(Document()) for _ in range(2)]
+    for root in roots:
+        slider = timeline._models[root.ref["id"]][0]
+        (callback,) = slider.js_property_callbacks["change:value"]
+        assert callback.args["select"] is period._models[root.ref["id"]][0]
+        assert callback.args["step"] == 1
+    assert roots[0].select_one({"type": type(slider)}) is not roots[1].select_one({"type": type(slider)})
+
+
+def test_a_button_runs_its_browser_code_on_a_click():
+    button = parts.BrowserButton(label="In")
+    button.on_event_js("button_click", "window.print()")
+    (callback,) = button.get_root().js_event_callbacks["button_click"]
+    assert "window.print()" in callback.code
