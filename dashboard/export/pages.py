@@ -37,6 +37,7 @@ from ..pages import PageRecord, registered_pages
 from ..server import APP_STYLESHEET
 from ..state import DEFAULT_INDICATOR, YEAR_BOUNDS, DashboardState, new_state
 from ..views.explorer import IndicatorExplorer
+from ..views.parts import WrappingBox
 from . import common
 from .snapshot import (
     STYLE,
@@ -250,7 +251,7 @@ class _Copier:
 
     def _children(self, layout: ListLike) -> list:
         parts = [part for child in layout.objects for part in self.copy(child)]
-        flowing = isinstance(layout, (pn.FlexBox, pn.Row)) and len(layout.objects) > 1
+        flowing = isinstance(layout, (pn.FlexBox, pn.Row, WrappingBox)) and len(layout.objects) > 1
         if not flowing:
             return parts
         # Side by side on screen: cards in a wrapping row; plots stacked, which prints well.

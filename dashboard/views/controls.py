@@ -12,7 +12,7 @@ from ..i18n import format_period, t
 from ..model.indicators import explorer_indicators, indicator_groups, offered_indicators
 from ..model.periods import map_periods, settle_period
 from ..state import VIEWS, DashboardState
-from .parts import BrowserIntSlider, BrowserSelect
+from .parts import BrowserIntSlider, BrowserSelect, WrappingBox
 
 # Seconds between periods when playing through time: long enough to read the map.
 PLAY_INTERVAL_MS = 1500
@@ -52,7 +52,9 @@ class IndicatorControls(Viewer):
         super().__init__(**params)
         self._indicator_ids = set(explorer_indicators(self.data, self.theme))
         self._indicator = BrowserSelect(
-            sizing_mode="stretch_width", max_width=460, min_width=200, css_classes=["indicator-select"]
+            sizing_mode="stretch_width", max_width=460, min_width=200, css_classes=["indicator-select"],
+            # Grows to its widest on a line of its own on a phone, beside the others on a wide screen.
+            styles={"flex": "1 1 300px"},
         )
         self._period = BrowserSelect(width=140, css_classes=["period-select"])
         # The timeline: the same periods oldest to newest, to slide through or play. A plain slider
@@ -233,7 +235,7 @@ class IndicatorControls(Viewer):
             self.state.year = period
 
     def __panel__(self):
-        return pn.FlexBox(
+        return WrappingBox(
             self._indicator, self._period, self._play, self._timeline, self._view, self._gap,
             sizing_mode="stretch_width", css_classes=["controls"],
         )

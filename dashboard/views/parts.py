@@ -155,6 +155,19 @@ class PartsViewer(Viewer):
         return pn.Column(*panes(*self.parts), sizing_mode="stretch_width", margin=0)
 
 
+class WrappingBox(pn.Column):
+    """Items side by side, wrapping onto further lines on a narrow screen: a Column laid out as a row.
+
+    Rather than a FlexBox, which compiles its template for each session, or a Row, to which Panel
+    gives the sum of its items' widths as its minimum width, wider than a phone. A Column's is its
+    widest item's.
+    """
+
+    def __init__(self, *objects, **params):
+        rule = ":host { flex-direction: row; flex-wrap: wrap; }"
+        super().__init__(*objects, **dict(params, stylesheets=[*params.get("stylesheets", []), rule]))
+
+
 def wrapping_row(*objects, gap_px: int = 0, **params) -> pn.Row:
     """A Row whose items wrap onto further lines on a narrow screen.
 

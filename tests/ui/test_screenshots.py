@@ -31,11 +31,12 @@ _CARD_BOX = """() => {
 
 
 def layout(page) -> dict:
-    """Page scroll width and the boxes of the map, the ranking chart and the district card."""
+    """Page scroll width and the boxes of the map, the ranking chart, the district card and the indicator select."""
     return {
         "scrollWidth": page.evaluate("() => document.documentElement.scrollWidth"),
         **plot_boxes(page),
         "card": page.evaluate(_CARD_BOX),
+        "indicator": page.evaluate(_CARD_BOX.replace(".district-card", ".indicator-select")),
     }
 
 
@@ -64,5 +65,7 @@ def test_screenshot_layout(page, served_app_url, console_errors, offsite_request
     assert boxes["map"]["width"] >= min(300, 0.8 * width) and boxes["map"]["height"] >= 300, boxes
     assert boxes["ranking"]["width"] >= min(300, 0.8 * width), boxes
     assert boxes["ranking"]["height"] >= 260, boxes
+    # Long indicator names: the select is as wide as the controls allow, on a line of its own on a phone.
+    assert boxes["indicator"]["width"] >= min(440, width - 40), boxes["indicator"]
     assert console_errors == []
     assert offsite_requests == []
