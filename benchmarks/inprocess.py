@@ -22,6 +22,12 @@ class SessionCost:
     def median_cpu(self) -> float:
         return statistics.median(self.cpu)
 
+    @property
+    def middle_half_cpu(self) -> tuple[float, float]:
+        """First and third quartiles of the CPU seconds."""
+        first, _median, third = statistics.quantiles(self.cpu, n=4)
+        return first, third
+
 
 def build_session(search: str) -> None:
     """One session as the server builds it: app.py run for a browser whose address ends in
