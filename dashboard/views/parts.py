@@ -1,5 +1,5 @@
 """Layout pieces the views share: views made of a few parts a page lays out directly, text boxes
-drawn as plain Bokeh models, and rows that wrap.
+drawn as plain Bokeh models, rows that wrap, and widgets that run browser code.
 
 Every Panel pane or layout costs each new session its own objects and models; a Bokeh `Div`
 costs one model. Parts that only show what the server writes are Divs, and consecutive Bokeh
