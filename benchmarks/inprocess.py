@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Sessions timed server-side, by the query string a browser's URL would give them.
 SESSION_QUERIES = {"map page": "?page=map", "overview": ""}
@@ -17,6 +17,8 @@ class SessionCost:
     first_cpu: float
     cpu: list[float] = field(default_factory=list)
     wall: list[float] = field(default_factory=list)
+    # Median CPU seconds of the reference workload around the sessions (`reference_workload`).
+    reference_cpu: float | None = None
 
     @property
     def median_cpu(self) -> float:
@@ -59,6 +61,34 @@ def build_session(search: str) -> None:
     document._session_context = None  # no watcher, callback or timer of it outlives the measure
 
 
+# Reference workloads timed before and after the sessions (see `reference_workload`).
+REFERENCE_RUNS = 5
+
+
+def reference_workload() -> None:
+    """A fixed piece of plain Python (sorting, JSON, string work), the same in every run. Its CPU
+    time, taken just before and after the sessions, shows how fast the machine was meanwhile: this
+    machine is shared, and slows down by a quarter or more for minutes at a time."""
+    import json
+    import random
+
+    generator = random.Random(45)
+    rows = [{"code": f"{generator.randrange(1000):03d}", "value": generator.random()} for _ in range(5_000)]
+    json.loads(json.dumps(sorted(rows, key=lambda row: (row["value"], row["code"]))))
+
+
+def reference_cpu(runs: int = REFERENCE_RUNS) -> list[float]:
+    """CPU seconds of each of `runs` reference workloads, after one untimed (the interpreter
+    specialises the code it runs again, which makes a first run slower)."""
+    reference_workload()
+    times = []
+    for _ in range(runs):
+        cpu = time.process_time()
+        reference_workload()
+        times.append(time.process_time() - cpu)
+    return times
+
+
 def session_cost(search: str, runs: int) -> SessionCost:
     import panel as pn
 
@@ -83,6 +113,9 @@ def measure(db_url: str, runs: int) -> dict[str, SessionCost]:
     os.environ["DASHBOARD_DB_URL"] = db_url
     set_up_serving_process()
     try:
-        return {name: session_cost(search, runs) for name, search in SESSION_QUERIES.items()}
+        before = reference_cpu()
+        costs = {name: session_cost(search, runs) for name, search in SESSION_QUERIES.items()}
+        reference = statistics.median(before + reference_cpu())
+        return {name: replace(cost, reference_cpu=reference) for name, cost in costs.items()}
     finally:  # the sessions started the process's watcher: it would poll the database for the whole run
         data_watcher(db_url).stop()

@@ -153,7 +153,10 @@ def rows_session_cpu(costs: dict[str, inprocess.SessionCost] | None) -> list[Row
 def fmt_session_cpu(cost: inprocess.SessionCost) -> str:
     """The median, and the middle half of the sessions, which shows how steady the machine was."""
     low, high = cost.middle_half_cpu
-    return f"{fmt_ms(cost.median_cpu * 1000)} (middle half {low * 1000:,.0f}–{fmt_ms(high * 1000)})"
+    text = f"{fmt_ms(cost.median_cpu * 1000)} (middle half {low * 1000:,.0f}–{fmt_ms(high * 1000)}"
+    if cost.reference_cpu is not None:  # how fast the machine was (inprocess.reference_workload)
+        text += f"; reference workload {cost.reference_cpu * 1000:,.1f} ms"
+    return text + ")"
 
 
 def fmt_opening(opening: viewers.Opening | None) -> str:
