@@ -48,7 +48,7 @@ from ..model.pagecache import (
 from ..model.rank import rank_among, rank_label
 from ..model.targets import district_meets_target, target_for, target_sign, target_text
 from ..state import DashboardState
-from ..views.parts import BokehPane, BrowserButton
+from ..views.parts import BokehPane, BrowserButton, TextPane
 from ..views.profile_chart import ChartData, ProfileChart, chart_data
 from ..views.trend import CHART_HEIGHT, chart_key_html
 from . import PageRecord
@@ -587,7 +587,7 @@ class IndicatorBlock(Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self.chart = ProfileChart(self.indicator, self.profile.lang) if self.with_chart else None
-        self._facts = pn.pane.HTML(
+        self._facts = TextPane(
             "", sizing_mode="stretch_width", css_classes=["profile-info"], margin=(0, 8)
         )
         # Holds the chart's room until it is built, so the page does not jump when it comes.

@@ -99,3 +99,21 @@ def test_a_button_runs_its_browser_code_on_a_click():
     button.on_event_js("button_click", "window.print()")
     (callback,) = button.get_root().js_event_callbacks["button_click"]
     assert "window.print()" in callback.code
+
+
+@pytest.mark.parametrize("text", ["<b>Ba Đình</b> & <i>2021</i>", "", "<script>alert(1)</script>"])
+def test_a_text_pane_sends_a_new_text_as_panels_html_pane_would(text):
+    from bokeh.document import Document
+
+    def after_changes(pane_type):
+        pane = pane_type("<p>first</p>", css_classes=["profile-info"], margin=(0, 8), sizing_mode="stretch_width")
+        model = pane.get_root(Document())
+        pane.object = text
+        pane.styles = {"display": "none"}
+        return {name: value for name, value in model.properties_with_values(include_defaults=False).items()
+                if name not in ("id", "stylesheets")}, model
+
+    ours, model = after_changes(parts.TextPane)
+    assert ours == after_changes(pn.pane.HTML)[0]
+    assert ours["styles"] == {"display": "none"} and "first" not in model.text
+    assert type(pn.panel("<b>x</b>")) is not parts.TextPane
