@@ -728,7 +728,7 @@ class DistrictPage(Viewer):
                 css_classes=["profile-controls"],
                 align_items="flex-end",
             ),
-            pn.pane.HTML(
+            TextPane(
                 pn.bind(self._heading, code, state.param.lang, chosen_map), sizing_mode="stretch_width"
             ),
             pn.pane.Alert(
@@ -746,7 +746,7 @@ class DistrictPage(Viewer):
                 sizing_mode="stretch_width",
                 css_classes=["illustrative-notice", "profile-notice"],
             ),
-            pn.pane.HTML(
+            TextPane(
                 pn.bind(self._intro, table),
                 sizing_mode="stretch_width",
                 styles=pn.bind(lambda c: display_style(bool(c)), code),
