@@ -39,7 +39,7 @@ from ..i18n import t
 from ..model.snapshot import IndicatorSnapshot
 from ..server import DOWNLOAD_ROUTE
 from ..state import DashboardState, new_state
-from .parts import wrapping_row
+from .parts import TextPane, wrapping_row
 
 CONTENT_TYPES = {
     "map": "image/png",
@@ -161,8 +161,8 @@ class ExportButtons(Viewer):
         # what a user sees without reaching into the layout.
         self.downloads: dict[str, pn.widgets.FileDownload] = {}
         if self.as_links:
-            self._layout = pn.pane.HTML(self._links_html(), sizing_mode="stretch_width",
-                                        css_classes=["export-buttons"])
+            self._layout = TextPane(self._links_html(), sizing_mode="stretch_width",
+                                    css_classes=["export-buttons"])
         else:
             self.downloads = {
                 key: pn.widgets.FileDownload(

@@ -12,7 +12,7 @@ from ..i18n import format_period, t, t_map
 from ..maps import DISTRICT_MAP, MAPS, REFORM_NOTE, AdministrativeMap
 from ..model.snapshot import IndicatorSnapshot
 from ..model.targets import gap_target
-from .parts import text_box
+from .parts import TextPane, text_box
 
 
 def explorer_notices_html(snapshot: IndicatorSnapshot, lang: str, gap: bool) -> str:
@@ -35,11 +35,11 @@ def explorer_notices_html(snapshot: IndicatorSnapshot, lang: str, gap: bool) -> 
     return "".join(f'<div class="notice notice-{kind}" role="status">{text}</div>' for kind, text in notices)
 
 
-def explorer_notices(snapshot: IndicatorSnapshot) -> pn.pane.HTML:
+def explorer_notices(snapshot: IndicatorSnapshot) -> TextPane:
     """`explorer_notices_html` in one pane, kept up to date: one pane, not one per notice, since
     each pane costs every session its own models to build."""
     state = snapshot.state
-    return pn.pane.HTML(
+    return TextPane(
         pn.bind(lambda lang, _display, _district, gap: explorer_notices_html(snapshot, lang, gap),
                 state.param.lang, snapshot.param.display, state.param.district, state.param.gap),
         sizing_mode="stretch_width", margin=0, css_classes=["explorer-notices"],

@@ -80,7 +80,8 @@ class TextPane(pn.pane.HTML):
 
     On a new object Panel's HTML pane works out every property of its model again, its theme's
     stylesheets included, and sets them all, for about 1.5 ms a pane: the district profile
-    rewrites sixteen of them for each unit chosen. The text is the only property an object
+    rewrites sixteen of them for each unit chosen, the map page its notices and download links
+    for each change the server follows. The text is the only property an object
     changes; the others follow their own parameters as in Panel's pane. Never chosen by `pn.panel`.
     """
 
@@ -102,22 +103,25 @@ class BrowserCallbacks:
     session alive until it was taken out of the registry by hand.
     """
 
+    # (Bokeh method that attaches it, change or event, code, arguments) for each piece of code.
+    _browser_code: tuple = ()
+
     def on_change_js(self, prop: str, code: str, args: dict | None = None) -> None:
         """Run `code` in the browser when `prop` of the widget's model changes.
 
         `args` are passed to the code by name: a Panel component as its model in the same
         document, which must be built before this widget's (earlier in the layout).
         """
-        self._browser_code = [*getattr(self, "_browser_code", []), ("js_on_change", prop, code, dict(args or {}))]
+        self._browser_code += (("js_on_change", prop, code, dict(args or {})),)
 
     def on_event_js(self, event: str, code: str) -> None:
         """Run `code` in the browser on the model's `event` (a Bokeh event name, e.g. "button_click")."""
-        self._browser_code = [*getattr(self, "_browser_code", []), ("js_on_event", event, code, {})]
+        self._browser_code += (("js_on_event", event, code, {}),)
 
     def _get_model(self, doc, root=None, parent=None, comm=None):
         model = super()._get_model(doc, root, parent, comm)
         root_id = (model if root is None else root).ref["id"]
-        for attach, trigger, code, args in getattr(self, "_browser_code", ()):
+        for attach, trigger, code, args in self._browser_code:
             resolved = {name: value._models[root_id][0] if isinstance(value, pn.viewable.Viewable) else value
                         for name, value in args.items()}
             # As Panel runs a link's code: an error is logged, and the widget's change goes on.
