@@ -18,7 +18,7 @@ from panel.io.state import set_curdoc
 from panel.reactive import ReactiveHTML
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import fast_defaults, fast_serialization
+from . import fast_defaults, fast_serialization, ordered_writes
 from .data import DashboardData, DatabaseStatus, DataWatcher, data_watcher, get_data
 from .i18n import LANGUAGES, format_datetime, t
 from .maps import MAPS
@@ -85,9 +85,11 @@ def configure() -> None:
 
 
 def set_up_process() -> None:
-    """What every session of the process shares: Bokeh's faster paths and HoloViews' backend."""
+    """What every session of the process shares: Bokeh's faster paths, Panel's writes in order
+    (dashboard.ordered_writes) and HoloViews' backend."""
     fast_serialization.install()
     fast_defaults.install()
+    ordered_writes.install()
     load_holoviews()
 
 
