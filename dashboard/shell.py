@@ -213,12 +213,16 @@ def state_from_query(query: dict, data: DashboardData) -> dict:
     return values
 
 
+# Older links name the unit `district=`; the address now says `unit=` (state.URL_PARAMETERS).
+LEGACY_UNIT_KEY = "district"
+
+
 def unit_from_query(query: dict, data: DashboardData) -> str:
     """The unit code of `unit=` (or `district=` of older links) when a map has it, else "".
 
     The code is taken as written: 3 digits name a district, 5 a commune or ward.
     """
-    code = str(query.get("unit", query.get("district", ""))).strip()
+    code = str(query.get("unit", query.get(LEGACY_UNIT_KEY, ""))).strip()
     for unit_map in MAPS.values():
         if unit_map.accepts_code(code) and code in set(data.units(unit_map.id)["code"]):
             return code
@@ -233,7 +237,7 @@ def sync_url(state: DashboardState, data: DashboardData) -> None:
     state.param.update(**state_from_query(read_query(location.search), data))
 
     def write(values: dict) -> None:
-        location.search = "?" + urlencode({**read_query(location.search), **address_values(values)})
+        location.search = written_address(read_query(location.search), address_values(values))
 
     state.param.watch(lambda *events: write({event.name: event.new for event in events}), list(URL_PARAMETERS))
     write({name: getattr(state, name) for name in URL_PARAMETERS})
@@ -256,8 +260,15 @@ def address_search(search: str, data: DashboardData) -> str | None:
     query = read_query(search)
     state = new_state(data)
     state.param.update(**state_from_query(query, data))
-    shown = "?" + urlencode({**query, **url_query(state)})
+    shown = written_address(query, url_query(state))
     return None if read_query(shown) == query else shown  # as read: an empty value says nothing
+
+
+def written_address(query: dict[str, str], values: dict[str, str]) -> str:
+    """The address search with the state's `values` written over `query`, which keeps the
+    parameters that are not the state's; an older link's `district=` is now written `unit=`."""
+    kept = {key: value for key, value in query.items() if key != LEGACY_UNIT_KEY}
+    return "?" + urlencode({**kept, **values})
 
 
 def read_query(search: str) -> dict[str, str]:

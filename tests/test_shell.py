@@ -55,6 +55,33 @@ def test_the_url_keeps_a_unit_code_as_written_when_the_state_moves(dashboard_dat
     assert query["gap"] == "false"
 
 
+def test_an_older_links_district_is_written_unit_and_leaves_the_address(dashboard_data):
+    from urllib.parse import parse_qsl
+
+    import panel as pn
+    from panel.io.location import Location
+
+    from dashboard.shell import address_search, read_query, sync_url
+    from dashboard.state import new_state
+
+    state = new_state(dashboard_data)
+    location = pn.state._location = Location(search="?page=map&district=001&keep=1")
+    try:
+        sync_url(state, dashboard_data)
+        opened = dict(parse_qsl(location.search.lstrip("?")))
+        state.district = "271"
+        moved = dict(parse_qsl(location.search.lstrip("?")))
+    finally:
+        pn.state._location = None
+    assert state.district == "271"
+    assert opened["unit"] == "001" and "district" not in opened and opened["keep"] == "1"
+    assert moved["unit"] == "271" and "district" not in moved
+    # The page's address is corrected as it loads, for a code no map has too.
+    assert read_query(address_search("page=map&district=001", dashboard_data))["unit"] == "001"
+    shown = read_query(address_search("page=map&district=zzz", dashboard_data))
+    assert "district" not in shown and "unit" not in shown  # no unit: written empty
+
+
 def test_holoviews_is_loaded_once_per_process_not_once_per_session(monkeypatch):
     import holoviews as hv
 
