@@ -20,7 +20,8 @@ has it yet.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
 import panel
 import panel.io.document as panel_document
@@ -58,15 +59,20 @@ def join_locked_callback_writes(doc: Document, connections: Iterable[ServerConne
     return True
 
 
-def write_events(doc: Document, connections: list[ServerConnection], events: list[DocumentPatchedEvent]) -> None:
-    if not join_locked_callback_writes(doc, connections, events):
-        panel_write_events(doc, connections, events)
+def joining_locked_callback_writes(panel_write: Callable[..., None]) -> Callable[..., None]:
+    """`panel_write` (Panel's `write_events` or `schedule_write_events`), except inside a locked
+    callback, where its events join the callback's writes."""
+
+    @functools.wraps(panel_write)
+    def write(doc: Document, connections: list[ServerConnection], events: list[DocumentPatchedEvent]) -> None:
+        if not join_locked_callback_writes(doc, connections, events):
+            panel_write(doc, connections, events)
+
+    return write
 
 
-def schedule_write_events(doc: Document, connections: list[ServerConnection],
-                          events: list[DocumentPatchedEvent]) -> None:
-    if not join_locked_callback_writes(doc, connections, events):
-        panel_schedule_write_events(doc, connections, events)
+write_events = joining_locked_callback_writes(panel_write_events)
+schedule_write_events = joining_locked_callback_writes(panel_schedule_write_events)
 
 
 def install() -> bool:
