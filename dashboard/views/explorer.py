@@ -50,8 +50,8 @@ class IndicatorExplorer(Viewer):
         card.link(choropleth, ranking, self.controls, legend)
         self.map_info = map_info_box(snapshot)
         # The map column is Bokeh models only: one pane.
-        (map_column,) = panes(self.map_info, choropleth.figure, legend, attribution_box(snapshot),
-                              css_classes=["map-column"], styles=WRAPPING_COLUMN, visible=in_view["map"])
+        (map_column,) = panes(self.map_info, choropleth.figure, legend, attribution_box(snapshot))
+        map_column.param.update(css_classes=["map-column"], styles=WRAPPING_COLUMN, visible=in_view["map"])
         side_column = pn.Column(
             *panes(*card.parts, *TrendView(snapshot=snapshot).parts, *ranking.parts),
             css_classes=["chart-column"], sizing_mode="stretch_width", styles=WRAPPING_COLUMN,

@@ -142,20 +142,16 @@ class BrowserButton(BrowserCallbacks, pn.widgets.Button):
     """A button that can run browser code (`on_event_js`)."""
 
 
-def panes(*parts, **pane_params) -> list:
-    """`parts` for a Panel layout: each run of Bokeh models in one Bokeh pane, Panel objects as they are.
-
-    `pane_params` go to each Bokeh pane as it is made: set afterwards, each one makes the pane
-    read its layout from its model again.
-    """
-    pane_params = {"sizing_mode": "stretch_width", "margin": 0, **pane_params}
+def panes(*parts) -> list:
+    """`parts` for a Panel layout: each run of Bokeh models in one Bokeh pane, Panel objects as they are."""
     laid_out, run = [], []
     for part in [*parts, None]:
         if isinstance(part, Model):
             run.append(part)
             continue
         if run:
-            laid_out.append(BokehPane(column(*run, sizing_mode="stretch_width"), **pane_params))
+            laid_out.append(BokehPane(column(*run, sizing_mode="stretch_width"), sizing_mode="stretch_width",
+                                      margin=0))
             run = []
         if part is not None:
             laid_out.append(part)

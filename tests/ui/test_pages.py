@@ -97,6 +97,30 @@ def test_presentation_mode_steps_through_themes_with_the_keyboard(open_app):
     assert not page.locator(".nav").is_visible()  # no navigation bar on the projector
 
 
+# The map figure's and the chart column's left and right edges, as the browser lays them out.
+_MAP_AND_CHART_EDGES = """() => {
+  const edges = (view) => { const r = view.el.getBoundingClientRect(); return [r.left, r.right]; };
+  let map = null, chart = null;
+  for (const view of Bokeh.index.all_views()) {
+    const model = view.model;
+    if (!(view.el instanceof Element) || view.el.getBoundingClientRect().width === 0) continue;  // a hidden page's
+    const polygons = (r) => r.visible && r.glyph && r.glyph.type === 'MultiPolygons';
+    if (model.type === 'Figure' && model.renderers.some(polygons)) map = edges(view);
+    if (model.css_classes && model.css_classes.includes('chart-column')) chart = edges(view);
+  }
+  return {map, chart};
+}"""
+
+
+def test_on_the_projector_the_map_and_the_charts_share_the_row(open_app):
+    page = open_app("/?mode=present&page=health", width=1920, height=1080)
+    found = page.evaluate(_MAP_AND_CHART_EDGES)
+    (map_left, map_right), (chart_left, chart_right) = found["map"], found["chart"]
+    # Side by side, half each: not a narrow map with the charts drawn over its right part.
+    assert map_right <= chart_left
+    assert map_right - map_left >= 0.9 * (chart_right - chart_left), found
+
+
 def test_an_address_with_values_the_page_drops_shows_what_the_page_shows(open_app):
     page = open_app("/?page=map&indicator=bogus&year=abc&lang=xx&unit=99999&gap=maybe&keep=1")
     query = query_string(page)
