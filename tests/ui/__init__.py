@@ -14,13 +14,24 @@ from functools import lru_cache
 
 from panel.tests.util import wait_until
 
-# True once Bokeh has rendered the page (and, if `plots`, both linked plots of the map
-# page) and has no pending server round-trip.
+# True once no visible Panel pane still hides its content. Panel's HTML pane (and others)
+# renders its container with `visibility: hidden` and reveals it one animation frame after
+# its stylesheet links have loaded, which on a busy machine can be after the document is
+# idle: text read before then is in the page but not on screen.
+_PANES_SHOWN = """() => [...Bokeh.index.all_views()].every((view) => {
+  const box = view.container;
+  return !(box instanceof HTMLElement && box.isConnected && view.model.visible
+           && box.style.visibility === 'hidden');
+})"""
+
+# True once Bokeh has rendered the page, every visible pane shows its content (and, if
+# `plots`, both linked plots of the map page are drawn) and no server round-trip is pending.
 _APP_READY = """(plots) => {
   if (!window.Bokeh || !Bokeh.documents || !Bokeh.documents.length) return false;
   const doc = Bokeh.documents[0];
   if (doc.is_idle === false) return false;
-  if (!plots) return [...Bokeh.index.all_views()].length > 0;
+  if ([...Bokeh.index.all_views()].length === 0 || !(""" + _PANES_SHOWN + """)()) return false;
+  if (!plots) return true;
   let map = false, bars = false;
   // Polygons drawn, not only framed: a served page fetches them after the document.
   const drawn = (view) => Array.from(view.glyph.xs).some((unit) => unit.some((p) => p[0].length > 1));
@@ -249,8 +260,10 @@ def click_district(page, code: str) -> None:
     _last_tap[page] = time.monotonic()
 
 
-def visible_text(page) -> str:
-    """The text of every visible element, shadow DOM included, one node per line."""
+def visible_text(page, timeout: float = 15) -> str:
+    """The text of every visible element, shadow DOM included, one node per line, read once
+    every visible pane shows its content."""
+    page.wait_for_function(_PANES_SHOWN, timeout=timeout * 1000)
     return page.evaluate(_VISIBLE_TEXT)
 
 
