@@ -176,6 +176,10 @@ def recycling_http_server(limit_bytes: int, on_process_started: Callable[[Recycl
                 from tornado.process import cpu_count
 
                 fork_workers(num_processes if num_processes and num_processes > 0 else cpu_count())
+                # Ctrl-C reaches the whole group, and the parent tells its workers with SIGTERM,
+                # which Bokeh handles once serving (quietly ended by default before). A SIGINT of
+                # their own would raise KeyboardInterrupt wherever a starting worker is.
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
             super().start(1)  # in a worker: listen on the sockets the parent bound
             on_process_started(Recycler(self, limit_bytes))
 
