@@ -16,6 +16,12 @@ changes of a hold, as Panel makes it, written after those serialized before it. 
 a callback, and behind messages Panel has queued already, Panel writes as before. (Panel's
 main branch serializes its queued messages at write time for the same reason; no release
 has it yet.)
+
+So that a browser event is handled in such a callback, Panel's own coroutines that apply the
+browser's changes and events take the document's lock too. Panel runs them without it when
+another change is still waiting (it holds changes back for 50 ms): a click right after a
+choice took that road, and its changes overtook the page it added. The app's own async
+callbacks (an import) are scheduled apart and keep running without the lock.
 """
 
 from __future__ import annotations
@@ -25,12 +31,16 @@ from collections.abc import Callable, Iterable
 
 import panel
 import panel.io.document as panel_document
+from panel.reactive import Syncable
 from bokeh.document import Document
 from bokeh.document.events import DocumentPatchedEvent
 from bokeh.server.connection import ServerConnection
 
 # The Panel releases whose write functions these wrap (constraints.txt pins one of them).
 MIRRORED_PANEL = ("1.9.",)
+
+# Panel's coroutines that apply the browser's changes and events to the models.
+BROWSER_EVENT_COROUTINES = ("_change_coroutine", "_event_coroutine")
 
 panel_write_events = panel_document.write_events
 panel_schedule_write_events = panel_document.schedule_write_events
@@ -82,4 +92,8 @@ def install() -> bool:
     # Panel's `unlocked` looks both up in its module when a hold ends.
     panel_document.write_events = write_events
     panel_document.schedule_write_events = schedule_write_events
+    # Panel's scheduler (panel.io.server.async_execute) runs a coroutine under the document's
+    # lock when its function says `lock`; a bound method answers for its function.
+    for coroutine in BROWSER_EVENT_COROUTINES:
+        getattr(Syncable, coroutine).lock = True
     return True
