@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
 # command name -> module with `add_arguments(parser)` and `run(args) -> int`. Every module is
@@ -36,8 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args.handler(args) or 0)
+    try:
+        args = build_parser().parse_args(argv)  # imports every command's module: seconds
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:  # Ctrl-C is what the user asked for, not a fault to trace
+        print("\nĐã dừng (Ctrl-C) / Stopped (Ctrl-C)", file=sys.stderr)
+        return 128 + signal.SIGINT
 
 
 if __name__ == "__main__":

@@ -34,3 +34,15 @@ def test_seed_refuses_to_erase_imported_figures_without_force(tmp_path):
     forced = subprocess.run([sys.executable, "-m", "dashboard", "seed", "--force"], env=env,
                             capture_output=True, text=True)
     assert forced.returncode == 0 and store.imported_batch_count(url) == 0
+
+
+def test_ctrl_c_ends_a_command_quietly(monkeypatch, capsys):
+    import dashboard.seed
+    from dashboard.__main__ import main
+
+    def interrupted(_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(dashboard.seed, "run", interrupted)
+    assert main(["seed"]) == 130
+    assert "Đã dừng (Ctrl-C) / Stopped (Ctrl-C)" in capsys.readouterr().err

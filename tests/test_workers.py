@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import sys
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -272,6 +273,20 @@ def test_stopping_the_parent_stops_its_workers(recycling_server):
     assert len(workers_now) == 2
     launched["process"].send_signal(signal.SIGTERM)  # the parent alone, as `kill PID` does
     wait_until(lambda: not worker_pids(launched) and launched["process"].poll() is not None, timeout=30_000)
+
+
+def test_ctrl_c_while_the_server_starts_ends_it_quietly(tmp_path, seeded_db_url):
+    log = tmp_path / "serve.log"
+    process = start_server([sys.executable, "-m", "dashboard", "serve", "--port", str(free_port()),
+                            "--num-procs", "2"], log, env={"DASHBOARD_DB_URL": seeded_db_url})
+    try:
+        time.sleep(1)  # importing and loading the data takes longer than this
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=60) == 128 + signal.SIGINT
+    finally:
+        stop_server(process)
+    text = log.read_text(errors="replace")
+    assert "Traceback" not in text and "Stopped (Ctrl-C)" in text
 
 
 def test_ctrl_c_in_the_terminal_stops_every_process_without_a_traceback(recycling_server):
