@@ -31,10 +31,10 @@ from collections.abc import Callable, Iterable
 
 import panel
 import panel.io.document as panel_document
-from panel.reactive import Syncable
 from bokeh.document import Document
 from bokeh.document.events import DocumentPatchedEvent
 from bokeh.server.connection import ServerConnection
+from panel.reactive import Syncable
 
 # The Panel releases whose write functions these wrap (constraints.txt pins one of them).
 MIRRORED_PANEL = ("1.9.",)
