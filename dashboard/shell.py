@@ -30,6 +30,7 @@ from .state import MODES, URL_PARAMETERS, VIEWS, DashboardState, new_state
 from .views.export_buttons import PAGE_DOWNLOADS, ExportButtons
 from .views.first_view import first_view_html
 from .views.notices import database_banner
+from .views.parts import PRESENTATION_ZOOM, drawn_at_page_scale
 from .views.presenter import KeyboardStepper
 
 # Everything but the parameter's own name travels between the app's state and a page's mirror.
@@ -48,8 +49,6 @@ NAV_STYLE = """
 """
 # The themes a review meeting steps through in presentation mode, in order.
 PRESENTATION_PAGES = ("overview", "committees", "leadership", "capacity", "health")
-# Presentation mode enlarges everything for a projector seen from the back of a room.
-PRESENTATION_ZOOM = "1.3"
 
 # The landing page and the map: built once before the workers fork (`warm_up`).
 WARMED_PAGES = ("overview", "map")
@@ -431,6 +430,8 @@ class DashboardApp:
                 margin=0, css_classes=["page-box", f"page-box-{slug}"])
             if slug in PAGE_DOWNLOADS:  # indicator pages have theirs in the explorer
                 box.append(ExportButtons(state=page_state, data=self.data))
+            if self.state.mode == "present":
+                drawn_at_page_scale(box)
         else:
             self._page_states[slug].param.update(**shared)
         self._active_state = self._page_states[slug]
@@ -465,7 +466,7 @@ class DashboardApp:
             return pn.Column(
                 self._header, self.database_banner, self._stepper, self._content,
                 sizing_mode="stretch_width", css_classes=["dashboard-app", "present-mode"],
-                styles={"zoom": PRESENTATION_ZOOM},
+                styles={"zoom": str(PRESENTATION_ZOOM)},
             )
         return pn.Column(
             self._header,

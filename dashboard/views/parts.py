@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import panel as pn
 import param
 from bokeh.layouts import column
-from bokeh.models import CustomJS, Div, Model
+from bokeh.models import CustomJS, Div, Model, Plot
 from bokeh.models import Spacer as BkSpacer
 from panel.io import remove_root
 from panel.viewable import Viewer
@@ -51,6 +51,25 @@ def text_box(html: Callable[[], str], watched: Sequence[tuple[param.Parameterize
     for owner, names in watched:
         owner.param.watch(rewrite, names)
     return box
+
+
+# Presentation mode enlarges the whole page for a projector seen from the back of a room.
+PRESENTATION_ZOOM = 1.3
+
+
+def drawn_at_page_scale(layout: pn.viewable.Viewable) -> None:
+    """Undo the presentation zoom on the Bokeh plots in `layout`, so they fit their columns.
+
+    Bokeh sizes a plot's canvas from its bounding rectangle, which the zoom has already enlarged,
+    and the zoom then enlarges the canvas once more: the charts ran up to 1.3 times past the
+    screen's right edge. Unzoomed, a plot fills exactly its column; its text keeps its own size.
+    """
+    unzoom = f"{1 / PRESENTATION_ZOOM:.4f}"
+    for pane in layout.select(pn.pane.Bokeh):
+        for plot in pane.object.select({"type": Plot}) if pane.object is not None else ():
+            plot.styles = {**plot.styles, "zoom": unzoom}
+    for pane in layout.select(pn.pane.HoloViews):  # its plot is made as it is drawn: the pane's own
+        pane.styles = {**pane.styles, "zoom": unzoom}
 
 
 class BokehPane(pn.pane.Bokeh):

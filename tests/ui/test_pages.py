@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.catalogue import load_catalogue
+from dashboard.shell import PRESENTATION_PAGES
 
 from . import map_columns, query_string, visible_text, wait_for_app, wait_until
 
@@ -119,6 +120,14 @@ def test_on_the_projector_the_map_and_the_charts_share_the_row(open_app):
     # Side by side, half each: not a narrow map with the charts drawn over its right part.
     assert map_right <= chart_left
     assert map_right - map_left >= 0.9 * (chart_right - chart_left), found
+
+
+@pytest.mark.parametrize("slug", PRESENTATION_PAGES)
+def test_on_the_projector_no_page_runs_past_the_screens_edge(open_app, slug):
+    page = open_app(f"/?mode=present&page={slug}", width=1920, height=1080, plots=slug != "overview")
+    # The page is enlarged for the room; its plots still fit their columns.
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 1920, f"the {slug} page scrolls sideways on the projector ({width} px)"
 
 
 def test_an_address_with_values_the_page_drops_shows_what_the_page_shows(open_app):
